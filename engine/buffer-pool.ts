@@ -1,0 +1,94 @@
+// Storage buffers are expensive to create (a driver allocation and zeroing), and a training step makes
+// hundreds of short-lived tensors of the same few sizes. The pool keeps freed buffers in size buckets and
+// hands them out again, but only once the command buffer that last used a buffer has been submitted: work
+// recorded but not yet submitted may still read it, and a queue write or a new dispatch would race with that.
+
+const MIN_BUCKET_BYTES = 256;
+
+/** Rounds a byte size up to its bucket: powers of two up to 1 MiB, then steps of 1/8 of the power of two. */
+export function bucketBytes(bytes: number): number {
+  const size = Math.max(MIN_BUCKET_BYTES, Math.ceil(bytes / 16) * 16);
+  const pow = 2 ** Math.ceil(Math.log2(size));
+  if (pow <= 1 << 20) return pow;
+  const step = pow / 16;
+  return Math.ceil(size / step) * step;
+}
+
+export interface MemoryReport {
+  /** Bytes in buffers held by live tensors (bucket sizes, what the device really holds). */
+  readonly inUseBytes: number;
+  /** Bytes in freed buffers kept for reuse, including those waiting for their last submit. */
+  readonly pooledBytes: number;
+  readonly inUseBuffers: number;
+  readonly pooledBuffers: number;
+}
+
+export class BufferPool {
+  readonly #device: GPUDevice;
+  readonly #usage: GPUBufferUsageFlags;
+  readonly #free = new Map<number, GPUBuffer[]>();
+  /** Freed since the last submit: may still be used by the command buffer being recorded. */
+  #awaitingSubmit: GPUBuffer[] = [];
+  #inUseBytes = 0;
+  #inUseBuffers = 0;
+  #pooledBytes = 0;
+  #pooledBuffers = 0;
+
+  constructor(device: GPUDevice, usage: GPUBufferUsageFlags) {
+    this.#device = device;
+    this.#usage = usage;
+  }
+
+  acquire(bytes: number, label: string): GPUBuffer {
+    const size = bucketBytes(bytes);
+    const reused = this.#free.get(size)?.pop();
+    this.#inUseBytes += size;
+    this.#inUseBuffers++;
+    if (reused) {
+      this.#pooledBytes -= size;
+      this.#pooledBuffers--;
+      return reused;
+    }
+    return this.#device.createBuffer({ size, usage: this.#usage, label });
+  }
+
+  /** Gives a buffer back; it becomes reusable after the next submit (see markSubmitted). */
+  release(buffer: GPUBuffer): void {
+    this.#inUseBytes -= buffer.size;
+    this.#inUseBuffers--;
+    this.#pooledBytes += buffer.size;
+    this.#pooledBuffers++;
+    this.#awaitingSubmit.push(buffer);
+  }
+
+  /** Called right after a queue submit: buffers freed before it may now be handed out again. */
+  markSubmitted(): void {
+    for (const buffer of this.#awaitingSubmit) {
+      const bucket = this.#free.get(buffer.size);
+      if (bucket) bucket.push(buffer);
+      else this.#free.set(buffer.size, [buffer]);
+    }
+    this.#awaitingSubmit = [];
+  }
+
+  /** Destroys every pooled buffer that is free now (not those waiting for a submit). */
+  trim(): void {
+    for (const bucket of this.#free.values()) {
+      for (const buffer of bucket) {
+        this.#pooledBytes -= buffer.size;
+        this.#pooledBuffers--;
+        buffer.destroy();
+      }
+    }
+    this.#free.clear();
+  }
+
+  report(): MemoryReport {
+    return {
+      inUseBytes: this.#inUseBytes,
+      pooledBytes: this.#pooledBytes,
+      inUseBuffers: this.#inUseBuffers,
+      pooledBuffers: this.#pooledBuffers,
+    };
+  }
+}
