@@ -14,8 +14,13 @@ export interface Disposable {
 
 /** Receives each dispatch; the profiler implements it (see engine/profiler.ts). */
 export interface DispatchObserver {
-  /** Timestamp writes for this dispatch's own compute pass, or undefined to share the current pass. */
+  /**
+   * Timestamp writes for this dispatch's own compute pass, or undefined to share the current pass.
+   * `encodeStartMs` is performance.now() on entering dispatch(), before the pipeline lookup and bind group.
+   */
   timestampWritesFor(launch: KernelLaunch, encodeStartMs: number): GPUComputePassTimestampWrites | undefined;
+  /** Called once the dispatch is encoded: ends its CPU encoding interval. */
+  afterDispatch?(): void;
   /** Called with the encoder just before it is finished, to resolve queries. */
   beforeSubmit(encoder: GPUCommandEncoder): void;
   afterSubmit(): void;
@@ -78,6 +83,7 @@ export class Engine {
 
   /** Records one kernel launch into the current command buffer. Nothing runs until the next flush. */
   dispatch(launch: KernelLaunch): void {
+    const encodeStartMs = this.observer ? performance.now() : 0;
     if (this.#deferredError) {
       const error = this.#deferredError;
       this.#deferredError = null;
@@ -98,7 +104,7 @@ export class Engine {
     const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label });
 
     const encoder = (this.#encoder ??= this.device.createCommandEncoder({ label: 'posedyn batch' }));
-    const timestampWrites = this.observer?.timestampWritesFor(launch, performance.now());
+    const timestampWrites = this.observer?.timestampWritesFor(launch, encodeStartMs);
     if (timestampWrites) {
       this.#endPass();
       const pass = encoder.beginComputePass({ label, timestampWrites });
@@ -108,6 +114,7 @@ export class Engine {
       const pass = (this.#pass ??= encoder.beginComputePass({ label: 'posedyn kernels' }));
       encodeDispatch(pass, pipeline, bindGroup, launch);
     }
+    this.observer?.afterDispatch?.();
     this.#recordedDispatches++;
     this.counters.dispatches++;
   }

@@ -41,8 +41,6 @@ export async function createNodeEngine(options: NodeEngineOptions = {}): Promise
   if (options.verbose ?? true) {
     process.stderr.write(`posedyn: using ${info.isSoftwareAdapter ? 'software' : 'hardware'} adapter ${info.adapter}\n`);
   }
-  const engine = new Engine(device, info);
-  // Dawn keeps the event loop alive while a device exists; unref lets the process exit when its work is done.
-  (device as unknown as { unref?: () => void }).unref?.();
-  return engine;
+  // No explicit teardown is needed: dawn.node lets the process exit once no GPU promise is pending.
+  return new Engine(device, info);
 }

@@ -1,0 +1,97 @@
+// Gaussian temporal filter, Eq. (1), along one axis of a row-major tensor viewed as [outer, T, inner]
+// (x [B, C, T] filters along T with inner = 1; poses [T, 6] along T with outer = 1, inner = 6).
+//
+//   F(x) = exp(-x^2 / (2 d^2)) / (sqrt(2 pi) d)
+//   y(i) = sum_{j=-m}^{m} w_j x(clamp(i + j, 0, T - 1)),    w_j = F(j) / sum_{k=-m}^{m} F(k)
+//
+// Our choices (the paper leaves them open), made in kernels/gaussian-filter.ts, which computes the weights:
+//   - the 2m + 1 truncated taps are normalised to sum to 1 (so the 1 / (sqrt(2 pi) d) factor cancels);
+//   - edges replicate the first and last sample (the index is clamped): a constant signal stays constant;
+//   - m defaults to ceil(3 d); m <= 31 (63 taps), so the weights fit the uniform block.
+// w is symmetric (w_j = w_-j), so the sum above is the same whether read as p(k) F(k - i) or F(i - k).
+//
+// Backward. y is linear in x, y = A x, so dx = A^T dy: dx(s) = sum_i dy(i) sum_{j : clamp(i + j) = s} w_j.
+// Written as a gather (one thread a dx(s), no atomics):
+//   interior 0 < s < T - 1: clamp(i + j) = s only for i + j = s, so dx(s) = sum_{i=s-m}^{s+m, 0<=i<T} w_{s-i} dy(i)
+//   first sample s = 0:     every tap with i + j <= 0 lands on it:  j in [-m, -i]
+//   last sample s = T - 1:  every tap with i + j >= T - 1:          j in [T - 1 - i, m]
+//   (T = 1: both, so all taps: dx(0) = dy(0).) The edge sums of taps use the running sums
+//   c_k = sum_{l < k} w_{l - m}, so sum_{j=a}^{b} w_j = c_{b+m+1} - c_{a+m}; only i in [s - m, s + m] can reach s.
+
+const WG: u32 = 64u;
+
+struct Params {
+  outer: u32, length: u32, inner: u32, half_window: u32,
+  // w_{k - m} for k = 0 .. 2m, four a vec4 (uniform arrays need a 16-byte element stride)
+  weights: array<vec4f, 16>,
+  // c_k = w_{-m} + ... + w_{k-1-m} for k = 0 .. 2m + 1
+  cumulative: array<vec4f, 16>,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> values_in: array<f32>;
+@group(0) @binding(2) var<storage, read_write> values_out: array<f32>;
+
+fn weight(k: u32) -> f32 {
+  return params.weights[k / 4u][k % 4u];
+}
+
+fn cumulative(k: u32) -> f32 {
+  return params.cumulative[k / 4u][k % 4u];
+}
+
+// The flat element index of this thread, or an index >= the element count when it has none.
+fn element_index(wg: vec3u, lane: u32, nwg: vec3u) -> u32 {
+  return (wg.y * nwg.x + wg.x) * WG + lane;
+}
+
+// y = A x: one thread an output sample.
+@compute @workgroup_size(WG)
+fn forward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let e = element_index(wg, lane, nwg);
+  let T = params.length;
+  let inner = params.inner;
+  if (e >= params.outer * T * inner) { return; }
+  let i = (e / inner) % T;
+  // Offset of sample 0 of this row; sample t lives at base + t * inner.
+  let base = e - i * inner;
+  let m = i32(params.half_window);
+  var acc = 0.0;
+  for (var j = -m; j <= m; j++) {
+    let t = u32(clamp(i32(i) + j, 0, i32(T) - 1));
+    acc += weight(u32(j + m)) * values_in[base + t * inner];
+  }
+  values_out[e] = acc;
+}
+
+// dx = A^T dy: one thread a gradient sample s, gathering every output sample that read it.
+@compute @workgroup_size(WG)
+fn backward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let e = element_index(wg, lane, nwg);
+  let T = i32(params.length);
+  let inner = params.inner;
+  if (e >= params.outer * u32(T) * inner) { return; }
+  let s = i32((e / inner) % u32(T));
+  let base = e - u32(s) * inner;
+  let m = i32(params.half_window);
+  let first = max(s - m, 0);
+  let last = min(s + m, T - 1);
+  var acc = 0.0;
+  if (s > 0 && s < T - 1) {
+    for (var i = first; i <= last; i++) {
+      acc += weight(u32(s - i + m)) * values_in[base + u32(i) * inner];
+    }
+  } else {
+    for (var i = first; i <= last; i++) {
+      // Taps j in [low, high] of output i land on s; clipped to [-m, m].
+      let low = select(s - i, -m, s == 0);
+      let high = select(s - i, m, s == T - 1);
+      let a = max(low, -m);
+      let b = min(high, m);
+      if (a <= b) {
+        acc += (cumulative(u32(b + m + 1)) - cumulative(u32(a + m))) * values_in[base + u32(i) * inner];
+      }
+    }
+  }
+  values_out[e] = acc;
+}

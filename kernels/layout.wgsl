@@ -1,0 +1,97 @@
+// Layout kernels: moving values between row-major tensors without arithmetic. Every layout op (concat, split,
+// slice, pad, permute, transpose) is one of two strided copies, with shapes, strides and offsets in the uniform.
+// Rank <= 8; the launcher first drops axes of extent 1 and merges axes that are contiguous in both tensors, so
+// the common cases run at rank 1 or 2 (concat of [B, C_i, L] along C is a box [B, C_i * L]).
+//
+// copy_box:       for every coordinate c of a box of shape E (rank r):
+//                   dst[dst_offset + sum_k c_k * dst_stride_k] = src[src_offset + sum_k c_k * src_stride_k]
+//                 concat writes each input as a box of the output; split and slice read a box of the input;
+//                 permute reads the input with its strides reordered (src_stride_k = stride of axis order[k]).
+// copy_box_vec4:  the same on vec4s, when the innermost axis is contiguous in both tensors and every extent,
+//                 stride and offset along it is a multiple of 4 (the launcher divides them by 4).
+// pad:            for every coordinate c of the output (shape O):
+//                   out[c] = src[c - before]   if 0 <= c_k - before_k < S_k on every axis (S = source shape)
+//                          = value             otherwise
+//                 out-of-range coordinates wrap around to large u32 values, so one unsigned compare an axis
+//                 checks both ends.
+//
+// The flat index of an item is i = (wg.y * num_workgroups.x + wg.x) * WG + lane (see gridFor).
+
+const WG: u32 = 256u;
+
+// Shapes and strides travel as two vec4s each: uniform arrays need a 16-byte element stride.
+struct BoxParams {
+  n: u32, rank: u32, src_offset: u32, dst_offset: u32,
+  extent: array<vec4u, 2>, src_strides: array<vec4u, 2>, dst_strides: array<vec4u, 2>,
+}
+struct PadParams {
+  n: u32, rank: u32, value: f32, pad0: u32,
+  out_shape: array<vec4u, 2>, src_shape: array<vec4u, 2>, before: array<vec4u, 2>, src_strides: array<vec4u, 2>,
+}
+
+fn flat_index(wg: vec3u, lane: u32, nwg: vec3u) -> u32 {
+  return (wg.y * nwg.x + wg.x) * WG + lane;
+}
+
+// The source (x) and destination (y) offsets of item i of the box, peeling coordinates from the innermost axis out.
+fn box_offsets(i: u32) -> vec2u {
+  var rest = i;
+  var src = box_params.src_offset;
+  var dst = box_params.dst_offset;
+  for (var axis = box_params.rank; axis > 0u; axis--) {
+    let k = axis - 1u;
+    let extent = box_params.extent[k / 4u][k % 4u];
+    let coord = rest % extent;
+    rest = rest / extent;
+    src += coord * box_params.src_strides[k / 4u][k % 4u];
+    dst += coord * box_params.dst_strides[k / 4u][k % 4u];
+  }
+  return vec2u(src, dst);
+}
+
+@group(0) @binding(0) var<uniform> box_params: BoxParams;
+@group(0) @binding(1) var<storage, read> box_src: array<f32>;
+@group(0) @binding(2) var<storage, read_write> box_dst: array<f32>;
+
+@compute @workgroup_size(WG)
+fn copy_box(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let i = flat_index(wg, lane, nwg);
+  if (i >= box_params.n) { return; }
+  let at = box_offsets(i);
+  box_dst[at.y] = box_src[at.x];
+}
+
+// Shares box_params (binding 0) with copy_box; only the element type of the two buffers differs.
+@group(0) @binding(1) var<storage, read> box4_src: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> box4_dst: array<vec4f>;
+
+@compute @workgroup_size(WG)
+fn copy_box_vec4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let i = flat_index(wg, lane, nwg);
+  if (i >= box_params.n) { return; }
+  let at = box_offsets(i);
+  box4_dst[at.y] = box4_src[at.x];
+}
+
+@group(0) @binding(0) var<uniform> pad_params: PadParams;
+@group(0) @binding(1) var<storage, read> pad_src: array<f32>;
+@group(0) @binding(2) var<storage, read_write> pad_out: array<f32>;
+
+@compute @workgroup_size(WG)
+fn pad(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let i = flat_index(wg, lane, nwg);
+  if (i >= pad_params.n) { return; }
+  var rest = i;
+  var at = 0u;
+  var inside = true;
+  for (var axis = pad_params.rank; axis > 0u; axis--) {
+    let k = axis - 1u;
+    let extent = pad_params.out_shape[k / 4u][k % 4u];
+    let coord = rest % extent;
+    rest = rest / extent;
+    let source = coord - pad_params.before[k / 4u][k % 4u];
+    inside = inside && source < pad_params.src_shape[k / 4u][k % 4u];
+    at += source * pad_params.src_strides[k / 4u][k % 4u];
+  }
+  pad_out[i] = select(pad_params.value, pad_src[select(0u, at, inside)], inside);
+}

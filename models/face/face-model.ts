@@ -1,0 +1,79 @@
+// A linear 3D morphable face model, Eq. (2): S = S_mean + B_id alpha_id + B_exp alpha_exp, with 80 identity
+// and 64 expression coefficients (the Basel Face Model with Deep3DFaceRecon's expression basis in the paper).
+// Two sources implement it: the procedural model (procedural-face-model.ts, on MediaPipe's canonical mesh)
+// and the user's own BFM file (bfm-face-model.ts).
+//
+// Layouts (every array row-major):
+//   mean      [V * 3]        vertex v's (x, y, z) at 3v, 3v + 1, 3v + 2
+//   idBasis   [V * 3, 80]    element (r, k) at r * 80 + k: the displacement of coordinate r per unit alpha_id[k]
+//   expBasis  [V * 3, 64]    element (r, k) at r * 64 + k
+//   triangles [F * 3]        0-based vertex indices, counter-clockwise seen from outside the face
+//   lowerFaceMask [V]        m of Eq. (7)-(8): 10 on the lower face (below the nose tip), 1 elsewhere
+
+export const ID_COMPONENTS = 80;
+export const EXP_COMPONENTS = 64;
+/** Coefficients a frame: alpha_id then alpha_exp. */
+export const FACE_COEFFICIENTS = ID_COMPONENTS + EXP_COMPONENTS;
+/** The weight of Eq. (7)-(8) on lower-face vertices (1 elsewhere). */
+export const LOWER_FACE_WEIGHT = 10;
+
+export interface FaceModel {
+  readonly name: string;
+  readonly vertexCount: number;
+  readonly mean: Float32Array;
+  readonly idBasis: Float32Array;
+  readonly expBasis: Float32Array;
+  readonly triangles: Uint32Array;
+  readonly lowerFaceMask: Float32Array;
+  /** The length unit of mean and bases: 'cm' (procedural) or 'dm' (Deep3DFaceRecon's BFM). */
+  readonly units: string;
+}
+
+/** Throws naming the model and the array whose size does not fit vertexCount. */
+export function assertFaceModel(model: FaceModel): void {
+  const V = model.vertexCount;
+  const expect = (what: string, actual: number, expected: number) => {
+    if (actual !== expected) throw new RangeError(`face model '${model.name}': ${what} has ${actual} values, expected ${expected} for ${V} vertices`);
+  };
+  expect('mean', model.mean.length, 3 * V);
+  expect('idBasis', model.idBasis.length, 3 * V * ID_COMPONENTS);
+  expect('expBasis', model.expBasis.length, 3 * V * EXP_COMPONENTS);
+  expect('lowerFaceMask', model.lowerFaceMask.length, V);
+  if (model.triangles.length % 3 !== 0) throw new RangeError(`face model '${model.name}': triangles has ${model.triangles.length} indices, not a multiple of 3`);
+  const bad = model.triangles.findIndex((i) => i >= V);
+  if (bad >= 0) throw new RangeError(`face model '${model.name}': triangle index ${model.triangles[bad]} at ${bad} is past the last vertex (${V - 1})`);
+}
+
+/** Eq. (2) in float64 on the CPU: the reference for the GPU decode. Returns [V * 3]. */
+export function decodeFaceCpu(model: FaceModel, alphaId: ArrayLike<number>, alphaExp: ArrayLike<number>): Float64Array {
+  if (alphaId.length !== ID_COMPONENTS || alphaExp.length !== EXP_COMPONENTS) {
+    throw new RangeError(`decodeFaceCpu: got ${alphaId.length} identity and ${alphaExp.length} expression coefficients, expected ${ID_COMPONENTS} and ${EXP_COMPONENTS}`);
+  }
+  const rows = 3 * model.vertexCount;
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = model.mean[r]!;
+    for (let k = 0; k < ID_COMPONENTS; k++) s += model.idBasis[r * ID_COMPONENTS + k]! * alphaId[k]!;
+    for (let k = 0; k < EXP_COMPONENTS; k++) s += model.expBasis[r * EXP_COMPONENTS + k]! * alphaExp[k]!;
+    out[r] = s;
+  }
+  return out;
+}
+
+/** The combined basis [V * 3, 144], row r = [idBasis row r, expBasis row r]: what the GPU decode uploads. */
+export function combinedBasis(model: FaceModel): Float32Array {
+  const rows = 3 * model.vertexCount;
+  const out = new Float32Array(rows * FACE_COEFFICIENTS);
+  for (let r = 0; r < rows; r++) {
+    out.set(model.idBasis.subarray(r * ID_COMPONENTS, (r + 1) * ID_COMPONENTS), r * FACE_COEFFICIENTS);
+    out.set(model.expBasis.subarray(r * EXP_COMPONENTS, (r + 1) * EXP_COMPONENTS), r * FACE_COEFFICIENTS + ID_COMPONENTS);
+  }
+  return out;
+}
+
+/** Lower-face mask by a threshold on height: LOWER_FACE_WEIGHT where y < noseTipY, 1 elsewhere (y up). */
+export function lowerFaceMaskBelow(mean: ArrayLike<number>, vertexCount: number, noseTipY: number): Float32Array {
+  const mask = new Float32Array(vertexCount);
+  for (let v = 0; v < vertexCount; v++) mask[v] = mean[3 * v + 1]! < noseTipY ? LOWER_FACE_WEIGHT : 1;
+  return mask;
+}
