@@ -388,7 +388,7 @@ export class Profiler implements DispatchObserver {
     }
 
     const gpuOrigin = usable.reduce((min, d) => (d.gpuBegin < min ? d.gpuBegin : min), usable[0]?.gpuBegin ?? 0n);
-    const cpuOrigin = Math.min(...usable.map((d) => d.cpuStartMs));
+    const cpuOrigin = usable.reduce((min, d) => Math.min(min, d.cpuStartMs), Infinity);
     const records: KernelRecord[] = usable.map((d) => ({
       index: d.index,
       batch: d.batch,

@@ -25,18 +25,33 @@ function centreParams(timing: FrameTiming) {
   return [u32(Math.floor(timing.sampleRate / twoFps)), u32(timing.sampleRate % twoFps), u32(timing.fps)];
 }
 
-/** power: [frames, nFft/2 + 1] = |DFT of the Hann-windowed frame|^2. samples: [sampleCount]. */
-export function powerSpectrumLaunch(samples: GPUBuffer, power: GPUBuffer, timing: FrameTiming, windowLength: number, nFft: number): KernelLaunch {
+/**
+ * The power_spectrum table [windowLength + 2 (nFft/2 + 1)]: the analysis window, then cos and sin of
+ * 2 pi k / nFft for every bin k, in float64 (rounded once to float32 on upload).
+ */
+export function spectrumTable(window: ArrayLike<number>, nFft: number): Float64Array {
+  const nBins = nFft / 2 + 1;
+  const table = new Float64Array(window.length + 2 * nBins);
+  table.set(Array.from(window));
+  for (let k = 0; k < nBins; k++) {
+    table[window.length + k] = Math.cos((2 * Math.PI * k) / nFft);
+    table[window.length + nBins + k] = Math.sin((2 * Math.PI * k) / nFft);
+  }
+  return table;
+}
+
+/** power: [frames, nFft/2 + 1] = |DFT of the Hann-windowed frame|^2. samples: [sampleCount]; table: spectrumTable. */
+export function powerSpectrumLaunch(samples: GPUBuffer, table: GPUBuffer, power: GPUBuffer, timing: FrameTiming, windowLength: number, nFft: number): KernelLaunch {
   const nBins = nFft / 2 + 1;
   const groups = Math.ceil(nBins / BINS_PER_THREAD);
   const [q, r, fps] = centreParams(timing);
   return {
     kernel: audioFeaturesKernel, entry: 'power_spectrum',
     params: [u32(timing.sampleCount), u32(timing.frames), u32(windowLength), u32(nFft), u32(nBins), u32(groups), q!, r!, fps!, u32(Math.floor(windowLength / 2))],
-    buffers: [samples, power], workgroups: gridForItems(timing.frames * groups, WG),
+    buffers: [samples, table, power], workgroups: gridForItems(timing.frames * groups, WG),
     // a complex multiply-add and a phasor rotation (8 flops each) a bin and sample
     flops: 16 * timing.frames * groups * BINS_PER_THREAD * windowLength,
-    bytes: 4 * timing.frames * (groups * windowLength + nBins),
+    bytes: 4 * timing.frames * (2 * groups * windowLength + nBins),
     shapes: `spectrum[${timing.frames},${nBins}]<-[${timing.sampleCount}]`,
   };
 }

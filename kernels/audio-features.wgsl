@@ -8,7 +8,8 @@
 // power_spectrum:      P[i][k] = | sum_{n<N} w[n] x[c(i) - N/2 + n] e^{-2 pi i k n / n_fft} |^2,  k < n_fft/2 + 1,
 //                      w[n] = 1/2 - 1/2 cos(2 pi n / N) (periodic Hann). A direct DFT: one thread computes 8
 //                      consecutive bins of one frame, turning each bin's phasor by multiplication (no sin/cos
-//                      in the loop), so every sample load feeds 8 complex multiply-adds.
+//                      in the loop), so every sample load feeds 8 complex multiply-adds. The window and the
+//                      phasor steps come from a table made in float64 on the CPU.
 // mel_energy:          feature[i][j] = 10 log10( sum_k M[j][k] P[i][k] + floor ),  j < n_mels, over the
 //                      band's nonzero bins only; feature[i][n_mels] = 10 log10( E / sum_n w[n]^2 + floor ) with
 //                      the windowed frame's energy E = (P[0] + P[n_fft/2] + 2 sum_{0<k<n_fft/2} P[k]) / n_fft
@@ -57,7 +58,10 @@ struct SpectrumParams {
   fps: u32, half_window: u32,
 }
 @group(0) @binding(0) var<uniform> spectrum_params: SpectrumParams;
-@group(0) @binding(2) var<storage, read_write> spectrum_power: array<f32>;
+// [window_length + 2 n_bins]: w[n], then cos(2 pi k / n_fft), then sin(2 pi k / n_fft), computed in float64 on
+// the CPU. WGSL only promises sin and cos to 2^-11 absolute, which 400 phasor turns would amplify.
+@group(0) @binding(2) var<storage, read> spectrum_table: array<f32>;
+@group(0) @binding(3) var<storage, read_write> spectrum_power: array<f32>;
 
 @compute @workgroup_size(WG)
 fn power_spectrum(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
@@ -68,14 +72,17 @@ fn power_spectrum(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_in
   let k0 = (t % p.groups_per_frame) * 8u;
   let start = frame_centre(frame, p.centre_q, p.centre_r, p.fps) - i32(p.half_window);
 
-  // Bins k0 .. k0+3 in the a-vectors, k0+4 .. k0+7 in the b-vectors; z = e^{-2 pi i k n / n_fft} at step n.
-  let ka = vec4f(f32(k0), f32(k0 + 1u), f32(k0 + 2u), f32(k0 + 3u));
-  let angle_a = (-TAU / f32(p.n_fft)) * ka;
-  let angle_b = (-TAU / f32(p.n_fft)) * (ka + 4.0);
-  let step_re_a = cos(angle_a);
-  let step_im_a = sin(angle_a);
-  let step_re_b = cos(angle_b);
-  let step_im_b = sin(angle_b);
+  // Bins k0 .. k0+3 in the a-vectors, k0+4 .. k0+7 in the b-vectors; z = e^{-2 pi i k n / n_fft} at step n,
+  // turned each step by e^{-2 pi i k / n_fft}. Bins past n_bins read bin n_bins - 1 and are not written.
+  let cos_at = p.window_length;
+  let sin_at = p.window_length + p.n_bins;
+  let last = p.n_bins - 1u;
+  let ka = min(vec4u(k0, k0 + 1u, k0 + 2u, k0 + 3u), vec4u(last));
+  let kb = min(vec4u(k0 + 4u, k0 + 5u, k0 + 6u, k0 + 7u), vec4u(last));
+  let step_re_a = vec4f(spectrum_table[cos_at + ka.x], spectrum_table[cos_at + ka.y], spectrum_table[cos_at + ka.z], spectrum_table[cos_at + ka.w]);
+  let step_im_a = -vec4f(spectrum_table[sin_at + ka.x], spectrum_table[sin_at + ka.y], spectrum_table[sin_at + ka.z], spectrum_table[sin_at + ka.w]);
+  let step_re_b = vec4f(spectrum_table[cos_at + kb.x], spectrum_table[cos_at + kb.y], spectrum_table[cos_at + kb.z], spectrum_table[cos_at + kb.w]);
+  let step_im_b = -vec4f(spectrum_table[sin_at + kb.x], spectrum_table[sin_at + kb.y], spectrum_table[sin_at + kb.z], spectrum_table[sin_at + kb.w]);
   var z_re_a = vec4f(1.0);
   var z_im_a = vec4f(0.0);
   var z_re_b = vec4f(1.0);
@@ -84,12 +91,8 @@ fn power_spectrum(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_in
   var im_a = vec4f(0.0);
   var re_b = vec4f(0.0);
   var im_b = vec4f(0.0);
-  // The window's cosine turns the same way: (w_re, w_im) = e^{2 pi i n / N}.
-  let window_step = vec2f(cos(TAU / f32(p.window_length)), sin(TAU / f32(p.window_length)));
-  var w = vec2f(1.0, 0.0);
   for (var n = 0u; n < p.window_length; n++) {
-    let xw = vec4f(sample_at(start + i32(n), p.n_samples) * (0.5 - 0.5 * w.x));
-    w = vec2f(w.x * window_step.x - w.y * window_step.y, w.x * window_step.y + w.y * window_step.x);
+    let xw = vec4f(sample_at(start + i32(n), p.n_samples) * spectrum_table[n]);
     re_a = fma(xw, z_re_a, re_a);
     im_a = fma(xw, z_im_a, im_a);
     re_b = fma(xw, z_re_b, re_b);

@@ -8,8 +8,8 @@ export const conv1dKernel: KernelSource = { name: 'conv1d', file: 'kernels/conv1
 const WG = 64;
 /** Outputs a thread computes along each of its two blocked axes (channels and positions, or two channel axes). */
 const BLOCK = 4;
-/** Output positions a forward thread computes (twice BLOCK: each weight load serves 8 FMAs). */
-const FORWARD_POSITIONS = 8;
+/** Positions a forward or grad_input thread computes (twice BLOCK: each weight load serves 8 FMAs). */
+const POSITIONS = 8;
 
 /**
  * The sizes of one conv1d, x [batch, inChannels, inLength] * w [outChannels, inChannels, kernelSize] ->
@@ -60,7 +60,7 @@ export function conv1dForwardLaunch(g: Conv1dGeometry, x: GPUBuffer, w: GPUBuffe
   return {
     kernel: conv1dKernel, entry: 'forward', constants: { FORWARD_SLIDING: g.stride === g.dilation ? 1 : 0 },
     params: convParams(g, bias !== null), buffers: [x, w, bias ?? w, y],
-    workgroups: gridForItems(g.batch * blocks(g.outChannels) * Math.ceil(g.outLength / FORWARD_POSITIONS), WG),
+    workgroups: gridForItems(g.batch * blocks(g.outChannels) * Math.ceil(g.outLength / POSITIONS), WG),
     flops: convFlops(g), bytes: 4 * (xSize(g) + wSize(g) + ySize(g) + (bias ? g.outChannels : 0)),
     shapes: describe(g),
   };
@@ -74,7 +74,7 @@ export function conv1dGradInputLaunch(g: Conv1dGeometry, dy: GPUBuffer, w: GPUBu
   return {
     kernel: conv1dKernel, entry: 'grad_input', params: convParams(g, bias !== null),
     buffers: [dy, w, bias ?? w, dx],
-    workgroups: gridForItems(g.batch * blocks(g.inChannels) * blocks(g.inLength), WG),
+    workgroups: gridForItems(g.batch * blocks(g.inChannels) * Math.ceil(g.inLength / POSITIONS), WG),
     flops: convFlops(g), bytes: 4 * (ySize(g) + wSize(g) + xSize(g) + (bias ? g.inChannels : 0)),
     shapes: `grad_input ${describe(g)}`,
   };

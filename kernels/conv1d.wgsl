@@ -10,10 +10,10 @@
 // grad_weight:  dw[o,c,k] = sum_{b,t} dy[b,o,t] x[b,c, t s - p + k d]
 //               the (b,t) sum may be split into `splits` chunks of `split_length`, each thread writing its
 //               partial sum to dw[split, o, c, k]; the caller then sums over split.
-// grad_bias:    db[o]     = sum_{b,t} dy[b,o,t]
+// grad_bias:    db[o]     = sum_{b,t} dy[b,o,t], in chunks of BIAS_CHUNK terms
 //
-// Every conv entry blocks outputs in registers (forward: 4 channels x 8 positions a thread; grad_input: 4
-// channels x 4 positions; grad_weight: 4 x 4 channels) and reads no workgroup memory: on lavapipe a storage
+// Every conv entry blocks outputs in registers (forward and grad_input: 4 channels x 8 positions a thread;
+// grad_weight: 4 x 4 channels) and reads no workgroup memory: on lavapipe a storage
 // access at a per-lane address costs as much as 50-100 FMAs, so the FMA count per load is what matters (see
 // shared/PLATFORM.md). Loads past the last channel are clamped to a valid address and their results never
 // stored, so odd sizes need no branches in the inner loops. Threads are numbered over a 2-D grid:
@@ -177,49 +177,78 @@ fn store_grad_input(b: u32, c: u32, i0: u32, acc: vec4f) {
   }
 }
 
-// A thread: input channels c0..c0+3 (acc0..acc3) at positions i0..i0+3 (the vec4 lanes) of batch item b.
+// dy[row + t] for 4 positions, 0 where `valid` is false (at is t clamped into the row).
+fn load_grad_input_dy4(row: u32, at: vec4u, valid: vec4<bool>) -> vec4f {
+  return select(vec4f(0.0), vec4f(grad_input_dy[row + at.x], grad_input_dy[row + at.y], grad_input_dy[row + at.z], grad_input_dy[row + at.w]), valid);
+}
+
+// A thread: input channels c0..c0+3 (acc0*..acc3*) at positions i0..i0+7 (a: i0..i0+3, b: i0+4..i0+7) of
+// batch item n.
 @compute @workgroup_size(WG)
 fn grad_input(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
   let cin = params.in_channels;
   let cout = params.out_channels;
   let taps = params.kernel_size;
   let lout = params.out_length;
-  let i_blocks = (params.in_length + 3u) / 4u;
+  let i_blocks = (params.in_length + 7u) / 8u;
   let c_blocks = (cin + 3u) / 4u;
   let id = thread_index(wg, lane, nwg);
-  let i0 = (id % i_blocks) * 4u;
+  let i0 = (id % i_blocks) * 8u;
   let c0 = ((id / i_blocks) % c_blocks) * 4u;
-  let b = id / i_blocks / c_blocks;
-  if (b >= params.batch) { return; }
+  let n = id / i_blocks / c_blocks;
+  if (n >= params.batch) { return; }
 
   let w_cols = min(vec4u(c0) + LANES, vec4u(cin - 1u)) * taps;
   let stride = vec4i(i32(params.stride));
+  let last = vec4i(i32(lout) - 1);
   // Tap k of output t reads input t s - p + k d, so input i receives from t = (i + p - k d) / s.
-  let shifted = vec4i(vec4u(i0) + LANES) + i32(params.padding);
-  var acc0 = vec4f(0.0);
-  var acc1 = vec4f(0.0);
-  var acc2 = vec4f(0.0);
-  var acc3 = vec4f(0.0);
+  let shifted_a = vec4i(vec4u(i0) + LANES) + i32(params.padding);
+  let shifted_b = shifted_a + vec4i(4);
+  var acc0a = vec4f(0.0);
+  var acc1a = vec4f(0.0);
+  var acc2a = vec4f(0.0);
+  var acc3a = vec4f(0.0);
+  var acc0b = vec4f(0.0);
+  var acc1b = vec4f(0.0);
+  var acc2b = vec4f(0.0);
+  var acc3b = vec4f(0.0);
   for (var k = 0u; k < taps; k++) {
-    let num = shifted - i32(k * params.dilation);
-    let t = num / stride;
-    let valid = (num >= vec4i(0)) & (num % stride == vec4i(0)) & (t < vec4i(i32(lout)));
-    if (!any(valid)) { continue; }
-    let at = vec4u(clamp(t, vec4i(0), vec4i(i32(lout) - 1)));
+    let num_a = shifted_a - i32(k * params.dilation);
+    let num_b = shifted_b - i32(k * params.dilation);
+    let t_a = num_a / stride;
+    let t_b = num_b / stride;
+    let valid_a = (num_a >= vec4i(0)) & (num_a % stride == vec4i(0)) & (t_a <= last);
+    let valid_b = (num_b >= vec4i(0)) & (num_b % stride == vec4i(0)) & (t_b <= last);
+    if (!any(valid_a | valid_b)) { continue; }
+    let at_a = vec4u(clamp(t_a, vec4i(0), last));
+    let at_b = vec4u(clamp(t_b, vec4i(0), last));
     for (var o = 0u; o < cout; o++) {
-      let dy_row = (b * cout + o) * lout;
-      let g = select(vec4f(0.0), vec4f(grad_input_dy[dy_row + at.x], grad_input_dy[dy_row + at.y], grad_input_dy[dy_row + at.z], grad_input_dy[dy_row + at.w]), valid);
+      let dy_row = (n * cout + o) * lout;
+      let ga = load_grad_input_dy4(dy_row, at_a, valid_a);
+      let gb = load_grad_input_dy4(dy_row, at_b, valid_b);
       let w_row = o * cin * taps + k;
-      acc0 = fma(vec4f(grad_input_w[w_row + w_cols.x]), g, acc0);
-      acc1 = fma(vec4f(grad_input_w[w_row + w_cols.y]), g, acc1);
-      acc2 = fma(vec4f(grad_input_w[w_row + w_cols.z]), g, acc2);
-      acc3 = fma(vec4f(grad_input_w[w_row + w_cols.w]), g, acc3);
+      let w0 = vec4f(grad_input_w[w_row + w_cols.x]);
+      let w1 = vec4f(grad_input_w[w_row + w_cols.y]);
+      let w2 = vec4f(grad_input_w[w_row + w_cols.z]);
+      let w3 = vec4f(grad_input_w[w_row + w_cols.w]);
+      acc0a = fma(w0, ga, acc0a);
+      acc1a = fma(w1, ga, acc1a);
+      acc2a = fma(w2, ga, acc2a);
+      acc3a = fma(w3, ga, acc3a);
+      acc0b = fma(w0, gb, acc0b);
+      acc1b = fma(w1, gb, acc1b);
+      acc2b = fma(w2, gb, acc2b);
+      acc3b = fma(w3, gb, acc3b);
     }
   }
-  store_grad_input(b, c0, i0, acc0);
-  store_grad_input(b, c0 + 1u, i0, acc1);
-  store_grad_input(b, c0 + 2u, i0, acc2);
-  store_grad_input(b, c0 + 3u, i0, acc3);
+  store_grad_input(n, c0, i0, acc0a);
+  store_grad_input(n, c0 + 1u, i0, acc1a);
+  store_grad_input(n, c0 + 2u, i0, acc2a);
+  store_grad_input(n, c0 + 3u, i0, acc3a);
+  store_grad_input(n, c0, i0 + 4u, acc0b);
+  store_grad_input(n, c0 + 1u, i0 + 4u, acc1b);
+  store_grad_input(n, c0 + 2u, i0 + 4u, acc2b);
+  store_grad_input(n, c0 + 3u, i0 + 4u, acc3b);
 }
 
 // ---------------------------------------------------------------- grad_weight
@@ -293,17 +322,31 @@ fn grad_weight(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index
 @group(0) @binding(1) var<storage, read> grad_bias_dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> grad_bias_db: array<f32>;
 
+// Terms a grad_bias thread adds in a chunk before adding the chunk to its total: summing millions of terms one
+// after another into one f32 loses digits once the total dwarfs each term.
+const BIAS_CHUNK: u32 = 256u;
+
 // A thread an output channel o.
 @compute @workgroup_size(WG)
 fn grad_bias(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
   let o = thread_index(wg, lane, nwg);
   if (o >= params.out_channels) { return; }
   var total = 0.0;
+  var chunk = 0.0;
+  var count = 0u;
   for (var b = 0u; b < params.batch; b++) {
     let row = (b * params.out_channels + o) * params.out_length;
-    for (var t = 0u; t < params.out_length; t++) { total += grad_bias_dy[row + t]; }
+    for (var t = 0u; t < params.out_length; t++) {
+      chunk += grad_bias_dy[row + t];
+      count++;
+      if (count == BIAS_CHUNK) {
+        total += chunk;
+        chunk = 0.0;
+        count = 0u;
+      }
+    }
   }
-  grad_bias_db[o] = total;
+  grad_bias_db[o] = total + chunk;
 }
 
 // ---------------------------------------------------------------- nearest up-sampling

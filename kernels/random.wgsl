@@ -7,7 +7,7 @@
 // engine repeats bit for bit, and dropout's backward regenerates its forward mask instead of storing it.
 //
 // uniform:  out[i] = low + (high - low) * u,  u = (bits >> 8) * 2^-24 in [0, 1)
-// normal:   out[i] = mean + std * sqrt(-2 ln u1) cos(2 pi u2)     (Box-Muller, u1 in (0, 1], u2 in [0, 1)),
+// normal:   out[i] = mean + deviation * sqrt(-2 ln u1) cos(2 pi u2)     (Box-Muller, u1 in (0, 1], u2 in [0, 1)),
 //           u1 from bits(s, 2i) and u2 from bits(s, 2i + 1)
 // dropout:  out[i] = keep(i) ? x[i] * scale : 0,  keep(i) = (bits(s, i) >> 8) >= threshold
 //           threshold = round(p 2^24), scale = 1 / (1 - p): E[out] = x (inverted dropout). Its gradient is the
@@ -18,7 +18,7 @@ const TWO_PI: f32 = 6.283185307179586;
 const INV_2_24: f32 = 5.9604644775390625e-8;
 
 struct UniformParams { n: u32, seed: u32, low: f32, high: f32 }
-struct NormalParams { n: u32, seed: u32, mean: f32, std: f32 }
+struct NormalParams { n: u32, seed: u32, mean: f32, deviation: f32 }
 struct DropoutParams { n: u32, seed: u32, threshold: u32, scale: f32 }
 
 fn pcg(v: u32) -> u32 {
@@ -55,7 +55,7 @@ fn random_normal(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_ind
   if (i >= normal_params.n) { return; }
   let u1 = f32((random_bits(normal_params.seed, 2u * i) >> 8u) + 1u) * INV_2_24;
   let u2 = f32(random_bits(normal_params.seed, 2u * i + 1u) >> 8u) * INV_2_24;
-  normal_out[i] = normal_params.mean + normal_params.std * sqrt(-2.0 * log(u1)) * cos(TWO_PI * u2);
+  normal_out[i] = normal_params.mean + normal_params.deviation * sqrt(-2.0 * log(u1)) * cos(TWO_PI * u2);
 }
 
 @group(0) @binding(0) var<uniform> dropout_params: DropoutParams;

@@ -2,6 +2,7 @@
 import { parameter } from '../creation.ts';
 import type { Engine } from '../engine.ts';
 import { type Conv1dOptions, type ConvTranspose1dOptions, conv1d, convTranspose1d } from '../ops/conv1d.ts';
+import { groupNorm } from '../ops/group-norm.ts';
 import { linear } from '../ops/matmul.ts';
 import type { Tensor } from '../tensor.ts';
 import { type InitRandom, fanInBound } from './init.ts';
@@ -75,5 +76,23 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
+  }
+}
+
+/** GroupNorm over [B, C, L] with a learned per-channel scale (init 1) and shift (init 0). */
+export class GroupNorm extends Module {
+  readonly gamma: Tensor;
+  readonly beta: Tensor;
+  readonly groups: number;
+
+  constructor(engine: Engine, name: string, channels: number, groups: number) {
+    super();
+    this.groups = groups;
+    this.gamma = this.registerParameter('gamma', parameter(engine, new Float32Array(channels).fill(1), [channels], `${name}.gamma`));
+    this.beta = this.registerParameter('beta', parameter(engine, new Float32Array(channels), [channels], `${name}.beta`));
+  }
+
+  forward(x: Tensor): Tensor {
+    return groupNorm(x, { groups: this.groups, gamma: this.gamma, beta: this.beta });
   }
 }

@@ -18,3 +18,8 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   const out = x.view(target);
   return recordGrad(out, 'reshape', [x], (g) => [g.view(x.shape)]);
 }
+
+/** The same values with no gradient link: gradients stop here (e.g. fake samples fed to a discriminator). */
+export function detach(x: Tensor): Tensor {
+  return x.view(x.shape);
+}

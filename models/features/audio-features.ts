@@ -6,7 +6,7 @@ import type { Engine } from '../../engine/engine.ts';
 import { ShapeError, formatShape } from '../../engine/shape.ts';
 import { Tensor } from '../../engine/tensor.ts';
 import {
-  contextWindowsLaunch, correlationLags, melEnergyLaunch, pitchCorrelationLaunch, pitchPickLaunch, powerSpectrumLaunch,
+  contextWindowsLaunch, correlationLags, melEnergyLaunch, pitchCorrelationLaunch, pitchPickLaunch, powerSpectrumLaunch, spectrumTable,
 } from '../../kernels/audio-features.ts';
 import { type FeatureConfig, defaultFeatureConfig, validateFeatureConfig } from './config.ts';
 import { frameCount, hannWindow, neutralLogF0, pitchLagRange } from './framing.ts';
@@ -38,13 +38,14 @@ export function computeFrameFeatures(engine: Engine, samples: Float32Array, conf
   const window = hannWindow(config.windowLength);
 
   const signal = Tensor.fromArray(engine, samples, [samples.length], 'audio samples');
+  const table = Tensor.fromArray(engine, Float32Array.from(spectrumTable(window, config.nFft)), [config.windowLength + 2 * nBins], 'spectrum table');
   const weights = Tensor.fromArray(engine, Float32Array.from(bank.weights), [config.nMels, nBins], 'mel filterbank');
   const binRanges = Tensor.fromArray(engine, Float32Array.from(bank.bins), [config.nMels, 2], 'mel bin ranges');
   const power = Tensor.empty(engine, [frames, nBins], 'power spectrum');
   const correlation = Tensor.empty(engine, [frames, correlationLags({ tauMin, tauMax })], 'pitch correlation');
   const features = Tensor.empty(engine, [frames, F], 'audio features');
 
-  engine.dispatch(powerSpectrumLaunch(signal.buffer, power.buffer, timing, config.windowLength, config.nFft));
+  engine.dispatch(powerSpectrumLaunch(signal.buffer, table.buffer, power.buffer, timing, config.windowLength, config.nFft));
   engine.dispatch(melEnergyLaunch(power.buffer, weights.buffer, binRanges.buffer, features.buffer, {
     frames, nMels: config.nMels, nFft: config.nFft, features: F, logFloor: config.logFloor,
     windowPower: window.reduce((s, w) => s + w * w, 0),
@@ -56,7 +57,7 @@ export function computeFrameFeatures(engine: Engine, samples: Float32Array, conf
     peakRatio: config.pitchPeakRatio, voicingThreshold: config.voicingThreshold, neutralLogF0: neutralLogF0(config),
   }));
   // The pool hands these buffers out again only after the submit that uses them, so disposing now is safe.
-  for (const t of [signal, weights, binRanges, power, correlation]) t.dispose();
+  for (const t of [signal, table, weights, binRanges, power, correlation]) t.dispose();
   return features;
 }
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { backward } from '../../engine/autograd.ts';
 import { parameter, tensor } from '../../engine/creation.ts';
 import { conv1d, convTranspose1d, upsampleNearest1d } from '../../engine/ops/conv1d.ts';
-import { conv1dGradInputLaunch } from '../../kernels/conv1d.ts';
+import { conv1dForwardLaunch, conv1dGradInputLaunch } from '../../kernels/conv1d.ts';
 import {
   type ConvReferenceShape, conv1dGradBiasReference, conv1dGradInputReference, conv1dGradWeightReference,
   conv1dOutputLengthReference, conv1dReference, convTranspose1dOutputLengthReference, convTranspose1dReference,
@@ -74,20 +74,24 @@ test(`conv1d forward, grad-input, grad-weight and grad-bias match the float64 re
 });
 
 test('conv1d forward and backward cover more than 65535 workgroups (a 2-D dispatch grid)', async () => {
-  // The input gradient runs 2 x ceil(L / 4) threads in workgroups of 64: more than 65535 workgroups.
-  const c: ConvCase = { batch: 2, inChannels: 1, outChannels: 1, inLength: 65535 * 128 + 999, kernelSize: 3, stride: 1, padding: 1, dilation: 1, bias: false };
-  const { x: xData, w: wData } = makeInputs(c, 99);
-  const x = parameter(engine, xData, [c.batch, 1, c.inLength], 'x');
+  // A thread a batch item (its 2 positions and 1 channel fill one block), 64 threads a workgroup.
+  const c: ConvCase = { batch: 65535 * 64 + 999, inChannels: 1, outChannels: 1, inLength: 2, kernelSize: 3, stride: 1, padding: 1, dilation: 1, bias: true };
+  const options = { padding: 1 };
+  const { x: xData, w: wData, b: bData } = makeInputs(c, 99);
+  const x = parameter(engine, xData, [c.batch, 1, 2], 'x');
   const w = parameter(engine, wData, [1, 1, 3], 'w');
-  const geometry = { ...c, outLength: c.inLength };
+  const b = parameter(engine, bData, [1], 'b');
+  const geometry = { ...c, outLength: 2 };
+  assert.ok(conv1dForwardLaunch(geometry, x.buffer, w.buffer, null, x.buffer).workgroups[1] > 1, 'the forward grid should be 2-D');
   assert.ok(conv1dGradInputLaunch(geometry, x.buffer, w.buffer, null, x.buffer).workgroups[1] > 1, 'the grad_input grid should be 2-D');
-  const y = conv1d(x, w, null, { padding: 1 });
-  assertClose(await y.read(), conv1dReference(xData, wData, null, c, { padding: 1 }), sumTolerance(3), 'forward');
+  const y = conv1d(x, w, b, options);
+  const yData = conv1dReference(xData, wData, bData, c, options);
+  assertClose(await y.read(), yData, sumTolerance(3), 'forward');
   backward(y, y);
-  const yData = conv1dReference(xData, wData, null, c, { padding: 1 });
-  assertClose(await x.grad!.read(), conv1dGradInputReference(yData, wData, c, { padding: 1 }), sumTolerance(3), 'grad-input');
-  assertClose(await w.grad!.read(), conv1dGradWeightReference(yData, xData, c, { padding: 1 }), { atol: 1e-2, rtol: 1e-4 }, 'grad-weight');
-  for (const t of [x, w, y, x.grad, w.grad]) t?.dispose();
+  assertClose(await x.grad!.read(), conv1dGradInputReference(yData, wData, c, options), sumTolerance(3), 'grad-input');
+  assertClose(await w.grad!.read(), conv1dGradWeightReference(yData, xData, c, options), { atol: 1e-2, rtol: 1e-4 }, 'grad-weight');
+  assertClose(await b.grad!.read(), conv1dGradBiasReference(yData, c.batch, 1, 2), { atol: 1e-2, rtol: 1e-4 }, 'grad-bias');
+  for (const t of [x, w, b, y, x.grad, w.grad, b.grad]) t?.dispose();
 });
 
 const GRAD_CASES: ConvCase[] = [

@@ -35,9 +35,11 @@ async function expChain(x: Tensor, count: number): Promise<Float32Array> {
   return values;
 }
 
-function assertOrdered(records: readonly KernelRecord[]): void {
+/** GPU intervals in dispatch order, not overlapping, each of positive length (or at least zero: `allowEmpty`). */
+function assertOrdered(records: readonly KernelRecord[], allowEmpty = false): void {
   records.forEach((r, i) => {
-    assert.ok(r.gpuEndNs > r.gpuStartNs, `dispatch ${r.index} (${r.shapes}): GPU end ${r.gpuEndNs} ns is not after its start ${r.gpuStartNs} ns`);
+    const length = r.gpuEndNs - r.gpuStartNs;
+    assert.ok(allowEmpty ? length >= 0 : length > 0, `dispatch ${r.index} (${r.shapes}): GPU end ${r.gpuEndNs} ns is not after its start ${r.gpuStartNs} ns`);
     assert.ok(r.cpuEndMs >= r.cpuStartMs, `dispatch ${r.index}: CPU encoding ends before it starts`);
     const previous = records[i - 1];
     if (previous) {
@@ -219,11 +221,13 @@ test('forced fallback: per-submit wall time split by declared work, said to be a
   assert.is(querySetsCreated, before, 'the fallback creates no query set');
   assert.is(engine.counters.submits - submits, 2);
   assert.is(report.records.length, 10);
-  assertOrdered(report.records);
+  // A submit's window may be empty when dawn.node delivers two submits' onSubmittedWorkDone in one poll.
+  assertOrdered(report.records, true);
+  assert.ok(report.gpuBusyMs > 0);
   const ns = (r: KernelRecord) => r.gpuEndNs - r.gpuStartNs;
   const [bigAffine, bigExp] = report.records.slice(8);
-  assert.ok(ns(bigExp!) > ns(bigAffine!), 'within a submit, more declared work gets a larger share');
-  assert.ok(ns(bigExp!) > ns(report.records[1]!), 'exp over 64x the data is estimated longer');
+  const expected = (4 * 64 * SMALL / 33 + 8 * 64 * SMALL / 2.5 + 25_000) / (2 * 64 * SMALL / 33 + 8 * 64 * SMALL / 2.5 + 25_000);
+  assert.ok(Math.abs(ns(bigExp!) - expected * ns(bigAffine!)) <= 2, 'a submit is split by flops / 33 GFLOP/s + bytes / 2.5 GB/s + 25 us');
 });
 
 test.after(() => {

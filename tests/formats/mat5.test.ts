@@ -106,6 +106,11 @@ test('a missing variable and a wrong shape are reported with names and dims', ()
   );
 });
 
+test('a cell array is rejected with an error naming the variable and what is supported', async () => {
+  const bytes = await readFileBytes(join(dir, 'cell.mat'));
+  assert.throws(() => parseMat5(bytes, 'cell.mat'), /cell\.mat: variable 'clips': is a cell array; posedyn reads numeric, char, logical and struct arrays only/);
+});
+
 test('a corrupt compressed element is reported as not inflating', () => {
   const bytes = new Uint8Array(128 + 24);
   bytes.set([0x49, 0x4d], 126);

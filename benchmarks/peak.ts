@@ -1,0 +1,86 @@
+// The adapter's peaks, measured: FP32 FMA throughput and storage-buffer copy bandwidth. Other benchmarks and the
+// profiler report their kernels as fractions of these, so results from different machines compare.
+//
+// Each figure is the best of a few timed batches: sync, record a batch of dispatches, submit, sleep on a timer
+// for most of the expected time (while a GPU promise is pending, dawn.node polls on the main thread and takes
+// CPU from lavapipe's workers, see shared/PLATFORM.md), then await the sync.
+//
+// Run: node --import ./runtime-node/register.mjs benchmarks/peak.ts
+import type { Engine } from '../engine/engine.ts';
+import type { KernelLaunch } from '../kernels/launch.ts';
+import { copyVec4Launch, fmaChainsLaunch, fmaSinkBytes } from '../kernels/peak.ts';
+
+export interface Peaks {
+  /** FP32 fused multiply-adds, counted as 2 flops each, in GFLOP/s. */
+  readonly fmaGflops: number;
+  /** Copy kernel bandwidth, bytes read plus bytes written, in GB/s (1e9 bytes). */
+  readonly copyGBps: number;
+}
+
+export interface PeakOptions {
+  /** Timed batches a figure; the best counts (default 5). */
+  readonly runs?: number;
+}
+
+/** FMA kernel: 64-thread workgroups, enough of them to keep every core of a CPU adapter or SM of a GPU busy. */
+const FMA_WORKGROUPS = 1024;
+const FMA_ITERATIONS = 256;
+const FMA_DISPATCHES = 4;
+/** Copy kernel: 64 MiB each way, well past any CPU cache. */
+const COPY_BYTES = 64 << 20;
+const COPY_DISPATCHES = 3;
+/** Fraction of the expected time slept before awaiting the GPU. */
+const SLEEP_FRACTION = 0.8;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Best time in ms of `runs` batches of `launches`, after one untimed batch (pipeline compile, first touch). */
+async function bestBatchMs(engine: Engine, launches: readonly KernelLaunch[], runs: number): Promise<number> {
+  let best = Infinity;
+  for (let run = 0; run <= runs; run++) {
+    await engine.sync();
+    const start = performance.now();
+    for (const launch of launches) engine.dispatch(launch);
+    engine.flush();
+    if (Number.isFinite(best)) await sleep(best * SLEEP_FRACTION);
+    await engine.sync();
+    const elapsed = performance.now() - start;
+    if (run > 0 || runs === 0) best = Math.min(best, elapsed);
+    else best = elapsed; // the warm-up batch only sets the first sleep
+  }
+  return best;
+}
+
+export async function measurePeaks(engine: Engine, options: PeakOptions = {}): Promise<Peaks> {
+  const runs = options.runs ?? 5;
+
+  const sink = engine.storage.acquire(fmaSinkBytes(FMA_WORKGROUPS), 'peak.fma.sink');
+  const fma = fmaChainsLaunch(sink, FMA_WORKGROUPS, FMA_ITERATIONS);
+  const fmaMs = await bestBatchMs(engine, new Array<KernelLaunch>(FMA_DISPATCHES).fill(fma), runs);
+  engine.storage.release(sink);
+
+  const src = engine.storage.acquire(COPY_BYTES, 'peak.copy.src');
+  const dst = engine.storage.acquire(COPY_BYTES, 'peak.copy.dst');
+  const copy = copyVec4Launch(src, dst, COPY_BYTES / 16);
+  const copyMs = await bestBatchMs(engine, new Array<KernelLaunch>(COPY_DISPATCHES).fill(copy), runs);
+  engine.storage.release(src);
+  engine.storage.release(dst);
+  engine.flush();
+  engine.storage.trim();
+
+  return {
+    fmaGflops: (FMA_DISPATCHES * fma.flops) / (fmaMs * 1e6),
+    copyGBps: (COPY_DISPATCHES * copy.bytes) / (copyMs * 1e6),
+  };
+}
+
+async function main(): Promise<void> {
+  const { createNodeEngine } = await import('../runtime-node/device.ts');
+  const engine = await createNodeEngine();
+  const peaks = await measurePeaks(engine);
+  console.log(`adapter: ${engine.info.adapter}`);
+  console.log(`FP32 FMA peak: ${peaks.fmaGflops.toFixed(1)} GFLOP/s`);
+  console.log(`copy bandwidth: ${peaks.copyGBps.toFixed(2)} GB/s (read + write)`);
+}
+
+if (globalThis.process?.argv[1] === decodeURIComponent(new URL(import.meta.url).pathname)) await main();
