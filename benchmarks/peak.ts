@@ -34,20 +34,25 @@ const SLEEP_FRACTION = 0.8;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Best time in ms of `runs` batches of `launches`, after one untimed batch (pipeline compile, first touch). */
+/** Wall time in ms of one batch of `launches`, from recording to the GPU being done, sleeping `sleepMs` first. */
+async function timeBatch(engine: Engine, launches: readonly KernelLaunch[], sleepMs: number): Promise<number> {
+  await engine.sync();
+  const start = performance.now();
+  for (const launch of launches) engine.dispatch(launch);
+  engine.flush();
+  if (sleepMs > 0) await sleep(sleepMs);
+  await engine.sync();
+  return performance.now() - start;
+}
+
+/**
+ * Best time in ms of `runs` batches. A first, untimed batch compiles the pipeline and touches the memory; the
+ * second is waited for without sleeping, counts as a candidate and sets how long the next one sleeps.
+ */
 async function bestBatchMs(engine: Engine, launches: readonly KernelLaunch[], runs: number): Promise<number> {
-  let best = Infinity;
-  for (let run = 0; run <= runs; run++) {
-    await engine.sync();
-    const start = performance.now();
-    for (const launch of launches) engine.dispatch(launch);
-    engine.flush();
-    if (Number.isFinite(best)) await sleep(best * SLEEP_FRACTION);
-    await engine.sync();
-    const elapsed = performance.now() - start;
-    if (run > 0 || runs === 0) best = Math.min(best, elapsed);
-    else best = elapsed; // the warm-up batch only sets the first sleep
-  }
+  await timeBatch(engine, launches, 0);
+  let best = await timeBatch(engine, launches, 0);
+  for (let run = 0; run < runs; run++) best = Math.min(best, await timeBatch(engine, launches, best * SLEEP_FRACTION));
   return best;
 }
 

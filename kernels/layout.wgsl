@@ -7,8 +7,9 @@
 //                   dst[dst_offset + sum_k c_k * dst_stride_k] = src[src_offset + sum_k c_k * src_stride_k]
 //                 concat writes each input as a box of the output; split and slice read a box of the input;
 //                 permute reads the input with its strides reordered (src_stride_k = stride of axis order[k]).
-// copy_box_vec4:  the same on vec4s, when the innermost axis is contiguous in both tensors and every extent,
-//                 stride and offset along it is a multiple of 4 (the launcher divides them by 4).
+// copy_box_vec4:  the same on vec4s, when the innermost axis is contiguous in both tensors and its extent, every
+//                 outer stride and both offsets are multiples of 4 (the launcher divides them by 4).
+// A box that is one contiguous run in both tensors never comes here: the op copies it with copyBufferToBuffer.
 // pad:            for every coordinate c of the output (shape O):
 //                   out[c] = src[c - before]   if 0 <= c_k - before_k < S_k on every axis (S = source shape)
 //                          = value             otherwise

@@ -7,7 +7,8 @@
 //   mean      [V * 3]        vertex v's (x, y, z) at 3v, 3v + 1, 3v + 2
 //   idBasis   [V * 3, 80]    element (r, k) at r * 80 + k: the displacement of coordinate r per unit alpha_id[k]
 //   expBasis  [V * 3, 64]    element (r, k) at r * 64 + k
-//   triangles [F * 3]        0-based vertex indices, counter-clockwise seen from outside the face
+//   triangles [F * 3]        0-based vertex indices (winding as the source has it: MediaPipe's is
+//                            counter-clockwise seen from the camera)
 //   lowerFaceMask [V]        m of Eq. (7)-(8): 10 on the lower face (below the nose tip), 1 elsewhere
 
 export const ID_COMPONENTS = 80;
