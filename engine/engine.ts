@@ -39,11 +39,14 @@ export class Engine {
   readonly info: EngineInfo;
   readonly storage: BufferPool;
   readonly #staging: BufferPool;
-  readonly #modules = new Map<string, GPUShaderModule>();
+  readonly #modules = new Map<string, { module: GPUShaderModule; compiled: Promise<void> }>();
   readonly #pipelines = new Map<string, GPUComputePipeline>();
   /** Asynchronous compile and validation checks; their first failure is thrown at the next sync point. */
   #pendingChecks: Promise<void>[] = [];
-  #deferredError: Error | null = null;
+  /** A kernel's compile or pipeline error: the root cause, reported in preference to what follows from it. */
+  #kernelError: Error | null = null;
+  /** Any other validation error the device raised (uncaptured); often a consequence of a kernel error. */
+  #validationError: Error | null = null;
 
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
@@ -75,7 +78,7 @@ export class Engine {
     });
     device.addEventListener('uncapturederror', (event) => {
       const message = (event as GPUUncapturedErrorEvent).error.message;
-      this.#deferredError ??= new KernelError(`WebGPU validation error: ${message}`);
+      this.#validationError ??= new KernelError(`WebGPU validation error: ${message}`);
     });
   }
 
@@ -84,11 +87,7 @@ export class Engine {
   /** Records one kernel launch into the current command buffer. Nothing runs until the next flush. */
   dispatch(launch: KernelLaunch): void {
     const encodeStartMs = this.observer ? performance.now() : 0;
-    if (this.#deferredError) {
-      const error = this.#deferredError;
-      this.#deferredError = null;
-      throw error;
-    }
+    if (this.#kernelError) throw this.#takeError();
     const pipeline = this.#pipeline(launch);
     const paramBytes = Math.max(16, Math.ceil((launch.params.length * 4) / 16) * 16);
     if (this.#uniformUsed + paramBytes > UNIFORM_ARENA_BYTES) this.flush();
@@ -255,25 +254,24 @@ export class Engine {
     this.#pass = null;
   }
 
-  #module(kernel: KernelSource): GPUShaderModule {
-    let module = this.#modules.get(kernel.file);
-    if (!module) {
+  #module(kernel: KernelSource): { module: GPUShaderModule; compiled: Promise<void> } {
+    let entry = this.#modules.get(kernel.file);
+    if (!entry) {
       this.device.pushErrorScope('validation');
-      module = this.device.createShaderModule({ code: kernel.code, label: kernel.file });
+      const module = this.device.createShaderModule({ code: kernel.code, label: kernel.file });
       const scope = this.device.popErrorScope();
-      const compiled = module;
-      this.#defer(
-        (async () => {
-          const info = await compiled.getCompilationInfo();
-          const errors = info.messages.filter((m) => m.type === 'error');
-          if (errors.length > 0) throw new KernelError(formatCompileMessages(kernel, errors));
-          const error = await scope;
-          if (error) throw new KernelError(`WGSL kernel '${kernel.name}' (${kernel.file}): ${error.message}`);
-        })(),
-      );
-      this.#modules.set(kernel.file, module);
+      const compiled = (async () => {
+        const info = await module.getCompilationInfo();
+        const errors = info.messages.filter((m) => m.type === 'error');
+        if (errors.length > 0) throw new KernelError(formatCompileMessages(kernel, errors));
+        const error = await scope;
+        if (error) throw new KernelError(`WGSL kernel '${kernel.name}' (${kernel.file}): ${error.message}`);
+      })();
+      this.#defer(compiled);
+      entry = { module, compiled };
+      this.#modules.set(kernel.file, entry);
     }
-    return module;
+    return entry;
   }
 
   #pipeline(launch: KernelLaunch): GPUComputePipeline {
@@ -281,7 +279,7 @@ export class Engine {
     const key = `${launch.kernel.file}|${launch.entry}|${Object.entries(constants).sort().map(([k, v]) => `${k}=${v}`).join(',')}`;
     let pipeline = this.#pipelines.get(key);
     if (!pipeline) {
-      const module = this.#module(launch.kernel);
+      const { module, compiled } = this.#module(launch.kernel);
       this.device.pushErrorScope('validation');
       pipeline = this.device.createComputePipeline({
         layout: 'auto',
@@ -290,13 +288,16 @@ export class Engine {
       });
       const scope = this.device.popErrorScope();
       this.#defer(
-        scope.then((error) => {
+        (async () => {
+          // A module that failed to compile makes every pipeline on it invalid: report the compile error.
+          await compiled;
+          const error = await scope;
           if (error) {
             throw new KernelError(
               `pipeline for kernel '${launch.kernel.name}' entry '${launch.entry}' (${launch.kernel.file}) with constants ${JSON.stringify(constants)} is invalid: ${error.message}`,
             );
           }
-        }),
+        })(),
       );
       this.#pipelines.set(key, pipeline);
     }
@@ -306,7 +307,7 @@ export class Engine {
   #defer(check: Promise<void>): void {
     this.#pendingChecks.push(
       check.catch((error: unknown) => {
-        this.#deferredError ??= error instanceof Error ? error : new KernelError(String(error));
+        this.#kernelError ??= error instanceof Error ? error : new KernelError(String(error));
       }),
     );
   }
@@ -315,9 +316,15 @@ export class Engine {
     const checks = this.#pendingChecks;
     this.#pendingChecks = [];
     await Promise.all(checks);
-    const error = this.#deferredError;
-    this.#deferredError = null;
-    if (error) throw error;
+    if (this.#kernelError || this.#validationError) throw this.#takeError();
+  }
+
+  /** The most telling error seen so far (a kernel's own before its consequences); clears them all. */
+  #takeError(): Error {
+    const error = this.#kernelError ?? this.#validationError!;
+    this.#kernelError = null;
+    this.#validationError = null;
+    return error;
   }
 }
 

@@ -2,7 +2,7 @@
 // sequences along time. Weights normalised over the truncated window, edges replicated (kernels/gaussian-filter.wgsl).
 import { type FilterAxis, gaussianFilterBackwardLaunch, gaussianFilterLaunch, gaussianFilterSpec } from '../../kernels/gaussian-filter.ts';
 import { recordGrad } from '../autograd.ts';
-import { normalizeAxis } from '../shape.ts';
+import { ShapeError, formatShape, normalizeAxis } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 
 export interface GaussianFilterOptions {
@@ -37,6 +37,6 @@ export function gaussianTemporalFilter(x: Tensor, options: GaussianFilterOptions
 
 /** Smooths a pose sequence poses [T, 6] (or any [T, C]) along time: the layout the pose models use. */
 export function smoothPoseSequence(poses: Tensor, sigma: number, halfWindow?: number): Tensor {
-  if (poses.rank !== 2) throw new RangeError(`smoothPoseSequence: poses ${poses.name} has shape [${poses.shape.join(',')}], expected [T, C]`);
+  if (poses.rank !== 2) throw new ShapeError(`smoothPoseSequence: poses ${poses.name} has shape ${formatShape(poses.shape)}, expected [T, C] (e.g. [T, 6])`);
   return gaussianTemporalFilter(poses, { sigma, halfWindow, axis: 0 });
 }
