@@ -1,0 +1,43 @@
+// PGFace, Sec. 4.2: for each frame, its 16-frame audio window and its head pose -> the face coefficients of
+// that frame, [alpha_id (80), alpha_exp (64)]. Identity is generated too, because per-frame identity estimates
+// vary with pose, camera and expression.
+//
+//   windows [N, F, 16] -> AudioWindowEncoder -> [N, E] --concat pose [N, 6]--> linear -> leaky -> linear -> [N, 144]
+import type { Engine } from '../../engine/engine.ts';
+import type { InitRandom } from '../../engine/nn/init.ts';
+import { Linear } from '../../engine/nn/layers.ts';
+import { Module } from '../../engine/nn/module.ts';
+import { leakyRelu } from '../../engine/ops/elementwise.ts';
+import { concat } from '../../engine/ops/layout.ts';
+import { assertShape } from '../../engine/shape.ts';
+import type { Tensor } from '../../engine/tensor.ts';
+import { AudioWindowEncoder } from '../nn/audio-window-encoder.ts';
+import type { PgFaceConfig } from './config.ts';
+
+export class PgFace extends Module {
+  readonly config: PgFaceConfig;
+  readonly #encoder: AudioWindowEncoder;
+  readonly #hidden: Linear;
+  readonly #output: Linear;
+
+  constructor(engine: Engine, config: PgFaceConfig, random: InitRandom, name = 'pgface') {
+    super();
+    this.config = config;
+    this.#encoder = this.registerModule('encoder', new AudioWindowEncoder(engine, `${name}.encoder`, {
+      featureCount: config.featureCount, windowFrames: config.windowFrames, leakySlope: config.leakySlope, ...config.encoder,
+    }, random));
+    this.#hidden = this.registerModule('hidden', new Linear(engine, `${name}.hidden`, config.encoder.embedding + config.poseChannels, config.hidden, random));
+    this.#output = this.registerModule('output', new Linear(engine, `${name}.output`, config.hidden, config.coefficients, random));
+  }
+
+  /** windows [N, F, W], poses [N, 6] (normalised) -> coefficients [N, 144] (normalised). */
+  forward(windows: Tensor, poses: Tensor): Tensor {
+    const c = this.config;
+    const n = windows.shape[0]!;
+    assertShape('PgFace', 'audio windows', windows.shape, [n, c.featureCount, c.windowFrames]);
+    assertShape('PgFace', 'poses', poses.shape, [n, c.poseChannels]);
+    const audio = this.#encoder.forward(windows);
+    const h = leakyRelu(this.#hidden.forward(concat([audio, poses], 1)), c.leakySlope);
+    return this.#output.forward(h);
+  }
+}
