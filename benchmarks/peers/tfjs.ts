@@ -48,6 +48,14 @@ export function runTfjsPeer(backend: TfjsBackend, cases: readonly PeerCase[], ti
 // ------------------------------------------------------------------------------------------ the subprocess
 
 type Tf = typeof import('@tensorflow/tfjs');
+
+/** The parts of TF.js's WebGPU backend (4.x, not public API) needed to submit its recorded work and wait. */
+interface WebGpuBackendInternals {
+  readonly device: GPUDevice;
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+}
 type TfTensor = import('@tensorflow/tfjs').Tensor;
 
 /** Installs Dawn as navigator.gpu, the way a browser would expose WebGPU to TF.js. */
@@ -135,9 +143,13 @@ function convRunner(tf: Tf, c: Conv1dCase): { run: () => TfTensor; inputs: TfTen
 async function main(backend: TfjsBackend, cases: readonly PeerCase[], timing: TimingOptions): Promise<PeerOutput> {
   const notes: string[] = [];
   const tf = await loadTf(backend, notes);
-  // The WebGPU backend records into its own command encoder; submitQueue() sends it, and the queue's
-  // onSubmittedWorkDone is the same wait posedyn's engine.sync() uses.
-  const gpuBackend = backend === 'webgpu' ? (tf.backend() as unknown as { submitQueue(): void; device: GPUDevice }) : null;
+  // The WebGPU backend records into its own command encoder and compute pass. The flush below is the one its
+  // own readbacks do (end the pass, then submit); onSubmittedWorkDone is the wait posedyn's engine.sync() uses.
+  const gpuBackend = backend === 'webgpu' ? (tf.backend() as unknown as WebGpuBackendInternals) : null;
+  let deviceError: string | null = null;
+  gpuBackend?.device.addEventListener('uncapturederror', (event) => {
+    deviceError ??= (event as GPUUncapturedErrorEvent).error.message.split('\n')[0]!;
+  });
   const results: PeerOutput['results'][number][] = [];
   for (const c of cases) {
     let pending: TfTensor[] = [];
@@ -147,6 +159,8 @@ async function main(backend: TfjsBackend, cases: readonly PeerCase[], timing: Ti
         () => void pending.push(run()),
         async () => {
           if (gpuBackend) {
+            gpuBackend.ensureCommandEncoderReady();
+            gpuBackend.endComputePassEncoder();
             gpuBackend.submitQueue();
             await gpuBackend.device.queue.onSubmittedWorkDone();
           }
@@ -155,6 +169,12 @@ async function main(backend: TfjsBackend, cases: readonly PeerCase[], timing: Ti
         },
         timing,
       );
+      // A WebGPU validation error means nothing ran and the time is meaningless; a readback proves the
+      // output exists.
+      const check = run();
+      await check.data();
+      check.dispose();
+      if (deviceError) throw new Error(`WebGPU error during the run: ${deviceError}`);
       results.push({ name: c.name, medianMs: timed.medianMs });
       process.stderr.write(`${backend} ${c.name}: ${timed.medianMs.toFixed(3)} ms\n`);
     } catch (error) {

@@ -89,6 +89,8 @@ export interface BuiltDataset {
   readonly manifest: DatasetManifest;
   /** in manifest order (sorted by name) */
   readonly clips: readonly BuiltClip[];
+  /** what the build adjusted, e.g. clips trimmed by one frame */
+  readonly notes: readonly string[];
 }
 
 // ---- splits and windows ----
@@ -233,16 +235,25 @@ async function clipFeatures(engine: Engine, clip: ClipInput, config: AudioFeatur
   }
 }
 
-/** Eq. (1) along time on the GPU: poses [frames, 6] -> smoothed [frames, 6]. */
-async function smoothPoses(engine: Engine, poses: Float32Array, frames: number, sigma: number, halfWindow: number): Promise<Float32Array> {
-  const input = Tensor.fromArray(engine, poses, [frames, POSE_CHANNELS], 'poses');
-  const smoothed = engine.noGrad(() => smoothPoseSequence(input, sigma, halfWindow));
-  try {
-    return await smoothed.read();
-  } finally {
-    input.dispose();
-    smoothed.dispose();
+/**
+ * Eq. (1) along time on the GPU, each split segment on its own (edges replicated at segment boundaries), so no
+ * val or test frame reaches a train frame through the filter: poses [frames, 6] -> smoothed [frames, 6].
+ */
+async function smoothPoses(engine: Engine, poses: Float32Array, segments: Record<Split, FrameRange>, sigma: number, halfWindow: number): Promise<Float32Array> {
+  const out = new Float32Array(poses.length);
+  for (const split of SPLITS) {
+    const [from, to] = segments[split];
+    if (to <= from) continue;
+    const input = Tensor.fromArray(engine, poses.subarray(from * POSE_CHANNELS, to * POSE_CHANNELS), [to - from, POSE_CHANNELS], `poses ${split}`);
+    const smoothed = engine.noGrad(() => smoothPoseSequence(input, sigma, halfWindow));
+    try {
+      out.set(await smoothed.read(), from * POSE_CHANNELS);
+    } finally {
+      input.dispose();
+      smoothed.dispose();
+    }
   }
+  return out;
 }
 
 /**
@@ -270,29 +281,27 @@ export async function buildDataset(engine: Engine, inputs: readonly ClipInput[],
   const F = featureConfig.features;
 
   const clips: BuiltClip[] = [];
+  const entries: ClipEntry[] = [];
+  const notes: string[] = [];
   for (const input of sorted) {
     const features = await clipFeatures(engine, input, featureConfig);
     const frames = reconcileFrames(input.name, features.frames, input.pose.frames);
     if (frames === 0) throw new RangeError(`clip '${input.name}': no frames`);
+    if (features.frames !== input.pose.frames) {
+      notes.push(`clip '${input.name}': audio has ${features.frames} frames and the pose track ${input.pose.frames}; trimmed to ${frames}`);
+    }
+    const segments = splitSegments(frames);
     const poseRaw = Float32Array.from(unwrapEulerAngles(input.pose.values, input.pose.frames).subarray(0, frames * POSE_CHANNELS));
     clips.push({
       name: input.name,
       frames,
       features: features.values.slice(0, frames * F),
-      pose: await smoothPoses(engine, poseRaw, frames, spec.sigma, spec.halfWindow),
+      pose: await smoothPoses(engine, poseRaw, segments, spec.sigma, spec.halfWindow),
       poseRaw,
       face: input.face ? input.face.slice(0, frames * FACE_CHANNELS) : null,
     });
+    entries.push({ name: input.name, identity: input.identity, frames, hasFace: input.face !== null, file: `clips/${input.name}.safetensors`, segments });
   }
-
-  const entries: ClipEntry[] = sorted.map((input, i) => ({
-    name: input.name,
-    identity: input.identity,
-    frames: clips[i]!.frames,
-    hasFace: input.face !== null,
-    file: `clips/${input.name}.safetensors`,
-    segments: splitSegments(clips[i]!.frames),
-  }));
   const windows = Object.fromEntries(SPLITS.map((split) => [
     split,
     entries.flatMap((entry, c) => windowStarts(entry.segments[split], windowing.length, windowing.stride).map((s): WindowRef => [c, s])),
@@ -330,7 +339,7 @@ export async function buildDataset(engine: Engine, inputs: readonly ClipInput[],
     windows,
     stats: { pose: pose.stats(), face: face.count > 0 ? face.stats() : null, features: features.stats() },
   };
-  return { manifest, clips };
+  return { manifest, clips, notes };
 }
 
 /** The bytes of clips/<name>.safetensors: features [frames, F], pose and poseRaw [frames, 6], face [frames, 144]. */

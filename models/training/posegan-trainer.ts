@@ -18,23 +18,13 @@ import { slice } from '../../engine/ops/layout.ts';
 import { detach, reshape } from '../../engine/ops/reshape.ts';
 import { Adam } from '../../engine/optim/adam.ts';
 import type { Tensor } from '../../engine/tensor.ts';
+import type { PoseBatch } from '../data/dataset.ts';
 import type { PoseGanConfig } from '../posegan/config.ts';
 import { PoseDiscriminator } from '../posegan/discriminator.ts';
 import { PoseGenerator } from '../posegan/generator.ts';
 
-/** A batch of training windows, normalised, row-major. */
-export interface PoseBatchArrays {
-  readonly batch: number;
-  readonly frames: number;
-  /** [B, T, F, W] */
-  readonly audio: Float32Array;
-  /** [B, T, F]: each frame's own features (the discriminator's audio input) */
-  readonly audioFrames: Float32Array;
-  /** [B, T, 6] */
-  readonly pose: Float32Array;
-  /** [B, 6] */
-  readonly initial: Float32Array;
-}
+/** A batch of training windows, normalised, row-major (models/data/dataset.ts poseBatch makes them). */
+export type PoseBatchArrays = Pick<PoseBatch, 'batch' | 'length' | 'audio' | 'audioFrames' | 'pose' | 'initial'>;
 
 /** Loss values of one step, still on the GPU (read them when needed). */
 export interface PoseStepLosses {
@@ -75,7 +65,7 @@ export class PoseGanTrainer {
 
   /** Uploads a batch; the tensors belong to the caller's scope. */
   batchTensors(arrays: PoseBatchArrays): { audio: Tensor; audioFrames: Tensor; pose: Tensor; initial: Tensor } {
-    const { batch: b, frames: t } = arrays;
+    const { batch: b, length: t } = arrays;
     const c = this.config;
     return {
       audio: tensor(this.engine, arrays.audio, [b, t, c.featureCount, c.windowFrames], 'batch.audio'),

@@ -1,6 +1,8 @@
 // The posedyn command line. Each subcommand lives in its own file; this one only wires them up.
 import { Command } from 'commander';
 import { runSelfCheck } from './selfcheck.ts';
+import { runDatasetBuild } from '../dataset/build-command.ts';
+import { runTrain } from '../training/train-command.ts';
 
 const program = new Command()
   .name('posedyn')
@@ -15,6 +17,64 @@ program
   .action(async (options: { steps: string; seed: string }) => {
     await runSelfCheck({ steps: positiveInt(options.steps, '--steps'), seed: positiveInt(options.seed, '--seed') });
   });
+
+program
+  .command('dataset')
+  .description('datasets for training and evaluation')
+  .command('build')
+  .description('clip folder (<stem>.wav + <stem>.mat or .csv) -> dataset folder: features, smoothed poses, 7:1:2 splits, windows, train statistics')
+  .option('--data <dir>', 'folder of clips', '../shared/data/styletalk')
+  .option('--out <dir>', 'dataset folder to write', 'out/dataset')
+  .option('--sigma <frames>', 'Eq. (1) Gaussian sigma in frames (default 1)')
+  .option('--half-window <frames>', 'Eq. (1) half-window m in frames (default ceil(3 sigma))')
+  .action(async (options: { data: string; out: string; sigma?: string; halfWindow?: string }) => {
+    const sigma = options.sigma === undefined ? undefined : Number(options.sigma);
+    if (sigma !== undefined && !(sigma > 0 && Number.isFinite(sigma))) throw new Error(`--sigma expects a positive number of frames, got '${options.sigma}'`);
+    const halfWindow = options.halfWindow === undefined ? undefined : positiveInt(options.halfWindow, '--half-window');
+    await runDatasetBuild({ data: options.data, out: options.out, sigma, halfWindow });
+  });
+
+program
+  .command('train')
+  .description('train PoseGAN or PGFace on a dataset folder (Adam, validation every epoch, best checkpoint kept)')
+  .argument('<model>', 'posegan or pgface')
+  .option('--dataset <dir>', 'dataset folder from `posedyn dataset build`', 'out/dataset')
+  .option('--out <dir>', 'output folder for checkpoints, log and curves')
+  .option('--epochs <n>', 'epochs (paper: 50)', '50')
+  .option('--batch <n>', 'batch size (paper: 64)', '64')
+  .option('--lr <rate>', 'Adam learning rate (paper: 1e-4)', '1e-4')
+  .option('--seed <n>', 'seed for initialisation and shuffling', '1')
+  .option('--variant <name>', 'posegan | cnn (L_L2 only) for PoseGAN; pgface | fixed-identity for PGFace')
+  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (PGFace's vertex loss)", 'procedural')
+  .option('--resume', 'continue from <out>/last.safetensors', false)
+  .option('--init-from <checkpoint>', 'start from the parameters of this checkpoint')
+  .option('--max-steps-per-epoch <n>', 'cap on steps an epoch (quick runs)')
+  .option('--no-progress', 'no progress bar')
+  .action(async (model: string, options: Record<string, string | boolean | undefined>) => {
+    if (model !== 'posegan' && model !== 'pgface') throw new Error(`train: model must be 'posegan' or 'pgface', got '${model}'`);
+    await runTrain({
+      kind: model,
+      dataset: options.dataset as string,
+      out: (options.out as string | undefined) ?? `out/${model}`,
+      epochs: positiveInt(options.epochs as string, '--epochs'),
+      batch: positiveInt(options.batch as string, '--batch'),
+      lr: positiveNumber(options.lr as string, '--lr'),
+      seed: positiveInt(options.seed as string, '--seed'),
+      resume: options.resume === true,
+      variant: options.variant as string | undefined,
+      faceModel: options.faceModel as string,
+      initFrom: options.initFrom as string | undefined,
+      maxStepsPerEpoch: options.maxStepsPerEpoch === undefined ? undefined : positiveInt(options.maxStepsPerEpoch as string, '--max-steps-per-epoch'),
+      progress: options.progress !== false,
+      producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,
+    });
+  });
+
+function positiveNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!(n > 0 && Number.isFinite(n))) throw new Error(`${flag} expects a positive number, got '${value}'`);
+  return n;
+}
 
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);

@@ -1,0 +1,210 @@
+// `posedyn train posegan|pgface`: trains on a dataset folder (posedyn dataset build) with the paper's
+// defaults (Adam 1e-4, batch 64, 50 epochs, Sec. 4.3), validates every epoch, keeps the best checkpoint on
+// the validation split, writes a resumable checkpoint, a JSONL log and loss curves after every epoch.
+//
+// Files in --out:
+//   last.safetensors   parameters + optimizer state + epoch: --resume continues from it
+//   best.safetensors   parameters of the epoch with the lowest validation loss
+//   log.jsonl          one JSON line a step and an epoch
+//   loss.png           training and validation loss per epoch
+import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Engine } from '../../engine/engine.ts';
+import { loadModuleTensors, loadOptimizerTensors, type CheckpointMeta } from '../../models/checkpoint/checkpoint.ts';
+import { type Dataset, type FrameRef, faceBatch, facePairs, poseBatch } from '../../models/data/dataset.ts';
+import type { WindowRef } from '../../models/data/dataset-format.ts';
+import { type PgFaceConfig, defaultPgFaceConfig } from '../../models/pgface/config.ts';
+import { type PoseGanConfig, defaultPoseGanConfig } from '../../models/posegan/config.ts';
+import { type EpochReport, runEpochs } from '../../models/training/epochs.ts';
+import { faceQuadraticForm } from '../../models/training/face-quadratic-form.ts';
+import { identityFaceIdMeans, withFixedIdentity } from '../../models/training/fixed-identity.ts';
+import { PgFaceTrainer } from '../../models/training/pgface-trainer.ts';
+import { PoseGanTrainer } from '../../models/training/posegan-trainer.ts';
+import { validatePoseGan } from '../../models/training/posegan-validation.ts';
+import { loadDatasetFolder } from '../dataset/dataset-files.ts';
+import { createNodeEngine } from '../device.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
+import { lineChartPng } from '../plots/line-chart.ts';
+import { loadFaceModelOption } from './face-model-option.ts';
+import { type SavedModule, readCheckpointFile, saveCheckpoint } from './checkpoint-files.ts';
+
+export interface TrainOptions {
+  readonly kind: 'posegan' | 'pgface';
+  readonly dataset: string;
+  readonly out: string;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly seed: number;
+  readonly resume: boolean;
+  /** posegan | cnn for PoseGAN; pgface | fixed-identity for PGFace */
+  readonly variant?: string;
+  /** 'procedural' or a path to BFM_model_front.mat */
+  readonly faceModel: string;
+  /** Cap on steps an epoch (quick runs); undefined = all. */
+  readonly maxStepsPerEpoch?: number;
+  /** Start from this checkpoint's parameters (fine-tuning). */
+  readonly initFrom?: string;
+  readonly progress: boolean;
+  readonly producedBy: string;
+}
+
+interface TrainingRun {
+  readonly modelConfig: PoseGanConfig | PgFaceConfig;
+  readonly modules: readonly SavedModule[];
+  readonly samples: readonly (WindowRef | FrameRef)[];
+  readonly step: (batch: readonly (WindowRef | FrameRef)[]) => Record<string, import('../../engine/tensor.ts').Tensor | null>;
+  readonly validate: () => Promise<number>;
+  readonly extraMeta: Record<string, unknown>;
+  dispose(): void;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+function poseGanRun(engine: Engine, dataset: Dataset, options: TrainOptions): TrainingRun {
+  const variant = options.variant ?? 'posegan';
+  if (variant !== 'posegan' && variant !== 'cnn') throw new Error(`--variant for posegan must be 'posegan' or 'cnn', got '${variant}'`);
+  const config = defaultPoseGanConfig(dataset.featureCount, { variant, frames: dataset.windowLength });
+  const trainer = new PoseGanTrainer(engine, config, { learningRate: options.lr, seed: options.seed });
+  const modules: SavedModule[] = [{ prefix: 'generator.', module: trainer.generator, optimizer: trainer.generatorOptimizer }];
+  if (trainer.discriminator) modules.push({ prefix: 'discriminator.', module: trainer.discriminator, optimizer: trainer.discriminatorOptimizer! });
+  return {
+    modelConfig: config,
+    modules,
+    samples: dataset.manifest.windows.train,
+    step: (batch) => {
+      const losses = trainer.step(poseBatch(dataset, batch as WindowRef[]));
+      return { l2: losses.l2, pose: losses.pose, motion: losses.motion, adversarial: losses.adversarial, discriminator: losses.discriminator };
+    },
+    validate: async () => (await validatePoseGan(engine, trainer.generator, dataset, 'val', config)).l2PerFrame,
+    extraMeta: {},
+    dispose: () => trainer.dispose(),
+  };
+}
+
+function pgFaceRun(engine: Engine, dataset: Dataset, options: TrainOptions, faceModel: Awaited<ReturnType<typeof loadFaceModelOption>>): TrainingRun {
+  const variant = options.variant ?? 'pgface';
+  if (variant !== 'pgface' && variant !== 'fixed-identity') throw new Error(`--variant for pgface must be 'pgface' or 'fixed-identity', got '${variant}'`);
+  const faceStats = dataset.manifest.stats.face;
+  if (!faceStats) throw new Error(`${options.dataset}: no clip has face coefficients, PGFace cannot be trained (OpenFace CSV gives poses only)`);
+  const config = defaultPgFaceConfig(dataset.featureCount, { variant });
+  const trainer = new PgFaceTrainer(engine, config, faceQuadraticForm(engine, faceModel, faceStats), { learningRate: options.lr, seed: options.seed });
+  const idMeans = identityFaceIdMeans(dataset);
+  const makeBatch = (refs: readonly FrameRef[]) => withFixedIdentity(dataset, refs, faceBatch(dataset, refs), variant === 'fixed-identity' ? idMeans : null);
+  const validationPairs = facePairs(dataset, 'val');
+  return {
+    modelConfig: config,
+    modules: [{ prefix: 'pgface.', module: trainer.model, optimizer: trainer.optimizer }],
+    samples: facePairs(dataset, 'train'),
+    step: (batch) => {
+      const losses = trainer.step(makeBatch(batch as FrameRef[]));
+      return { total: losses.total, shape: losses.shape, motion: losses.motion };
+    },
+    validate: async () => {
+      let sum = 0;
+      let count = 0;
+      for (let s = 0; s < validationPairs.length; s += 256) {
+        const refs = validationPairs.slice(s, s + 256);
+        const losses = trainer.evaluate(makeBatch(refs));
+        sum += (await losses.total.item()) * refs.length;
+        count += refs.length;
+        engine.tidy(() => [losses.total, losses.shape, losses.motion].forEach((t) => t.dispose()));
+      }
+      if (count === 0) throw new Error(`${options.dataset}: the val split has no pair of neighbouring frames with face coefficients`);
+      return sum / count;
+    },
+    extraMeta: { faceModel: faceModel.name, identityFaceId: Object.fromEntries(idMeans.entries()) },
+    dispose: () => trainer.dispose(),
+  };
+}
+
+export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
+  await mkdir(options.out, { recursive: true });
+  const dataset = await loadDatasetFolder(options.dataset);
+  const engine = await createNodeEngine();
+  const faceModel = options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : null;
+  const run = options.kind === 'posegan' ? poseGanRun(engine, dataset, options) : pgFaceRun(engine, dataset, options, faceModel!);
+  const lastPath = join(options.out, 'last.safetensors');
+  const bestPath = join(options.out, 'best.safetensors');
+  const logPath = join(options.out, 'log.jsonl');
+  let startEpoch = 1;
+  let best: number | null = null;
+  const history: EpochReport[] = [];
+  if (options.resume && (await exists(lastPath))) {
+    const saved = await readCheckpointFile(lastPath);
+    for (const m of run.modules) {
+      loadModuleTensors(m.module, m.prefix, saved.tensors, lastPath);
+      if (m.optimizer) loadOptimizerTensors(engine, m.optimizer, m.module, `optimizer.${m.prefix.replace(/\.$/, '')}`, saved.tensors, lastPath);
+    }
+    startEpoch = saved.meta.training.epoch + 1;
+    best = saved.meta.training.bestValidation;
+    history.push(...((saved.meta.training.history as EpochReport[] | undefined) ?? []));
+    console.log(`resuming from ${lastPath} after epoch ${saved.meta.training.epoch}`);
+  } else if (options.initFrom) {
+    const init = await readCheckpointFile(options.initFrom);
+    for (const m of run.modules) loadModuleTensors(m.module, m.prefix, init.tensors, options.initFrom);
+    console.log(`starting from the parameters of ${options.initFrom}`);
+  }
+  const meta = (epoch: number, report: EpochReport | null): CheckpointMeta => ({
+    kind: options.kind,
+    modelConfig: run.modelConfig as unknown as Record<string, unknown>,
+    featureConfig: dataset.manifest.featureConfig as unknown as Record<string, unknown>,
+    normalisation: dataset.manifest.stats,
+    identities: dataset.manifest.identities,
+    training: {
+      epoch, step: epoch * Math.ceil(run.samples.length / options.batch), seed: options.seed, bestValidation: best,
+      producedBy: options.producedBy, dataset: options.dataset, lastValidation: report?.validation ?? null, history, ...run.extraMeta,
+    },
+  });
+
+  const bar = options.progress && process.stdout.isTTY
+    ? new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} | {losses} | {speed} samples/s', hideCursor: true }, cliProgress.Presets.shades_classic)
+    : null;
+  const samples = options.maxStepsPerEpoch === undefined ? run.samples : run.samples.slice(0, options.maxStepsPerEpoch * options.batch);
+  console.log(`training ${options.kind} (${run.modelConfig.variant}) on ${samples.length} samples, batch ${options.batch}, ${options.epochs} epochs, lr ${options.lr}, seed ${options.seed}`);
+  try {
+    return await runEpochs({
+      samples,
+      batchSize: options.batch,
+      epochs: options.epochs,
+      startEpoch,
+      seed: options.seed,
+      step: run.step,
+      validate: run.validate,
+      onStep: (p) => {
+        const losses = Object.entries(p.losses).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(' ');
+        if (bar) {
+          if (p.step === 1) bar.start(p.stepsPerEpoch, 0, { epoch: p.epoch, losses, speed: '-' });
+          bar.update(p.step, { epoch: p.epoch, losses, speed: p.samplesPerSecond.toFixed(1) });
+        }
+        void appendFile(logPath, `${JSON.stringify({ type: 'step', ...p })}\n`);
+      },
+      onEpoch: async (report) => {
+        bar?.stop();
+        history.push(report);
+        const improved = best === null || report.validation < best;
+        if (improved) best = report.validation;
+        console.log(`epoch ${report.epoch}: train ${Object.entries(report.train).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}; validation ${report.validation.toPrecision(4)}${improved ? ' (best)' : ''}; ${report.seconds.toFixed(1)} s`);
+        await appendFile(logPath, `${JSON.stringify({ type: 'epoch', ...report, best })}\n`);
+        await saveCheckpoint(lastPath, meta(report.epoch, report), run.modules, true);
+        if (improved) await saveCheckpoint(bestPath, meta(report.epoch, report), run.modules, false);
+        await writeLossCurves(join(options.out, 'loss.png'), options.kind, history);
+      },
+    });
+  } finally {
+    bar?.stop();
+    run.dispose();
+  }
+}
+
+async function writeLossCurves(path: string, kind: string, history: readonly EpochReport[]): Promise<void> {
+  const trainKey = kind === 'posegan' ? 'l2' : 'total';
+  const png = await lineChartPng([
+    { name: `train (${trainKey}, batch mean)`, points: history.map((r) => ({ x: r.epoch, y: r.train[trainKey] ?? NaN })) },
+    { name: 'validation (per frame)', points: history.map((r) => ({ x: r.epoch, y: r.validation })) },
+  ], { title: `${kind} loss`, xLabel: 'epoch', yLabel: 'loss', logY: true });
+  await writeFileAtomic(path, png);
+}

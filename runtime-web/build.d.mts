@@ -1,0 +1,18 @@
+// Types of build.mjs, for the TypeScript that imports it (the serve command, the web tests).
+export declare const root: string;
+
+export interface BundleSize {
+  readonly outfile: string;
+  /** minified */
+  readonly bytes: number;
+  readonly gzipBytes: number;
+}
+
+export declare function bundleBrowserEntry(options: {
+  entry: string;
+  outfile: string;
+  minify?: boolean;
+  sourcemap?: boolean | 'linked' | 'inline';
+}): Promise<BundleSize>;
+
+export declare function buildWeb(options?: { outdir?: string; log?: (line: string) => void }): Promise<BundleSize[]>;

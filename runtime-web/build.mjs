@@ -1,0 +1,78 @@
+// Builds the browser side with esbuild:
+//   dist/posedyn.js          the public bundle (runtime-web/index.ts): ESM, minified, WGSL inlined as text
+//   dist/demo/               the demo page: index.html, main.js (runtime-web/demo/main.ts), assets/
+// and prints each bundle's minified and gzipped size. Any import of a Node built-in fails the build, naming the
+// importing file: browser code must reach files through bytes, never through node:fs.
+//
+//   node runtime-web/build.mjs            (npm run build:web)
+import { builtinModules } from 'node:module';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+
+/** An esbuild plugin that turns every import of a Node built-in into a build error naming the importer. */
+const noNodeBuiltins = {
+  name: 'no-node-builtins',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (!NODE_BUILTINS.has(args.path) && !args.path.startsWith('node:')) return undefined;
+      return {
+        errors: [{ text: `${relative(root, args.importer)} imports the Node built-in '${args.path}'; browser bundles must not (pass bytes in instead)` }],
+      };
+    });
+  },
+};
+
+/**
+ * Bundles one browser entry point into one ESM file. Returns the output's size in bytes, minified and gzipped.
+ * Throws (esbuild's error, with file and line) when the bundle cannot be built.
+ */
+export async function bundleBrowserEntry({ entry, outfile, minify = true, sourcemap = false }) {
+  await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify,
+    sourcemap,
+    loader: { '.wgsl': 'text' },
+    plugins: [noNodeBuiltins],
+    logLevel: 'silent',
+    legalComments: 'none',
+  });
+  const bytes = readFileSync(outfile);
+  return { outfile, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+}
+
+/** Builds the public bundle and the demo page into `outdir` (default dist/). */
+export async function buildWeb({ outdir = join(root, 'dist'), log = console.log } = {}) {
+  const demoDir = join(outdir, 'demo');
+  mkdirSync(demoDir, { recursive: true });
+  const results = [
+    await bundleBrowserEntry({ entry: join(root, 'runtime-web/index.ts'), outfile: join(outdir, 'posedyn.js') }),
+    await bundleBrowserEntry({ entry: join(root, 'runtime-web/demo/main.ts'), outfile: join(demoDir, 'main.js'), sourcemap: 'linked' }),
+  ];
+  cpSync(join(root, 'runtime-web/demo/index.html'), join(demoDir, 'index.html'));
+  cpSync(join(root, 'runtime-web/demo/style.css'), join(demoDir, 'style.css'));
+  cpSync(join(root, 'runtime-web/demo/assets/sample.wav'), join(demoDir, 'assets/sample.wav'));
+  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  for (const r of results) log(`${relative(root, r.outfile).padEnd(22)} ${kib(r.bytes).padStart(10)} minified  ${kib(r.gzipBytes).padStart(10)} gzipped`);
+  return results;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    await buildWeb();
+  } catch (error) {
+    process.stderr.write(`build:web failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,16 @@
+// A checkpoint file from modules living on the GPU: every parameter read back under its dotted name (prefix
+// first, as loadPoseGan and loadPgFace expect: 'generator.', 'discriminator.', 'pgface.'), with the metadata.
+import type { Module } from '../../engine/nn/module.ts';
+import { type CheckpointMeta, encodeCheckpoint, readModuleTensors } from '../../models/checkpoint/checkpoint.ts';
+import type { Float32Tensor } from '../../models/formats/safetensors.ts';
+
+export interface CheckpointPart {
+  readonly module: Module;
+  readonly prefix: string;
+}
+
+export async function encodeModuleCheckpoint(meta: CheckpointMeta, parts: readonly CheckpointPart[]): Promise<Uint8Array> {
+  const tensors = new Map<string, Float32Tensor>();
+  for (const { module, prefix } of parts) await readModuleTensors(module, prefix, tensors);
+  return encodeCheckpoint({ meta, tensors });
+}
