@@ -9,10 +9,10 @@
 //                  every lane of the workgroup (statically uniform) and only B's loads differ per lane
 //
 // Run: timeout 120 node --import ./runtime-node/register.mjs benchmarks/experiments/matmul-blocking.ts
-//        [--size=1024,1024,1024] [--only=real,r8c1-t16x1-uniformA] [--dawn=...] [--repeats=3]
+//        [--size=1024,1024,1024] [--only=naive,r8c4-t16x1-uniformA] [--dawn=...] [--rounds=3]
 import { matmulLaunch } from '../../kernels/matmul.ts';
 import { u32 } from '../../kernels/launch.ts';
-import { flag, labEngine, labKernel, labLaunch, maxError, randomArray, report, selected, timeLaunch, upload } from './lab.ts';
+import { type Variant, compareVariants, flag, labEngine, labKernel, labLaunch, maxError, peakVariant, printComparison, randomArray, selected, upload } from './lab.ts';
 
 const PARAMS = 'struct Params { m: u32, n: u32, k: u32, pad: u32 }\n@group(0) @binding(0) var<uniform> p: Params;\n';
 
@@ -49,6 +49,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_id)
 interface Blocking {
   /** Rows of C a thread. */
   readonly r: number;
+  /**
+   * With ty = 1: compute the rows from the lane too, in a way the compiler cannot fold (through a uniform), so
+   * A's addresses are equal across lanes but not provably uniform: the control for the uniformA variants.
+   */
+  readonly divergentRows?: boolean;
   /** vec4 columns of C a thread. */
   readonly c4: number;
   readonly tx: number;
@@ -56,7 +61,7 @@ interface Blocking {
 }
 
 /** R x 4C outputs a thread as R*C vec4 accumulators, written out one by one (no arrays: they may spill). */
-function blockedKernel({ r, c4, tx, ty }: Blocking): string {
+function blockedKernel({ r, c4, tx, ty, divergentRows }: Blocking): string {
   const rows = [...Array(r).keys()];
   const cols = [...Array(c4).keys()];
   const lanes = ['x', 'y', 'z', 'w'];
@@ -73,7 +78,8 @@ function blockedKernel({ r, c4, tx, ty }: Blocking): string {
   }
   body.push('  }');
   for (const i of rows) for (const j of cols) body.push(`  c[(row0 + ${i}u) * n4 + col0 + ${j}u] = acc_${i}_${j};`);
-  const row0 = ty === 1 ? `wg.y * ${r}u` : `(wg.y * ${ty}u + lid.y) * ${r}u`;
+  const row0 =
+    ty !== 1 ? `(wg.y * ${ty}u + lid.y) * ${r}u` : divergentRows ? `(wg.y * p.pad + lid.x) / p.pad * ${r}u` : `wg.y * ${r}u`;
   return `${PARAMS}
 @group(0) @binding(1) var<storage, read> a: array<vec4f>;
 @group(0) @binding(2) var<storage, read> b: array<vec4f>;
@@ -88,15 +94,17 @@ ${body.join('\n')}
 }`;
 }
 
-const blockedName = (b: Blocking) => `r${b.r}c${b.c4 * 4}-t${b.tx}x${b.ty}${b.ty === 1 ? '-uniformA' : ''}`;
+const blockedName = (b: Blocking) => `r${b.r}c${b.c4 * 4}-t${b.tx}x${b.ty}${b.ty === 1 ? (b.divergentRows ? '-divergentA' : '-uniformA') : ''}`;
 
 const BLOCKINGS: readonly Blocking[] = [
   { r: 4, c4: 1, tx: 8, ty: 8 },
   { r: 4, c4: 1, tx: 64, ty: 1 },
+  { r: 4, c4: 1, tx: 64, ty: 1, divergentRows: true },
   { r: 4, c4: 1, tx: 16, ty: 1 },
   { r: 8, c4: 1, tx: 8, ty: 8 },
   { r: 8, c4: 1, tx: 16, ty: 1 },
   { r: 8, c4: 1, tx: 64, ty: 1 },
+  { r: 8, c4: 1, tx: 64, ty: 1, divergentRows: true },
   { r: 4, c4: 2, tx: 8, ty: 8 },
   { r: 4, c4: 1, tx: 4, ty: 4 },
   { r: 4, c4: 1, tx: 16, ty: 16 },
@@ -108,37 +116,40 @@ const RISKY = new Set(['r16c4-t16x1-uniformA', 'r8c8-t8x8']);
 
 async function main(): Promise<void> {
   const [m, n, k] = (flag('size') ?? '1024,1024,1024').split(',').map(Number) as [number, number, number];
-  const { engine, peaks } = await labEngine();
+  const engine = await labEngine();
   const flops = 2 * m * n * k;
   console.log(`matmul [${m},${k}] x [${k},${n}]: ${(flops / 1e9).toFixed(2)} GFLOP a run`);
-  const aData = randomArray(m * k, 1);
-  const bData = randomArray(k * n, 2);
-  const a = upload(engine, aData, 'a');
-  const b = upload(engine, bData, 'b');
-  const c = engine.storage.acquire(4 * m * n, 'c');
-  // The reference is the real kernel's own output: the variants must agree with it.
-  const real = matmulLaunch(a, b, null, c, { batch: 1, m, n, k, transposeA: false, transposeB: false, aBatchStride: 0, bBatchStride: 0 });
-  const realMs = await timeLaunch(engine, real);
-  const expected = new Float32Array(await engine.download(c, 4 * m * n));
-  report('real (kernels/matmul.wgsl)', realMs, flops, peaks, realMs, null);
+  const a = upload(engine, randomArray(m * k, 1), 'a');
+  const b = upload(engine, randomArray(k * n, 2), 'b');
+  // The reference is the real kernel's output: every variant must agree with it.
+  const expectedBuffer = engine.storage.acquire(4 * m * n, 'c.real');
+  const real = matmulLaunch(a, b, null, expectedBuffer, { batch: 1, m, n, k, transposeA: false, transposeB: false, aBatchStride: 0, bBatchStride: 0 });
+  engine.dispatch(real);
+  const expected = new Float32Array(await engine.download(expectedBuffer, 4 * m * n));
 
-  const params = [u32(m), u32(n), u32(k), u32(0)];
-  const variants: [string, string, [number, number, number]][] = [
+  // The 4th field is the workgroup width of the divergentA variants (64).
+  const params = [u32(m), u32(n), u32(k), u32(64)];
+  const candidates: [string, string, [number, number, number]][] = [
     ['naive', NAIVE, [n / 8, m / 8, 1]],
     ['wgmem16', WGMEM16, [n / 16, m / 16, 1]],
     ...BLOCKINGS.map((bl): [string, string, [number, number, number]] => [blockedName(bl), blockedKernel(bl), [n / (bl.tx * 4 * bl.c4), m / (bl.ty * bl.r), 1]]),
   ];
-  for (const [name, code, workgroups] of variants) {
+  const variants: Variant[] = [peakVariant(engine), { name: 'real', launch: real }];
+  for (const [name, code, workgroups] of candidates) {
     if (!selected(name) || (RISKY.has(name) && !flag('only'))) continue;
     if (!workgroups.every(Number.isInteger)) {
       console.log(`${name}: skipped, the tile does not divide [${m},${n}]`);
       continue;
     }
-    const launch = labLaunch(labKernel(`benchmarks/experiments/matmul-blocking.ts#${name}`, code), params, [a, b, c], workgroups, flops);
-    engine.upload(c, new Float32Array(m * n));
-    const ms = await timeLaunch(engine, launch);
-    report(name, ms, flops, peaks, realMs, await maxError(engine, c, expected));
+    const c = engine.storage.acquire(4 * m * n, `c.${name}`);
+    variants.push({
+      name,
+      launch: labLaunch(labKernel(`benchmarks/experiments/matmul-blocking.ts#${name}`, code), params, [a, b, c], workgroups, flops),
+      before: () => engine.upload(c, new Float32Array(m * n)),
+      check: () => maxError(engine, c, expected),
+    });
   }
+  printComparison(await compareVariants(engine, variants), 'real');
   process.exit(0);
 }
 

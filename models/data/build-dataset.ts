@@ -5,7 +5,6 @@
 import type { Engine } from '../../engine/engine.ts';
 import { smoothPoseSequence } from '../../engine/ops/gaussian-filter.ts';
 import { Tensor } from '../../engine/tensor.ts';
-import { gaussianFilterSpec } from '../../kernels/gaussian-filter.ts';
 import { computeFrameFeatures } from '../features/audio-features.ts';
 import {
   type AudioFeatureConfig, type FeatureConfig, type PrecomputedFeatureConfig, defaultFeatureConfig, deepSpeechFeatureConfig, validateFeatureConfig,
@@ -57,7 +56,7 @@ export interface BuildOptions {
   readonly precomputedConfig?: PrecomputedFeatureConfig;
   /** sigma d of Eq. (1) in frames; default DEFAULT_SMOOTHING.sigma */
   readonly sigma?: number;
-  /** m of Eq. (1); default ceil(3 sigma) */
+  /** m of Eq. (1); default ceil(3 sigma), as engine/ops/gaussian-filter.ts (which caps it at 31) */
   readonly halfWindow?: number;
   /** training window length and stride in frames (PAPER.md: 256, 5) */
   readonly windowLength?: number;
@@ -273,7 +272,11 @@ export async function buildDataset(engine: Engine, inputs: readonly ClipInput[],
     throw new RangeError(`clips mix pose translation units: 'bfm' (Deep3DFaceRecon .mat: ${list('bfm')}) and 'mm' (OpenFace .csv: ${list('mm')}); use one tracker for a dataset`);
   }
   const featureConfig = resolveFeatureConfig(sorted, options);
-  const spec = gaussianFilterSpec(options.sigma ?? DEFAULT_SMOOTHING.sigma, options.halfWindow);
+  const sigma = options.sigma ?? DEFAULT_SMOOTHING.sigma;
+  const spec = { sigma, halfWindow: options.halfWindow ?? Math.ceil(3 * sigma) };
+  if (!(sigma > 0 && Number.isFinite(sigma)) || !Number.isInteger(spec.halfWindow) || spec.halfWindow < 0) {
+    throw new RangeError(`buildDataset: smoothing sigma ${sigma} and half-window ${spec.halfWindow}, expected sigma > 0 frames and an integer half-window >= 0`);
+  }
   const windowing = { length: options.windowLength ?? DEFAULT_WINDOWING.length, stride: options.windowStride ?? DEFAULT_WINDOWING.stride };
   for (const [key, v] of Object.entries(windowing)) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`buildDataset: window ${key} ${v}, expected an integer >= 1`);

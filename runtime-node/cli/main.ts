@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { runSelfCheck } from './selfcheck.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { runTrain } from '../training/train-command.ts';
+import { PRETRAINED, runGenerate } from '../generate/generate-command.ts';
+import { runProfile } from '../profile/profile-command.ts';
 
 const program = new Command()
   .name('posedyn')
@@ -69,6 +71,46 @@ program
       producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,
     });
   });
+
+program
+  .command('generate')
+  .description('speech -> head poses (PoseGAN) and face coefficients (PGFace): <out>/result.json and an OBJ of one frame')
+  .requiredOption('--audio <file>', 'speech (WAV, any rate and channel count)')
+  .option('--out <dir>', 'output folder', 'out/generate')
+  .option('--checkpoint <file>', 'PoseGAN checkpoint', PRETRAINED.posegan)
+  .option('--face-checkpoint <file>', 'PGFace checkpoint', PRETRAINED.pgface)
+  .option('--identity <name>', "whose rest pose starts the sequence (default: the checkpoint's first identity)")
+  .option('--motion-scale <s>', 'scale head motion about the rest pose; 0 = still head', '1')
+  .option('--smooth <sigma>', 'Gaussian smoothing of the generated poses (Eq. 1), sigma in frames; 0 = none', '0')
+  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (for the OBJ)", 'procedural')
+  .action(async (options: Record<string, string>) => {
+    await runGenerate({
+      audio: options.audio!, out: options.out!, checkpoint: options.checkpoint!, faceCheckpoint: options.faceCheckpoint!,
+      identity: options.identity, motionScale: nonNegativeNumber(options.motionScale!, '--motion-scale'),
+      smooth: nonNegativeNumber(options.smooth!, '--smooth'), faceModel: options.faceModel!,
+    });
+  });
+
+program
+  .command('profile')
+  .description('time every kernel of a real training step or generation on the GPU; per-kernel table and Chrome trace')
+  .argument('<target>', 'train-step or generate')
+  .option('--model <name>', 'posegan or pgface (train-step)', 'posegan')
+  .option('--batch <n>', 'batch size (train-step)', '64')
+  .option('--seconds <s>', 'audio length (generate)', '60')
+  .option('--trace <file>', 'write a Chrome trace JSON here')
+  .action(async (target: string, options: Record<string, string>) => {
+    if (target !== 'train-step' && target !== 'generate') throw new Error(`profile: target must be 'train-step' or 'generate', got '${target}'`);
+    const model = options.model;
+    if (model !== 'posegan' && model !== 'pgface') throw new Error(`--model must be posegan or pgface, got '${model}'`);
+    await runProfile({ target, model, batch: positiveInt(options.batch!, '--batch'), seconds: positiveNumber(options.seconds!, '--seconds'), trace: options.trace });
+  });
+
+function nonNegativeNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && Number.isFinite(n))) throw new Error(`${flag} expects a number >= 0, got '${value}'`);
+  return n;
+}
 
 function positiveNumber(value: string, flag: string): number {
   const n = Number(value);

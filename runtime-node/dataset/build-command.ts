@@ -29,7 +29,7 @@ export interface DatasetBuildOptions {
 export interface DatasetBuildReport {
   readonly manifest: DatasetManifest;
   readonly summary: string;
-  /** wall-clock seconds of each stage */
+  /** wall-clock seconds of each stage (reading includes decoding and creating the GPU device) */
   readonly seconds: { readonly read: number; readonly build: number; readonly write: number };
 }
 
@@ -62,9 +62,8 @@ export async function runDatasetBuild(options: DatasetBuildOptions): Promise<Dat
   for (const files of found) {
     inputs.push(await readClipInput(files, identities.get(files.stem)!, (file) => readFileBytes(join(options.data, file)), decodeOptions));
   }
-  const read = performance.now();
-
   const engine = options.engine ?? await createNodeEngine();
+  const read = performance.now();
   const built = await buildDataset(engine, inputs, { sigma: options.sigma, halfWindow: options.halfWindow });
   const builtAt = performance.now();
   for (const note of built.notes) log(note);

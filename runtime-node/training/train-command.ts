@@ -156,7 +156,7 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
     identities: dataset.manifest.identities,
     training: {
       epoch, step: epoch * Math.ceil(run.samples.length / options.batch), seed: options.seed, bestValidation: best,
-      producedBy: options.producedBy, dataset: options.dataset, lastValidation: report?.validation ?? null, history, ...run.extraMeta,
+      producedBy: options.producedBy, dataset: options.dataset, poseUnit: dataset.manifest.poseUnit, lastValidation: report?.validation ?? null, history, ...run.extraMeta,
     },
   });
 

@@ -1,5 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { tensor } from '../../engine/creation.ts';
+import { contextWindows } from '../../models/features/audio-features.ts';
 import { type Dataset, facePairs, faceBatch, poseBatch, segmentFrames } from '../../models/data/dataset.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
@@ -74,6 +76,16 @@ test('audio windows: frame i sees frames i-8 .. i+7 of the whole clip, zeros bef
   assert.ok(Array.from({ length: CENTRE }, (_, c) => at(batch.audio, T, 0, 0, 0, c)).every((v) => v === 0));
   assert.ok(Array.from({ length: C - CENTRE - 1 }, (_, c) => at(batch.audio, T, 1, T - 1, 0, CENTRE + 1 + c)).every((v) => v === 0));
   assert.ok(at(batch.audio, T, 1, T - 1, 0, CENTRE) !== 0);
+});
+
+test('audio windows equal the GPU front end\'s contextWindows of the normalised features (same centre convention)', async () => {
+  const clip = dataset.clips[1]!;
+  const perFrame = tensor(engine, clip.normalised.features, [clip.frames, F]);
+  const windows = contextWindows(perFrame, C, CENTRE);
+  const gpu = await windows.read();
+  perFrame.dispose();
+  windows.dispose();
+  assert.equal([...poseBatch(dataset, [[1, 0]], { length: clip.frames }).audio], [...gpu]);
 });
 
 test('poseBatch refuses a window that leaves its clip, naming it', () => {

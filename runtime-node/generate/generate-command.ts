@@ -1,0 +1,73 @@
+// `posedyn generate`: speech file in, DIR/result.json (fps, frames, identity, pose, face) and an OBJ of
+// one frame out. Uses the project's pretrained checkpoints unless others are given.
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeAudio } from '../../models/audio/decode.ts';
+import { faceFrameObj } from '../../models/face/obj-export.ts';
+import { type TalkingHeadResult, generateTalkingHead } from '../../models/inference/generate.ts';
+import { loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
+import { createNodeEngine } from '../device.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
+import { readFileBytes } from '../files/read-file.ts';
+import { loadFaceModelOption } from '../training/face-model-option.ts';
+
+const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const PRETRAINED = {
+  posegan: join(repositoryRoot, 'models/pretrained/posegan.safetensors'),
+  pgface: join(repositoryRoot, 'models/pretrained/pgface.safetensors'),
+  sampleSpeech: join(repositoryRoot, 'models/pretrained/sample-speech.wav'),
+};
+
+export interface GenerateCommandOptions {
+  readonly audio: string;
+  readonly out: string;
+  readonly checkpoint: string;
+  readonly faceCheckpoint: string;
+  readonly identity?: string;
+  readonly motionScale: number;
+  readonly smooth: number;
+  readonly faceModel: string;
+}
+
+/** Rows of a flat [frames, width] array as nested arrays, rounded to float32 precision for a compact JSON. */
+function rows(values: Float32Array, width: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < values.length; i += width) out.push(Array.from(values.subarray(i, i + width), (v) => Number(v.toPrecision(7))));
+  return out;
+}
+
+export async function runGenerate(options: GenerateCommandOptions): Promise<TalkingHeadResult> {
+  const engine = await createNodeEngine();
+  const samples = decodeAudio(await readFileBytes(options.audio), options.audio);
+  const posegan = loadPoseGan(engine, await readFileBytes(options.checkpoint), options.checkpoint);
+  const pgface = loadPgFace(engine, await readFileBytes(options.faceCheckpoint), options.faceCheckpoint);
+  const started = performance.now();
+  const result = await generateTalkingHead(engine, posegan, pgface, samples, {
+    identity: options.identity, motionScale: options.motionScale, smoothSigma: options.smooth,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await mkdir(options.out, { recursive: true });
+  const resultPath = join(options.out, 'result.json');
+  await writeFileAtomic(resultPath, JSON.stringify({
+    fps: result.fps,
+    frames: result.frames,
+    identity: result.identity,
+    audio: options.audio,
+    poseChannels: ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'],
+    poseUnits: { angles: 'radians', translation: String(posegan.checkpoint.meta.training.poseUnit ?? 'unknown') },
+    pose: rows(result.pose, 6),
+    face: rows(result.face, 144),
+  }));
+  if (result.frames > 0) {
+    const faceModel = await loadFaceModelOption(options.faceModel);
+    const frame = Math.floor(result.frames / 2);
+    const objPath = join(options.out, `frame-${frame}.obj`);
+    await writeFileAtomic(objPath, faceFrameObj(faceModel, result.face.subarray(frame * 144, (frame + 1) * 144), result.pose.subarray(frame * 6, (frame + 1) * 6), `posedyn: frame ${frame} of ${options.audio}`));
+    console.log(`wrote ${objPath}`);
+  }
+  const duration = samples.length / 16000;
+  console.log(`generated ${result.frames} frames (${duration.toFixed(2)} s of audio) for identity '${result.identity}' in ${seconds.toFixed(2)} s (real-time factor ${(seconds / Math.max(duration, 1e-9)).toFixed(3)})`);
+  console.log(`wrote ${resultPath}`);
+  return result;
+}

@@ -1,0 +1,33 @@
+// What the page starts with: the server's pretrained checkpoints (models/pretrained/, served by `posedyn serve`)
+// when it has them, else a seeded untrained pair made here; and the built-in speech sample.
+import type { Engine } from '../../engine/engine.ts';
+import { untrainedCheckpointPair } from '../models/untrained-checkpoints.ts';
+import type { PageFile } from './file-drop.ts';
+
+export const PRETRAINED_URLS = { posegan: 'models/pretrained/posegan.safetensors', pgface: 'models/pretrained/pgface.safetensors' } as const;
+export const SAMPLE_URL = 'assets/sample.wav';
+
+/** The file's bytes, or null when the server does not have it (404). */
+async function fetchFile(url: string): Promise<PageFile | null> {
+  const response = await fetch(url);
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText} for ${url}`);
+  return { name: url.split('/').pop()!, bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+export async function defaultCheckpoints(engine: Engine): Promise<{ posegan: PageFile; pgface: PageFile; pretrained: boolean }> {
+  const [posegan, pgface] = await Promise.all([fetchFile(PRETRAINED_URLS.posegan), fetchFile(PRETRAINED_URLS.pgface)]);
+  if (posegan && pgface) return { posegan, pgface, pretrained: true };
+  const pair = await untrainedCheckpointPair(engine);
+  return {
+    posegan: { name: 'untrained-posegan.safetensors', bytes: pair.posegan },
+    pgface: { name: 'untrained-pgface.safetensors', bytes: pair.pgface },
+    pretrained: false,
+  };
+}
+
+export async function sampleSpeech(): Promise<PageFile> {
+  const file = await fetchFile(SAMPLE_URL);
+  if (!file) throw new Error(`the built-in speech sample ${SAMPLE_URL} is missing on the server (run npm run build:web)`);
+  return file;
+}

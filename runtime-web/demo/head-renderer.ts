@@ -1,0 +1,121 @@
+// Draws the head into a WebGPU canvas with the engine's own device: the decoded vertices stay in the engine's
+// storage buffer (no copy, no readback), the triangles come from the face model, one draw a frame.
+import type { mat4, vec3 } from 'gl-matrix';
+import type { Tensor } from '../../engine/tensor.ts';
+import shaderCode from './head-shader.wgsl';
+
+export interface HeadScene {
+  readonly viewProjection: mat4;
+  readonly model: mat4;
+  readonly eye: vec3;
+  /** which frame of the vertices to draw */
+  readonly frame: number;
+}
+
+/** Toward the light: above, right and in front of the face. */
+const LIGHT = (() => {
+  const d = [0.4, 0.5, 0.77];
+  const n = Math.hypot(...d);
+  return d.map((x) => x / n);
+})();
+const UNIFORM_FLOATS = 16 + 16 + 4 + 4 + 4;
+
+export class HeadRenderer {
+  readonly #device: GPUDevice;
+  readonly #context: GPUCanvasContext;
+  readonly #pipeline: GPURenderPipeline;
+  readonly #uniforms: GPUBuffer;
+  readonly #indices: GPUBuffer;
+  readonly #indexCount: number;
+  readonly #valuesPerFrame: number;
+  #depth: GPUTexture | null = null;
+  #vertices: Tensor | null = null;
+  #bindGroup: GPUBindGroup | null = null;
+
+  private constructor(device: GPUDevice, context: GPUCanvasContext, pipeline: GPURenderPipeline, triangles: Uint32Array, vertexCount: number) {
+    this.#device = device;
+    this.#context = context;
+    this.#pipeline = pipeline;
+    this.#valuesPerFrame = 3 * vertexCount;
+    this.#uniforms = device.createBuffer({ size: UNIFORM_FLOATS * 4, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'head scene' });
+    this.#indexCount = triangles.length;
+    this.#indices = device.createBuffer({ size: Math.ceil(triangles.byteLength / 4) * 4, usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST, label: 'head triangles' });
+    device.queue.writeBuffer(this.#indices, 0, triangles);
+  }
+
+  static async create(device: GPUDevice, canvas: HTMLCanvasElement, triangles: Uint32Array, vertexCount: number): Promise<HeadRenderer> {
+    const context = canvas.getContext('webgpu');
+    if (!context) throw new Error('the browser gave no WebGPU context for the head canvas');
+    const format = navigator.gpu.getPreferredCanvasFormat();
+    context.configure({ device, format, alphaMode: 'opaque' });
+    const module = device.createShaderModule({ code: shaderCode, label: 'head-shader.wgsl' });
+    const pipeline = await device.createRenderPipelineAsync({
+      label: 'head',
+      layout: 'auto',
+      vertex: { module, entryPoint: 'vertexMain' },
+      fragment: { module, entryPoint: 'fragmentMain', targets: [{ format }] },
+      primitive: { topology: 'triangle-list', cullMode: 'none' },
+      depthStencil: { format: 'depth24plus', depthWriteEnabled: true, depthCompare: 'less' },
+    });
+    return new HeadRenderer(device, context, pipeline, triangles, vertexCount);
+  }
+
+  /** Frames available to draw. */
+  get frames(): number {
+    return this.#vertices ? this.#vertices.shape[0]! : 0;
+  }
+
+  /** Takes vertices [frames, V * 3] (a kept tensor) and owns them from now on; the previous ones are disposed. */
+  setVertices(vertices: Tensor): void {
+    if (vertices.rank !== 2 || vertices.shape[1] !== this.#valuesPerFrame) {
+      throw new RangeError(`HeadRenderer.setVertices: vertices have shape [${vertices.shape.join(', ')}], expected [frames, ${this.#valuesPerFrame}]`);
+    }
+    this.#vertices?.dispose();
+    this.#vertices = vertices;
+    this.#bindGroup = this.#device.createBindGroup({
+      layout: this.#pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: this.#uniforms } },
+        { binding: 1, resource: { buffer: vertices.buffer, size: vertices.size * 4 } },
+      ],
+      label: 'head vertices',
+    });
+  }
+
+  draw(scene: HeadScene): void {
+    const canvas = this.#context.canvas as HTMLCanvasElement;
+    if (!this.#depth || this.#depth.width !== canvas.width || this.#depth.height !== canvas.height) {
+      this.#depth?.destroy();
+      this.#depth = this.#device.createTexture({ size: [canvas.width, canvas.height], format: 'depth24plus', usage: GPUTextureUsage.RENDER_ATTACHMENT });
+    }
+    const values = new ArrayBuffer(UNIFORM_FLOATS * 4);
+    const floats = new Float32Array(values);
+    floats.set(scene.viewProjection, 0);
+    floats.set(scene.model, 16);
+    floats.set(scene.eye, 32);
+    floats.set(LIGHT, 36);
+    new Uint32Array(values, 40 * 4, 4)[0] = Math.min(Math.max(scene.frame, 0), Math.max(this.frames - 1, 0)) * this.#valuesPerFrame;
+    this.#device.queue.writeBuffer(this.#uniforms, 0, values);
+
+    const encoder = this.#device.createCommandEncoder({ label: 'head frame' });
+    const pass = encoder.beginRenderPass({
+      colorAttachments: [{ view: this.#context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0.157, g: 0.188, b: 0.235, a: 1 } }],
+      depthStencilAttachment: { view: this.#depth.createView(), depthLoadOp: 'clear', depthStoreOp: 'discard', depthClearValue: 1 },
+    });
+    if (this.#bindGroup) {
+      pass.setPipeline(this.#pipeline);
+      pass.setBindGroup(0, this.#bindGroup);
+      pass.setIndexBuffer(this.#indices, 'uint32');
+      pass.drawIndexed(this.#indexCount);
+    }
+    pass.end();
+    this.#device.queue.submit([encoder.finish()]);
+  }
+
+  dispose(): void {
+    this.#vertices?.dispose();
+    this.#uniforms.destroy();
+    this.#indices.destroy();
+    this.#depth?.destroy();
+  }
+}

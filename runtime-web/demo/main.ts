@@ -1,0 +1,280 @@
+// The demo page: wires the inputs (checkpoints, speech), the generation, the head view, the pose plot, the
+// personalise panel and the profile panel together. Each of those lives in its own module here; this file
+// holds the page's state and the one rule that keeps it usable: work runs one task at a time (`task`), and a
+// task that fails reports in plain words and leaves the page as it was.
+//
+// For tests, <body> carries data-state ('starting' | 'busy' | 'ready'), data-generation (generations done),
+// data-frames, data-drawn ('<generation>:<frame>' last drawn) and data-errors (errors shown).
+import type { Engine } from '../../engine/engine.ts';
+import { decodeCheckpoint } from '../../models/checkpoint/checkpoint.ts';
+import { FaceDecoder } from '../../models/face/decode.ts';
+import { proceduralFaceModel } from '../../models/face/procedural-face-model.ts';
+import { MODEL_SAMPLE_RATE, decodeAudio } from '../../models/audio/decode.ts';
+import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
+import { createBrowserEngine } from '../device.ts';
+import { type Animation, animateSpeech, neutralFace } from './animate-speech.ts';
+import { defaultCheckpoints, sampleSpeech } from './default-inputs.ts';
+import { type PageFile, acceptFiles } from './file-drop.ts';
+import { HeadRenderer } from './head-renderer.ts';
+import { centimetresPerTranslationUnit, displayedPose, headModelMatrix } from './head-pose.ts';
+import { drawLanes } from './line-plot.ts';
+import { OrbitCamera } from './orbit-camera.ts';
+import { PageMessages } from './page-messages.ts';
+import { PersonalisePanel } from './personalise-panel.ts';
+import { showProfile } from './profile-panel.ts';
+import { SpeechPlayer } from './speech-player.ts';
+
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ui = {
+  head: byId<HTMLCanvasElement>('head'),
+  play: byId<HTMLButtonElement>('play'),
+  time: byId<HTMLInputElement>('time'),
+  timeLabel: byId<HTMLOutputElement>('time-label'),
+  motionScale: byId<HTMLInputElement>('motion-scale'),
+  motionScaleLabel: byId<HTMLOutputElement>('motion-scale-label'),
+  stillHead: byId<HTMLInputElement>('still-head'),
+  identity: byId<HTMLSelectElement>('identity'),
+  posePlot: byId<HTMLCanvasElement>('pose-plot'),
+  inputsDrop: byId<HTMLElement>('inputs-drop'),
+  inputsFile: byId<HTMLInputElement>('inputs-file'),
+  inputsSummary: byId<HTMLElement>('inputs-summary'),
+  generate: byId<HTMLButtonElement>('generate'),
+  profile: byId<HTMLElement>('profile-table'),
+};
+const body = document.body.dataset;
+const messages = new PageMessages(byId('status'), byId('error'), byId('error-text'), byId('error-dismiss'));
+const player = new SpeechPlayer();
+const camera = new OrbitCamera(ui.head, () => (needsDraw = true));
+
+let engine: Engine | null = null;
+let decoder: FaceDecoder | null = null;
+let renderer: HeadRenderer | null = null;
+let posegan: { file: PageFile; model: LoadedPoseGan } | null = null;
+let pgface: { file: PageFile; model: LoadedPgFace } | null = null;
+let speech: { name: string; samples: Float32Array } | null = null;
+let animation: Omit<Animation, 'vertices'> & { cmPerUnit: number } | null = null;
+let busy = false;
+let needsDraw = true;
+let generation = 0;
+
+const personalise = new PersonalisePanel({
+  drop: byId('clips-drop'), picker: byId('clips-file'), summary: byId('clips-summary'), steps: byId('fine-tune-steps'),
+  start: byId('fine-tune'), progress: byId('fine-tune-progress'), lossPlot: byId('loss-plot'), download: byId('download'),
+}, {
+  current: () => (engine && posegan ? { engine, posegan: posegan.file, featureConfig: posegan.model.featureConfig } : null),
+  run: (doing, work) => task(doing, work),
+  onFineTuned: async (checkpoint) => {
+    useCheckpoint(checkpoint);
+    await generate();
+  },
+});
+
+// ---------------------------------------------------------------- tasks
+
+function setBusy(value: boolean): void {
+  busy = value;
+  body.state = value ? 'busy' : 'ready';
+  const ready = !value && engine !== null;
+  ui.generate.disabled = !ready || !posegan || !pgface || !speech;
+  ui.play.disabled = !animation;
+  ui.time.disabled = !animation;
+  ui.identity.disabled = !ready || !posegan;
+  personalise.setEnabled(ready && posegan !== null);
+}
+
+async function task(doing: string, work: () => Promise<void>): Promise<void> {
+  if (busy) {
+    messages.error(new Error('the page is still busy with the previous task; try again when it is done'), doing);
+    return;
+  }
+  setBusy(true);
+  messages.status(`${doing}…`);
+  try {
+    await work();
+    messages.status(summary());
+  } catch (error) {
+    messages.error(error, doing);
+    messages.status(summary());
+  } finally {
+    setBusy(false);
+  }
+}
+
+function summary(): string {
+  if (!engine) return 'No WebGPU: nothing can run here.';
+  const models = posegan && pgface ? `${posegan.file.name} + ${pgface.file.name}` : 'models not loaded';
+  const clip = animation ? `${animation.result.frames} frames at ${animation.result.fps} fps, identity ${animation.result.identity}` : 'nothing generated';
+  return `${engine.info.adapter} · ${models} · ${speech?.name ?? 'no speech'} · ${clip}`;
+}
+
+// ---------------------------------------------------------------- inputs
+
+/** Loads a checkpoint of either kind (told apart by its metadata) as the one in use. */
+function useCheckpoint(file: PageFile): void {
+  if (!engine) throw new Error('WebGPU is not available');
+  const kind = decodeCheckpoint(file.bytes, file.name).meta.kind;
+  if (kind === 'posegan') {
+    const model = loadPoseGan(engine, file.bytes, file.name);
+    posegan?.model.generator.dispose();
+    posegan = { file, model };
+    ui.identity.replaceChildren(...model.checkpoint.meta.identities.map((i) => new Option(i.name, i.name)));
+  } else {
+    const model = loadPgFace(engine, file.bytes, file.name);
+    pgface?.model.model.dispose();
+    pgface = { file, model };
+  }
+  ui.inputsSummary.textContent = `PoseGAN: ${posegan?.file.name ?? '—'}\nPGFace: ${pgface?.file.name ?? '—'}\nspeech: ${speech?.name ?? '—'}`;
+}
+
+function useSpeech(file: PageFile): void {
+  speech = { name: file.name, samples: decodeAudio(file.bytes, file.name) };
+  ui.inputsSummary.textContent = `PoseGAN: ${posegan?.file.name ?? '—'}\nPGFace: ${pgface?.file.name ?? '—'}\nspeech: ${speech.name}`;
+}
+
+/** Dropped or picked files: each is used by its type; a bad one is reported and the others still count. */
+async function onInputFiles(files: PageFile[]): Promise<void> {
+  await task(`Loading ${files.map((f) => f.name).join(', ')}`, async () => {
+    let changed = false;
+    const failures: string[] = [];
+    for (const file of files) {
+      try {
+        const lower = file.name.toLowerCase();
+        if (lower.endsWith('.wav')) useSpeech(file);
+        else if (lower.endsWith('.safetensors')) useCheckpoint(file);
+        else throw new Error(`${file.name} is neither speech (.wav) nor a checkpoint (.safetensors)`);
+        changed = true;
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message : String(error));
+        messages.error(error, `Loading ${file.name}`);
+      }
+    }
+    if (changed && posegan && pgface && speech) await generate();
+    if (failures.length && !changed) messages.status(summary());
+  });
+}
+
+// ---------------------------------------------------------------- generation and drawing
+
+async function generate(): Promise<void> {
+  if (!engine || !decoder || !renderer || !posegan || !pgface || !speech) throw new Error('load both checkpoints and a speech file first');
+  player.pause();
+  const started = performance.now();
+  const identity = ui.identity.value || undefined;
+  const made = await animateSpeech(engine, decoder, posegan.model, pgface.model, speech.samples, identity);
+  renderer.setVertices(made.vertices);
+  animation = { result: made.result, rest: made.rest, profile: made.profile, cmPerUnit: centimetresPerTranslationUnit(made.rest) };
+  showProfile(ui.profile, made.profile, (performance.now() - started) / 1000);
+  player.load(speech.samples, MODEL_SAMPLE_RATE);
+  ui.time.max = String(player.duration);
+  ui.time.value = '0';
+  generation++;
+  body.generation = String(generation);
+  body.frames = String(made.result.frames);
+  needsDraw = true;
+}
+
+function motionScale(): number {
+  return ui.stillHead.checked ? 0 : Number(ui.motionScale.value);
+}
+
+function currentFrame(): number {
+  if (!animation) return 0;
+  return Math.min(animation.result.frames - 1, Math.max(0, Math.floor(player.time * animation.result.fps)));
+}
+
+let drawnFrame = -1;
+function drawFrame(): void {
+  requestAnimationFrame(drawFrame);
+  if (!renderer) return;
+  const frame = currentFrame();
+  if (!needsDraw && frame === drawnFrame) return;
+  needsDraw = false;
+  drawnFrame = frame;
+  const rest = animation?.rest ?? [0, 0, 0, 0, 0, 0];
+  const pose = animation ? displayedPose(animation.result.pose, frame, rest, motionScale()) : rest;
+  const aspect = ui.head.width / ui.head.height;
+  renderer.draw({
+    viewProjection: camera.viewProjection(aspect), model: headModelMatrix(pose, rest, animation?.cmPerUnit ?? 1), eye: camera.eye(),
+    frame: animation ? frame : 0,
+  });
+  if (!player.playing || document.activeElement !== ui.time) ui.time.value = String(player.time);
+  ui.timeLabel.textContent = `${player.time.toFixed(2)} s`;
+  drawPosePlot(frame);
+  body.drawn = `${generation}:${frame}`;
+}
+
+function drawPosePlot(frame: number): void {
+  if (!animation) return;
+  const { pose, frames } = animation.result;
+  const scale = motionScale();
+  const channel = (k: number, factor: number) => Float32Array.from({ length: frames }, (_, f) => factor * (animation!.rest[k]! + scale * (pose[f * 6 + k]! - animation!.rest[k]!)));
+  const degrees = 180 / Math.PI;
+  drawLanes(ui.posePlot, [
+    { label: 'pitch', color: '#d9480f', values: channel(0, degrees), unit: '°' },
+    { label: 'yaw', color: '#2b8a3e', values: channel(1, degrees), unit: '°' },
+    { label: 'roll', color: '#1c7ed6', values: channel(2, degrees), unit: '°' },
+    { label: 'tx', color: '#ae3ec9', values: channel(3, 1), unit: '' },
+    { label: 'ty', color: '#f08c00', values: channel(4, 1), unit: '' },
+    { label: 'tz', color: '#495057', values: channel(5, 1), unit: '' },
+  ], frames, frame);
+}
+
+// ---------------------------------------------------------------- controls
+
+acceptFiles(ui.inputsDrop, ui.inputsFile, (files) => void onInputFiles(files));
+ui.generate.addEventListener('click', () => void task('Generating', generate));
+ui.identity.addEventListener('change', () => void task(`Generating for identity ${ui.identity.value}`, generate));
+ui.play.addEventListener('click', () => {
+  if (player.playing) player.pause();
+  else player.play().catch((error: unknown) => messages.error(error, 'Playing the speech'));
+  ui.play.textContent = player.playing ? 'Pause' : 'Play';
+});
+player.onEnded = () => (ui.play.textContent = 'Play');
+ui.time.addEventListener('input', () => {
+  player.seek(Number(ui.time.value));
+  needsDraw = true;
+});
+ui.posePlot.addEventListener('click', (e) => {
+  const rect = ui.posePlot.getBoundingClientRect();
+  const left = (92 / ui.posePlot.width) * rect.width;
+  player.seek(((e.clientX - rect.left - left) / (rect.width - left)) * player.duration);
+  needsDraw = true;
+});
+const onMotionChange = () => {
+  ui.motionScaleLabel.textContent = Number(ui.motionScale.value).toFixed(2);
+  needsDraw = true;
+};
+ui.motionScale.addEventListener('input', onMotionChange);
+ui.stillHead.addEventListener('change', onMotionChange);
+
+// ---------------------------------------------------------------- start
+
+async function start(): Promise<void> {
+  try {
+    engine = await createBrowserEngine();
+  } catch (error) {
+    messages.error(error, 'Starting WebGPU');
+    messages.status(summary());
+    setBusy(false);
+    return;
+  }
+  engine.device.lost.then((info) => {
+    if (info.reason !== 'destroyed') messages.error(new Error(`the GPU device was lost (${info.message}); reload the page`), 'Using the GPU');
+  });
+  await task('Starting: face model, checkpoints and the sample speech', async () => {
+    decoder = new FaceDecoder(engine!, proceduralFaceModel());
+    renderer = await HeadRenderer.create(engine!.device, ui.head, decoder.model.triangles, decoder.model.vertexCount);
+    renderer.setVertices(neutralFace(engine!, decoder));
+    requestAnimationFrame(drawFrame);
+    const defaults = await defaultCheckpoints(engine!);
+    useCheckpoint(defaults.posegan);
+    useCheckpoint(defaults.pgface);
+    if (!defaults.pretrained) {
+      messages.status('The server has no pretrained checkpoints: using untrained (random) weights, so the motion is not learned');
+    }
+    useSpeech(await sampleSpeech());
+    await generate();
+  });
+}
+
+void start();
