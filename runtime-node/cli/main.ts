@@ -5,6 +5,7 @@ import { runDatasetBuild } from '../dataset/build-command.ts';
 import { runTrain } from '../training/train-command.ts';
 import { PRETRAINED, runGenerate } from '../generate/generate-command.ts';
 import { runProfile } from '../profile/profile-command.ts';
+import { registerServeCommand } from '../serve/serve-command.ts';
 
 const program = new Command()
   .name('posedyn')
@@ -123,6 +124,8 @@ function positiveInt(value: string, flag: string): number {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} expects a non-negative integer, got '${value}'`);
   return n;
 }
+
+registerServeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

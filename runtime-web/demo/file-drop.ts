@@ -5,7 +5,7 @@ export interface PageFile {
 }
 
 async function read(files: FileList | null): Promise<PageFile[]> {
-  return Promise.all([...(files ?? [])].map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  return Promise.all(Array.from(files ?? []).map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
 }
 
 /** Calls `onFiles` with every batch of files dropped on `zone` or picked with `picker`. */

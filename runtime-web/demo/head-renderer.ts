@@ -40,7 +40,7 @@ export class HeadRenderer {
     this.#uniforms = device.createBuffer({ size: UNIFORM_FLOATS * 4, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'head scene' });
     this.#indexCount = triangles.length;
     this.#indices = device.createBuffer({ size: Math.ceil(triangles.byteLength / 4) * 4, usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST, label: 'head triangles' });
-    device.queue.writeBuffer(this.#indices, 0, triangles);
+    device.queue.writeBuffer(this.#indices, 0, Uint32Array.from(triangles));
   }
 
   static async create(device: GPUDevice, canvas: HTMLCanvasElement, triangles: Uint32Array, vertexCount: number): Promise<HeadRenderer> {

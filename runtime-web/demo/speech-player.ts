@@ -14,7 +14,7 @@ export class SpeechPlayer {
 
   load(samples: Float32Array, sampleRate: number): void {
     this.pause();
-    this.#samples = samples;
+    this.#samples = new Float32Array(samples);
     this.#sampleRate = sampleRate;
     this.#buffer = null;
     this.#offset = 0;

@@ -1,0 +1,48 @@
+// `posedyn serve`: the demo page (dist/demo), the bundle (dist/posedyn.js) and the pretrained checkpoints
+// (models/pretrained/) on http://127.0.0.1:<port>/. Builds the page first when dist/ lacks it.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { buildWeb, root } from '../../runtime-web/build.mjs';
+import { type Mount, type RunningServer, startServer } from './server.ts';
+
+/** What the demo page needs, by URL: the page at /, the bundle at /posedyn.js, checkpoints under /models/pretrained/. */
+export function demoMounts(dist = join(root, 'dist')): Mount[] {
+  return [
+    { prefix: '/', dir: join(dist, 'demo') },
+    { prefix: '/dist/', dir: dist },
+    { prefix: '/models/pretrained/', dir: join(root, 'models/pretrained') },
+  ];
+}
+
+export async function serveDemo(options: { port: number; rebuild: boolean; log?: (line: string) => void }): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const dist = join(root, 'dist');
+  const built = ['posedyn.js', 'demo/index.html', 'demo/main.js'].every((f) => existsSync(join(dist, f)));
+  if (options.rebuild || !built) {
+    log('building the page and bundle (runtime-web/build.mjs)');
+    await buildWeb({ log });
+  }
+  const server = await startServer(demoMounts(dist), options.port);
+  const pretrained = ['posegan', 'pgface'].filter((k) => existsSync(join(root, `models/pretrained/${k}.safetensors`)));
+  log(`posedyn demo at ${server.url} (bundle at ${server.url}dist/posedyn.js)`);
+  log(pretrained.length === 2
+    ? 'serving the pretrained checkpoints from models/pretrained/'
+    : 'models/pretrained/ lacks posegan.safetensors and pgface.safetensors: the page will use untrained weights');
+  return server;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the demo page, the browser bundle and the pretrained checkpoints on 127.0.0.1')
+    .option('--port <n>', 'port (0 picks a free one)', '8080')
+    .option('--rebuild', 'rebuild the page and bundle even when dist/ has them', false)
+    .action(async (options: { port: string; rebuild: boolean }) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port expects an integer in 0..65535, got '${options.port}'`);
+      await serveDemo({ port, rebuild: options.rebuild });
+      process.stdout.write('press Ctrl-C to stop\n');
+      await new Promise(() => undefined);
+    });
+}

@@ -1,0 +1,82 @@
+// A small static file server for the browser side, on 127.0.0.1 only (a secure context for WebGPU, and nothing
+// exposed to the network). URL prefixes map to folders; a path that leaves its folder is refused.
+import { createReadStream, statSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+
+export interface Mount {
+  /** URL prefix, starting and ending with '/' (e.g. '/models/pretrained/') */
+  readonly prefix: string;
+  readonly dir: string;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wav': 'audio/wav',
+  '.png': 'image/png',
+  '.safetensors': 'application/octet-stream',
+};
+
+/** The file a URL path names under the mounts (longest prefix first), or null. `index.html` for a folder. */
+export function resolveFile(mounts: readonly Mount[], urlPath: string): string | null {
+  let path: string;
+  try {
+    path = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  const mount = [...mounts].sort((a, b) => b.prefix.length - a.prefix.length).find((m) => path.startsWith(m.prefix));
+  if (!mount) return null;
+  const root = resolve(mount.dir);
+  let file = resolve(root, `.${sep}${path.slice(mount.prefix.length)}`);
+  if (file !== root && !file.startsWith(root + sep)) return null;
+  try {
+    if (statSync(file).isDirectory()) file = join(file, 'index.html');
+    return statSync(file).isFile() ? file : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function startServer(mounts: readonly Mount[], port = 0): Promise<RunningServer> {
+  const server: Server = createServer((request, response) => {
+    const urlPath = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const file = request.method === 'GET' || request.method === 'HEAD' ? resolveFile(mounts, urlPath) : null;
+    if (!file) {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`not found: ${urlPath}\n`);
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': statSync(file).size,
+      'cache-control': 'no-store',
+    });
+    if (request.method === 'HEAD') response.end();
+    else createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => done());
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://127.0.0.1:${actualPort}/`,
+    port: actualPort,
+    close: () => new Promise((done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    }),
+  };
+}
