@@ -52,6 +52,7 @@ program
   .option('--resume', 'continue from <out>/last.safetensors', false)
   .option('--init-from <checkpoint>', 'start from the parameters of this checkpoint')
   .option('--max-steps-per-epoch <n>', 'cap on steps an epoch (quick runs)')
+  .option('--config <json>', 'model config overrides as JSON, e.g. \'{"unetChannels":[32,64,96]}\' (see models/*/config.ts)')
   .option('--no-progress', 'no progress bar')
   .action(async (model: string, options: Record<string, string | boolean | undefined>) => {
     if (model !== 'posegan' && model !== 'pgface') throw new Error(`train: model must be 'posegan' or 'pgface', got '${model}'`);
@@ -69,6 +70,7 @@ program
       initFrom: options.initFrom as string | undefined,
       maxStepsPerEpoch: options.maxStepsPerEpoch === undefined ? undefined : positiveInt(options.maxStepsPerEpoch as string, '--max-steps-per-epoch'),
       progress: options.progress !== false,
+      modelOverrides: options.config === undefined ? undefined : parseJsonOption(options.config as string, '--config'),
       producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,
     });
   });
@@ -111,6 +113,16 @@ function nonNegativeNumber(value: string, flag: string): number {
   const n = Number(value);
   if (!(n >= 0 && Number.isFinite(n))) throw new Error(`${flag} expects a number >= 0, got '${value}'`);
   return n;
+}
+
+function parseJsonOption(value: string, flag: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new Error(`${flag} expects a JSON object, got '${value}'`);
 }
 
 function positiveNumber(value: string, flag: string): number {

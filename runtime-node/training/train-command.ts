@@ -48,6 +48,11 @@ export interface TrainOptions {
   readonly initFrom?: string;
   readonly progress: boolean;
   readonly producedBy: string;
+  /** Overrides of the model config's defaults (widths, depths, loss weights), e.g. { unetChannels: [32, 64] }. */
+  readonly modelOverrides?: Record<string, unknown>;
+  /** An engine to reuse (tests); by default one is created. */
+  readonly engine?: Engine;
+  readonly log?: (line: string) => void;
 }
 
 interface TrainingRun {
@@ -67,7 +72,7 @@ async function exists(path: string): Promise<boolean> {
 function poseGanRun(engine: Engine, dataset: Dataset, options: TrainOptions): TrainingRun {
   const variant = options.variant ?? 'posegan';
   if (variant !== 'posegan' && variant !== 'cnn') throw new Error(`--variant for posegan must be 'posegan' or 'cnn', got '${variant}'`);
-  const config = defaultPoseGanConfig(dataset.featureCount, { variant, frames: dataset.windowLength });
+  const config = defaultPoseGanConfig(dataset.featureCount, { ...options.modelOverrides, variant, frames: dataset.windowLength });
   const trainer = new PoseGanTrainer(engine, config, { learningRate: options.lr, seed: options.seed });
   const modules: SavedModule[] = [{ prefix: 'generator.', module: trainer.generator, optimizer: trainer.generatorOptimizer }];
   if (trainer.discriminator) modules.push({ prefix: 'discriminator.', module: trainer.discriminator, optimizer: trainer.discriminatorOptimizer! });
@@ -90,7 +95,7 @@ function pgFaceRun(engine: Engine, dataset: Dataset, options: TrainOptions, face
   if (variant !== 'pgface' && variant !== 'fixed-identity') throw new Error(`--variant for pgface must be 'pgface' or 'fixed-identity', got '${variant}'`);
   const faceStats = dataset.manifest.stats.face;
   if (!faceStats) throw new Error(`${options.dataset}: no clip has face coefficients, PGFace cannot be trained (OpenFace CSV gives poses only)`);
-  const config = defaultPgFaceConfig(dataset.featureCount, { variant });
+  const config = defaultPgFaceConfig(dataset.featureCount, { ...options.modelOverrides, variant });
   const trainer = new PgFaceTrainer(engine, config, faceQuadraticForm(engine, faceModel, faceStats), { learningRate: options.lr, seed: options.seed });
   const idMeans = identityFaceIdMeans(dataset);
   const makeBatch = (refs: readonly FrameRef[]) => withFixedIdentity(dataset, refs, faceBatch(dataset, refs), variant === 'fixed-identity' ? idMeans : null);
@@ -124,7 +129,8 @@ function pgFaceRun(engine: Engine, dataset: Dataset, options: TrainOptions, face
 export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
   await mkdir(options.out, { recursive: true });
   const dataset = await loadDatasetFolder(options.dataset);
-  const engine = await createNodeEngine();
+  const engine = options.engine ?? (await createNodeEngine());
+  const log = options.log ?? ((line: string) => console.log(line));
   const faceModel = options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : null;
   const run = options.kind === 'posegan' ? poseGanRun(engine, dataset, options) : pgFaceRun(engine, dataset, options, faceModel!);
   const lastPath = join(options.out, 'last.safetensors');
@@ -142,11 +148,11 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
     startEpoch = saved.meta.training.epoch + 1;
     best = saved.meta.training.bestValidation;
     history.push(...((saved.meta.training.history as EpochReport[] | undefined) ?? []));
-    console.log(`resuming from ${lastPath} after epoch ${saved.meta.training.epoch}`);
+    log(`resuming from ${lastPath} after epoch ${saved.meta.training.epoch}`);
   } else if (options.initFrom) {
     const init = await readCheckpointFile(options.initFrom);
     for (const m of run.modules) loadModuleTensors(m.module, m.prefix, init.tensors, options.initFrom);
-    console.log(`starting from the parameters of ${options.initFrom}`);
+    log(`starting from the parameters of ${options.initFrom}`);
   }
   const meta = (epoch: number, report: EpochReport | null): CheckpointMeta => ({
     kind: options.kind,
@@ -164,7 +170,7 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
     ? new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} | {losses} | {speed} samples/s', hideCursor: true }, cliProgress.Presets.shades_classic)
     : null;
   const samples = options.maxStepsPerEpoch === undefined ? run.samples : run.samples.slice(0, options.maxStepsPerEpoch * options.batch);
-  console.log(`training ${options.kind} (${run.modelConfig.variant}) on ${samples.length} samples, batch ${options.batch}, ${options.epochs} epochs, lr ${options.lr}, seed ${options.seed}`);
+  log(`training ${options.kind} (${run.modelConfig.variant}) on ${samples.length} samples, batch ${options.batch}, ${options.epochs} epochs, lr ${options.lr}, seed ${options.seed}`);
   try {
     return await runEpochs({
       samples,
@@ -187,7 +193,7 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
         history.push(report);
         const improved = best === null || report.validation < best;
         if (improved) best = report.validation;
-        console.log(`epoch ${report.epoch}: train ${Object.entries(report.train).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}; validation ${report.validation.toPrecision(4)}${improved ? ' (best)' : ''}; ${report.seconds.toFixed(1)} s`);
+        log(`epoch ${report.epoch}: train ${Object.entries(report.train).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}; validation ${report.validation.toPrecision(4)}${improved ? ' (best)' : ''}; ${report.seconds.toFixed(1)} s`);
         await appendFile(logPath, `${JSON.stringify({ type: 'epoch', ...report, best })}\n`);
         await saveCheckpoint(lastPath, meta(report.epoch, report), run.modules, true);
         if (improved) await saveCheckpoint(bestPath, meta(report.epoch, report), run.modules, false);

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { decodeCheckpoint, loadModuleTensors } from '../../models/checkpoint/checkpoint.ts';
+import { InitRandom } from '../../engine/nn/init.ts';
+import { defaultPoseGanConfig } from '../../models/posegan/config.ts';
+import { PoseGenerator } from '../../models/posegan/generator.ts';
+import { loadPoseGan } from '../../models/inference/load-models.ts';
+import { runTrain, type TrainOptions } from '../../runtime-node/training/train-command.ts';
+import { removeFolders, tempFolder } from '../data/synthetic-clips.ts';
+import { testEngine } from '../helpers/engine.ts';
+import { TINY_PGFACE, TINY_POSEGAN, join, tinyDataset } from './tiny-setup.ts';
+
+const engine = await testEngine();
+const { folder: dataset, clips } = await tinyDataset(engine);
+const outputs: string[] = [];
+
+function options(kind: 'posegan' | 'pgface', out: string, extra: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    kind, dataset, out, epochs: 2, batch: 8, lr: 1e-3, seed: 4, resume: false, faceModel: 'procedural', maxStepsPerEpoch: 2,
+    progress: false, producedBy: 'test', engine, log: () => {}, modelOverrides: kind === 'posegan' ? TINY_POSEGAN : TINY_PGFACE, ...extra,
+  };
+}
+
+const tensorsOf = async (path: string) => decodeCheckpoint(new Uint8Array(await readFile(path)), path).tensors;
+
+test('posegan training writes best and last checkpoints, a JSONL log with every epoch and a PNG of the loss curves', async () => {
+  const out = await tempFolder('train');
+  outputs.push(out);
+  const reports = await runTrain(options('posegan', out));
+  assert.is(reports.length, 2);
+  for (const r of reports) assert.ok(Number.isFinite(r.validation) && r.validation > 0, `validation ${r.validation}`);
+  const log = (await readFile(join(out, 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  assert.is(log.filter((l) => l.type === 'epoch').length, 2);
+  assert.is(log.filter((l) => l.type === 'step').length, 4);
+  const png = await readFile(join(out, 'loss.png'));
+  assert.equal([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
+  const last = await tensorsOf(join(out, 'last.safetensors'));
+  assert.ok(last.has('generator.input.weight') && last.has('discriminator.output.weight'), 'parameters of G and D');
+  assert.ok(last.has('optimizer.generator.m.input.weight') && last.has('optimizer.generator.step'), 'optimizer state in last');
+  const best = await tensorsOf(join(out, 'best.safetensors'));
+  assert.not.ok(best.has('optimizer.generator.step'), 'no optimizer state in best');
+});
+
+test('training resumed after epoch 1 ends with the same parameters as an uninterrupted run', async () => {
+  const straight = await tempFolder('straight');
+  const resumed = await tempFolder('resumed');
+  outputs.push(straight, resumed);
+  await runTrain(options('posegan', straight));
+  await runTrain(options('posegan', resumed, { epochs: 1 }));
+  await runTrain(options('posegan', resumed, { resume: true }));
+  const a = await tensorsOf(join(straight, 'last.safetensors'));
+  const b = await tensorsOf(join(resumed, 'last.safetensors'));
+  assert.equal([...a.keys()], [...b.keys()]);
+  for (const [name, t] of a) assert.equal(Array.from(t.data), Array.from(b.get(name)!.data), `tensor ${name}`);
+});
+
+test('pgface and its fixed-identity baseline train and validate on the vertex losses', async () => {
+  for (const variant of ['pgface', 'fixed-identity']) {
+    const out = await tempFolder('pgface');
+    outputs.push(out);
+    const reports = await runTrain(options('pgface', out, { variant, epochs: 1 }));
+    assert.ok(reports[0]!.validation > 0 && Number.isFinite(reports[0]!.validation), `${variant}: validation ${reports[0]!.validation}`);
+    assert.ok((reports[0]!.train.total ?? 0) > 0, `${variant}: train loss`);
+  }
+});
+
+test('loading a checkpoint into a model of another width fails naming the tensor and both shapes', async () => {
+  const out = outputs[0]!;
+  const bytes = new Uint8Array(await readFile(join(out, 'best.safetensors')));
+  const checkpoint = decodeCheckpoint(bytes, 'best.safetensors');
+  const wider = new PoseGenerator(engine, defaultPoseGanConfig(29, { ...TINY_POSEGAN, unetChannels: [16, 16] }), new InitRandom(1));
+  assert.throws(() => loadModuleTensors(wider, 'generator.', checkpoint.tensors, 'best.safetensors'), (e: Error) => /best\.safetensors: tensor 'generator\.[a-z0-9.]+' has shape \[\d+(,\d+)*\], the model expects \[\d+(,\d+)*\]/.test(e.message));
+  wider.dispose();
+  const pgfaceBytes = new Uint8Array(await readFile(join(outputs[3]!, 'best.safetensors')));
+  assert.throws(() => loadPoseGan(engine, pgfaceBytes, 'pgface.safetensors'), /is a pgface checkpoint, expected posegan/);
+  assert.throws(() => loadPoseGan(engine, new Uint8Array([1, 2, 3]), 'broken.safetensors'), /broken\.safetensors/);
+});
+
+test.after(async () => removeFolders(dataset, clips, ...outputs));
+
+test.run();
