@@ -5,6 +5,7 @@ import { runDatasetBuild } from '../dataset/build-command.ts';
 import { runTrain } from '../training/train-command.ts';
 import { PRETRAINED, runGenerate } from '../generate/generate-command.ts';
 import { runProfile } from '../profile/profile-command.ts';
+import { runFinetune } from '../training/finetune-command.ts';
 import { registerServeCommand } from '../serve/serve-command.ts';
 
 const program = new Command()
@@ -72,6 +73,27 @@ program
       progress: options.progress !== false,
       modelOverrides: options.config === undefined ? undefined : parseJsonOption(options.config as string, '--config'),
       producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,
+    });
+  });
+
+program
+  .command('finetune')
+  .description("personalise a pretrained PoseGAN or PGFace on a new person's clips (paper Sec. 5.1: 20 epochs, batch 16)")
+  .requiredOption('--from <checkpoint>', 'pretrained checkpoint (posegan or pgface)')
+  .requiredOption('--data <dir>', "folder of the person's clips (<stem>.wav + <stem>.mat or OpenFace .csv)")
+  .option('--out <dir>', 'output folder', 'out/finetune')
+  .option('--epochs <n>', 'epochs (paper: 20)', '20')
+  .option('--batch <n>', 'batch size (paper: 16)', '16')
+  .option('--lr <rate>', 'Adam learning rate', '1e-4')
+  .option('--seed <n>', 'seed for shuffling', '1')
+  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat", 'procedural')
+  .option('--no-progress', 'no progress bar')
+  .action(async (options: Record<string, string | boolean>) => {
+    await runFinetune({
+      from: options.from as string, data: options.data as string, out: options.out as string,
+      epochs: positiveInt(options.epochs as string, '--epochs'), batch: positiveInt(options.batch as string, '--batch'),
+      lr: positiveNumber(options.lr as string, '--lr'), seed: positiveInt(options.seed as string, '--seed'),
+      faceModel: options.faceModel as string, progress: options.progress !== false, producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,
     });
   });
 

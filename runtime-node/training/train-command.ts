@@ -13,7 +13,7 @@ import cliProgress from 'cli-progress';
 import type { Engine } from '../../engine/engine.ts';
 import { loadModuleTensors, loadOptimizerTensors, type CheckpointMeta } from '../../models/checkpoint/checkpoint.ts';
 import { type Dataset, type FrameRef, faceBatch, facePairs, poseBatch } from '../../models/data/dataset.ts';
-import type { WindowRef } from '../../models/data/dataset-format.ts';
+import type { IdentityEntry, WindowRef } from '../../models/data/dataset-format.ts';
 import { type PgFaceConfig, defaultPgFaceConfig } from '../../models/pgface/config.ts';
 import { type PoseGanConfig, defaultPoseGanConfig } from '../../models/posegan/config.ts';
 import { type EpochReport, runEpochs } from '../../models/training/epochs.ts';
@@ -53,6 +53,10 @@ export interface TrainOptions {
   /** An engine to reuse (tests); by default one is created. */
   readonly engine?: Engine;
   readonly log?: (line: string) => void;
+  /** A dataset already in memory (fine-tuning re-normalises with the pretrained statistics); else --dataset is loaded. */
+  readonly loadedDataset?: Dataset;
+  /** Identities to record in checkpoints instead of the dataset's (fine-tuning keeps the pretrained ones too). */
+  readonly identities?: readonly IdentityEntry[];
 }
 
 interface TrainingRun {
@@ -128,7 +132,7 @@ function pgFaceRun(engine: Engine, dataset: Dataset, options: TrainOptions, face
 
 export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
   await mkdir(options.out, { recursive: true });
-  const dataset = await loadDatasetFolder(options.dataset);
+  const dataset = options.loadedDataset ?? (await loadDatasetFolder(options.dataset));
   const engine = options.engine ?? (await createNodeEngine());
   const log = options.log ?? ((line: string) => console.log(line));
   const faceModel = options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : null;
@@ -159,7 +163,7 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
     modelConfig: run.modelConfig as unknown as Record<string, unknown>,
     featureConfig: dataset.manifest.featureConfig as unknown as Record<string, unknown>,
     normalisation: dataset.manifest.stats,
-    identities: dataset.manifest.identities,
+    identities: options.identities ?? dataset.manifest.identities,
     training: {
       epoch, step: epoch * Math.ceil(run.samples.length / options.batch), seed: options.seed, bestValidation: best,
       producedBy: options.producedBy, dataset: options.dataset, poseUnit: dataset.manifest.poseUnit, lastValidation: report?.validation ?? null, history, ...run.extraMeta,

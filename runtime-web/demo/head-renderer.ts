@@ -1,7 +1,8 @@
-// Draws the head into a WebGPU canvas with the engine's own device: the decoded vertices stay in the engine's
-// storage buffer (no copy, no readback), the triangles come from the face model, one draw a frame.
+// Draws the head with the engine's own device: the decoded vertices stay in the engine's storage buffer (no
+// copy), the triangles come from the face model, one draw a frame into a FrameTarget (frame-target.ts).
 import type { mat4, vec3 } from 'gl-matrix';
 import type { Tensor } from '../../engine/tensor.ts';
+import type { FrameTarget } from './frame-target.ts';
 import shaderCode from './head-shader.wgsl';
 
 export interface HeadScene {
@@ -22,7 +23,7 @@ const UNIFORM_FLOATS = 16 + 16 + 4 + 4 + 4;
 
 export class HeadRenderer {
   readonly #device: GPUDevice;
-  readonly #context: GPUCanvasContext;
+  readonly #target: FrameTarget;
   readonly #pipeline: GPURenderPipeline;
   readonly #uniforms: GPUBuffer;
   readonly #indices: GPUBuffer;
@@ -32,9 +33,9 @@ export class HeadRenderer {
   #vertices: Tensor | null = null;
   #bindGroup: GPUBindGroup | null = null;
 
-  private constructor(device: GPUDevice, context: GPUCanvasContext, pipeline: GPURenderPipeline, triangles: Uint32Array, vertexCount: number) {
+  private constructor(device: GPUDevice, target: FrameTarget, pipeline: GPURenderPipeline, triangles: Uint32Array, vertexCount: number) {
     this.#device = device;
-    this.#context = context;
+    this.#target = target;
     this.#pipeline = pipeline;
     this.#valuesPerFrame = 3 * vertexCount;
     this.#uniforms = device.createBuffer({ size: UNIFORM_FLOATS * 4, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'head scene' });
@@ -43,11 +44,8 @@ export class HeadRenderer {
     device.queue.writeBuffer(this.#indices, 0, Uint32Array.from(triangles));
   }
 
-  static async create(device: GPUDevice, canvas: HTMLCanvasElement, triangles: Uint32Array, vertexCount: number): Promise<HeadRenderer> {
-    const context = canvas.getContext('webgpu');
-    if (!context) throw new Error('the browser gave no WebGPU context for the head canvas');
-    const format = navigator.gpu.getPreferredCanvasFormat();
-    context.configure({ device, format, alphaMode: 'opaque' });
+  static async create(device: GPUDevice, target: FrameTarget, triangles: Uint32Array, vertexCount: number): Promise<HeadRenderer> {
+    const format = target.format;
     const module = device.createShaderModule({ code: shaderCode, label: 'head-shader.wgsl' });
     const pipeline = await device.createRenderPipelineAsync({
       label: 'head',
@@ -57,7 +55,7 @@ export class HeadRenderer {
       primitive: { topology: 'triangle-list', cullMode: 'none' },
       depthStencil: { format: 'depth24plus', depthWriteEnabled: true, depthCompare: 'less' },
     });
-    return new HeadRenderer(device, context, pipeline, triangles, vertexCount);
+    return new HeadRenderer(device, target, pipeline, triangles, vertexCount);
   }
 
   /** Frames available to draw. */
@@ -82,11 +80,12 @@ export class HeadRenderer {
     });
   }
 
-  draw(scene: HeadScene): void {
-    const canvas = this.#context.canvas as HTMLCanvasElement;
-    if (!this.#depth || this.#depth.width !== canvas.width || this.#depth.height !== canvas.height) {
+  /** Resolves when the frame is visible; call the next draw only after that. */
+  draw(scene: HeadScene): Promise<void> {
+    const { width, height } = this.#target;
+    if (!this.#depth || this.#depth.width !== width || this.#depth.height !== height) {
       this.#depth?.destroy();
-      this.#depth = this.#device.createTexture({ size: [canvas.width, canvas.height], format: 'depth24plus', usage: GPUTextureUsage.RENDER_ATTACHMENT });
+      this.#depth = this.#device.createTexture({ size: [width, height], format: 'depth24plus', usage: GPUTextureUsage.RENDER_ATTACHMENT });
     }
     const values = new ArrayBuffer(UNIFORM_FLOATS * 4);
     const floats = new Float32Array(values);
@@ -99,7 +98,7 @@ export class HeadRenderer {
 
     const encoder = this.#device.createCommandEncoder({ label: 'head frame' });
     const pass = encoder.beginRenderPass({
-      colorAttachments: [{ view: this.#context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0.157, g: 0.188, b: 0.235, a: 1 } }],
+      colorAttachments: [{ view: this.#target.view(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0.157, g: 0.188, b: 0.235, a: 1 } }],
       depthStencilAttachment: { view: this.#depth.createView(), depthLoadOp: 'clear', depthStoreOp: 'discard', depthClearValue: 1 },
     });
     if (this.#bindGroup) {
@@ -109,7 +108,9 @@ export class HeadRenderer {
       pass.drawIndexed(this.#indexCount);
     }
     pass.end();
+    this.#target.afterPass(encoder);
     this.#device.queue.submit([encoder.finish()]);
+    return this.#target.present();
   }
 
   dispose(): void {
@@ -117,5 +118,6 @@ export class HeadRenderer {
     this.#uniforms.destroy();
     this.#indices.destroy();
     this.#depth?.destroy();
+    this.#target.dispose();
   }
 }

@@ -15,6 +15,7 @@ import { createBrowserEngine } from '../device.ts';
 import { type Animation, animateSpeech, neutralFace } from './animate-speech.ts';
 import { defaultCheckpoints, sampleSpeech } from './default-inputs.ts';
 import { type PageFile, acceptFiles } from './file-drop.ts';
+import { choosePresentation, createFrameTarget } from './frame-target.ts';
 import { HeadRenderer } from './head-renderer.ts';
 import { centimetresPerTranslationUnit, displayedPose, headModelMatrix } from './head-pose.ts';
 import { drawLanes } from './line-plot.ts';
@@ -183,24 +184,29 @@ function currentFrame(): number {
 }
 
 let drawnFrame = -1;
+let drawing = false;
 function drawFrame(): void {
   requestAnimationFrame(drawFrame);
-  if (!renderer) return;
+  if (!renderer || drawing) return;
   const frame = currentFrame();
   if (!needsDraw && frame === drawnFrame) return;
   needsDraw = false;
   drawnFrame = frame;
+  const drawnGeneration = generation;
   const rest = animation?.rest ?? [0, 0, 0, 0, 0, 0];
   const pose = animation ? displayedPose(animation.result.pose, frame, rest, motionScale()) : rest;
   const aspect = ui.head.width / ui.head.height;
+  drawing = true;
   renderer.draw({
     viewProjection: camera.viewProjection(aspect), model: headModelMatrix(pose, rest, animation?.cmPerUnit ?? 1), eye: camera.eye(),
     frame: animation ? frame : 0,
-  });
+  }).then(
+    () => (body.drawn = `${drawnGeneration}:${frame}`),
+    (error: unknown) => messages.error(error, 'Drawing the head'),
+  ).finally(() => (drawing = false));
   if (!player.playing || document.activeElement !== ui.time) ui.time.value = String(player.time);
   ui.timeLabel.textContent = `${player.time.toFixed(2)} s`;
   drawPosePlot(frame);
-  body.drawn = `${generation}:${frame}`;
 }
 
 function drawPosePlot(frame: number): void {
@@ -263,7 +269,8 @@ async function start(): Promise<void> {
   });
   await task('Starting: face model, checkpoints and the sample speech', async () => {
     decoder = new FaceDecoder(engine!, proceduralFaceModel());
-    renderer = await HeadRenderer.create(engine!.device, ui.head, decoder.model.triangles, decoder.model.vertexCount);
+    const target = createFrameTarget(engine!.device, ui.head, choosePresentation(engine!.info.isSoftwareAdapter, location.search));
+    renderer = await HeadRenderer.create(engine!.device, target, decoder.model.triangles, decoder.model.vertexCount);
     renderer.setVertices(neutralFace(engine!, decoder));
     requestAnimationFrame(drawFrame);
     const defaults = await defaultCheckpoints(engine!);

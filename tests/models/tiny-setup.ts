@@ -7,9 +7,9 @@ import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
 import { tempFolder, writeClipFolder } from '../data/synthetic-clips.ts';
 
 export const TINY_POSEGAN = {
-  encoder: { channels: [8, 8], embedding: 8 }, unetChannels: [8, 8], groups: 4, discriminatorChannels: [8, 8],
+  encoder: { channels: [8, 8] as [number, number], embedding: 8 }, unetChannels: [8, 8], groups: 4, discriminatorChannels: [8, 8],
 };
-export const TINY_PGFACE = { encoder: { channels: [8, 8], embedding: 8 }, hidden: 16 };
+export const TINY_PGFACE = { encoder: { channels: [8, 8] as [number, number], embedding: 8 }, hidden: 16 };
 
 /** Two identities, 600 frames each (train split 420 frames: 33 windows of 256). */
 export async function tinyDataset(engine: Engine): Promise<{ folder: string; clips: string }> {

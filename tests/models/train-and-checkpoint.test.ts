@@ -7,7 +7,8 @@ import { defaultPoseGanConfig } from '../../models/posegan/config.ts';
 import { PoseGenerator } from '../../models/posegan/generator.ts';
 import { loadPoseGan } from '../../models/inference/load-models.ts';
 import { runTrain, type TrainOptions } from '../../runtime-node/training/train-command.ts';
-import { removeFolders, tempFolder } from '../data/synthetic-clips.ts';
+import { removeFolders, tempFolder, writeClipFolder } from '../data/synthetic-clips.ts';
+import { runFinetune } from '../../runtime-node/training/finetune-command.ts';
 import { testEngine } from '../helpers/engine.ts';
 import { TINY_PGFACE, TINY_POSEGAN, join, tinyDataset } from './tiny-setup.ts';
 
@@ -75,6 +76,22 @@ test('loading a checkpoint into a model of another width fails naming the tensor
   const pgfaceBytes = new Uint8Array(await readFile(join(outputs[3]!, 'best.safetensors')));
   assert.throws(() => loadPoseGan(engine, pgfaceBytes, 'pgface.safetensors'), /is a pgface checkpoint, expected posegan/);
   assert.throws(() => loadPoseGan(engine, new Uint8Array([1, 2, 3]), 'broken.safetensors'), /broken\.safetensors/);
+});
+
+test('finetune starts from a pretrained PoseGAN, keeps its normalisation and adds the new identity', async () => {
+  const pretrained = join(outputs[0]!, 'best.safetensors');
+  const person = await writeClipFolder([{ stem: 'carol_clip1', frames: 600, seed: 9 }]);
+  const out = await tempFolder('finetune');
+  outputs.push(out, person);
+  const reports = await runFinetune({ from: pretrained, data: person, out, epochs: 1, batch: 4, lr: 1e-4, seed: 1, faceModel: 'procedural', progress: false, producedBy: 'test', engine, log: () => {} });
+  assert.is(reports.length, 1);
+  const before = decodeCheckpoint(new Uint8Array(await readFile(pretrained)), 'pretrained');
+  const after = decodeCheckpoint(new Uint8Array(await readFile(join(out, 'best.safetensors'))), 'finetuned');
+  assert.equal(after.meta.normalisation, before.meta.normalisation, 'normalisation of the pretrained model');
+  assert.equal(after.meta.identities.map((i) => i.name), ['alice', 'bob', 'carol']);
+  assert.equal(after.meta.modelConfig, before.meta.modelConfig);
+  const moved = [...after.tensors].some(([name, t]) => t.data.some((v, i) => v !== before.tensors.get(name)!.data[i]));
+  assert.ok(moved, 'fine-tuning changed the parameters');
 });
 
 test.after(async () => removeFolders(dataset, clips, ...outputs));

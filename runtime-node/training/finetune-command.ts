@@ -1,0 +1,67 @@
+// `posedyn finetune --from CKPT --data DIR`: the paper's personalisation (Sec. 5.1): start from a pretrained
+// PoseGAN or PGFace, build the new person's clips into a dataset, and train 20 epochs at batch 16.
+// The new data is normalised with the pretrained checkpoint's statistics, not its own: the network's inputs
+// and outputs keep the meaning they were trained with, and the person's own pose offsets stay in the
+// outputs. The new identities join the checkpoint's list with their own rest (mean) poses.
+import { join } from 'node:path';
+import { Dataset, loadDataset } from '../../models/data/dataset.ts';
+import type { DatasetManifest, IdentityEntry } from '../../models/data/dataset-format.ts';
+import { featureConfigFromJson, sameFeatureConfig } from '../../models/features/config.ts';
+import { runDatasetBuild } from '../dataset/build-command.ts';
+import { nodeDatasetFiles } from '../dataset/dataset-files.ts';
+import type { EpochReport } from '../../models/training/epochs.ts';
+import { readCheckpointFile } from './checkpoint-files.ts';
+import { runTrain, type TrainOptions } from './train-command.ts';
+
+export interface FinetuneOptions {
+  readonly from: string;
+  readonly data: string;
+  readonly out: string;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly seed: number;
+  readonly faceModel: string;
+  readonly progress: boolean;
+  readonly producedBy: string;
+  readonly engine?: TrainOptions['engine'];
+  readonly log?: (line: string) => void;
+}
+
+export async function runFinetune(options: FinetuneOptions): Promise<EpochReport[]> {
+  const pretrained = await readCheckpointFile(options.from);
+  const meta = pretrained.meta;
+  const datasetFolder = join(options.out, 'dataset');
+  await runDatasetBuild({ data: options.data, out: datasetFolder, engine: options.engine, log: options.log });
+  const own = await loadDataset(nodeDatasetFiles(datasetFolder));
+  const pretrainedFeatures = featureConfigFromJson(meta.featureConfig, `${options.from} feature_config`);
+  if (!sameFeatureConfig(pretrainedFeatures, own.manifest.featureConfig)) {
+    throw new Error(`${options.from}: the checkpoint was trained on another audio feature config than the one ${options.data} was built with`);
+  }
+  if (meta.kind === 'pgface' && !meta.normalisation.face) throw new Error(`${options.from}: PGFace checkpoint without face statistics`);
+  // Same clips and arrays, statistics of the pretrained model.
+  const manifest: DatasetManifest = { ...own.manifest, stats: { ...meta.normalisation, face: meta.normalisation.face ?? own.manifest.stats.face } };
+  const renormalised = new Dataset(manifest, own.clips.map((c) => ({ features: c.features, pose: c.pose, poseRaw: c.poseRaw, face: c.face })));
+  const newNames = new Set(own.manifest.identities.map((i) => i.name));
+  const identities: IdentityEntry[] = [...meta.identities.filter((i) => !newNames.has(i.name)), ...own.manifest.identities];
+  return runTrain({
+    kind: meta.kind,
+    dataset: datasetFolder,
+    loadedDataset: renormalised,
+    identities,
+    out: options.out,
+    epochs: options.epochs,
+    batch: options.batch,
+    lr: options.lr,
+    seed: options.seed,
+    resume: false,
+    variant: String(meta.modelConfig.variant),
+    faceModel: options.faceModel,
+    initFrom: options.from,
+    modelOverrides: meta.modelConfig,
+    progress: options.progress,
+    producedBy: options.producedBy,
+    engine: options.engine,
+    log: options.log,
+  });
+}
