@@ -1,10 +1,12 @@
 // PoseGAN's architecture and loss weights. Loss weights are the paper's (Sec. 4.1); widths are ours.
 //
 // Default widths (ours): the paper gives no widths. These are sized for the real dataset at hand (four
-// identities, ~3 minutes of training frames) and for training on a CPU-backed WebGPU adapter in minutes per
-// epoch: an encoder of 32/64 channels and a 64-d frame embedding, a U-Net of 64-96-128-128 channels over
-// three 2x down-samplings (256 -> 32 frames, receptive field over a second), GroupNorm with 8 groups.
-// Wider nets overfit this data; all of it is configurable and recorded in checkpoints.
+// identities, ~2 minutes of training frames, 295 training windows) and for training on a CPU-backed WebGPU
+// adapter: an encoder of 16/32 channels and a 32-d frame embedding, a U-Net of 32-48-64-64 channels over three
+// 2x down-samplings (256 -> 32 frames; the receptive field spans several seconds), GroupNorm with 8 groups.
+// A step at batch 64 is ~12 GFLOP forward and backward, about a minute an epoch on lavapipe; twice these widths
+// cost 4x as much and only fit this small dataset harder. All of it is configurable (--config) and recorded
+// in checkpoints.
 import type { AudioWindowEncoderConfig } from '../nn/audio-window-encoder.ts';
 
 export interface PoseGanConfig {
@@ -40,12 +42,12 @@ export function defaultPoseGanConfig(featureCount: number, overrides: Partial<Po
     windowFrames: 16,
     frames: 256,
     poseChannels: 6,
-    encoder: { channels: [32, 64], embedding: 64 },
-    unetChannels: [64, 96, 128, 128],
+    encoder: { channels: [16, 32], embedding: 32 },
+    unetChannels: [32, 48, 64, 64],
     groups: 8,
     leakySlope: 0.2,
     residualInitialPose: true,
-    discriminatorChannels: [64, 128, 128],
+    discriminatorChannels: [32, 64, 64],
     alpha: 1,
     beta: 10,
     lambda: 0.01,

@@ -4,7 +4,8 @@
 // task that fails reports in plain words and leaves the page as it was.
 //
 // For tests, <body> carries data-state ('starting' | 'busy' | 'ready'), data-generation (generations done),
-// data-frames, data-drawn ('<generation>:<frame>' last drawn) and data-errors (errors shown).
+// data-frames, data-drawn ('<generation>:<frame>' last drawn), data-draws (frames drawn) and data-errors (errors
+// shown).
 import type { Engine } from '../../engine/engine.ts';
 import { decodeCheckpoint } from '../../models/checkpoint/checkpoint.ts';
 import { FaceDecoder } from '../../models/face/decode.ts';
@@ -201,7 +202,10 @@ function drawFrame(): void {
     viewProjection: camera.viewProjection(aspect), model: headModelMatrix(pose, rest, animation?.cmPerUnit ?? 1), eye: camera.eye(),
     frame: animation ? frame : 0,
   }).then(
-    () => (body.drawn = `${drawnGeneration}:${frame}`),
+    () => {
+      body.drawn = `${drawnGeneration}:${frame}`;
+      body.draws = String(Number(body.draws ?? 0) + 1);
+    },
     (error: unknown) => messages.error(error, 'Drawing the head'),
   ).finally(() => (drawing = false));
   if (!player.playing || document.activeElement !== ui.time) ui.time.value = String(player.time);

@@ -2,9 +2,10 @@
 // PoseGAN training steps from the same seed give the same losses, and the same checkpoints generate the same
 // head poses and face coefficients, within float32 tolerances.
 //
-// Tolerances: the two adapters round differently (fused multiply-add, the order of a workgroup's partial sums,
-// exp/log), about 1e-7 relative a kernel. Training multiplies that by Adam's sign-like updates over 20 steps, so
-// losses are held to 1e-3 relative; generation is one forward pass, held to 1e-4 of each channel's range.
+// Tolerances: the two adapters may round differently (fused multiply-add, exp/log, the order of partial sums),
+// about 1e-7 relative a kernel. Measured on lavapipe vs SwiftShader: losses within 2e-7 relative at every step,
+// generated poses within 1e-6 and face coefficients within 5e-6 of a channel's range. Held to 1e-4 both, room
+// for hardware adapters whose arithmetic differs more, and still far below any visible or training difference.
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,7 +15,7 @@ import { testEngine } from '../helpers/engine.ts';
 import { SKIP_MESSAGE, buildTestPage, hasChromium, launchBrowser } from './browser.ts';
 import { PARITY_STEPS, type StepLosses, generateParity, parityPgFaceCheckpoint, trainParity } from './parity-task.ts';
 
-const LOSS_TOLERANCE = 1e-3;
+const LOSS_TOLERANCE = 1e-4;
 const GENERATION_TOLERANCE = 1e-4;
 
 interface PageApi {
