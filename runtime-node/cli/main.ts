@@ -1,6 +1,7 @@
 // The posedyn command line. Each subcommand lives in its own file; this one only wires them up.
 import { Command } from 'commander';
 import { runSelfCheck } from './selfcheck.ts';
+import { runDemo } from '../generate/demo-command.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { runTrain } from '../training/train-command.ts';
 import { PRETRAINED, runGenerate } from '../generate/generate-command.ts';
@@ -12,6 +13,15 @@ const program = new Command()
   .name('posedyn')
   .description('WebGPU engine and PoseGAN/PGFace talking-head models (Zhang et al., 3D Talking Face with Personalized Pose Dynamics)')
   .showHelpAfterError();
+
+program
+  .command('demo')
+  .description('the talking-head demo on built-in defaults: pretrained PoseGAN + PGFace on the built-in speech sample')
+  .option('--out <dir>', 'output folder', 'out/demo')
+  .option('--identity <name>', 'whose rest pose and style (default: the first in the checkpoint)')
+  .action(async (options: { out: string; identity?: string }) => {
+    await runDemo(options);
+  });
 
 program
   .command('selfcheck')

@@ -1,0 +1,25 @@
+// `posedyn demo` (what `npm start` runs): the talking-head pipeline on built-in defaults: the shipped
+// pretrained PoseGAN and PGFace (models/pretrained/) on the built-in LibriVox speech sample. Writes the
+// generation result, an OBJ of one frame and a plot of the six pose channels, and says where they are.
+import { join } from 'node:path';
+import { writeFileAtomic } from '../files/atomic-write.ts';
+import { lineChartPng } from '../plots/line-chart.ts';
+import { PRETRAINED, runGenerate } from './generate-command.ts';
+
+const CHANNELS = ['pitch (rad)', 'yaw (rad)', 'roll (rad)', 'tx', 'ty', 'tz'];
+
+export async function runDemo(options: { out: string; identity?: string }): Promise<void> {
+  console.log(`posedyn demo: speech ${PRETRAINED.sampleSpeech}\n  PoseGAN ${PRETRAINED.posegan}\n  PGFace  ${PRETRAINED.pgface}`);
+  const result = await runGenerate({
+    audio: PRETRAINED.sampleSpeech, out: options.out, checkpoint: PRETRAINED.posegan, faceCheckpoint: PRETRAINED.pgface,
+    identity: options.identity, motionScale: 1, smooth: 0, faceModel: 'procedural',
+  });
+  const series = [0, 1, 2].map((c) => ({
+    name: CHANNELS[c]!,
+    points: Array.from({ length: result.frames }, (_, t) => ({ x: t / result.fps, y: result.pose[t * 6 + c]! })),
+  }));
+  const plotPath = join(options.out, 'head-rotation.png');
+  await writeFileAtomic(plotPath, await lineChartPng(series, { title: `generated head rotation (identity ${result.identity})`, xLabel: 'time (s)', yLabel: 'radians' }));
+  console.log(`wrote ${plotPath}`);
+  console.log(`results are in ${options.out}/: result.json (pose and face coefficients a frame), an OBJ of the middle frame, head-rotation.png`);
+}
