@@ -31,7 +31,7 @@ export async function lineChartSvg(series: readonly LineSeries[], options: LineC
     encoding: {
       x: { field: 'x', type: 'quantitative', title: options.xLabel },
       y: { field: 'y', type: 'quantitative', title: options.yLabel, scale: options.logY ? { type: 'log' } : { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400, orient: 'bottom' } },
     },
   }).spec;
   const view = new vega.View(vega.parse(spec), { renderer: 'none' });

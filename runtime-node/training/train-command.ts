@@ -211,10 +211,13 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
 }
 
 async function writeLossCurves(path: string, kind: string, history: readonly EpochReport[]): Promise<void> {
-  const trainKey = kind === 'posegan' ? 'l2' : 'total';
+  // PoseGAN's training loss sums Eq. (5) over a 256-frame window; its validation is per frame (whole segments).
+  const [trainKey, trainLabel, validationLabel] = kind === 'posegan'
+    ? ['l2', 'train: L_L2 (Eq. 5) a 256-frame window, epoch mean', 'validation: L_L2 a frame, generated val segments']
+    : ['total', 'train: mu1 L_shape + mu2 L_s-motion (Eq. 8), epoch mean', 'validation: the same on val frame pairs'];
   const png = await lineChartPng([
-    { name: `train (${trainKey}, batch mean)`, points: history.map((r) => ({ x: r.epoch, y: r.train[trainKey] ?? NaN })) },
-    { name: 'validation (per frame)', points: history.map((r) => ({ x: r.epoch, y: r.validation })) },
+    { name: trainLabel, points: history.map((r) => ({ x: r.epoch, y: r.train[trainKey] ?? NaN })) },
+    { name: validationLabel, points: history.map((r) => ({ x: r.epoch, y: r.validation })) },
   ], { title: `${kind} loss`, xLabel: 'epoch', yLabel: 'loss', logY: true });
   await writeFileAtomic(path, png);
 }

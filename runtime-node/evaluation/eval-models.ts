@@ -1,0 +1,117 @@
+// The models an evaluation needs: loaded from a given checkpoint, reused from an earlier evaluation's folder
+// (--reuse-trained), or trained here with runTrain on the evaluation's engine and dataset. Every model records
+// where it came from, for the report.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Engine } from '../../engine/engine.ts';
+import type { CheckpointMeta } from '../../models/checkpoint/checkpoint.ts';
+import type { Dataset } from '../../models/data/dataset.ts';
+import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
+import { readFileBytes } from '../files/read-file.ts';
+import { runTrain } from '../training/train-command.ts';
+
+export interface TrainingPlan {
+  readonly datasetFolder: string;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly maxStepsPerEpoch?: number;
+  /** PoseGAN config overrides (widths) shared by PoseGAN, the CNN and the ablations */
+  readonly poseganConfig?: Record<string, unknown>;
+  readonly pgfaceConfig?: Record<string, unknown>;
+  /** PGFace's epochs and step cap (it has one sample a frame pair, PoseGAN one a window) */
+  readonly pgfaceEpochs: number;
+  readonly pgfaceMaxStepsPerEpoch?: number;
+  readonly faceModel: string;
+  readonly reuseTrained: boolean;
+  readonly producedBy: string;
+}
+
+export interface ModelSource {
+  readonly name: string;
+  readonly checkpoint: string;
+  /** 'given' (a --posegan style option), 'reused' (an earlier run's folder) or 'trained' */
+  readonly origin: 'given' | 'reused' | 'trained';
+  readonly variant: string;
+  readonly seed: number | null;
+  /** epochs run and the best validation loss (trained here) */
+  readonly epochs: number | null;
+  readonly bestValidation: number | null;
+  readonly seconds: number;
+}
+
+export interface ModelRequest {
+  /** folder name under <out>/models and the report's name */
+  readonly name: string;
+  readonly kind: 'posegan' | 'pgface';
+  readonly variant: string;
+  readonly seed: number;
+  /** extra config overrides (e.g. { beta: 0 }) on top of the plan's */
+  readonly overrides?: Record<string, unknown>;
+  /** a checkpoint to use instead of training */
+  readonly given?: string;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+async function checkpointFor(engine: Engine, dataset: Dataset, plan: TrainingPlan, modelsFolder: string, request: ModelRequest, log: (line: string) => void): Promise<ModelSource> {
+  const started = performance.now();
+  const base = { name: request.name, variant: request.variant };
+  if (request.given) return { ...base, checkpoint: request.given, origin: 'given', seed: null, epochs: null, bestValidation: null, seconds: 0 };
+  const out = join(modelsFolder, request.name);
+  const best = join(out, 'best.safetensors');
+  if (plan.reuseTrained && (await exists(best))) {
+    log(`${request.name}: reusing ${best}`);
+    return { ...base, checkpoint: best, origin: 'reused', seed: request.seed, epochs: null, bestValidation: null, seconds: 0 };
+  }
+  const posegan = request.kind === 'posegan';
+  log(`${request.name}: training ${request.kind} (${request.variant}), seed ${request.seed}`);
+  const reports = await runTrain({
+    kind: request.kind,
+    dataset: plan.datasetFolder,
+    loadedDataset: dataset,
+    out,
+    epochs: posegan ? plan.epochs : plan.pgfaceEpochs,
+    batch: plan.batch,
+    lr: plan.lr,
+    seed: request.seed,
+    resume: false,
+    variant: request.variant,
+    faceModel: plan.faceModel,
+    maxStepsPerEpoch: posegan ? plan.maxStepsPerEpoch : plan.pgfaceMaxStepsPerEpoch,
+    progress: false,
+    producedBy: plan.producedBy,
+    modelOverrides: { ...(posegan ? plan.poseganConfig : plan.pgfaceConfig), ...request.overrides },
+    engine,
+    log: (line) => log(`  ${request.name}: ${line}`),
+  });
+  return {
+    ...base, checkpoint: best, origin: 'trained', seed: request.seed, epochs: reports.length,
+    bestValidation: Math.min(...reports.map((r) => r.validation)), seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** A checkpoint normalised with other statistics than the dataset's would be fed inputs in the wrong units. */
+function assertSameNormalisation(checkpoint: CheckpointMeta, dataset: Dataset, source: string): void {
+  const own = dataset.manifest.stats;
+  const close = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= 1e-6 * (1 + Math.abs(v)));
+  if (!close(checkpoint.normalisation.pose.mean, own.pose.mean) || !close(checkpoint.normalisation.features.mean, own.features.mean)) {
+    throw new Error(`${source}: trained on another dataset (its pose or feature statistics differ from the evaluation dataset's); pass checkpoints trained on the --dataset folder`);
+  }
+}
+
+export async function poseGanModel(engine: Engine, dataset: Dataset, plan: TrainingPlan, modelsFolder: string, request: ModelRequest, log: (line: string) => void): Promise<{ model: LoadedPoseGan; source: ModelSource }> {
+  const source = await checkpointFor(engine, dataset, plan, modelsFolder, request, log);
+  const model = loadPoseGan(engine, await readFileBytes(source.checkpoint), source.checkpoint);
+  assertSameNormalisation(model.checkpoint.meta, dataset, source.checkpoint);
+  return { model, source };
+}
+
+export async function pgFaceModel(engine: Engine, dataset: Dataset, plan: TrainingPlan, modelsFolder: string, request: ModelRequest, log: (line: string) => void): Promise<{ model: LoadedPgFace; source: ModelSource }> {
+  const source = await checkpointFor(engine, dataset, plan, modelsFolder, request, log);
+  const model = loadPgFace(engine, await readFileBytes(source.checkpoint), source.checkpoint);
+  assertSameNormalisation(model.checkpoint.meta, dataset, source.checkpoint);
+  return { model, source };
+}

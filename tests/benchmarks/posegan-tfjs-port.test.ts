@@ -1,0 +1,102 @@
+// The TF.js port of PoseGAN (benchmarks/peers/posegan-tfjs.ts) times the same network as posedyn only if it is
+// the same network: same parameters, and with posedyn's weights copied in, the same outputs, losses and
+// training step. Checked on a tiny config in TF.js's CPU backend against posedyn on the test adapter.
+import * as tf from '@tensorflow/tfjs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  discriminatorForward, discriminatorParameterSpecs, disposePoseGan, generatorForward, generatorParameterSpecs,
+  parameterCount, poseGanFromPosedyn, poseGanTrainer, type PosedynParameter,
+} from '../../benchmarks/peers/posegan-tfjs.ts';
+import { tensor } from '../../engine/creation.ts';
+import type { Module } from '../../engine/nn/module.ts';
+import { InitRandom } from '../../engine/nn/init.ts';
+import { defaultPoseGanConfig } from '../../models/posegan/config.ts';
+import { PoseGanTrainer } from '../../models/training/posegan-trainer.ts';
+import { assertClose } from '../helpers/compare.ts';
+import { testEngine } from '../helpers/engine.ts';
+
+const FEATURES = 5;
+const BATCH = 2;
+const FRAMES = 16;
+const TINY = defaultPoseGanConfig(FEATURES, {
+  frames: FRAMES, encoder: { channels: [8, 12], embedding: 8 }, unetChannels: [8, 12, 16], groups: 4, discriminatorChannels: [8, 12],
+});
+
+async function posedynParameters(module: Module): Promise<PosedynParameter[]> {
+  return Promise.all(module.namedParameters().map(async ([name, p]) => ({ name, shape: p.shape, values: await p.read() })));
+}
+
+function syntheticBatch() {
+  const random = new InitRandom(7);
+  return {
+    batch: BATCH, length: FRAMES,
+    audio: random.uniform(BATCH * FRAMES * FEATURES * 16, 1),
+    audioFrames: random.uniform(BATCH * FRAMES * FEATURES, 1),
+    pose: random.uniform(BATCH * FRAMES * 6, 1),
+    initial: random.uniform(BATCH * 6, 1),
+  };
+}
+
+const TOLERANCE = { atol: 2e-5, rtol: 1e-4 };
+
+test('the TF.js port has as many parameters as posedyn\'s generator and discriminator, at the default config too', async () => {
+  const engine = await testEngine();
+  for (const config of [TINY, defaultPoseGanConfig(29)]) {
+    const trainer = new PoseGanTrainer(engine, config, { learningRate: 1e-4, seed: 1 });
+    const own = (m: Module) => m.parameters().reduce((n, p) => n + p.size, 0);
+    assert.is(parameterCount(generatorParameterSpecs(config)), own(trainer.generator), 'generator parameters');
+    assert.is(parameterCount(discriminatorParameterSpecs(config)), own(trainer.discriminator!), 'discriminator parameters');
+    trainer.dispose();
+  }
+});
+
+test('with posedyn\'s weights, the TF.js generator, discriminator, losses and one training step match posedyn', async () => {
+  const engine = await testEngine();
+  await tf.setBackend('cpu');
+  const trainer = new PoseGanTrainer(engine, TINY, { learningRate: 1e-3, seed: 3 });
+  const model = poseGanFromPosedyn(tf, TINY, await posedynParameters(trainer.generator), await posedynParameters(trainer.discriminator!));
+  const arrays = syntheticBatch();
+  const batch = {
+    audio: tf.tensor4d(arrays.audio, [BATCH, FRAMES, FEATURES, 16]),
+    audioFrames: tf.tensor3d(arrays.audioFrames, [BATCH, FRAMES, FEATURES]),
+    pose: tf.tensor3d(arrays.pose, [BATCH, FRAMES, 6]),
+    initial: tf.tensor2d(arrays.initial, [BATCH, 6]),
+  };
+  const posedynForward = async () => {
+    const fake = engine.noGrad(() => engine.tidy(() => {
+      const b = trainer.batchTensors(arrays);
+      return trainer.generator.forward(b.audio, b.initial);
+    }));
+    const values = await fake.read();
+    fake.dispose();
+    return values;
+  };
+
+  assertClose(generatorForward(tf, model, batch.audio, batch.initial).dataSync(), await posedynForward(), TOLERANCE, 'generator output');
+  const logits = engine.noGrad(() => engine.tidy(() => {
+    const b = trainer.batchTensors(arrays);
+    return trainer.discriminator!.forward(b.audioFrames, b.pose);
+  }));
+  assertClose(discriminatorForward(tf, model, batch.audioFrames, batch.pose).dataSync(), await logits.read(), TOLERANCE, 'discriminator logits');
+  logits.dispose();
+
+  // One step each: the losses before the update, then the generator after both networks' updates.
+  const tfTrainer = poseGanTrainer(tf, model, 1e-3);
+  const [tfD, tfG] = tfTrainer.step(batch);
+  const losses = trainer.step(arrays);
+  const posedynG = (await losses.adversarial!.read())[0]! * TINY.lambda + (await losses.l2.read())[0]!;
+  assertClose(tfD.dataSync(), await losses.discriminator!.read(), TOLERANCE, 'discriminator loss');
+  assertClose(tfG.dataSync(), [posedynG], TOLERANCE, 'generator loss (lambda L_GAN + L_L2)');
+  // Adam moves a weight by about lr in the direction of its gradient's sign, so the two engines' rounding can
+  // differ by up to 2 lr on a weight whose gradient is near zero: a looser tolerance after the step.
+  assertClose(generatorForward(tf, model, batch.audio, batch.initial).dataSync(), await posedynForward(), { atol: 2e-3, rtol: 1e-3 }, 'generator output after one training step');
+
+  engine.tidy(() => Object.values(losses).forEach((t) => t?.dispose()));
+  tfTrainer.dispose();
+  disposePoseGan(model);
+  trainer.dispose();
+  tf.dispose([tfD, tfG, ...Object.values(batch)]);
+});
+
+test.run();
