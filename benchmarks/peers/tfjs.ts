@@ -47,10 +47,10 @@ export function runTfjsPeer(backend: TfjsBackend, cases: readonly PeerCase[], ti
 
 // ------------------------------------------------------------------------------------------ the subprocess
 
-type Tf = typeof import('@tensorflow/tfjs');
+export type Tf = typeof import('@tensorflow/tfjs');
 
 /** The parts of TF.js's WebGPU backend (4.x, not public API) needed to submit its recorded work and wait. */
-interface WebGpuBackendInternals {
+export interface WebGpuBackendInternals {
   readonly device: GPUDevice;
   ensureCommandEncoderReady(): void;
   endComputePassEncoder(): void;
@@ -68,7 +68,8 @@ async function installWebGpu(): Promise<void> {
   Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: 'node' }, configurable: true, writable: true });
 }
 
-async function loadTf(backend: TfjsBackend, notes: string[]): Promise<Tf> {
+/** Loads TF.js with the backend ready (WebGPU on Dawn, or WASM with SIMD and one thread); notes its version. */
+export async function loadTf(backend: TfjsBackend, notes: string[]): Promise<Tf> {
   if (backend === 'webgpu') await installWebGpu();
   const tf = await import('@tensorflow/tfjs');
   if (backend === 'webgpu') {
