@@ -142,6 +142,13 @@ export interface BenchmarkResult {
   readonly bound: 'compute' | 'memory';
   readonly batch: number;
   readonly repeats: number;
+  /**
+   * The peaks this row's fraction divides by, sampled beside the row (benchmarks/peak.ts PeakProbe: just
+   * before and after a kernel row, between the repeats of an end-to-end row), not only at the run's start.
+   */
+  readonly peaks?: Peaks;
+  /** Generation rows: compute seconds over audio seconds (below 1: faster than real time). */
+  readonly realTimeFactor?: number;
 }
 
 /** A result row from a timing and the run's declared work. */
@@ -160,6 +167,7 @@ export function benchmarkResult(
   return {
     name, shapes, medianMs: timing.medianMs, bound, batch: timing.batch, repeats,
     ...(gflops !== undefined ? { gflops } : {}), ...(gbps !== undefined ? { gbps } : {}), fractionOfPeak,
+    ...(peaks ? { peaks } : {}),
   };
 }
 
@@ -185,15 +193,32 @@ export interface SuiteReport {
 export interface SuiteContext {
   readonly engine: Engine;
   readonly quick: boolean;
+  /** Whether peer engines run (false with --no-peers). */
+  readonly peers: boolean;
   readonly timing: TimingOptions;
+  /** Measured at the start of the run (benchmarks/run.ts), or null where the peak kernels failed. */
   readonly peaks: Peaks | null;
+  /** Samples the peaks again, under the load of the moment; null where the peak kernels failed. */
+  samplePeaks(): Promise<Peaks | null>;
   /** Progress lines (stderr), so stdout keeps only the table. */
   log(line: string): void;
 }
 
+/** Per figure, the larger of two peak samples (each is one batch, so a low one is foreign load, not the adapter). */
+export function bestOfPeaks(a: Peaks | null, b: Peaks | null): Peaks | null {
+  if (!a || !b) return a ?? b;
+  return { fmaGflops: Math.max(a.fmaGflops, b.fmaGflops), copyGBps: Math.max(a.copyGBps, b.copyGBps) };
+}
+
+/** Per figure, the median of peak samples taken between the repeats of a row. */
+export function medianOfPeaks(samples: readonly Peaks[]): Peaks | null {
+  if (samples.length === 0) return null;
+  return { fmaGflops: median(samples.map((p) => p.fmaGflops)), copyGBps: median(samples.map((p) => p.copyGBps)) };
+}
+
 /**
  * A group of benchmarks. benchmarks/suites.ts lists them; run.ts runs them in order and prints one table.
- * End-to-end training steps are added there as one more suite.
+ * The end-to-end rows (training steps, generation) are one more suite there (benchmarks/end-to-end.ts).
  */
 export interface BenchmarkSuite {
   readonly name: string;

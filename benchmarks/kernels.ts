@@ -14,7 +14,7 @@ import { binaryLaunch } from '../kernels/elementwise.ts';
 import { matmulLaunch } from '../kernels/matmul.ts';
 import { sumAxisLaunch } from '../kernels/reduce.ts';
 import {
-  type BenchmarkResult, type BenchmarkSuite, type SuiteContext, type SuiteReport, benchmarkResult, declaredWork, timeEngine,
+  type BenchmarkResult, type BenchmarkSuite, type SuiteContext, type SuiteReport, benchmarkResult, bestOfPeaks, declaredWork, timeEngine,
 } from './harness.ts';
 import { type Conv1dCase, type ConvDirection, type MatmulCase, type PeerCase, convOutputLength } from './peers/cases.ts';
 
@@ -294,8 +294,11 @@ export async function runKernelBenchmarks(context: SuiteContext): Promise<SuiteR
     try {
       const declared = await declaredWork(engine, prepared.record);
       const work = prepared.work ?? declared;
+      // The peaks just before and just after the row: its fraction is of the adapter under the same load.
+      const before = await context.samplePeaks();
       const time = await timeEngine(engine, prepared.record, timing);
-      const result = benchmarkResult(bench.name, prepared.shapes, bench.bound, time, work, peaks, timing.repeats);
+      const rowPeaks = bestOfPeaks(before, await context.samplePeaks()) ?? peaks;
+      const result = benchmarkResult(bench.name, prepared.shapes, bench.bound, time, work, rowPeaks, timing.repeats);
       results.push(result);
       context.log(`${bench.name}: ${result.medianMs.toFixed(3)} ms (batch ${time.batch}) ${prepared.shapes}`);
     } finally {

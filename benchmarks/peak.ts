@@ -88,6 +88,45 @@ export async function measurePeaks(engine: Engine, options: PeakOptions = {}): P
   };
 }
 
+/**
+ * One sample of both peaks, cheap enough to take between the repeats of another benchmark (about a second on
+ * lavapipe): one FMA batch and one copy batch on buffers kept for the probe's life, pipelines already compiled.
+ * Interleaved with the runs it divides, it sees the same foreign load they do; `measurePeaks` at the start of
+ * a run does not (the load on these shared machines drifts by 2-4x within minutes).
+ */
+export interface PeakProbe {
+  sample(): Promise<Peaks>;
+  destroy(): void;
+}
+
+export async function createPeakProbe(engine: Engine): Promise<PeakProbe> {
+  const buffer = (size: number, label: string) =>
+    engine.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE, label });
+  const sink = buffer(fmaSinkBytes(FMA_WORKGROUPS), 'peak.probe.sink');
+  const src = buffer(COPY_BYTES, 'peak.probe.src');
+  const dst = buffer(COPY_BYTES, 'peak.probe.dst');
+  const fma = new Array<KernelLaunch>(FMA_DISPATCHES).fill(fmaChainsLaunch(sink, FMA_WORKGROUPS, FMA_ITERATIONS));
+  const copy = new Array<KernelLaunch>(COPY_DISPATCHES).fill(copyVec4Launch(src, dst, COPY_BYTES / 16));
+  // Compiles both pipelines and gives the first sleep estimates.
+  let fmaMs = await timeBatch(engine, fma, 0);
+  let copyMs = await timeBatch(engine, copy, 0);
+  return {
+    async sample() {
+      const fmaNow = await timeBatch(engine, fma, fmaMs * SLEEP_FRACTION);
+      const copyNow = await timeBatch(engine, copy, copyMs * SLEEP_FRACTION);
+      fmaMs = Math.min(fmaMs, fmaNow);
+      copyMs = Math.min(copyMs, copyNow);
+      return {
+        fmaGflops: (FMA_DISPATCHES * fma[0]!.flops) / (fmaNow * 1e6),
+        copyGBps: (COPY_DISPATCHES * copy[0]!.bytes) / (copyNow * 1e6),
+      };
+    },
+    destroy() {
+      for (const b of [sink, src, dst]) b.destroy();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const { createNodeEngine } = await import('../runtime-node/device.ts');
   const engine = await createNodeEngine();

@@ -2,11 +2,14 @@
 // throughput and fraction of the adapter's measured peak, and the time of each peer engine with the ratio
 // peer_ms / posedyn_ms (above 1: posedyn is faster). Writes the same as JSON when asked.
 //
-// Usage: node --import ./runtime-node/register.mjs benchmarks/run.ts [--quick] [--json FILE] [--no-peers]
+// Usage: node --import ./runtime-node/register.mjs benchmarks/run.ts [--quick] [--json FILE] [--no-peers] [--suite NAME]...
+//   (or `posedyn bench`, `npm run bench`: the same options)
 //   --quick     tiny sizes, one repeat: checks that everything runs (CI); its times mean nothing.
 //   --json      where to write the results (atomically: a temporary file renamed over FILE).
 //   --no-peers  posedyn only.
+//   --suite     only this suite (repeatable): kernels, peers, end-to-end.
 // The machine is shared and noisy: compare ratios from one run, not times across runs.
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Engine } from '../engine/engine.ts';
 import { createNodeEngine } from '../runtime-node/device.ts';
@@ -25,12 +28,22 @@ export interface Ratio {
   readonly speedup: number;
 }
 
+/** The machine's load average when a suite started and ended: foreign load is the largest error here. */
+export interface LoadRecord {
+  readonly suite: string;
+  readonly at: 'start' | 'end';
+  /** 1, 5 and 15 minute load averages (the machine has 2 cores). */
+  readonly loadAverage: readonly [number, number, number];
+}
+
 export interface BenchmarkReport {
   readonly date: string;
   readonly adapter: string;
   readonly quick: boolean;
   readonly timing: TimingOptions;
+  /** At the run's start; each row also carries the peaks sampled beside it (BenchmarkResult.peaks). */
   readonly peaks: Peaks | null;
+  readonly load: readonly LoadRecord[];
   readonly results: readonly BenchmarkResult[];
   readonly peers: readonly PeerResult[];
   readonly ratios: readonly Ratio[];
@@ -63,25 +76,64 @@ function ratiosOf(results: readonly BenchmarkResult[], peers: readonly PeerResul
   });
 }
 
-export async function runBenchmarks(options: { quick: boolean; peers: boolean }): Promise<BenchmarkReport> {
+/** A sampler of the peaks for the suites (benchmarks/peak.ts PeakProbe), or one that answers null and notes why. */
+async function peakSampler(engine: Engine, notes: string[]): Promise<{ sample(): Promise<Peaks | null>; destroy(): void }> {
+  try {
+    const { createPeakProbe } = await import('./peak.ts');
+    const probe = await createPeakProbe(engine);
+    return { sample: () => probe.sample(), destroy: () => probe.destroy() };
+  } catch (error) {
+    notes.push(`peak probe unavailable: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    return { sample: async () => null, destroy() {} };
+  }
+}
+
+export interface RunOptions {
+  readonly quick: boolean;
+  readonly peers: boolean;
+  /** Only the suites with these names (default: all of BENCHMARK_SUITES). */
+  readonly suites?: readonly string[];
+}
+
+export async function runBenchmarks(options: RunOptions): Promise<BenchmarkReport> {
   const engine = await createNodeEngine({ verbose: false });
   const timing = options.quick ? QUICK_TIMING : FULL_TIMING;
   const notes: string[] = [];
+  const load: LoadRecord[] = [];
+  const recordLoad = (suite: string, at: 'start' | 'end') => {
+    const [one, five, fifteen] = loadavg() as [number, number, number];
+    load.push({ suite, at, loadAverage: [one, five, fifteen] });
+    log(`load average ${one.toFixed(2)} ${five.toFixed(2)} ${fifteen.toFixed(2)} at the ${at} of ${suite}`);
+  };
   log(`adapter ${engine.info.adapter}${options.quick ? ' (quick: tiny sizes, no timing claims)' : ''}`);
+  recordLoad('peaks', 'start');
   const peaks = await measuredPeaks(engine, options.quick, notes);
-  const context: SuiteContext = { engine, quick: options.quick, timing, peaks, log };
+  const sampler = await peakSampler(engine, notes);
+  const context: SuiteContext = { engine, quick: options.quick, peers: options.peers, timing, peaks, samplePeaks: () => sampler.sample(), log };
   const results: BenchmarkResult[] = [];
   const peers: PeerResult[] = [];
-  for (const suite of BENCHMARK_SUITES) {
-    if (!options.peers && suite.name === 'peers') continue;
-    log(`suite ${suite.name}`);
-    const report = await suite.run(context);
-    results.push(...report.results);
-    peers.push(...report.peers);
-    notes.push(...report.notes);
+  const unknown = (options.suites ?? []).filter((name) => !BENCHMARK_SUITES.some((suite) => suite.name === name));
+  if (unknown.length > 0) throw new Error(`unknown benchmark suite(s) ${unknown.join(', ')}; known: ${BENCHMARK_SUITES.map((s) => s.name).join(', ')}`);
+  try {
+    for (const suite of BENCHMARK_SUITES) {
+      if (options.suites && !options.suites.includes(suite.name)) continue;
+      if (!options.peers && suite.name === 'peers') continue;
+      log(`suite ${suite.name}`);
+      recordLoad(suite.name, 'start');
+      const report = await suite.run(context);
+      recordLoad(suite.name, 'end');
+      results.push(...report.results);
+      peers.push(...report.peers);
+      notes.push(...report.notes);
+    }
+  } finally {
+    await engine.sync();
+    sampler.destroy();
   }
+  const loads = load.map((l) => l.loadAverage[0]);
+  notes.push(`load average (1 min) during the run: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} on 2 cores`);
   return {
-    date: new Date().toISOString(), adapter: engine.info.adapter, quick: options.quick, timing, peaks,
+    date: new Date().toISOString(), adapter: engine.info.adapter, quick: options.quick, timing, peaks, load,
     results, peers, ratios: ratiosOf(results, peers), notes,
   };
 }
@@ -98,6 +150,11 @@ function throughput(r: BenchmarkResult): string {
   return '';
 }
 
+function rowPeak(r: BenchmarkResult): string {
+  if (!r.peaks) return '';
+  return r.bound === 'compute' ? `${r.peaks.fmaGflops.toFixed(1)}` : `${r.peaks.copyGBps.toFixed(2)}`;
+}
+
 /** The results as an aligned text table, one row a posedyn benchmark, one column a peer. */
 export function formatTable(report: BenchmarkReport): string {
   const peerNames = [...new Set(report.peers.map((p) => p.peer))];
@@ -107,7 +164,7 @@ export function formatTable(report: BenchmarkReport): string {
     r.shapes,
     formatMs(r.medianMs),
     throughput(r),
-    r.fractionOfPeak === null ? 'n/a' : `${(100 * r.fractionOfPeak).toFixed(1)}%`,
+    r.fractionOfPeak === null ? 'n/a' : `${(100 * r.fractionOfPeak).toFixed(1)}% of ${rowPeak(r)}`,
     ...peerNames.map((peer) => {
       const p = report.peers.find((q) => q.peer === peer && q.name === r.name);
       if (!p) return '';
@@ -118,7 +175,7 @@ export function formatTable(report: BenchmarkReport): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd();
   const peaks = report.peaks
-    ? `peaks: FMA ${report.peaks.fmaGflops.toFixed(1)} GFLOP/s, copy ${report.peaks.copyGBps.toFixed(2)} GB/s (fraction of peak: compute rows vs FMA, memory rows vs copy)`
+    ? `peaks at the start: FMA ${report.peaks.fmaGflops.toFixed(1)} GFLOP/s, copy ${report.peaks.copyGBps.toFixed(2)} GB/s. "of peak" divides by the peaks sampled beside each row (compute rows vs FMA, memory rows vs copy)`
     : 'peak unavailable';
   const skips = report.peers.filter((p) => p.skipped).map((p) => `${p.peer} ${p.name}: skipped: ${p.skipped}`);
   return [
@@ -135,16 +192,25 @@ export function formatTable(report: BenchmarkReport): string {
   ].join('\n');
 }
 
+/** Runs the suites, prints the table on stdout and, when `json` is given, writes the report there atomically. */
+export async function runAndReport(options: RunOptions & { readonly json?: string }): Promise<BenchmarkReport> {
+  const report = await runBenchmarks(options);
+  process.stdout.write(`${formatTable(report)}\n`);
+  if (options.json) {
+    await writeFileAtomic(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    log(`wrote ${options.json}`);
+  }
+  return report;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, 'no-peers': { type: 'boolean', default: false } },
+    options: {
+      quick: { type: 'boolean', default: false }, json: { type: 'string' }, 'no-peers': { type: 'boolean', default: false },
+      suite: { type: 'string', multiple: true },
+    },
   });
-  const report = await runBenchmarks({ quick: values.quick ?? false, peers: !values['no-peers'] });
-  process.stdout.write(`${formatTable(report)}\n`);
-  if (values.json) {
-    await writeFileAtomic(values.json, `${JSON.stringify(report, null, 2)}\n`);
-    log(`wrote ${values.json}`);
-  }
+  await runAndReport({ quick: values.quick ?? false, peers: !values['no-peers'], suites: values.suite, json: values.json });
   // dawn.node keeps the process alive while the device lives.
   process.exit(0);
 }

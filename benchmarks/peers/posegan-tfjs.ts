@@ -302,9 +302,12 @@ export function reconstructionLoss(tf: Tf, c: PoseGanConfig, generated: Tensor3D
   return tf.div(tf.add(tf.mul(pose, c.alpha), tf.mul(motion, c.beta)), batch);
 }
 
+/** The gradient map of tf.variableGrads as the list Optimizer.applyGradients takes. */
+const named = (grads: import('@tensorflow/tfjs').NamedTensorMap) => Object.entries(grads).map(([name, tensor]) => ({ name, tensor }));
+
 /** G's input with its gradient cut: detach(fake) of posedyn's trainer. */
 function detacher(tf: Tf): (x: Tensor) => Tensor {
-  return tf.customGrad((x: Tensor) => ({ value: tf.clone(x), gradFunc: (dy: Tensor) => tf.zerosLike(dy) })) as (x: Tensor) => Tensor;
+  return tf.customGrad((...inputs) => ({ value: tf.clone(inputs[0] as Tensor), gradFunc: (dy: Tensor) => tf.zerosLike(dy) })) as (x: Tensor) => Tensor;
 }
 
 export interface PoseGanTfBatch {
@@ -344,13 +347,13 @@ export function poseGanTrainer(tf: Tf, model: TfPoseGan, learningRate: number): 
           bceWithLogits(tf, discriminatorForward(tf, model, batch.audioFrames, batch.pose), 1),
           bceWithLogits(tf, discriminatorForward(tf, model, batch.audioFrames, fakeData), 0),
         ) as import('@tensorflow/tfjs').Scalar, discriminatorVariables);
-        discriminatorOptimizer.applyGradients(d.grads);
+        discriminatorOptimizer.applyGradients(named(d.grads));
         tf.dispose(d.grads);
         discriminatorLoss = tf.keep(d.value);
         const adversarial = bceWithLogits(tf, discriminatorForward(tf, model, batch.audioFrames, fake), 1);
         return tf.add(tf.mul(adversarial, c.lambda), l2) as import('@tensorflow/tfjs').Scalar;
       }, generatorVariables);
-      generatorOptimizer.applyGradients(grads);
+      generatorOptimizer.applyGradients(named(grads));
       tf.dispose(grads);
       return [discriminatorLoss ?? tf.scalar(0), value];
     },

@@ -3,7 +3,7 @@
 // its draws (pose-methods.ts) of each draw's FrameSum, so a method with several draws counts once a segment.
 import { type BootstrapOptions, type Estimate, bootstrapMean } from './bootstrap.ts';
 import type { EvaluationSegment, MethodDraws } from './pose-methods.ts';
-import { type FrameSum, jitter, motionDistance, poseDistance } from './pose-distances.ts';
+import { type FrameSum, jitter, meanOf, motionDistance, poseDistance } from './pose-distances.ts';
 
 /** The mean over draws of a per-draw FrameSum (counts are equal across draws of one segment). */
 export function averageOverDraws(draws: readonly Float32Array[], score: (pose: Float32Array) => FrameSum): FrameSum {
@@ -20,6 +20,8 @@ export interface DistanceRow {
   readonly motion: Estimate;
   /** mean squared second difference per frame and channel (the jitter of the ablation) */
   readonly jitter: Estimate;
+  /** pooled pose and motion distance of each draw on its own (for models: one a training seed) */
+  readonly perDraw: { readonly pose: number; readonly motion: number }[];
   /** per-segment pose and motion means, in segment order */
   readonly perSegment: { readonly clip: string; readonly pose: number; readonly motion: number }[];
 }
@@ -35,6 +37,10 @@ export function distanceRow(method: string, segments: readonly EvaluationSegment
     pose: bootstrapMean(pose, bootstrap),
     motion: bootstrapMean(motion, bootstrap),
     jitter: bootstrapMean(jitters, bootstrap),
+    perDraw: Array.from({ length: Math.min(...draws.map((d) => d.length)) }, (_, d) => ({
+      pose: meanOf(segments.map((s, k) => poseDistance(s.real, draws[k]![d]!))),
+      motion: meanOf(segments.map((s, k) => motionDistance(s.real, draws[k]![d]!))),
+    })),
     perSegment: segments.map((s, k) => ({ clip: s.clip, pose: pose[k]!.sum / pose[k]!.count, motion: motion[k]!.sum / Math.max(motion[k]!.count, 1) })),
   };
 }

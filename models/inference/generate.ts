@@ -60,6 +60,17 @@ export function denormaliseChannels(engine: Engine, x: Tensor, stats: ChannelSta
 }
 
 /**
+ * Frames the generator runs on for a window of `valid` real frames: the training length T for full windows;
+ * for the tail (or a short clip) `valid` rounded up to the U-Net's down-sampling factor. (ours) The
+ * generator is fully convolutional, and padding a short tail with silence up to T would let hundreds of
+ * silent frames shift GroupNorm's statistics over the real ones.
+ */
+export function generatorWindowFrames(config: PoseGenerator['config'], valid: number): number {
+  const factor = 2 ** (config.unetChannels.length - 1);
+  return Math.min(config.frames, Math.ceil(valid / factor) * factor);
+}
+
+/**
  * PoseGAN over a whole sequence of windows [N, F, W] (normalised), 256 frames at a time, chaining each
  * window's initial pose from the previous window's last generated pose. initial [1, 6] normalised.
  * Returns normalised poses [N, 6].
@@ -71,9 +82,10 @@ export function generatePoseSequence(generator: PoseGenerator, windows: Tensor, 
   let start = initial;
   for (let s = 0; s < n; s += c.frames) {
     const valid = Math.min(c.frames, n - s);
+    const length = generatorWindowFrames(c, valid);
     let chunk = slice(windows, [s, 0, 0], [valid, f, w]);
-    if (valid < c.frames) chunk = pad(chunk, [0, 0, 0], [c.frames - valid, 0, 0]);
-    const out = generator.forward(reshape(chunk, [1, c.frames, f, w]), start);
+    if (valid < length) chunk = pad(chunk, [0, 0, 0], [length - valid, 0, 0]);
+    const out = generator.forward(reshape(chunk, [1, length, f, w]), start);
     parts.push(reshape(slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]));
     start = reshape(slice(out, [0, valid - 1, 0], [1, 1, c.poseChannels]), [1, c.poseChannels]);
   }

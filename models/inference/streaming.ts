@@ -21,7 +21,7 @@ import type { IdentityEntry } from '../data/dataset-format.ts';
 import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
 import type { FeatureConfig } from '../features/config.ts';
 import { frameCentre, frameCount, pitchLagRange } from '../features/framing.ts';
-import { type GenerateOptions, denormaliseChannels, findIdentity, normaliseChannels } from './generate.ts';
+import { type GenerateOptions, denormaliseChannels, findIdentity, generatorWindowFrames, normaliseChannels } from './generate.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
 
 export interface TalkingHeadChunk {
@@ -143,9 +143,10 @@ export class TalkingHeadStream {
       for (let s = this.#generatedFrames; s < until; s += size) {
         const valid = Math.min(size, until - s);
         if (valid < size && !partial) throw new Error('TalkingHeadStream: internal error, a partial window before the end');
+        const length = generatorWindowFrames(generator.config, valid);
         let chunk = slice(windows, [s, 0, 0], [valid, f, w]);
-        if (valid < size) chunk = pad(chunk, [0, 0, 0], [size - valid, 0, 0]);
-        const out = generator.forward(reshape(chunk, [1, size, f, w]), start);
+        if (valid < length) chunk = pad(chunk, [0, 0, 0], [length - valid, 0, 0]);
+        const out = generator.forward(reshape(chunk, [1, length, f, w]), start);
         parts.push(reshape(slice(out, [0, 0, 0], [1, valid, 6]), [valid, 6]));
         start = reshape(slice(out, [0, valid - 1, 0], [1, 1, 6]), [1, 6]);
       }

@@ -8,6 +8,8 @@ import { PRETRAINED, runGenerate } from '../generate/generate-command.ts';
 import { runProfile } from '../profile/profile-command.ts';
 import { runFinetune } from '../training/finetune-command.ts';
 import { registerServeCommand } from '../serve/serve-command.ts';
+import { runBench } from '../bench/bench-command.ts';
+import { runEval } from '../evaluation/eval-command.ts';
 
 const program = new Command()
   .name('posedyn')
@@ -108,6 +110,67 @@ program
   });
 
 program
+  .command('eval')
+  .description("the paper's evaluation (Tables 1-4, ablations, personalisation) on a dataset's test split: report.md, report.json, PNG figures")
+  .option('--dataset <dir>', 'dataset folder from `posedyn dataset build`', 'out/dataset')
+  .option('--out <dir>', 'output folder', 'out/eval')
+  .option('--quick', 'tiny networks, a few steps (CI smoke run); the report says so', false)
+  .option('--data <dir>', 'the clip folder the dataset was built from (enables the leave-one-identity-out personalisation)')
+  .option('--holdout <identity>', 'identity held out for personalisation (default: the one with the fewest training windows)')
+  .option('--posegan <checkpoint>', 'use this PoseGAN instead of training one')
+  .option('--cnn <checkpoint>', 'use this CNN baseline (PoseGAN --variant cnn) instead of training one')
+  .option('--posegan-no-motion <checkpoint>', 'use this beta = 0 PoseGAN for the motion-loss ablation')
+  .option('--pgface <checkpoint>', 'use this PGFace instead of training one')
+  .option('--fixed-identity <checkpoint>', 'use this fixed-identity PGFace instead of training one')
+  .option('--seeds <n>', 'training seeds of PoseGAN and the CNN (intervals over seeds)')
+  .option('--epochs <n>', 'PoseGAN epochs (default 50; quick 2)')
+  .option('--batch <n>', 'batch size (default 64; quick 8)')
+  .option('--lr <rate>', 'Adam learning rate (default 1e-4; quick 1e-3)')
+  .option('--max-steps-per-epoch <n>', 'cap on PoseGAN steps an epoch')
+  .option('--config <json>', 'PoseGAN config overrides for every PoseGAN trained here (see models/posegan/config.ts)')
+  .option('--pgface-epochs <n>', 'PGFace epochs (default 50; quick 1)')
+  .option('--pgface-max-steps-per-epoch <n>', 'cap on PGFace steps an epoch')
+  .option('--pgface-config <json>', 'PGFace config overrides (see models/pgface/config.ts)')
+  .option('--finetune-epochs <n>', 'personalisation fine-tuning epochs (paper: 20; quick 2)')
+  .option('--finetune-batch <n>', 'personalisation fine-tuning batch (paper: 16)')
+  .option('--finetune-lr <rate>', 'personalisation fine-tuning learning rate (default: --lr)')
+  .option('--classifier-steps <n>', 'training steps of the head-pose classifier (default 600; quick 60)')
+  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (Table 3's vertices)", 'procedural')
+  .option('--reuse-trained', 'reuse <out>/models/*/best.safetensors from an earlier run instead of retraining', false)
+  .action(async (options: Record<string, string | boolean | undefined>) => {
+    const int = (name: string, flag: string) => (options[name] === undefined ? undefined : positiveInt(options[name] as string, flag));
+    const num = (name: string, flag: string) => (options[name] === undefined ? undefined : positiveNumber(options[name] as string, flag));
+    const json = (name: string, flag: string) => (options[name] === undefined ? undefined : parseJsonOption(options[name] as string, flag));
+    await runEval({
+      dataset: options.dataset as string,
+      out: options.out as string,
+      quick: options.quick === true,
+      data: options.data as string | undefined,
+      holdout: options.holdout as string | undefined,
+      checkpoints: {
+        posegan: options.posegan as string | undefined, cnn: options.cnn as string | undefined, noMotion: options.poseganNoMotion as string | undefined,
+        pgface: options.pgface as string | undefined, fixedIdentity: options.fixedIdentity as string | undefined,
+      },
+      seeds: int('seeds', '--seeds'),
+      epochs: int('epochs', '--epochs'),
+      batch: int('batch', '--batch'),
+      lr: num('lr', '--lr'),
+      maxStepsPerEpoch: int('maxStepsPerEpoch', '--max-steps-per-epoch'),
+      poseganConfig: json('config', '--config'),
+      pgfaceEpochs: int('pgfaceEpochs', '--pgface-epochs'),
+      pgfaceMaxStepsPerEpoch: int('pgfaceMaxStepsPerEpoch', '--pgface-max-steps-per-epoch'),
+      pgfaceConfig: json('pgfaceConfig', '--pgface-config'),
+      finetuneEpochs: int('finetuneEpochs', '--finetune-epochs'),
+      finetuneBatch: int('finetuneBatch', '--finetune-batch'),
+      finetuneLr: num('finetuneLr', '--finetune-lr'),
+      classifierSteps: int('classifierSteps', '--classifier-steps'),
+      faceModel: options.faceModel as string,
+      reuseTrained: options.reuseTrained === true,
+      command: `posedyn ${process.argv.slice(2).join(' ')}`,
+    });
+  });
+
+program
   .command('generate')
   .description('speech -> head poses (PoseGAN) and face coefficients (PGFace): <out>/result.json and an OBJ of one frame')
   .requiredOption('--audio <file>', 'speech (WAV, any rate and channel count)')
@@ -139,6 +202,19 @@ program
     const model = options.model;
     if (model !== 'posegan' && model !== 'pgface') throw new Error(`--model must be posegan or pgface, got '${model}'`);
     await runProfile({ target, model, batch: positiveInt(options.batch!, '--batch'), seconds: positiveNumber(options.seconds!, '--seconds'), trace: options.trace });
+  });
+
+program
+  .command('bench')
+  .description('benchmarks: kernels, TF.js/PyTorch peers, PoseGAN/PGFace training steps and generation; table of ratios to the measured peak and to the peers')
+  .option('--json <file>', 'also write the report as JSON (atomically)')
+  .option('--quick', 'tiny sizes, one repeat: checks that everything runs; the times mean nothing', false)
+  .option('--no-peers', 'posedyn only')
+  .option('--suite <name...>', 'only these suites: kernels, peers, end-to-end')
+  .action(async (options: { json?: string; quick: boolean; peers: boolean; suite?: string[] }) => {
+    await runBench({ json: options.json, quick: options.quick, peers: options.peers, suites: options.suite });
+    // dawn.node keeps the process alive while the device lives.
+    process.exit(0);
   });
 
 function nonNegativeNumber(value: string, flag: string): number {

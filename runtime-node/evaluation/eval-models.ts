@@ -8,6 +8,7 @@ import type { CheckpointMeta } from '../../models/checkpoint/checkpoint.ts';
 import type { Dataset } from '../../models/data/dataset.ts';
 import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
 import { readFileBytes } from '../files/read-file.ts';
+import { readCheckpointFile } from '../training/checkpoint-files.ts';
 import { runTrain } from '../training/train-command.ts';
 
 export interface TrainingPlan {
@@ -34,8 +35,9 @@ export interface ModelSource {
   readonly origin: 'given' | 'reused' | 'trained';
   readonly variant: string;
   readonly seed: number | null;
-  /** epochs run and the best validation loss (trained here) */
+  /** epochs run, the epoch kept (best on validation) and its validation loss; training seconds */
   readonly epochs: number | null;
+  readonly bestEpoch: number | null;
   readonly bestValidation: number | null;
   readonly seconds: number;
 }
@@ -57,14 +59,13 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function checkpointFor(engine: Engine, dataset: Dataset, plan: TrainingPlan, modelsFolder: string, request: ModelRequest, log: (line: string) => void): Promise<ModelSource> {
-  const started = performance.now();
   const base = { name: request.name, variant: request.variant };
-  if (request.given) return { ...base, checkpoint: request.given, origin: 'given', seed: null, epochs: null, bestValidation: null, seconds: 0 };
+  if (request.given) return { ...base, checkpoint: request.given, origin: 'given', seed: null, epochs: null, bestEpoch: null, bestValidation: null, seconds: 0 };
   const out = join(modelsFolder, request.name);
   const best = join(out, 'best.safetensors');
   if (plan.reuseTrained && (await exists(best))) {
     log(`${request.name}: reusing ${best}`);
-    return { ...base, checkpoint: best, origin: 'reused', seed: request.seed, epochs: null, bestValidation: null, seconds: 0 };
+    return { ...base, ...(await trainingRecord(out)), checkpoint: best, origin: 'reused', seed: request.seed };
   }
   const posegan = request.kind === 'posegan';
   log(`${request.name}: training ${request.kind} (${request.variant}), seed ${request.seed}`);
@@ -87,9 +88,21 @@ async function checkpointFor(engine: Engine, dataset: Dataset, plan: TrainingPla
     engine,
     log: (line) => log(`  ${request.name}: ${line}`),
   });
+  if (reports.length === 0) throw new Error(`${request.name}: training ran no epoch`);
+  return { ...base, ...(await trainingRecord(out)), checkpoint: best, origin: 'trained', seed: request.seed };
+}
+
+/**
+ * Epochs, the kept epoch ('best' on validation, or the 'last'), its validation loss and the training time, from a
+ * training folder's checkpoints.
+ */
+export async function trainingRecord(folder: string, kept: 'best' | 'last' = 'best'): Promise<Pick<ModelSource, 'epochs' | 'bestEpoch' | 'bestValidation' | 'seconds'>> {
+  const last = (await readCheckpointFile(join(folder, 'last.safetensors'))).meta.training;
+  const best = kept === 'best' ? (await readCheckpointFile(join(folder, 'best.safetensors'))).meta.training : null;
+  const history = (last.history as { seconds?: number }[] | undefined) ?? [];
   return {
-    ...base, checkpoint: best, origin: 'trained', seed: request.seed, epochs: reports.length,
-    bestValidation: Math.min(...reports.map((r) => r.validation)), seconds: (performance.now() - started) / 1000,
+    epochs: last.epoch, bestEpoch: best ? best.epoch : last.epoch, bestValidation: best ? best.bestValidation : last.lastValidation,
+    seconds: history.reduce((a, h) => a + (h.seconds ?? 0), 0),
   };
 }
 

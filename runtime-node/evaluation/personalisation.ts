@@ -9,13 +9,13 @@
 //   - pose and motion distance (Table 2's measures).
 // The fine-tuned model is its last epoch (last.safetensors), not its best on validation: fine-tuning's val
 // split is part of the held-out 30% measured here.
-// Datasets are built from the clip folder (--data): the files of the chosen identities are linked into
+// Datasets are built from the clip folder (--data): the files of the chosen identities are copied into
 // <out>/personalisation/{pretrain,holdout}-clips, so identities, splits and smoothing match the full dataset's.
-import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Engine } from '../../engine/engine.ts';
 import { Dataset } from '../../models/data/dataset.ts';
-import { IDENTITY_MANIFEST, parseIdentityManifest } from '../../models/data/clip-sources.ts';
+import { IDENTITY_MANIFEST } from '../../models/data/clip-sources.ts';
 import { STD_FLOOR } from '../../models/data/dataset-format.ts';
 import { type BootstrapOptions, type Estimate, bootstrapMean } from '../../models/evaluation/bootstrap.ts';
 import { type IdentityClassifier, correctIdentityConfidence } from '../../models/evaluation/identity-classifier-table.ts';
@@ -27,8 +27,7 @@ import { runDatasetBuild } from '../dataset/build-command.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { runFinetune } from '../training/finetune-command.ts';
-import { readCheckpointFile } from '../training/checkpoint-files.ts';
-import { type ModelSource, type TrainingPlan, poseGanModel } from './eval-models.ts';
+import { type ModelSource, type TrainingPlan, poseGanModel, trainingRecord } from './eval-models.ts';
 
 export interface PersonalisationOptions {
   readonly engine: Engine;
@@ -84,16 +83,19 @@ export function defaultHoldout(dataset: Dataset): string {
   return dataset.manifest.identities[candidates[0]![0]]!.name;
 }
 
-/** Links every file of the given clip stems from `data` into `folder` (and a filtered identity manifest). */
-async function linkClips(data: string, folder: string, stems: ReadonlySet<string>, identities: ReadonlyMap<string, string>): Promise<void> {
+/** The files a clip can have (models/data/clip-sources.ts). */
+const CLIP_FILE_ENDINGS = ['.wav', '.mat', '.csv', '.features.npy', '.features.npz'];
+
+/** Copies every file of the given clip stems from `data` into `folder` (and a filtered identity manifest). */
+async function copyClips(data: string, folder: string, stems: ReadonlySet<string>, identities: ReadonlyMap<string, string>): Promise<void> {
   await rm(folder, { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
   const names = await readdir(data);
   const linked = new Set<string>();
   for (const name of names) {
-    const stem = [...stems].find((s) => name.startsWith(`${s}.`) && !name.slice(s.length + 1).includes('.') || name.startsWith(`${s}.features.`));
+    const stem = [...stems].find((s) => name.startsWith(s) && CLIP_FILE_ENDINGS.includes(name.slice(s.length).toLowerCase()));
     if (stem === undefined) continue;
-    await symlink(resolve(data, name), join(folder, name));
+    await copyFile(join(data, name), join(folder, name));
     linked.add(stem);
   }
   const missing = [...stems].filter((s) => !linked.has(s));
@@ -121,8 +123,8 @@ export async function runPersonalisation(options: PersonalisationOptions): Promi
   const identityOf = new Map(dataset.clips.map((c) => [c.entry.name, c.entry.identity]));
   const holdoutStems = new Set(dataset.clips.filter((c) => c.identityIndex === holdoutIndex).map((c) => c.entry.name));
   const pretrainStems = new Set(dataset.clips.filter((c) => c.identityIndex !== holdoutIndex).map((c) => c.entry.name));
-  await linkClips(options.data, join(folder, 'pretrain-clips'), pretrainStems, identityOf);
-  await linkClips(options.data, join(folder, 'holdout-clips'), holdoutStems, identityOf);
+  await copyClips(options.data, join(folder, 'pretrain-clips'), pretrainStems, identityOf);
+  await copyClips(options.data, join(folder, 'holdout-clips'), holdoutStems, identityOf);
   const pretrainFolder = join(folder, 'pretrain-dataset');
   await runDatasetBuild({ data: join(folder, 'pretrain-clips'), out: pretrainFolder, engine, log: () => {} });
   const pretrainDataset = await loadDatasetFolder(pretrainFolder);
@@ -130,7 +132,6 @@ export async function runPersonalisation(options: PersonalisationOptions): Promi
 
   const pretrained = await poseGanModel(engine, pretrainDataset, { ...options.plan, datasetFolder: pretrainFolder }, folder, { name: 'pretrained', kind: 'posegan', variant: 'posegan', seed: options.seed }, log);
   const finetunedFolder = join(folder, 'finetuned');
-  const started = performance.now();
   log(`personalisation: fine-tuning on '${holdout}' (${options.finetuneEpochs} epochs, batch ${options.finetuneBatch})`);
   await runFinetune({
     from: pretrained.source.checkpoint, data: join(folder, 'holdout-clips'), out: finetunedFolder, epochs: options.finetuneEpochs,
@@ -139,8 +140,7 @@ export async function runPersonalisation(options: PersonalisationOptions): Promi
   });
   const finetunedPath = join(finetunedFolder, 'last.safetensors');
   const finetunedSource: ModelSource = {
-    name: 'finetuned', checkpoint: finetunedPath, origin: 'trained', variant: 'posegan', seed: options.seed, epochs: options.finetuneEpochs,
-    bestValidation: (await readCheckpointFile(finetunedPath)).meta.training.bestValidation, seconds: (performance.now() - started) / 1000,
+    ...(await trainingRecord(finetunedFolder, 'last')), name: 'finetuned (last epoch)', checkpoint: finetunedPath, origin: 'trained', variant: 'posegan', seed: options.seed,
   };
   const finetuned = loadPoseGan(engine, await readFileBytes(finetunedPath), finetunedPath);
 

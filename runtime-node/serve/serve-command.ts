@@ -11,7 +11,7 @@ export function demoMounts(dist = join(root, 'dist')): Mount[] {
   return [
     { prefix: '/', dir: join(dist, 'demo') },
     { prefix: '/dist/', dir: dist },
-    { prefix: '/models/pretrained/', dir: join(root, 'models/pretrained') },
+    { prefix: '/models/pretrained/', dir: join(root, 'models/pretrained'), extensions: ['.safetensors'] },
   ];
 }
 

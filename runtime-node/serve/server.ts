@@ -8,6 +8,8 @@ export interface Mount {
   /** URL prefix, starting and ending with '/' (e.g. '/models/pretrained/') */
   readonly prefix: string;
   readonly dir: string;
+  /** when given, only files with these extensions are served from this mount (e.g. ['.safetensors']) */
+  readonly extensions?: readonly string[];
 }
 
 export interface RunningServer {
@@ -43,6 +45,7 @@ export function resolveFile(mounts: readonly Mount[], urlPath: string): string |
   if (file !== root && !file.startsWith(root + sep)) return null;
   try {
     if (statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (mount.extensions && !mount.extensions.includes(extname(file).toLowerCase())) return null;
     return statSync(file).isFile() ? file : null;
   } catch {
     return null;

@@ -160,6 +160,7 @@ async function onInputFiles(files: PageFile[]): Promise<void> {
 async function generate(): Promise<void> {
   if (!engine || !decoder || !renderer || !posegan || !pgface || !speech) throw new Error('load both checkpoints and a speech file first');
   player.pause();
+  ui.play.textContent = 'Play';
   const started = performance.now();
   const identity = ui.identity.value || undefined;
   const made = await animateSpeech(engine, decoder, posegan.model, pgface.model, speech.samples, identity);
@@ -235,9 +236,12 @@ acceptFiles(ui.inputsDrop, ui.inputsFile, (files) => void onInputFiles(files));
 ui.generate.addEventListener('click', () => void task('Generating', generate));
 ui.identity.addEventListener('change', () => void task(`Generating for identity ${ui.identity.value}`, generate));
 ui.play.addEventListener('click', () => {
-  if (player.playing) player.pause();
-  else player.play().catch((error: unknown) => messages.error(error, 'Playing the speech'));
-  ui.play.textContent = player.playing ? 'Pause' : 'Play';
+  if (player.playing) {
+    player.pause();
+    ui.play.textContent = 'Play';
+    return;
+  }
+  player.play().then(() => (ui.play.textContent = 'Pause'), (error: unknown) => messages.error(error, 'Playing the speech'));
 });
 player.onEnded = () => (ui.play.textContent = 'Play');
 ui.time.addEventListener('input', () => {

@@ -64,6 +64,29 @@ export interface FineTuneStep {
   readonly discriminator: number | null;
 }
 
+const POSE_NAMES = ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'];
+
+/**
+ * Refuses clips whose poses sit far outside the checkpoint's pose statistics (a channel's mean over the clips
+ * more than 20 of the checkpoint's standard deviations from its mean): the usual cause is another tracker's
+ * units, e.g. OpenFace millimetres for a checkpoint trained on Deep3DFaceRecon poses.
+ */
+function assertPosesInRange(dataset: Dataset, source: string): void {
+  const sums = new Float64Array(6);
+  let frames = 0;
+  for (const clip of dataset.clips) {
+    for (let i = 0; i < clip.normalised.pose.length; i++) sums[i % 6]! += clip.normalised.pose[i]!;
+    frames += clip.frames;
+  }
+  const far = [...sums].map((s, c) => ({ channel: POSE_NAMES[c]!, mean: s / frames })).filter((c) => Math.abs(c.mean) > 20);
+  if (far.length > 0) {
+    throw new RangeError(
+      `the clips' head poses are far outside ${source}'s range (${far.map((c) => `${c.channel} averages ${c.mean.toFixed(0)} standard deviations from its mean`).join(', ')}); ` +
+        'were they tracked with another tool than the checkpoint\'s data (OpenFace millimetres vs Deep3DFaceRecon units)?',
+    );
+  }
+}
+
 /** mulberry32, for the order in which windows are visited. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   let s = seed >>> 0;
@@ -118,6 +141,7 @@ export class PoseGanFineTuner {
     assertSameFeatureConfig(featureConfig, built.manifest.featureConfig, 'the dropped clips');
     const { normalisation } = checkpoint.meta;
     const dataset = new Dataset({ ...built.manifest, stats: { pose: normalisation.pose, face: normalisation.face, features: normalisation.features } }, built.clips);
+    assertPosesInRange(dataset, source);
     const stride = options.windowStride ?? 5;
     const windows = dataset.clips.flatMap((clip) => windowStarts([0, clip.frames], config.frames, stride).map((s): WindowRef => [clip.index, s]));
     if (windows.length === 0) {

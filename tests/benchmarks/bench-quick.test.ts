@@ -1,5 +1,5 @@
-// The benchmark runner in --quick mode (tiny sizes, one repeat), run once as a subprocess: it must finish and
-// write JSON with every kernel row and positive times. Nothing here is timed: speed claims live in
+// `posedyn bench --quick` (benchmarks/run.ts: tiny sizes, one repeat), run once as a subprocess: it must finish
+// and write JSON with every kernel and end-to-end row and positive times. Nothing here is timed: speed claims live in
 // benchmarks/, not in tests.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,21 +18,23 @@ const EXPECTED_ROWS = [
   'conv1d.forward.down2', 'conv1d.grad_input.down2', 'conv1d.grad_weight.down2',
   'concat.skip', 'elementwise.add', 'reduce.rows', 'reduce.all',
 ];
+const END_TO_END_ROWS = ['posegan.train-step', 'pgface.train-step', 'posegan.generate.60s', 'generate.60s'];
 const PEERS = ['tfjs-webgpu', 'tfjs-wasm'];
 
-test('benchmarks/run.ts --quick writes a JSON report with every kernel row, positive times, and peer rows or skip reasons', () => {
+test('posedyn bench --quick writes a JSON report with every kernel and end-to-end row, positive times, and peer rows or skip reasons', () => {
   const folder = mkdtempSync(join(tmpdir(), 'posedyn-bench-'));
   const jsonPath = join(folder, 'quick.json');
   try {
-    const run = spawnSync(process.execPath, ['--import', join(root, 'runtime-node/register.mjs'), join(root, 'benchmarks/run.ts'), '--quick', '--json', jsonPath], {
-      cwd: root, encoding: 'utf8', timeout: 600_000, maxBuffer: 16 << 20,
+    const run = spawnSync(process.execPath, [join(root, 'runtime-node/bin/posedyn.js'), 'bench', '--quick', '--json', jsonPath], {
+      cwd: root, encoding: 'utf8', timeout: 900_000, maxBuffer: 16 << 20,
     });
-    assert.is(run.status, 0, `benchmarks/run.ts --quick exited ${run.status} ${run.signal ?? ''}:\n${run.stderr.slice(-3000)}`);
+    assert.is(run.status, 0, `posedyn bench --quick exited ${run.status} ${run.signal ?? ''}:\n${run.stderr.slice(-3000)}`);
     assert.match(run.stdout, 'QUICK MODE');
     const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchmarkReport;
     assert.ok(report.quick, 'report.quick');
     const names = report.results.map((r) => r.name);
-    for (const name of EXPECTED_ROWS) assert.ok(names.includes(name), `row ${name} missing from ${names.join(', ')}`);
+    for (const name of [...EXPECTED_ROWS, ...END_TO_END_ROWS]) assert.ok(names.includes(name), `row ${name} missing from ${names.join(', ')}`);
+    assert.ok(report.load.length > 0, 'report.load: the load average is recorded');
     for (const r of report.results) {
       assert.ok(r.medianMs > 0 && Number.isFinite(r.medianMs), `${r.name}: medianMs ${r.medianMs}`);
       assert.ok((r.gflops ?? 0) > 0 || (r.gbps ?? 0) > 0, `${r.name}: neither GFLOP/s nor GB/s`);
@@ -45,6 +47,15 @@ test('benchmarks/run.ts --quick writes a JSON report with every kernel row, posi
         assert.ok(entry, `${peer} has no entry for ${name}`);
         assert.ok((entry.medianMs ?? 0) > 0 || (entry.skipped ?? '').length > 0, `${peer} ${name}: neither a time nor a skip reason`);
       }
+    }
+    // The TF.js port answers for the PoseGAN rows: the training step on WebGPU, the generator on both backends.
+    for (const [peer, name] of [['tfjs-webgpu', 'posegan.train-step'], ['tfjs-webgpu', 'posegan.generate.60s'], ['tfjs-wasm', 'posegan.generate.60s']] as const) {
+      const entry = report.peers.find((p) => p.peer === peer && p.name === name);
+      assert.ok(entry && ((entry.medianMs ?? 0) > 0 || (entry.skipped ?? '').length > 0), `${peer} ${name}: neither a time nor a skip reason`);
+    }
+    for (const name of ['posegan.generate.60s', 'generate.60s']) {
+      const row = report.results.find((r) => r.name === name);
+      assert.ok((row?.realTimeFactor ?? 0) > 0, `${name}: real-time factor ${row?.realTimeFactor}`);
     }
     for (const ratio of report.ratios) assert.ok(ratio.speedup > 0, `${ratio.peer} ${ratio.name}: speedup ${ratio.speedup}`);
   } finally {

@@ -8,7 +8,6 @@ import {
   discriminatorForward, discriminatorParameterSpecs, disposePoseGan, generatorForward, generatorParameterSpecs,
   parameterCount, poseGanFromPosedyn, poseGanTrainer, type PosedynParameter,
 } from '../../benchmarks/peers/posegan-tfjs.ts';
-import { tensor } from '../../engine/creation.ts';
 import type { Module } from '../../engine/nn/module.ts';
 import { InitRandom } from '../../engine/nn/init.ts';
 import { defaultPoseGanConfig } from '../../models/posegan/config.ts';

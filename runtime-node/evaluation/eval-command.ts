@@ -1,0 +1,243 @@
+// `posedyn eval --dataset DIR --out DIR`: the paper's evaluation (Sec. 5) on a dataset's test split, beside the
+// paper's numbers. Trains what it needs on one shared engine (runTrain), or uses given checkpoints, then
+// writes <out>/report.json, <out>/report.md and <out>/figures/*.png. The metrics live in models/evaluation/.
+//
+// Models (under <out>/models/<name>/ when trained here):
+//   posegan-seed<k>, cnn-seed<k>  PoseGAN and its L_L2-only CNN baseline, one a seed (--seeds)
+//   posegan-no-motion             PoseGAN with beta = 0 (no L_p-motion): the jitter ablation
+//   pgface, fixed-identity        Table 3
+//   personalisation/...           leave-one-identity-out pretraining and fine-tuning (needs --data)
+// --quick trains tiny networks for a few steps (CI runs it end to end); its numbers only show that every
+// table is computed, and the report says so.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Engine } from '../../engine/engine.ts';
+import { type Dataset } from '../../models/data/dataset.ts';
+import { type BootstrapOptions } from '../../models/evaluation/bootstrap.ts';
+import { correlationTable } from '../../models/evaluation/correlation-table.ts';
+import { vertexGram } from '../../models/evaluation/face-distances.ts';
+import { type FaceMethod, faceTable } from '../../models/evaluation/face-table.ts';
+import { identityClassifierTable, trainIdentityClassifier } from '../../models/evaluation/identity-classifier-table.ts';
+import { distanceRow, realJitter } from '../../models/evaluation/method-scores.ts';
+import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../../models/evaluation/pose-methods.ts';
+import { windowJoinTable } from '../../models/evaluation/window-join-table.ts';
+import { identityFaceIdMeans } from '../../models/training/fixed-identity.ts';
+import { loadDatasetFolder } from '../dataset/dataset-files.ts';
+import { createNodeEngine } from '../device.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
+import { loadFaceModelOption } from '../training/face-model-option.ts';
+import { type ModelSource, type TrainingPlan, pgFaceModel, poseGanModel } from './eval-models.ts';
+import { poseChannelFigures } from './figures.ts';
+import { runPersonalisation } from './personalisation.ts';
+import { type EvalReport, reportJson, reportMarkdown } from './report-markdown.ts';
+
+export interface EvalOptions {
+  readonly dataset: string;
+  readonly out: string;
+  readonly quick: boolean;
+  /** the clip folder the dataset was built from: enables the personalisation experiment */
+  readonly data?: string;
+  readonly holdout?: string;
+  readonly checkpoints: { readonly posegan?: string; readonly cnn?: string; readonly pgface?: string; readonly fixedIdentity?: string; readonly noMotion?: string };
+  readonly seeds?: number;
+  readonly epochs?: number;
+  readonly batch?: number;
+  readonly lr?: number;
+  readonly maxStepsPerEpoch?: number;
+  readonly pgfaceEpochs?: number;
+  readonly pgfaceMaxStepsPerEpoch?: number;
+  readonly poseganConfig?: Record<string, unknown>;
+  readonly pgfaceConfig?: Record<string, unknown>;
+  readonly finetuneEpochs?: number;
+  readonly finetuneBatch?: number;
+  readonly finetuneLr?: number;
+  readonly classifierSteps?: number;
+  readonly faceModel: string;
+  readonly reuseTrained: boolean;
+  /** the command line, recorded in the report */
+  readonly command: string;
+  readonly engine?: Engine;
+  readonly log?: (line: string) => void;
+}
+
+/** Widths of --quick: tiny networks that train in seconds on a software adapter. */
+export const QUICK_POSEGAN_CONFIG = { encoder: { channels: [8, 8], embedding: 8 }, unetChannels: [8, 8], groups: 4, discriminatorChannels: [8, 8] };
+export const QUICK_PGFACE_CONFIG = { encoder: { channels: [8, 8], embedding: 8 }, hidden: 16 };
+
+/** The evaluation window (classifier and correlation check): the paper's 256 frames do not fit our test segments. */
+export function evaluationWindow(shortestTestSegment: number): number {
+  const window = Math.min(64, shortestTestSegment);
+  if (window < 8) throw new Error(`eval: the shortest test segment has ${shortestTestSegment} frames; the classifier and the correlation check need at least 8`);
+  return window;
+}
+
+export async function runEval(options: EvalOptions): Promise<EvalReport> {
+  const started = performance.now();
+  const log = options.log ?? ((line: string) => console.log(line));
+  const quick = options.quick;
+  await mkdir(join(options.out, 'figures'), { recursive: true });
+  const engine = options.engine ?? (await createNodeEngine());
+  const dataset = await loadDatasetFolder(options.dataset);
+  const seeds = options.seeds ?? 1;
+  const plan: TrainingPlan = {
+    datasetFolder: options.dataset,
+    epochs: options.epochs ?? (quick ? 2 : 50),
+    batch: options.batch ?? (quick ? 8 : 64),
+    lr: options.lr ?? (quick ? 1e-3 : 1e-4),
+    maxStepsPerEpoch: options.maxStepsPerEpoch ?? (quick ? 2 : undefined),
+    poseganConfig: options.poseganConfig ?? (quick ? QUICK_POSEGAN_CONFIG : undefined),
+    pgfaceConfig: options.pgfaceConfig ?? (quick ? QUICK_PGFACE_CONFIG : undefined),
+    pgfaceEpochs: options.pgfaceEpochs ?? (quick ? 1 : 50),
+    pgfaceMaxStepsPerEpoch: options.pgfaceMaxStepsPerEpoch ?? (quick ? 4 : undefined),
+    faceModel: options.faceModel,
+    reuseTrained: options.reuseTrained,
+    producedBy: options.command,
+  };
+  const bootstrap: BootstrapOptions = { resamples: quick ? 300 : 2000, seed: 1 };
+  const randomDraws = quick ? 3 : 10;
+  const models: ModelSource[] = [];
+  const modelsFolder = join(options.out, 'models');
+
+  const segments = evaluationSegments(dataset, 'test');
+  if (segments.length === 0) throw new Error(`${options.dataset}: the test split has no segment of 2 frames or more`);
+  const window = evaluationWindow(Math.min(...segments.map((s) => s.length)));
+  log(`eval: ${segments.length} test segments, ${segments.reduce((a, s) => a + s.length, 0)} frames; evaluation window ${window} frames${quick ? ' (quick run)' : ''}`);
+
+  // ---- pose models ----
+  const generatorsOf = async (name: string, variant: string, given: string | undefined, count: number, overrides?: Record<string, unknown>) => {
+    const out = [];
+    for (let seed = 1; seed <= (given ? 1 : count); seed++) {
+      const loaded = await poseGanModel(engine, dataset, plan, modelsFolder, { name: overrides ? name : `${name}-seed${seed}`, kind: 'posegan', variant, seed, overrides, given }, log);
+      models.push(loaded.source);
+      out.push(loaded.model.generator);
+    }
+    return out;
+  };
+  const posegan = await generatorsOf('posegan', 'posegan', options.checkpoints.posegan, seeds);
+  const cnn = await generatorsOf('cnn', 'cnn', options.checkpoints.cnn, seeds);
+  const noMotion = await generatorsOf('posegan-no-motion', 'posegan', options.checkpoints.noMotion, 1, { beta: 0 });
+
+  log('eval: generating the test split with every method');
+  const methods: Record<string, MethodDraws> = {
+    'Mean pose': meanPoseDraws(dataset, segments),
+    Random: randomPoseDraws(dataset, segments, randomDraws, 7),
+    'Nearest neighbour': nearestNeighbourDraws(dataset, segments),
+    CNN: await generatorDraws(engine, cnn, dataset, segments),
+    PoseGAN: await generatorDraws(engine, posegan, dataset, segments),
+  };
+  const noMotionDraws = await generatorDraws(engine, noMotion, dataset, segments);
+
+  // ---- Table 2 and the no-motion ablation ----
+  const poseRows = Object.entries(methods).map(([name, draws]) => distanceRow(name, segments, draws, bootstrap));
+  const noMotionRow = distanceRow('PoseGAN, no motion loss (beta = 0)', segments, noMotionDraws, bootstrap);
+
+  // ---- Table 4 ----
+  log('eval: training the head-pose identity classifier');
+  const classifierSettings = {
+    window, trainStride: 2, testStride: Math.max(1, Math.floor(window / 8)), steps: options.classifierSteps ?? (quick ? 60 : 600),
+    batch: 64, learningRate: 2e-3, width: 32, seed: 1,
+  };
+  const trainedClassifier = await trainIdentityClassifier(engine, dataset, classifierSettings);
+  const classifier = await identityClassifierTable(engine, dataset, trainedClassifier.model, trainedClassifier, segments, methods, bootstrap);
+
+  // ---- Table 1 ----
+  log('eval: correlation check (one-class SVM)');
+  const correlation = correlationTable(dataset, segments, methods, { window, trainStride: Math.max(1, Math.floor(window / 8)), testStride: Math.max(1, Math.floor(window / 8)), nu: 0.1, seed: 11 }, bootstrap);
+
+  // ---- ablation: window joins without the initial pose ----
+  log('eval: window joins with and without the initial pose');
+  const windowJoin = await windowJoinTable(engine, posegan[0]!, dataset, bootstrap);
+
+  // ---- figures of the test clip ----
+  const figures: string[] = [];
+  const figureFolder = join(options.out, 'figures');
+  const example = segments.reduce((a, s, k) => (s.length > segments[a]!.length ? k : a), 0);
+  const raw = (p: Float32Array) => dataset.denormalisePose(p);
+  const unit = dataset.manifest.poseUnit;
+  figures.push(...(await poseChannelFigures(figureFolder, 'test-clip', `${segments[example]!.clip}, test frames ${segments[example]!.range.join('-')}`, [
+    { name: 'Real', pose: raw(segments[example]!.real) },
+    ...Object.entries(methods).map(([name, draws]) => ({ name, pose: raw(draws[example]![0]!) })),
+  ], unit)).map((f) => `figures/${f}`));
+  figures.push(...(await poseChannelFigures(figureFolder, 'ablation-no-motion', `${segments[example]!.clip}: motion loss ablation`, [
+    { name: 'Real', pose: raw(segments[example]!.real) },
+    { name: 'PoseGAN', pose: raw(methods.PoseGAN![example]![0]!) },
+    { name: 'no motion loss', pose: raw(noMotionDraws[example]![0]!) },
+  ], unit, [0, 1])).map((f) => `figures/${f}`));
+  if (windowJoin.example) {
+    figures.push(...(await poseChannelFigures(figureFolder, 'ablation-window-join', `${windowJoin.example.clip} (whole clip, ${windowJoin.windowLength}-frame windows)`, [
+      { name: 'Real', pose: raw(windowJoin.example.real) },
+      { name: 'chained initial pose', pose: raw(windowJoin.example.chained) },
+      { name: 'no initial pose (restart)', pose: raw(windowJoin.example.restart) },
+    ], unit, [0, 1])).map((f) => `figures/${f}`));
+  }
+  for (const g of [...posegan, ...cnn, ...noMotion]) g.dispose();
+
+  // ---- Table 3 ----
+  let face: EvalReport['face'] = { skipped: 'the dataset has no face coefficients (OpenFace poses only)' };
+  if (dataset.manifest.stats.face) {
+    log('eval: face models (Table 3)');
+    const pg = await pgFaceModel(engine, dataset, plan, modelsFolder, { name: 'pgface', kind: 'pgface', variant: 'pgface', seed: 1, given: options.checkpoints.pgface }, log);
+    const fixed = await pgFaceModel(engine, dataset, plan, modelsFolder, { name: 'fixed-identity', kind: 'pgface', variant: 'fixed-identity', seed: 1, given: options.checkpoints.fixedIdentity }, log);
+    models.push(pg.source, fixed.source);
+    const faceModel = await loadFaceModelOption(options.faceModel);
+    const faceMethods: Record<string, FaceMethod> = {
+      'Fixed identity': { model: fixed.model.model, fixedIdentity: identityFaceIdMeans(dataset) },
+      PGFace: { model: pg.model.model, fixedIdentity: null },
+    };
+    const rows = await faceTable(engine, dataset, faceMethods, segments, await vertexGram(engine, faceModel), faceModel.vertexCount, bootstrap);
+    face = { faceModel: faceModel.name, units: faceModel.units, rows };
+    pg.model.model.dispose();
+    fixed.model.model.dispose();
+  }
+
+  // ---- personalisation ----
+  let personalisation: EvalReport['personalisation'] = { skipped: 'needs the clip folder the dataset was built from (--data)' };
+  if (options.data) {
+    const result = await runPersonalisation({
+      engine, dataset, data: options.data, out: options.out, holdout: options.holdout, plan, seed: 1,
+      finetuneEpochs: options.finetuneEpochs ?? (quick ? 2 : 20), finetuneBatch: options.finetuneBatch ?? 16, finetuneLr: options.finetuneLr ?? plan.lr,
+      classifier: trainedClassifier.model, bootstrap, log,
+    });
+    models.push(...result.models);
+    const { example: personal, ...rest } = result;
+    personalisation = rest;
+    figures.push(...(await poseChannelFigures(figureFolder, 'personalisation', `${result.holdout} held out: ${personal.clip}`, [
+      { name: 'Real', pose: personal.real },
+      { name: 'pretrained (without this person)', pose: personal.pretrained },
+      { name: 'fine-tuned', pose: personal.finetuned },
+    ], unit, [0, 1])).map((f) => `figures/${f}`));
+  }
+  trainedClassifier.model.classifier.dispose();
+
+  const { example: _joinExample, ...windowJoinNumbers } = windowJoin;
+  const report: EvalReport = {
+    format: 'posedyn-eval',
+    version: 1,
+    quick,
+    command: options.command,
+    dataset: datasetSummary(options.dataset, dataset),
+    seconds: (performance.now() - started) / 1000,
+    settings: { seeds, randomDraws, bootstrapResamples: bootstrap.resamples!, window, training: { ...plan, datasetFolder: undefined } },
+    models,
+    poseDistance: { rows: poseRows },
+    classifier,
+    correlation,
+    face,
+    ablations: { noMotion: { row: noMotionRow, posegan: poseRows.find((r) => r.method === 'PoseGAN')!, realJitter: realJitter(segments, bootstrap) }, windowJoin: windowJoinNumbers },
+    personalisation,
+    figures,
+  };
+  await writeFileAtomic(join(options.out, 'report.json'), reportJson(report));
+  await writeFileAtomic(join(options.out, 'report.md'), reportMarkdown(report));
+  log(`eval: wrote ${join(options.out, 'report.md')}, report.json and ${figures.length} figures in ${report.seconds.toFixed(0)} s`);
+  return report;
+}
+
+function datasetSummary(folder: string, dataset: Dataset): EvalReport['dataset'] {
+  const m = dataset.manifest;
+  const frames = (split: 'train' | 'val' | 'test') => m.clips.reduce((a, c) => a + c.segments[split][1] - c.segments[split][0], 0);
+  return {
+    folder, identities: m.identities.map((i) => i.name), clips: m.clips.length, poseUnit: m.poseUnit, features: m.featureConfig.features,
+    frontEnd: m.featureConfig.frontEnd, trainFrames: frames('train'), valFrames: frames('val'), testFrames: frames('test'), trainWindows: m.windows.train.length,
+  };
+}

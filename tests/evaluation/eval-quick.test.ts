@@ -1,0 +1,55 @@
+// `posedyn eval --quick` end to end on the tiny synthetic dataset: every table, the JSON report and the
+// figures are written (runtime-node/evaluation/eval-command.ts). The numbers of a quick run mean nothing;
+// only their presence and shape are checked.
+import { readFile, readdir } from 'node:fs/promises';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runEval } from '../../runtime-node/evaluation/eval-command.ts';
+import { removeFolders, tempFolder } from '../data/synthetic-clips.ts';
+import { testEngine } from '../helpers/engine.ts';
+import { join, tinyDataset } from '../models/tiny-setup.ts';
+
+const engine = await testEngine();
+const { folder: dataset, clips } = await tinyDataset(engine);
+const out = await tempFolder('eval');
+
+test('eval --quick writes report.md with every table, report.json and PNG figures', async () => {
+  await runEval({
+    dataset, out, quick: true, data: clips, checkpoints: {}, faceModel: 'procedural', reuseTrained: false,
+    command: 'posedyn eval --quick (test)', engine, log: () => {},
+  });
+  const markdown = await readFile(join(out, 'report.md'), 'utf8');
+  for (const heading of [
+    '## Table 2: head-pose distance to ground truth', '## Table 4: head-pose identity classifier', '## Table 1: audio-pose correlation check',
+    '## Table 3: face shape and motion', '### No motion loss', '### No initial pose', '## Personalisation (leave one identity out)', '## Figures',
+  ]) assert.ok(markdown.includes(heading), `report.md lacks '${heading}'`);
+  assert.ok(markdown.includes('**Quick run**'), 'a quick run says so');
+  for (const method of ['Mean pose', 'Random', 'Nearest neighbour', 'CNN', 'PoseGAN']) assert.ok(markdown.includes(`| ${method} |`), `Table 2 row ${method}`);
+
+  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+  assert.is(report.quick, true);
+  assert.equal(report.poseDistance.rows.map((r: { method: string }) => r.method), ['Mean pose', 'Random', 'Nearest neighbour', 'CNN', 'PoseGAN']);
+  for (const row of report.poseDistance.rows) assert.ok(Number.isFinite(row.pose.value) && row.pose.low <= row.pose.value && row.pose.value <= row.pose.high, `${row.method} pose estimate`);
+  assert.ok(report.classifier.testAccuracy >= 0 && report.classifier.testAccuracy <= 1);
+  assert.equal(Object.keys(report.classifier.confidence).sort(), ['CNN', 'Mean pose', 'Nearest neighbour', 'PoseGAN', 'Random', 'Real']);
+  assert.ok(report.correlation.acceptance.Real.value >= 0 && 'Random' in report.correlation.acceptance);
+  assert.equal(report.face.rows.map((r: { method: string }) => r.method), ['Fixed identity', 'PGFace']);
+  assert.ok(report.ablations.windowJoin.boundaries > 0, 'tiny clips are longer than one window');
+  assert.ok(Number.isFinite(report.ablations.noMotion.row.jitter.value));
+  assert.is(report.personalisation.holdout, 'alice');
+  assert.equal(report.personalisation.pretrainIdentities, ['bob']);
+  assert.ok(Number.isFinite(report.personalisation.finetuned.confidence.value));
+
+  const figures = await readdir(join(out, 'figures'));
+  assert.equal(report.figures.length, figures.length);
+  for (const channel of ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz']) assert.ok(figures.includes(`test-clip-${channel}.png`), `figure of ${channel}`);
+  for (const file of figures) {
+    const png = await readFile(join(out, 'figures', file));
+    assert.equal([...png.subarray(1, 4)], [...Buffer.from('PNG')], `${file} is a PNG`);
+    assert.ok(markdown.includes(`(figures/${file})`), `report.md shows ${file}`);
+  }
+});
+
+test.after(async () => removeFolders(dataset, clips, out));
+
+test.run();
