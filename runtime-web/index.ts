@@ -70,3 +70,8 @@ export * from '../models/data/dataset-format.ts';
 export * from '../models/data/build-dataset.ts';
 export * from '../models/data/clip-sources.ts';
 export * from '../models/data/dataset.ts';
+
+// ---- personalisation in the page, checkpoints from modules, the untrained stand-in pair
+export * from './models/fine-tune.ts';
+export * from './models/module-checkpoint.ts';
+export * from './models/untrained-checkpoints.ts';

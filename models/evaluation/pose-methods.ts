@@ -9,7 +9,6 @@ import type { Engine } from '../../engine/engine.ts';
 import { tensor } from '../../engine/creation.ts';
 import { InitRandom } from '../../engine/nn/init.ts';
 import { concat, slice } from '../../engine/ops/layout.ts';
-import { reshape } from '../../engine/ops/reshape.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import { type Dataset, poseBatch, segmentFrames } from '../data/dataset.ts';
 import type { FrameRange, Split } from '../data/dataset-format.ts';
@@ -96,7 +95,7 @@ export async function wholeClipPoses(engine: Engine, generator: PoseGenerator, d
       const valid = Math.min(c.frames, clip.frames - s);
       parts.push(generatePoseSequence(generator, slice(windows, [s, 0, 0], [valid, c.featureCount, c.windowFrames]), initial));
     }
-    return parts.length === 1 ? parts[0]! : reshape(concat(parts, 0), [clip.frames, c.poseChannels]);
+    return parts.length === 1 ? parts[0]! : concat(parts, 0);
   }));
   const values = await poses.read();
   poses.dispose();

@@ -101,7 +101,7 @@ export async function trainingRecord(folder: string, kept: 'best' | 'last' = 'be
   const best = kept === 'best' ? (await readCheckpointFile(join(folder, 'best.safetensors'))).meta.training : null;
   const history = (last.history as { seconds?: number }[] | undefined) ?? [];
   return {
-    epochs: last.epoch, bestEpoch: best ? best.epoch : last.epoch, bestValidation: best ? best.bestValidation : last.lastValidation,
+    epochs: last.epoch, bestEpoch: best ? best.epoch : last.epoch, bestValidation: best ? best.bestValidation : ((last.lastValidation as number | null | undefined) ?? null),
     seconds: history.reduce((a, h) => a + (h.seconds ?? 0), 0),
   };
 }
