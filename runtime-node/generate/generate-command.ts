@@ -16,6 +16,8 @@ const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const PRETRAINED = {
   posegan: join(repositoryRoot, 'models/pretrained/posegan.safetensors'),
   pgface: join(repositoryRoot, 'models/pretrained/pgface.safetensors'),
+  /** Table 3's baseline (PGFace generating expression only), shipped for evaluation. */
+  fixedIdentityFace: join(repositoryRoot, 'models/pretrained/pgface-fixed-identity.safetensors'),
   sampleSpeech: join(repositoryRoot, 'models/pretrained/sample-speech.wav'),
 };
 
