@@ -116,7 +116,7 @@ program
   .option('--out <dir>', 'output folder', 'out/eval')
   .option('--quick', 'tiny networks, a few steps (CI smoke run); the report says so', false)
   .option('--data <dir>', 'the clip folder the dataset was built from (enables the leave-one-identity-out personalisation)')
-  .option('--holdout <identity>', 'identity held out for personalisation (default: the one with the fewest training windows)')
+  .option('--holdout <identity>', 'identity held out for personalisation (default: the one maximising min(its training windows, the rest))')
   .option('--posegan <checkpoint>', 'use this PoseGAN instead of training one')
   .option('--cnn <checkpoint>', 'use this CNN baseline (PoseGAN --variant cnn) instead of training one')
   .option('--posegan-no-motion <checkpoint>', 'use this beta = 0 PoseGAN for the motion-loss ablation')

@@ -10,7 +10,7 @@
 // The fine-tuned model is its last epoch (last.safetensors), not its best on validation: fine-tuning's val
 // split is part of the held-out 30% measured here.
 // Datasets are built from the clip folder (--data): the files of the chosen identities are copied into
-// <out>/personalisation/{pretrain,holdout}-clips, so identities, splits and smoothing match the full dataset's.
+// <out>/personalisation/<holdout>/{pretrain,holdout}-clips, so identities, splits and smoothing match the full dataset's.
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../../engine/engine.ts';
@@ -36,7 +36,7 @@ export interface PersonalisationOptions {
   /** the clip folder the dataset was built from */
   readonly data: string;
   readonly out: string;
-  /** identity to hold out; default: the one with the fewest training windows (ties: the first by name) */
+  /** identity to hold out; default: defaultHoldout */
   readonly holdout?: string;
   readonly plan: TrainingPlan;
   readonly seed: number;
@@ -71,16 +71,20 @@ export interface PersonalisationResult {
   readonly example: { readonly clip: string; readonly real: Float32Array; readonly pretrained: Float32Array; readonly finetuned: Float32Array };
 }
 
-/** The identity with the fewest training windows (at least one), so the others keep the most to pretrain on. */
+/**
+ * The identity that best balances the two trainings: the one maximising min(its training windows, everyone
+ * else's), so fine-tuning has a person's worth of data and pretraining keeps enough (ties: the first by name).
+ */
 export function defaultHoldout(dataset: Dataset): string {
-  const windows = new Map<number, number>();
-  for (const [clipIndex] of dataset.manifest.windows.train) {
-    const identity = dataset.clips[clipIndex]!.identityIndex;
-    windows.set(identity, (windows.get(identity) ?? 0) + 1);
-  }
-  const candidates = [...windows].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
-  if (candidates.length < 2) throw new Error('personalisation: needs two identities with training windows (one to hold out, one to pretrain on)');
-  return dataset.manifest.identities[candidates[0]![0]]!.name;
+  const windows = new Array<number>(dataset.manifest.identities.length).fill(0);
+  for (const [clipIndex] of dataset.manifest.windows.train) windows[dataset.clips[clipIndex]!.identityIndex]!++;
+  const total = windows.reduce((a, b) => a + b, 0);
+  if (windows.filter((n) => n > 0).length < 2) throw new Error('personalisation: needs two identities with training windows (one to hold out, one to pretrain on)');
+  let best = 0;
+  windows.forEach((n, k) => {
+    if (Math.min(n, total - n) > Math.min(windows[best]!, total - windows[best]!)) best = k;
+  });
+  return dataset.manifest.identities[best]!.name;
 }
 
 /** The files a clip can have (models/data/clip-sources.ts). */
@@ -119,7 +123,7 @@ export async function runPersonalisation(options: PersonalisationOptions): Promi
   const { engine, dataset, log } = options;
   const holdout = options.holdout ?? defaultHoldout(dataset);
   const holdoutIndex = dataset.identityIndex(holdout);
-  const folder = join(options.out, 'personalisation');
+  const folder = join(options.out, 'personalisation', holdout);
   const identityOf = new Map(dataset.clips.map((c) => [c.entry.name, c.entry.identity]));
   const holdoutStems = new Set(dataset.clips.filter((c) => c.identityIndex === holdoutIndex).map((c) => c.entry.name));
   const pretrainStems = new Set(dataset.clips.filter((c) => c.identityIndex !== holdoutIndex).map((c) => c.entry.name));
