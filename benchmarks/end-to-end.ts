@@ -20,7 +20,9 @@ import { InitRandom } from '../engine/nn/init.ts';
 import type { Tensor } from '../engine/tensor.ts';
 import { computeFrameFeatures, contextWindows } from '../models/features/audio-features.ts';
 import { defaultFeatureConfig } from '../models/features/config.ts';
-import { denormaliseChannels, generateFaceSequence, generatePoseSequence, normaliseChannels } from '../models/inference/generate.ts';
+import {
+  denormaliseChannels, generateFaceSequence, generatePoseSequence, generatorWindowFrames, normaliseChannels,
+} from '../models/inference/generate.ts';
 import { defaultPgFaceConfig } from '../models/pgface/config.ts';
 import { PgFace } from '../models/pgface/pgface.ts';
 import { type PoseGanConfig, defaultPoseGanConfig } from '../models/posegan/config.ts';
@@ -157,7 +159,8 @@ function poseGanGeneration(engine: Engine, s: Sizes): Workload {
   const windows = engine.keep(tensor(engine, randomValues(frames * FEATURES * c.windowFrames, 5), [frames, FEATURES, c.windowFrames], 'bench.windows'));
   return {
     name: 'posegan.generate.60s',
-    shapes: `generator over ${frames} frames (${Math.ceil(frames / c.frames)} windows of ${c.frames}), read back`,
+    shapes: `generator over ${frames} frames (${Math.floor(frames / c.frames)} windows of ${c.frames}` +
+      `${frames % c.frames ? ` + a tail of ${generatorWindowFrames(c, frames % c.frames)}` : ''}), read back`,
     audioSeconds: s.seconds,
     peers: ['webgpu', 'wasm'],
     start() {
@@ -298,7 +301,7 @@ async function runEndToEnd(context: SuiteContext): Promise<SuiteReport> {
         const peaks = medianOfPeaks(peakSamples) ?? context.peaks;
         const result = benchmarkResult(workload.name, workload.shapes, 'compute', timing, work, peaks, s.repeats);
         const realTimeFactor = workload.audioSeconds ? timing.medianMs / 1e3 / workload.audioSeconds : undefined;
-        results.push({ ...result, ...(realTimeFactor !== undefined ? { realTimeFactor } : {}) });
+        results.push({ ...result, samplesMs: own, ...(realTimeFactor !== undefined ? { realTimeFactor } : {}) });
         if (realTimeFactor !== undefined) notes.push(`${workload.name}: posedyn real-time factor ${realTimeFactor.toFixed(3)} (compute s / audio s)`);
         for (const [backend] of rowPeers) {
           const peer = `tfjs-${backend}`;
@@ -309,7 +312,7 @@ async function runEndToEnd(context: SuiteContext): Promise<SuiteReport> {
             continue;
           }
           const ms = median(samples);
-          peerResults.push({ peer, name: workload.name, shapes: workload.shapes, medianMs: ms });
+          peerResults.push({ peer, name: workload.name, shapes: workload.shapes, medianMs: ms, samplesMs: samples });
           if (workload.audioSeconds) notes.push(`${workload.name}: ${peer} real-time factor ${(ms / 1e3 / workload.audioSeconds).toFixed(3)}`);
         }
       } finally {

@@ -149,6 +149,8 @@ export interface BenchmarkResult {
   readonly peaks?: Peaks;
   /** Generation rows: compute seconds over audio seconds (below 1: faster than real time). */
   readonly realTimeFactor?: number;
+  /** End-to-end rows: every timed round's ms, in order (the spread says how much the load moved). */
+  readonly samplesMs?: readonly number[];
 }
 
 /** A result row from a timing and the run's declared work. */
@@ -179,6 +181,8 @@ export interface PeerResult {
   readonly name: string;
   readonly shapes: string;
   readonly medianMs?: number;
+  /** End-to-end rows: the peer's time in each round, interleaved with posedyn's samplesMs. */
+  readonly samplesMs?: readonly number[];
   /** Set instead of medianMs when the peer cannot run this case. */
   readonly skipped?: string;
 }

@@ -181,7 +181,8 @@ export function formatTable(report: BenchmarkReport): string {
   return [
     `adapter: ${report.adapter}${report.quick ? '   QUICK MODE: tiny sizes, 1 repeat, times mean nothing' : ''}`,
     peaks,
-    `(x) = peer ms / posedyn ms: above 1 posedyn is faster. Median of ${report.timing.repeats} repeats after ${report.timing.warmup} warm-up.`,
+    `(x) = peer ms / posedyn ms: above 1 posedyn is faster. Kernel rows: median of ${report.timing.repeats} repeats after ${report.timing.warmup} warm-up; ` +
+      'end-to-end rows: median of their interleaved rounds (repeats and samplesMs in the JSON).',
     '',
     line(header),
     widths.map((w) => '-'.repeat(w)).join('-|-'),

@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generatorWindowFrames } from '../../models/inference/generate.ts';
 import type { PoseGanConfig } from '../../models/posegan/config.ts';
 import {
   type PoseGanTfBatch, type TfPoseGan, disposePoseGan, generatorForward, discriminatorParameterSpecs, generatorParameterSpecs,
@@ -156,7 +157,10 @@ function trainStepRunner(tf: Tf, model: TfPoseGan, batch: number, wait: () => Pr
   };
 }
 
-/** generatePoseSequence of models/inference/generate.ts: 256-frame windows, each starting at the last pose. */
+/**
+ * generatePoseSequence of models/inference/generate.ts: 256-frame windows, each starting at the last pose of
+ * the one before; a shorter tail runs at its own length rounded up to the U-Net's factor (generatorWindowFrames).
+ */
 function generateRunner(tf: Tf, model: TfPoseGan, frames: number): Runner & { dispose(): void } {
   const c = model.config;
   const f = c.featureCount;
@@ -169,9 +173,10 @@ function generateRunner(tf: Tf, model: TfPoseGan, frames: number): Runner & { di
         let start: import('@tensorflow/tfjs').Tensor = tf.zeros([1, c.poseChannels]);
         for (let s = 0; s < frames; s += c.frames) {
           const valid = Math.min(c.frames, frames - s);
+          const length = generatorWindowFrames(c, valid);
           let chunk = tf.slice(windows, [s, 0, 0], [valid, f, w]);
-          if (valid < c.frames) chunk = tf.pad(chunk, [[0, c.frames - valid], [0, 0], [0, 0]]);
-          const out = generatorForward(tf, model, tf.reshape(chunk, [1, c.frames, f, w]), start);
+          if (valid < length) chunk = tf.pad(chunk, [[0, length - valid], [0, 0], [0, 0]]);
+          const out = generatorForward(tf, model, tf.reshape(chunk, [1, length, f, w]), start);
           parts.push(tf.reshape(tf.slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]));
           start = tf.reshape(tf.slice(out, [0, valid - 1, 0], [1, 1, c.poseChannels]), [1, c.poseChannels]);
         }

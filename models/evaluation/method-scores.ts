@@ -3,7 +3,7 @@
 // its draws (pose-methods.ts) of each draw's FrameSum, so a method with several draws counts once a segment.
 import { type BootstrapOptions, type Estimate, bootstrapMean } from './bootstrap.ts';
 import type { EvaluationSegment, MethodDraws } from './pose-methods.ts';
-import { type FrameSum, jitter, meanOf, motionDistance, poseDistance } from './pose-distances.ts';
+import { type FrameSum, jitter, meanOf, motionDistance, motionEnergy, poseDistance } from './pose-distances.ts';
 
 /** The mean over draws of a per-draw FrameSum (counts are equal across draws of one segment). */
 export function averageOverDraws(draws: readonly Float32Array[], score: (pose: Float32Array) => FrameSum): FrameSum {
@@ -20,6 +20,8 @@ export interface DistanceRow {
   readonly motion: Estimate;
   /** mean squared second difference per frame and channel (the jitter of the ablation) */
   readonly jitter: Estimate;
+  /** the generated poses' own motion energy, mean_t,c (ŷ_t - ŷ_(t-1))_c^2: a static output has 0 */
+  readonly motionEnergy: Estimate;
   /** pooled pose and motion distance of each draw on its own (for models: one a training seed) */
   readonly perDraw: { readonly pose: number; readonly motion: number }[];
   /** per-segment pose and motion means, in segment order */
@@ -37,6 +39,7 @@ export function distanceRow(method: string, segments: readonly EvaluationSegment
     pose: bootstrapMean(pose, bootstrap),
     motion: bootstrapMean(motion, bootstrap),
     jitter: bootstrapMean(jitters, bootstrap),
+    motionEnergy: bootstrapMean(draws.map((d) => averageOverDraws(d, (g) => motionEnergy(g))), bootstrap),
     perDraw: Array.from({ length: Math.min(...draws.map((d) => d.length)) }, (_, d) => ({
       pose: meanOf(segments.map((s, k) => poseDistance(s.real, draws[k]![d]!))),
       motion: meanOf(segments.map((s, k) => motionDistance(s.real, draws[k]![d]!))),
@@ -45,7 +48,7 @@ export function distanceRow(method: string, segments: readonly EvaluationSegment
   };
 }
 
-/** The real poses' own jitter (the reference for the ablation). */
-export function realJitter(segments: readonly EvaluationSegment[], bootstrap: BootstrapOptions): Estimate {
-  return bootstrapMean(segments.map((s) => jitter(s.real)), bootstrap);
+/** The real poses' own jitter and motion energy (the references for the generated ones). */
+export function realSmoothness(segments: readonly EvaluationSegment[], bootstrap: BootstrapOptions): { jitter: Estimate; motionEnergy: Estimate } {
+  return { jitter: bootstrapMean(segments.map((s) => jitter(s.real)), bootstrap), motionEnergy: bootstrapMean(segments.map((s) => motionEnergy(s.real)), bootstrap) };
 }

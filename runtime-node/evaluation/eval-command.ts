@@ -18,7 +18,7 @@ import { correlationTable } from '../../models/evaluation/correlation-table.ts';
 import { vertexGram } from '../../models/evaluation/face-distances.ts';
 import { type FaceMethod, faceTable } from '../../models/evaluation/face-table.ts';
 import { identityClassifierTable, trainIdentityClassifier } from '../../models/evaluation/identity-classifier-table.ts';
-import { distanceRow, realJitter } from '../../models/evaluation/method-scores.ts';
+import { distanceRow, realSmoothness } from '../../models/evaluation/method-scores.ts';
 import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../../models/evaluation/pose-methods.ts';
 import { windowJoinTable } from '../../models/evaluation/window-join-table.ts';
 import { identityFaceIdMeans } from '../../models/training/fixed-identity.ts';
@@ -129,6 +129,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
 
   // ---- Table 2 and the no-motion ablation ----
   const poseRows = Object.entries(methods).map(([name, draws]) => distanceRow(name, segments, draws, bootstrap));
+  const real = realSmoothness(segments, bootstrap);
   const noMotionRow = distanceRow('PoseGAN, no motion loss (beta = 0)', segments, noMotionDraws, bootstrap);
 
   // ---- Table 4 ----
@@ -219,11 +220,11 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     seconds: (performance.now() - started) / 1000,
     settings: { seeds, randomDraws, bootstrapResamples: bootstrap.resamples!, window, training: { ...plan, datasetFolder: undefined } },
     models,
-    poseDistance: { rows: poseRows },
+    poseDistance: { rows: poseRows, realMotionEnergy: real.motionEnergy },
     classifier,
     correlation,
     face,
-    ablations: { noMotion: { row: noMotionRow, posegan: poseRows.find((r) => r.method === 'PoseGAN')!, realJitter: realJitter(segments, bootstrap) }, windowJoin: windowJoinNumbers },
+    ablations: { noMotion: { row: noMotionRow, posegan: poseRows.find((r) => r.method === 'PoseGAN')!, realJitter: real.jitter }, windowJoin: windowJoinNumbers },
     personalisation,
     figures,
   };

@@ -11,7 +11,7 @@
 // split is part of the held-out 30% measured here.
 // Datasets are built from the clip folder (--data): the files of the chosen identities are copied into
 // <out>/personalisation/<holdout>/{pretrain,holdout}-clips, so identities, splits and smoothing match the full dataset's.
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../../engine/engine.ts';
 import { Dataset } from '../../models/data/dataset.ts';
@@ -87,6 +87,10 @@ export function defaultHoldout(dataset: Dataset): string {
   return dataset.manifest.identities[best]!.name;
 }
 
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
 /** The files a clip can have (models/data/clip-sources.ts). */
 const CLIP_FILE_ENDINGS = ['.wav', '.mat', '.csv', '.features.npy', '.features.npz'];
 
@@ -136,15 +140,20 @@ export async function runPersonalisation(options: PersonalisationOptions): Promi
 
   const pretrained = await poseGanModel(engine, pretrainDataset, { ...options.plan, datasetFolder: pretrainFolder }, folder, { name: 'pretrained', kind: 'posegan', variant: 'posegan', seed: options.seed }, log);
   const finetunedFolder = join(folder, 'finetuned');
-  log(`personalisation: fine-tuning on '${holdout}' (${options.finetuneEpochs} epochs, batch ${options.finetuneBatch})`);
-  await runFinetune({
-    from: pretrained.source.checkpoint, data: join(folder, 'holdout-clips'), out: finetunedFolder, epochs: options.finetuneEpochs,
-    batch: options.finetuneBatch, lr: options.finetuneLr, seed: options.seed, faceModel: options.plan.faceModel, progress: false,
-    producedBy: options.plan.producedBy, engine, log: (line) => log(`  finetune: ${line}`),
-  });
   const finetunedPath = join(finetunedFolder, 'last.safetensors');
+  if (options.plan.reuseTrained && pretrained.source.origin === 'reused' && (await exists(finetunedPath))) {
+    log(`personalisation: reusing ${finetunedPath}`);
+  } else {
+    log(`personalisation: fine-tuning on '${holdout}' (${options.finetuneEpochs} epochs, batch ${options.finetuneBatch})`);
+    await runFinetune({
+      from: pretrained.source.checkpoint, data: join(folder, 'holdout-clips'), out: finetunedFolder, epochs: options.finetuneEpochs,
+      batch: options.finetuneBatch, lr: options.finetuneLr, seed: options.seed, faceModel: options.plan.faceModel, progress: false,
+      producedBy: options.plan.producedBy, engine, log: (line) => log(`  finetune: ${line}`),
+    });
+  }
   const finetunedSource: ModelSource = {
-    ...(await trainingRecord(finetunedFolder, 'last')), name: 'finetuned (last epoch)', checkpoint: finetunedPath, origin: 'trained', variant: 'posegan', seed: options.seed,
+    ...(await trainingRecord(finetunedFolder, 'last')), name: 'finetuned (last epoch)', checkpoint: finetunedPath, origin: pretrained.source.origin === 'reused' ? 'reused' : 'trained',
+    variant: 'posegan', seed: options.seed,
   };
   const finetuned = loadPoseGan(engine, await readFileBytes(finetunedPath), finetunedPath);
 

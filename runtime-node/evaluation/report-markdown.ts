@@ -23,7 +23,7 @@ export interface EvalReport {
   readonly seconds: number;
   readonly settings: { readonly seeds: number; readonly randomDraws: number; readonly bootstrapResamples: number; readonly window: number; readonly training: Omit<TrainingPlan, 'datasetFolder'> & { datasetFolder: undefined } };
   readonly models: ModelSource[];
-  readonly poseDistance: { readonly rows: DistanceRow[] };
+  readonly poseDistance: { readonly rows: DistanceRow[]; readonly realMotionEnergy: Estimate };
   readonly classifier: ClassifierTable;
   readonly correlation: CorrelationTable;
   readonly face: { readonly faceModel: string; readonly units: string; readonly rows: FaceRow[] } | { readonly skipped: string };
@@ -59,9 +59,10 @@ function poseDistanceSection(report: EvalReport): string {
   const rows = report.poseDistance.rows;
   const by = (name: string) => rows.find((r) => r.method === name)!;
   const lines = [
-    table(['method', 'draws', 'pose distance [95% CI]', 'motion distance [95% CI]', 'pose, range over draws', 'paper pose', 'paper motion'], rows.map((r) => [
+    table(['method', 'draws', 'pose distance [95% CI]', 'motion distance [95% CI]', 'pose, range over draws', 'paper pose', 'paper motion', 'own motion energy (vs real)'], rows.map((r) => [
       r.method, String(r.draws), est(r.pose), est(r.motion), r.perDraw.length > 1 ? `${f4(Math.min(...r.perDraw.map((d) => d.pose)))} - ${f4(Math.max(...r.perDraw.map((d) => d.pose)))}` : '-',
       f3(PAPER.poseDistance[r.method]?.pose ?? NaN), f3(PAPER.poseDistance[r.method]?.motion ?? NaN),
+      `${f4(r.motionEnergy.value)} (${(r.motionEnergy.value / report.poseDistance.realMotionEnergy.value).toFixed(2)}x)`,
     ])),
     '',
     'Pose distance: mean over test frames t and channels c of (y_tc - ŷ_tc)^2; motion distance: the same for the frame ' +
@@ -71,13 +72,17 @@ function poseDistanceSection(report: EvalReport): string {
     'test segment from its real first pose (a segment is shorter than one 256-frame window). Random is averaged over ' +
     `${report.settings.randomDraws} random draws a segment; models over ${report.settings.seeds} training seed(s) (a draw each; the range ` +
     'column shows each draw scored on its own). Intervals: ' +
-    `percentile bootstrap over the ${rows[0]?.perSegment.length ?? 0} test segments (${report.settings.bootstrapResamples} resamples).`,
+    `percentile bootstrap over the ${rows[0]?.perSegment.length ?? 0} test segments (${report.settings.bootstrapResamples} resamples). ` +
+    `Own motion energy: mean_t,c (ŷ_t - ŷ_(t-1))_c^2 of each method's poses, against the real test poses' ${f4(report.poseDistance.realMotionEnergy.value)}: ` +
+    'how far a method collapses toward a still head.',
     '',
     'What the paper found, checked here:',
     `- CNN vs PoseGAN pose distance (paper: CNN lower, it collapses toward a static pose): CNN is ${compare(by('CNN').pose, by('PoseGAN').pose)} than PoseGAN.`,
     `- PoseGAN vs Random (paper: lower): PoseGAN is ${compare(by('PoseGAN').pose, by('Random').pose)} than Random.`,
     `- PoseGAN vs Nearest neighbour (paper: lower): PoseGAN is ${compare(by('PoseGAN').pose, by('Nearest neighbour').pose)}.`,
     `- Mean pose vs PoseGAN (paper: PoseGAN 0.89 below Mean 0.92): PoseGAN is ${compare(by('PoseGAN').pose, by('Mean pose').pose)} than the mean pose.`,
+    `- Motion (paper: the CNN collapses toward a static pose, PoseGAN keeps moving): PoseGAN's own motion energy is ${compare(by('PoseGAN').motionEnergy, by('CNN').motionEnergy)} ` +
+    `than the CNN's; PoseGAN moves ${(by('PoseGAN').motionEnergy.value / report.poseDistance.realMotionEnergy.value).toFixed(2)}x as much as the real poses.`,
   ];
   return lines.join('\n');
 }
