@@ -166,7 +166,7 @@ program
       classifierSteps: int('classifierSteps', '--classifier-steps'),
       faceModel: options.faceModel as string,
       reuseTrained: options.reuseTrained === true,
-      command: `posedyn ${process.argv.slice(2).join(' ')}`,
+      command: `posedyn ${process.argv.slice(2).map(shellQuote).join(' ')}`,
     });
   });
 
@@ -216,6 +216,11 @@ program
     // dawn.node keeps the process alive while the device lives.
     process.exit(0);
   });
+
+/** An argument as a POSIX shell would need it typed (single-quoted unless plainly safe). */
+function shellQuote(argument: string): string {
+  return /^[A-Za-z0-9_./=:,@+-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;
+}
 
 function nonNegativeNumber(value: string, flag: string): number {
   const n = Number(value);

@@ -176,7 +176,7 @@ function ablationSection(report: EvalReport): string {
     '### No initial pose',
     `Test segments are shorter than one ${w.windowLength}-frame window, so this runs on the whole audio of every clip longer than one window ` +
     `(${w.clips.join(', ')}: ${w.boundaries} window boundaries; the audio includes training frames, which does not matter for continuity). ` +
-    'The seed-1 PoseGAN generates each clip as inference does, starting at the identity\'s rest pose, either chaining every window from the ' +
+    'The first PoseGAN of the models table (seed 1, or the given checkpoint) generates each clip as inference does, starting at the identity\'s rest pose, either chaining every window from the ' +
     'previous window\'s last pose (the paper\'s inference) or restarting every window at the rest pose, i.e. without the information the initial ' +
     'pose carries (the model is not retrained). Jump: mean_c (ŷ_bc - ŷ_(b-1)c)^2 at boundaries b.',
     '',
@@ -200,7 +200,8 @@ function personalisationSection(report: EvalReport): string {
     `Held out: **${p.holdout}**. PoseGAN pretrained on ${p.pretrainIdentities.join(', ')} only, then fine-tuned with \`runFinetune\` for ` +
     `${p.finetuneEpochs} epochs on ${p.finetuneTrainFrames} frames (the first 70% of each of ${p.holdout}'s clips). Evaluated on the held-out ` +
     `30% (${p.segments} val and test segments, ${p.frames} frames), each segment generated from its real first pose. Statistics in the pretrained ` +
-    'model\'s normalised units; the fine-tuned model is its last epoch.',
+    'model\'s normalised units; the fine-tuned model is its last epoch. The classifier is Table 4\'s, trained on every identity\'s ' +
+    `training split (so it has seen the same 70% of ${p.holdout} that fine-tuning uses, never the 30% scored here).`,
     '',
     table(['poses', ...POSE_CHANNEL_NAMES.map((c) => `mean ${c}`), ...POSE_CHANNEL_NAMES.map((c) => `std ${c}`), 'motion energy'], [
       statRow('Real (held-out 30%)', p.real), statRow('pretrained', p.pretrained.statistics), statRow('fine-tuned', p.finetuned.statistics),
@@ -233,7 +234,9 @@ export function reportMarkdown(report: EvalReport): string {
     '',
     `Dataset \`${d.folder}\`: ${d.identities.join(', ')}; ${d.trainFrames} / ${d.valFrames} / ${d.testFrames} train / val / test frames, ` +
     `${d.trainWindows} training windows of 256 frames; ${d.features} audio features a frame (${d.frontEnd}); pose translations in ${d.poseUnit} units. ` +
-    `Run time ${(report.seconds / 60).toFixed(1)} min.`,
+    `This invocation ran ${(report.seconds / 60).toFixed(1)} min; the models' training took ` +
+    `${(report.models.reduce((a, m) => a + m.seconds, 0) / 60).toFixed(1)} min in all (per model below; 'reused' models were trained by an ` +
+    'earlier invocation into the same --out folder).',
     '',
     `Training: PoseGAN and variants ${t.epochs} epochs${t.maxStepsPerEpoch ? ` of at most ${t.maxStepsPerEpoch} steps` : ''}, batch ${t.batch}, Adam lr ${t.lr}` +
     `${t.poseganConfig ? `, config ${JSON.stringify(t.poseganConfig)}` : ', default widths'}; PGFace ${t.pgfaceEpochs} epochs` +
