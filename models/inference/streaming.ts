@@ -14,14 +14,13 @@ import { tensor } from '../../engine/creation.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { add, mulScalar, sub } from '../../engine/ops/elementwise.ts';
 import { smoothPoseSequence } from '../../engine/ops/gaussian-filter.ts';
-import { concat, pad, slice } from '../../engine/ops/layout.ts';
-import { reshape } from '../../engine/ops/reshape.ts';
+import { slice } from '../../engine/ops/layout.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import type { IdentityEntry } from '../data/dataset-format.ts';
 import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
 import type { FeatureConfig } from '../features/config.ts';
 import { frameCentre, frameCount, pitchLagRange } from '../features/framing.ts';
-import { type GenerateOptions, denormaliseChannels, findIdentity, generatorWindowFrames, normaliseChannels } from './generate.ts';
+import { type GenerateOptions, denormaliseChannels, findIdentity, generatePoseSequence, normaliseChannels } from './generate.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
 
 export interface TalkingHeadChunk {
@@ -132,26 +131,18 @@ export class TalkingHeadStream {
     const engine = this.#engine;
     const meta = this.#posegan.checkpoint.meta;
     const generator = this.#posegan.generator;
-    const size = this.#windowFrames();
     const motionScale = this.#options.motionScale ?? 1;
     const { poses, chain } = engine.noGrad(() => engine.tidy(() => {
       const windows = this.#windows();
       const [, f, w] = windows.shape as [number, number, number];
       const rest = tensor(engine, this.#identity.meanPose, [1, 6]);
-      let start = this.#chainPose ?? normaliseChannels(engine, rest, meta.normalisation.pose);
-      const parts: Tensor[] = [];
-      for (let s = this.#generatedFrames; s < until; s += size) {
-        const valid = Math.min(size, until - s);
-        if (valid < size && !partial) throw new Error('TalkingHeadStream: internal error, a partial window before the end');
-        const length = generatorWindowFrames(generator.config, valid);
-        let chunk = slice(windows, [s, 0, 0], [valid, f, w]);
-        if (valid < length) chunk = pad(chunk, [0, 0, 0], [length - valid, 0, 0]);
-        const out = generator.forward(reshape(chunk, [1, length, f, w]), start);
-        parts.push(reshape(slice(out, [0, 0, 0], [1, valid, 6]), [valid, 6]));
-        start = reshape(slice(out, [0, valid - 1, 0], [1, 1, 6]), [1, 6]);
-      }
-      const generated = denormaliseChannels(engine, parts.length === 1 ? parts[0]! : concat(parts, 0), meta.normalisation.pose);
-      return { poses: add(rest, mulScalar(sub(generated, rest), motionScale)), chain: start };
+      const start = this.#chainPose ?? normaliseChannels(engine, rest, meta.normalisation.pose);
+      const count = until - this.#generatedFrames;
+      if (!partial && count % generator.config.frames !== 0) throw new Error('TalkingHeadStream: internal error, a partial window before the end');
+      // The same windows, in the same order, as the whole-file run: that is what makes the outputs equal.
+      const normalised = generatePoseSequence(generator, slice(windows, [this.#generatedFrames, 0, 0], [count, f, w]), start);
+      const generated = denormaliseChannels(engine, normalised, meta.normalisation.pose);
+      return { poses: add(rest, mulScalar(sub(generated, rest), motionScale)), chain: slice(normalised, [count - 1, 0], [1, 6]) };
     }));
     this.#chainPose?.dispose();
     this.#chainPose = engine.keep(chain);
