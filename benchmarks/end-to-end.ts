@@ -36,6 +36,7 @@ import {
 } from './harness.ts';
 import { type EndToEndPeer, type EndToEndPeerCase, startEndToEndPeer } from './peers/end-to-end-tfjs.ts';
 import type { TfjsBackend } from './peers/tfjs.ts';
+import { syntheticValues as randomValues } from './synthetic-values.ts';
 
 const FEATURES = defaultFeatureConfig.features;
 const SLEEP_FRACTION = 0.8;
@@ -73,16 +74,6 @@ interface Workload {
   dispose(): void;
 }
 
-/** Values in [-1, 1) from a 32-bit LCG. */
-function randomValues(n: number, seed: number): Float32Array {
-  const values = new Float32Array(n);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
 
 /** Speech-like 16 kHz audio: a gliding voiced tone with harmonics, syllable-rate amplitude, some noise. */
 function syntheticSpeech(seconds: number, sampleRate: number): Float32Array {

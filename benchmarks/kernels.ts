@@ -17,6 +17,7 @@ import {
   type BenchmarkResult, type BenchmarkSuite, type SuiteContext, type SuiteReport, benchmarkResult, bestOfPeaks, declaredWork, timeEngine,
 } from './harness.ts';
 import { type Conv1dCase, type ConvDirection, type MatmulCase, type PeerCase, convOutputLength } from './peers/cases.ts';
+import { syntheticValues as randomValues } from './synthetic-values.ts';
 
 /** A benchmark ready to run: `record` records one run's dispatches; `dispose` frees its tensors. */
 interface PreparedBenchmark {
@@ -38,16 +39,6 @@ interface KernelBenchmark {
 
 // ------------------------------------------------------------------------------------------------ inputs
 
-/** Deterministic values in [-1, 1) (a 32-bit LCG): benchmarks need no statistics, only finite numbers. */
-function randomValues(n: number, seed: number): Float32Array {
-  const values = new Float32Array(n);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
 
 /** A tensor of random values, kept out of every scope (the benchmark disposes it). */
 function input(engine: Engine, shape: readonly number[], seed: number, name: string): Tensor {

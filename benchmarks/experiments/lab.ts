@@ -11,6 +11,10 @@ import type { KernelLaunch, KernelSource, UniformValue } from '../../kernels/lau
 import { createNodeEngine } from '../../runtime-node/device.ts';
 import { fmaChainsLaunch, fmaSinkBytes } from '../../kernels/peak.ts';
 import { median } from '../harness.ts';
+import { syntheticValues } from '../synthetic-values.ts';
+
+/** Deterministic values in [-1, 1) (kept under this name for the experiments). */
+export const randomArray = syntheticValues;
 
 export function flag(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -122,15 +126,6 @@ export async function maxError(engine: Engine, buffer: GPUBuffer, expected: Floa
   return worst;
 }
 
-export function randomArray(n: number, seed: number): Float32Array {
-  const values = new Float32Array(n);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
 
 export function upload(engine: Engine, data: Float32Array, label: string): GPUBuffer {
   const buffer = engine.storage.acquire(data.byteLength, label);

@@ -20,6 +20,7 @@ import {
   parameterCount, poseGanTrainer, randomPoseGan,
 } from './posegan-tfjs.ts';
 import { type Tf, type TfjsBackend, type WebGpuBackendInternals, loadTf } from './tfjs.ts';
+import { syntheticValues as randomValues } from '../synthetic-values.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -112,16 +113,6 @@ export function startEndToEndPeer(backend: TfjsBackend, setup: PeerSetup, timeou
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Values in [-1, 1) from a 32-bit LCG: the same synthetic data in every run. */
-function randomValues(n: number, seed: number): Float32Array {
-  const values = new Float32Array(n);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
 
 /** One run of a case: records or computes its work, and returns the promise of its result being ready. */
 type Runner = { start(): () => Promise<void> };
