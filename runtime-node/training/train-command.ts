@@ -120,7 +120,7 @@ function pgFaceRun(engine: Engine, dataset: Dataset, options: TrainOptions, face
         const losses = trainer.evaluate(makeBatch(refs));
         sum += (await losses.total.item()) * refs.length;
         count += refs.length;
-        engine.tidy(() => [losses.total, losses.shape, losses.motion].forEach((t) => t.dispose()));
+        for (const t of [losses.total, losses.shape, losses.motion]) t.dispose();
       }
       if (count === 0) throw new Error(`${options.dataset}: the val split has no pair of neighbouring frames with face coefficients`);
       return sum / count;

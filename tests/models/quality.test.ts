@@ -9,6 +9,7 @@ import { loadPoseGan } from '../../models/inference/load-models.ts';
 import { distanceRow } from '../../models/evaluation/method-scores.ts';
 import { evaluationSegments, generatorDraws, nearestNeighbourDraws, randomPoseDraws, wholeClipPoses } from '../../models/evaluation/pose-methods.ts';
 import { windowBoundaryJumps } from '../../models/evaluation/pose-distances.ts';
+import { poseStatistics } from '../../models/evaluation/pose-statistics.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
 import { PRETRAINED } from '../../runtime-node/generate/generate-command.ts';
@@ -36,8 +37,14 @@ maybe('PoseGAN\'s L2 pose distance on the test split is below the Random and Nea
   assert.ok(generated.pose.value < nearest.pose.value, `PoseGAN ${generated.pose.value} vs NN ${nearest.pose.value}`);
 });
 
-// Whole test clips generated as inference does: 256-frame windows chained by their last pose.
-async function wholeClips(): Promise<{ generated: Float32Array[]; real: Float32Array[] }> {
+// Whole clips generated as inference does (256-frame windows chained by their last pose), once for both tests.
+let clipCache: Promise<{ generated: Float32Array[]; real: Float32Array[] }> | null = null;
+function wholeClips(): Promise<{ generated: Float32Array[]; real: Float32Array[] }> {
+  clipCache ??= generateWholeClips();
+  return clipCache;
+}
+
+async function generateWholeClips(): Promise<{ generated: Float32Array[]; real: Float32Array[] }> {
   const generated: Float32Array[] = [];
   const real: Float32Array[] = [];
   for (const clip of dataset!.clips) {
@@ -47,16 +54,11 @@ async function wholeClips(): Promise<{ generated: Float32Array[]; real: Float32A
   return { generated, real };
 }
 
-function channelStd(sequences: readonly Float32Array[], channel: number): number {
-  let sum = 0, sumSq = 0, n = 0;
-  for (const s of sequences) for (let i = channel; i < s.length; i += 6) { sum += s[i]!; sumSq += s[i]! ** 2; n++; }
-  return Math.sqrt(Math.max(0, sumSq / n - (sum / n) ** 2));
-}
-
 maybe('generated poses keep at least half the real per-channel standard deviation (no collapse to a still head)', async () => {
   const { generated, real } = await wholeClips();
   const names = ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'];
-  const ratios = names.map((_, c) => channelStd(generated, c) / channelStd(real, c));
+  const [ours, theirs] = [poseStatistics(generated), poseStatistics(real)];
+  const ratios = names.map((_, c) => ours.std[c]! / theirs.std[c]!);
   console.log(`  std generated / real: ${names.map((n, c) => `${n} ${ratios[c]!.toFixed(2)}`).join(', ')}`);
   ratios.forEach((r, c) => assert.ok(r >= 0.5, `${names[c]}: generated std is ${r.toFixed(3)} of the real one`));
 });
