@@ -1,21 +1,30 @@
 // Table 3's face distances on decoded vertices (Eq. 2), generated face f vs ground truth v, frame by frame:
-//   shape   mean over frames t of (1 / V) sum_v ||v_t,v - f_t,v||^2
-//   motion  mean over neighbouring frames (t - 1, t) of (1 / V) sum_v ||(v_t,v - v_(t-1),v) - (f_t,v - f_(t-1),v)||^2
-// in the face model's length unit squared (cm^2 for the procedural model, dm^2 for Deep3DFaceRecon's BFM),
-// every vertex weighted 1 (the lower-face weight of Eq. 7-8 is a training choice, not part of the measure).
+//   shape   mean over frames t of (1 / V) sum_v m_v^2 ||v_t,v - f_t,v||^2
+//   motion  mean over neighbouring frames (t - 1, t) of (1 / V) sum_v m_v^2 ||(v_t,v - v_(t-1),v) - (f_t,v - f_(t-1),v)||^2
+// in the face model's length unit squared (cm^2 for the procedural model, dm^2 for Deep3DFaceRecon's BFM).
+// With the lower-face weights m of Eq. (7)-(8) (10 below the nose, 1 elsewhere) these are the paper's L_shape
+// and L_s-motion, which Table 3's "shape / motion" columns are named after; with m = 1 every vertex counts the
+// same. The evaluation reports both.
 // Both are quadratic in the coefficient residual r = alpha_true - alpha_generated, because the mean shape
-// cancels: ||B r||^2 = r^T (B^T B) r. So the Gram matrix G = B^T B [144, 144] is formed once (on the GPU) and
+// cancels: ||M B r||^2 = r^T (B^T M^2 B) r. So the Gram matrix G [144, 144] is formed once (on the GPU) and
 // no vertex array is ever materialised, which keeps the BFM (35k vertices) cheap.
 import { tensor } from '../../engine/creation.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { matmul } from '../../engine/ops/matmul.ts';
-import { FACE_COEFFICIENTS, type FaceModel, combinedBasis } from '../face/face-model.ts';
+import { FACE_COEFFICIENTS, type FaceModel, combinedBasis, lowerFaceWeightedBasis } from '../face/face-model.ts';
 import type { FrameSum } from './pose-distances.ts';
 
-/** G = B^T B [144, 144] (float64 copy of the GPU result) over the model's combined basis B [3V, 144]. */
-export async function vertexGram(engine: Engine, model: FaceModel): Promise<Float64Array> {
+/** Which vertex weights a distance uses: the lower-face mask of Eq. (7)-(8), or 1 for every vertex. */
+export type VertexWeighting = 'lower-face' | 'uniform';
+
+/**
+ * G = B^T M^2 B [144, 144] (float64 copy of the GPU result) over the model's combined basis B [3V, 144], with
+ * M the per-vertex weights: the model's lower-face mask, or the identity.
+ */
+export async function vertexGram(engine: Engine, model: FaceModel, weighting: VertexWeighting = 'uniform'): Promise<Float64Array> {
+  const basisValues = weighting === 'lower-face' ? lowerFaceWeightedBasis(model) : combinedBasis(model);
   const gram = engine.noGrad(() => engine.tidy(() => {
-    const basis = tensor(engine, combinedBasis(model), [3 * model.vertexCount, FACE_COEFFICIENTS], `${model.name}.basis`);
+    const basis = tensor(engine, basisValues, [3 * model.vertexCount, FACE_COEFFICIENTS], `${model.name}.basis`);
     return matmul(basis, basis, { transposeA: true });
   }));
   const values = await gram.read();

@@ -3,46 +3,65 @@
 // its coefficients are de-normalised and compared to the tracked ones on decoded vertices (face-distances.ts).
 // The fixed-identity model's identity coefficients are the person's mean over the training frames (as in
 // training, models/training/fixed-identity.ts); only its expression comes from the network.
+// A method may use one network for everyone (pretrained on all identities) or one a person (personalised,
+// Sec. 5.1): PGFace has no identity input, so a network shared by several people must tell from 16 frames of
+// audio and a pose whose identity to generate, while the baseline is handed the person's mean identity.
+// Each row gives the distances with the lower-face weights of Eq. (7)-(8) (the paper's L_shape and
+// L_s-motion) and with every vertex weighted 1 (face-distances.ts).
 import { tensor } from '../../engine/creation.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type Dataset, poseBatch } from '../data/dataset.ts';
 import { FACE_CHANNELS, STD_FLOOR } from '../data/dataset-format.ts';
-import { ID_COMPONENTS } from '../face/face-model.ts';
+import { type FaceModel, ID_COMPONENTS } from '../face/face-model.ts';
 import { generateFaceSequence } from '../inference/generate.ts';
 import type { PgFace } from '../pgface/pgface.ts';
 import { type BootstrapOptions, type Estimate, bootstrapMean } from './bootstrap.ts';
-import { faceVertexDistances } from './face-distances.ts';
+import { faceVertexDistances, vertexGram } from './face-distances.ts';
+import type { FrameSum } from './pose-distances.ts';
 import type { EvaluationSegment } from './pose-methods.ts';
 
 export interface FaceMethod {
-  readonly model: PgFace;
+  /** the network that generates this identity's faces */
+  readonly modelFor: (identity: string) => PgFace;
   /** identity name -> normalised mean alpha_id [80] (the fixed-identity baseline), or null (PGFace) */
   readonly fixedIdentity: ReadonlyMap<string, readonly number[]> | null;
 }
 
 export interface FaceRow {
   readonly method: string;
+  /** Eq. (7)-(8): lower-face weighted */
   readonly shape: Estimate;
   readonly motion: Estimate;
+  /** every vertex weighted 1 */
+  readonly uniform: { readonly shape: Estimate; readonly motion: Estimate };
+}
+
+/** The two Gram matrices of face-distances.ts (vertexGram) and the face model's vertex count. */
+export interface FaceMeasure {
+  readonly lowerFace: Float64Array;
+  readonly uniform: Float64Array;
+  readonly vertexCount: number;
 }
 
 /** Raw coefficients [L, 144] a face model generates for a segment, from its audio and real poses. */
 export async function segmentFaceCoefficients(engine: Engine, dataset: Dataset, method: FaceMethod, segment: EvaluationSegment): Promise<Float32Array> {
-  const c = method.model.config;
+  const name = dataset.manifest.identities[segment.identityIndex]!.name;
+  const model = method.modelFor(name);
+  const c = model.config;
   const stats = dataset.manifest.stats.face;
   if (!stats) throw new Error('face table: the dataset has no face-coefficient statistics');
   const arrays = poseBatch(dataset, [[segment.clipIndex, segment.range[0]]], { length: segment.length });
-  method.model.train(false);
+  model.train(false);
   const out = engine.noGrad(() => engine.tidy(() => generateFaceSequence(
-    method.model,
+    model,
     tensor(engine, arrays.audio, [segment.length, c.featureCount, c.windowFrames], 'face.audio'),
     tensor(engine, segment.real, [segment.length, c.poseChannels], 'face.pose'),
     256,
   )));
   const normalised = await out.read();
   out.dispose();
-  const identity = method.fixedIdentity?.get(dataset.manifest.identities[segment.identityIndex]!.name);
-  if (method.fixedIdentity && !identity) throw new Error(`face table: no fixed identity for '${dataset.manifest.identities[segment.identityIndex]!.name}'`);
+  const identity = method.fixedIdentity?.get(name);
+  if (method.fixedIdentity && !identity) throw new Error(`face table: no fixed identity for '${name}'`);
   return normalised.map((v, i) => {
     const k = i % FACE_CHANNELS;
     const z = identity && k < ID_COMPONENTS ? identity[k]! : v;
@@ -50,20 +69,33 @@ export async function segmentFaceCoefficients(engine: Engine, dataset: Dataset, 
   });
 }
 
-export async function faceTable(engine: Engine, dataset: Dataset, methods: Readonly<Record<string, FaceMethod>>, segments: readonly EvaluationSegment[], gram: Float64Array, vertexCount: number, bootstrap: BootstrapOptions): Promise<FaceRow[]> {
+export async function faceTable(engine: Engine, dataset: Dataset, methods: Readonly<Record<string, FaceMethod>>, segments: readonly EvaluationSegment[], measure: FaceMeasure, bootstrap: BootstrapOptions): Promise<FaceRow[]> {
   const withFace = segments.filter((s) => dataset.clips[s.clipIndex]!.face);
   if (withFace.length === 0) throw new Error('face table: no test segment has face coefficients');
   const rows: FaceRow[] = [];
   for (const [name, method] of Object.entries(methods)) {
-    const shape = [];
-    const motion = [];
+    const sums = { shape: [] as FrameSum[], motion: [] as FrameSum[], uniformShape: [] as FrameSum[], uniformMotion: [] as FrameSum[] };
     for (const s of withFace) {
       const real = dataset.clips[s.clipIndex]!.face!.subarray(s.range[0] * FACE_CHANNELS, s.range[1] * FACE_CHANNELS);
-      const d = faceVertexDistances(real, await segmentFaceCoefficients(engine, dataset, method, s), gram, vertexCount);
-      shape.push(d.shape);
-      motion.push(d.motion);
+      const generated = await segmentFaceCoefficients(engine, dataset, method, s);
+      const weighted = faceVertexDistances(real, generated, measure.lowerFace, measure.vertexCount);
+      const uniform = faceVertexDistances(real, generated, measure.uniform, measure.vertexCount);
+      sums.shape.push(weighted.shape);
+      sums.motion.push(weighted.motion);
+      sums.uniformShape.push(uniform.shape);
+      sums.uniformMotion.push(uniform.motion);
     }
-    rows.push({ method: name, shape: bootstrapMean(shape, bootstrap), motion: bootstrapMean(motion, bootstrap) });
+    rows.push({
+      method: name,
+      shape: bootstrapMean(sums.shape, bootstrap),
+      motion: bootstrapMean(sums.motion, bootstrap),
+      uniform: { shape: bootstrapMean(sums.uniformShape, bootstrap), motion: bootstrapMean(sums.uniformMotion, bootstrap) },
+    });
   }
   return rows;
+}
+
+/** Both Gram matrices of a face model, for faceTable. */
+export async function faceMeasure(engine: Engine, model: FaceModel): Promise<FaceMeasure> {
+  return { lowerFace: await vertexGram(engine, model, 'lower-face'), uniform: await vertexGram(engine, model, 'uniform'), vertexCount: model.vertexCount };
 }

@@ -72,6 +72,16 @@ export function combinedBasis(model: FaceModel): Float32Array {
   return out;
 }
 
+/** The combined basis with each vertex's rows scaled by its lower-face weight m (Eq. 7-8): M B [V * 3, 144]. */
+export function lowerFaceWeightedBasis(model: FaceModel): Float32Array {
+  const out = combinedBasis(model);
+  for (let row = 0; row < 3 * model.vertexCount; row++) {
+    const m = model.lowerFaceMask[Math.floor(row / 3)]!;
+    for (let k = 0; k < FACE_COEFFICIENTS; k++) out[row * FACE_COEFFICIENTS + k]! *= m;
+  }
+  return out;
+}
+
 /** Lower-face mask by a threshold on height: LOWER_FACE_WEIGHT where y < noseTipY, 1 elsewhere (y up). */
 export function lowerFaceMaskBelow(mean: ArrayLike<number>, vertexCount: number, noseTipY: number): Float32Array {
   const mask = new Float32Array(vertexCount);

@@ -8,16 +8,13 @@ import { mul } from '../../engine/ops/elementwise.ts';
 import { matmul } from '../../engine/ops/matmul.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import type { ChannelStats } from '../data/dataset-format.ts';
-import { FACE_COEFFICIENTS, type FaceModel, combinedBasis } from '../face/face-model.ts';
+import { FACE_COEFFICIENTS, type FaceModel, lowerFaceWeightedBasis } from '../face/face-model.ts';
 
 /** Q [144, 144] in normalised coefficient units, on the GPU, owned by the caller. */
 export function faceQuadraticForm(engine: Engine, model: FaceModel, faceStats: ChannelStats): Tensor {
   const q = engine.noGrad(() =>
     engine.tidy(() => {
-      const rows = 3 * model.vertexCount;
-      const rowWeights = new Float32Array(rows);
-      for (let r = 0; r < rows; r++) rowWeights[r] = model.lowerFaceMask[Math.floor(r / 3)]!;
-      const weighted = mul(tensor(engine, combinedBasis(model), [rows, FACE_COEFFICIENTS]), tensor(engine, rowWeights, [rows, 1]));
+      const weighted = tensor(engine, lowerFaceWeightedBasis(model), [3 * model.vertexCount, FACE_COEFFICIENTS]);
       const gram = matmul(weighted, weighted, { transposeA: true });
       const std = faceStats.std.map((s) => Math.max(s, 1e-6));
       const scale = new Float32Array(FACE_COEFFICIENTS * FACE_COEFFICIENTS);

@@ -92,7 +92,9 @@ program
   .command('finetune')
   .description("personalise a pretrained PoseGAN or PGFace on a new person's clips (paper Sec. 5.1: 20 epochs, batch 16)")
   .requiredOption('--from <checkpoint>', 'pretrained checkpoint (posegan or pgface)')
-  .requiredOption('--data <dir>', "folder of the person's clips (<stem>.wav + <stem>.mat or OpenFace .csv)")
+  .option('--data <dir>', "folder of the person's clips (<stem>.wav + <stem>.mat or OpenFace .csv)")
+  .option('--dataset <dir>', 'instead of --data: a dataset folder already built (posedyn dataset build)')
+  .option('--identity <name>', 'with --dataset: the person in it to personalise to')
   .option('--out <dir>', 'output folder', 'out/finetune')
   .option('--epochs <n>', 'epochs (paper: 20)', '20')
   .option('--batch <n>', 'batch size (paper: 16)', '16')
@@ -102,7 +104,8 @@ program
   .option('--no-progress', 'no progress bar')
   .action(async (options: Record<string, string | boolean>) => {
     await runFinetune({
-      from: options.from as string, data: options.data as string, out: options.out as string,
+      from: options.from as string, data: options.data as string | undefined, dataset: options.dataset as string | undefined,
+      identity: options.identity as string | undefined, out: options.out as string,
       epochs: positiveInt(options.epochs as string, '--epochs'), batch: positiveInt(options.batch as string, '--batch'),
       lr: positiveNumber(options.lr as string, '--lr'), seed: positiveInt(options.seed as string, '--seed'),
       faceModel: options.faceModel as string, progress: options.progress !== false, producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,
@@ -122,6 +125,7 @@ program
   .option('--posegan-no-motion <checkpoint>', 'use this beta = 0 PoseGAN for the motion-loss ablation')
   .option('--pgface <checkpoint>', 'use this PGFace instead of training one')
   .option('--fixed-identity <checkpoint>', 'use this fixed-identity PGFace instead of training one')
+  .option('--personal-face <dir>', "personalised face networks <dir>/<identity>/{pgface,fixed-identity}.safetensors (e.g. models/pretrained/personal) instead of fine-tuning them here")
   .option('--seeds <n>', 'training seeds of PoseGAN and the CNN (intervals over seeds)')
   .option('--epochs <n>', 'PoseGAN epochs (default 50; quick 2)')
   .option('--batch <n>', 'batch size (default 64; quick 8)')
@@ -150,6 +154,7 @@ program
       checkpoints: {
         posegan: options.posegan as string | undefined, cnn: options.cnn as string | undefined, noMotion: options.poseganNoMotion as string | undefined,
         pgface: options.pgface as string | undefined, fixedIdentity: options.fixedIdentity as string | undefined,
+        personalFace: options.personalFace as string | undefined,
       },
       seeds: int('seeds', '--seeds'),
       epochs: int('epochs', '--epochs'),
@@ -176,14 +181,14 @@ program
   .requiredOption('--audio <file>', 'speech (WAV, any rate and channel count)')
   .option('--out <dir>', 'output folder', 'out/generate')
   .option('--checkpoint <file>', 'PoseGAN checkpoint', PRETRAINED.posegan)
-  .option('--face-checkpoint <file>', 'PGFace checkpoint', PRETRAINED.pgface)
+  .option('--face-checkpoint <file>', 'PGFace checkpoint (default: the shipped one personalised to --identity if there is one, else the shipped pretrained PGFace)')
   .option('--identity <name>', "whose rest pose starts the sequence (default: the checkpoint's first identity)")
   .option('--motion-scale <s>', 'scale head motion about the rest pose; 0 = still head', '1')
   .option('--smooth <sigma>', 'Gaussian smoothing of the generated poses (Eq. 1), sigma in frames; 0 = none', '0')
   .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (for the OBJ)", 'procedural')
   .action(async (options: Record<string, string>) => {
     await runGenerate({
-      audio: options.audio!, out: options.out!, checkpoint: options.checkpoint!, faceCheckpoint: options.faceCheckpoint!,
+      audio: options.audio!, out: options.out!, checkpoint: options.checkpoint!, faceCheckpoint: options.faceCheckpoint,
       identity: options.identity, motionScale: nonNegativeNumber(options.motionScale!, '--motion-scale'),
       smooth: nonNegativeNumber(options.smooth!, '--smooth'), faceModel: options.faceModel!,
     });

@@ -6,6 +6,7 @@
 //   posegan-seed<k>, cnn-seed<k>  PoseGAN and its L_L2-only CNN baseline, one a seed (--seeds)
 //   posegan-no-motion             PoseGAN with beta = 0 (no L_p-motion): the jitter ablation
 //   pgface, fixed-identity        Table 3
+//   personal-<variant>/<identity> Table 3's personalised rows: those two fine-tuned on each person (Sec. 5.1)
 //   personalisation/...           leave-one-identity-out pretraining and fine-tuning (needs --data)
 // --quick trains tiny networks for a few steps (CI runs it end to end); its numbers only show that every
 // table is computed, and the report says so.
@@ -15,8 +16,7 @@ import type { Engine } from '../../engine/engine.ts';
 import { type Dataset } from '../../models/data/dataset.ts';
 import { type BootstrapOptions } from '../../models/evaluation/bootstrap.ts';
 import { correlationTable } from '../../models/evaluation/correlation-table.ts';
-import { vertexGram } from '../../models/evaluation/face-distances.ts';
-import { type FaceMethod, faceTable } from '../../models/evaluation/face-table.ts';
+import { type FaceMethod, faceMeasure, faceTable } from '../../models/evaluation/face-table.ts';
 import { identityClassifierTable, trainIdentityClassifier } from '../../models/evaluation/identity-classifier-table.ts';
 import { distanceRow, realSmoothness } from '../../models/evaluation/method-scores.ts';
 import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../../models/evaluation/pose-methods.ts';
@@ -28,6 +28,7 @@ import { writeFileAtomic } from '../files/atomic-write.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 import { type ModelSource, type TrainingPlan, pgFaceModel, poseGanModel } from './eval-models.ts';
 import { poseChannelFigures } from './figures.ts';
+import { personalFaceModels } from './personal-face-models.ts';
 import { runPersonalisation } from './personalisation.ts';
 import { type EvalReport, reportJson, reportMarkdown } from './report-markdown.ts';
 
@@ -38,7 +39,11 @@ export interface EvalOptions {
   /** the clip folder the dataset was built from: enables the personalisation experiment */
   readonly data?: string;
   readonly holdout?: string;
-  readonly checkpoints: { readonly posegan?: string; readonly cnn?: string; readonly pgface?: string; readonly fixedIdentity?: string; readonly noMotion?: string };
+  readonly checkpoints: {
+    readonly posegan?: string; readonly cnn?: string; readonly pgface?: string; readonly fixedIdentity?: string; readonly noMotion?: string;
+    /** a folder of personalised face networks, <dir>/<identity>/{pgface,fixed-identity}.safetensors (else fine-tuned here) */
+    readonly personalFace?: string;
+  };
   readonly seeds?: number;
   readonly epochs?: number;
   readonly batch?: number;
@@ -180,15 +185,27 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     const pg = await pgFaceModel(engine, dataset, plan, modelsFolder, { name: 'pgface', kind: 'pgface', variant: 'pgface', seed: 1, given: options.checkpoints.pgface }, log);
     const fixed = await pgFaceModel(engine, dataset, plan, modelsFolder, { name: 'fixed-identity', kind: 'pgface', variant: 'fixed-identity', seed: 1, given: options.checkpoints.fixedIdentity }, log);
     models.push(pg.source, fixed.source);
-    const faceModel = await loadFaceModelOption(options.faceModel);
-    const faceMethods: Record<string, FaceMethod> = {
-      'Fixed identity': { model: fixed.model.model, fixedIdentity: identityFaceIdMeans(dataset) },
-      PGFace: { model: pg.model.model, fixedIdentity: null },
+    const personal = async (variant: 'pgface' | 'fixed-identity', pretrained: string) => {
+      const result = await personalFaceModels(engine, dataset, plan, modelsFolder, {
+        variant, pretrained, given: options.checkpoints.personalFace, epochs: options.finetuneEpochs ?? (quick ? 2 : 20),
+        batch: options.finetuneBatch ?? 16, lr: options.finetuneLr ?? plan.lr, seed: 1,
+      }, log);
+      models.push(...result.sources);
+      return result.models;
     };
-    const rows = await faceTable(engine, dataset, faceMethods, segments, await vertexGram(engine, faceModel), faceModel.vertexCount, bootstrap);
+    const personalFixed = await personal('fixed-identity', fixed.source.checkpoint);
+    const personalPg = await personal('pgface', pg.source.checkpoint);
+    const faceModel = await loadFaceModelOption(options.faceModel);
+    const fixedIdentity = identityFaceIdMeans(dataset);
+    const faceMethods: Record<string, FaceMethod> = {
+      'Fixed identity': { modelFor: () => fixed.model.model, fixedIdentity },
+      PGFace: { modelFor: () => pg.model.model, fixedIdentity: null },
+      'Fixed identity, personalised': { modelFor: (identity) => personalFixed.get(identity)!.model, fixedIdentity },
+      'PGFace, personalised': { modelFor: (identity) => personalPg.get(identity)!.model, fixedIdentity: null },
+    };
+    const rows = await faceTable(engine, dataset, faceMethods, segments, await faceMeasure(engine, faceModel), bootstrap);
     face = { faceModel: faceModel.name, units: faceModel.units, rows };
-    pg.model.model.dispose();
-    fixed.model.model.dispose();
+    for (const loaded of [pg.model, fixed.model, ...personalFixed.values(), ...personalPg.values()]) loaded.model.dispose();
   }
 
   // ---- personalisation ----

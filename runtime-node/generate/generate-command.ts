@@ -1,11 +1,13 @@
 // `posedyn generate`: speech file in, DIR/result.json (fps, frames, identity, pose, face) and an OBJ of
-// one frame out. Uses the project's pretrained checkpoints unless others are given.
-import { mkdir } from 'node:fs/promises';
+// one frame out. Uses the project's pretrained checkpoints unless others are given: PoseGAN, and the PGFace
+// personalised to the chosen identity when the project ships one (models/pretrained/personal/), else the
+// PGFace pretrained on every identity (which has no identity input and infers whose face from the speech).
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudio } from '../../models/audio/decode.ts';
 import { faceFrameObj } from '../../models/face/obj-export.ts';
-import { type TalkingHeadResult, generateTalkingHead } from '../../models/inference/generate.ts';
+import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../models/inference/generate.ts';
 import { loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
 import { createNodeEngine } from '../device.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
@@ -19,13 +21,22 @@ export const PRETRAINED = {
   /** Table 3's baseline (PGFace generating expression only), shipped for evaluation. */
   fixedIdentityFace: join(repositoryRoot, 'models/pretrained/pgface-fixed-identity.safetensors'),
   sampleSpeech: join(repositoryRoot, 'models/pretrained/sample-speech.wav'),
+  /** PGFace and the baseline personalised to each identity (Sec. 5.1): <identity>/{pgface,fixed-identity}.safetensors */
+  personalFace: join(repositoryRoot, 'models/pretrained/personal'),
 };
+
+/** The shipped PGFace personalised to `identity` when there is one, else the pretrained PGFace. */
+export async function defaultFaceCheckpoint(identity: string): Promise<string> {
+  const personal = join(PRETRAINED.personalFace, identity, 'pgface.safetensors');
+  return (await stat(personal).then((s) => s.isFile(), () => false)) ? personal : PRETRAINED.pgface;
+}
 
 export interface GenerateCommandOptions {
   readonly audio: string;
   readonly out: string;
   readonly checkpoint: string;
-  readonly faceCheckpoint: string;
+  /** default: defaultFaceCheckpoint(the identity) */
+  readonly faceCheckpoint?: string;
   readonly identity?: string;
   readonly motionScale: number;
   readonly smooth: number;
@@ -43,7 +54,10 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
   const engine = await createNodeEngine();
   const samples = decodeAudio(await readFileBytes(options.audio), options.audio);
   const posegan = loadPoseGan(engine, await readFileBytes(options.checkpoint), options.checkpoint);
-  const pgface = loadPgFace(engine, await readFileBytes(options.faceCheckpoint), options.faceCheckpoint);
+  const identity = findIdentity(posegan.checkpoint.meta.identities, options.identity, options.checkpoint).name;
+  const faceCheckpoint = options.faceCheckpoint ?? (await defaultFaceCheckpoint(identity));
+  console.log(`PGFace: ${faceCheckpoint}`);
+  const pgface = loadPgFace(engine, await readFileBytes(faceCheckpoint), faceCheckpoint);
   const started = performance.now();
   const result = await generateTalkingHead(engine, posegan, pgface, samples, {
     identity: options.identity, motionScale: options.motionScale, smoothSigma: options.smooth,

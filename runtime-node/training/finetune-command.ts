@@ -1,10 +1,12 @@
 // `posedyn finetune --from CKPT --data DIR`: the paper's personalisation (Sec. 5.1): start from a pretrained
-// PoseGAN or PGFace, build the new person's clips into a dataset, and train 20 epochs at batch 16.
+// PoseGAN or PGFace, build the new person's clips into a dataset (--data), or take one identity of a dataset
+// already built (--dataset with --identity), and train 20 epochs at batch 16.
 // The new data is normalised with the pretrained checkpoint's statistics, not its own: the network's inputs
 // and outputs keep the meaning they were trained with, and the person's own pose offsets stay in the
 // outputs. The new identities join the checkpoint's list with their own rest (mean) poses.
 import { join } from 'node:path';
 import { Dataset, loadDataset } from '../../models/data/dataset.ts';
+import { identitySubset } from '../../models/data/identity-subset.ts';
 import type { DatasetManifest, IdentityEntry } from '../../models/data/dataset-format.ts';
 import { featureConfigFromJson, sameFeatureConfig } from '../../models/features/config.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
@@ -15,7 +17,12 @@ import { runTrain, type TrainOptions } from './train-command.ts';
 
 export interface FinetuneOptions {
   readonly from: string;
-  readonly data: string;
+  /** a folder of the person's clips, built into <out>/dataset; or */
+  readonly data?: string;
+  /** a dataset folder already built (posedyn dataset build) ... */
+  readonly dataset?: string;
+  /** ... and whose identity in it to personalise to (all of it when absent) */
+  readonly identity?: string;
   readonly out: string;
   readonly epochs: number;
   readonly batch: number;
@@ -31,12 +38,18 @@ export interface FinetuneOptions {
 export async function runFinetune(options: FinetuneOptions): Promise<EpochReport[]> {
   const pretrained = await readCheckpointFile(options.from);
   const meta = pretrained.meta;
-  const datasetFolder = join(options.out, 'dataset');
-  await runDatasetBuild({ data: options.data, out: datasetFolder, engine: options.engine, log: options.log });
-  const own = await loadDataset(nodeDatasetFiles(datasetFolder));
+  if ((options.data === undefined) === (options.dataset === undefined)) throw new Error('finetune: give either --data (a clip folder) or --dataset (a built dataset folder)');
+  if (options.identity !== undefined && options.dataset === undefined) throw new Error('finetune: --identity selects a person of --dataset; a --data folder is the person\'s clips already');
+  let datasetFolder = options.dataset;
+  if (datasetFolder === undefined) {
+    datasetFolder = join(options.out, 'dataset');
+    await runDatasetBuild({ data: options.data!, out: datasetFolder, engine: options.engine, log: options.log });
+  }
+  const built = await loadDataset(nodeDatasetFiles(datasetFolder));
+  const own = options.identity === undefined ? built : identitySubset(built, options.identity);
   const pretrainedFeatures = featureConfigFromJson(meta.featureConfig, `${options.from} feature_config`);
   if (!sameFeatureConfig(pretrainedFeatures, own.manifest.featureConfig)) {
-    throw new Error(`${options.from}: the checkpoint was trained on another audio feature config than the one ${options.data} was built with`);
+    throw new Error(`${options.from}: the checkpoint was trained on another audio feature config than the one ${options.data ?? options.dataset} was built with`);
   }
   if (meta.kind === 'pgface' && !meta.normalisation.face) throw new Error(`${options.from}: PGFace checkpoint without face statistics`);
   // Same clips and arrays, statistics of the pretrained model.

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { tensor } from '../../engine/creation.ts';
 import { contextWindows } from '../../models/features/audio-features.ts';
 import { type Dataset, facePairs, faceBatch, poseBatch, segmentFrames } from '../../models/data/dataset.ts';
+import { identitySubset } from '../../models/data/identity-subset.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
 import { assertClose } from '../helpers/compare.ts';
@@ -131,6 +132,20 @@ test('segmentFrames walks every clip\'s segment of a split, views of the normali
 test('denormalisePose inverts the pose normalisation', () => {
   const clip = dataset.clips[1]!;
   assertClose(dataset.denormalisePose(clip.normalised.pose), clip.pose, { atol: 1e-5, rtol: 1e-5 }, 'pose round trip');
+});
+
+test('identitySubset keeps one person: their clips, renumbered windows, the whole dataset\'s statistics', () => {
+  const bob = identitySubset(dataset, 'bob');
+  assert.equal(bob.clips.map((c) => [c.entry.name, c.index, c.identityIndex]), [['bob_1', 0, 0]]);
+  assert.equal(bob.manifest.identities.map((e) => e.name), ['bob']);
+  assert.equal(bob.manifest.stats, dataset.manifest.stats);
+  for (const split of ['train', 'val', 'test'] as const) {
+    const expected = dataset.manifest.windows[split].filter(([clip]) => clip === 1).map(([, start]) => [0, start]);
+    assert.equal(bob.manifest.windows[split], expected, split);
+  }
+  assert.equal([...bob.clips[0]!.normalised.pose], [...dataset.clips[1]!.normalised.pose], 'same normalised values');
+  assert.equal(facePairs(bob, 'train').length, facePairs(dataset, 'train').filter(([clip]) => clip === 1).length);
+  assert.throws(() => identitySubset(dataset, 'carol'), /no identity 'carol'/);
 });
 
 test.after(() => removeFolders(data, out));

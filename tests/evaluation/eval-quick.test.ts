@@ -33,7 +33,13 @@ test('eval --quick writes report.md with every table, report.json and PNG figure
   assert.ok(report.classifier.testAccuracy >= 0 && report.classifier.testAccuracy <= 1);
   assert.equal(Object.keys(report.classifier.confidence).sort(), ['CNN', 'Mean pose', 'Nearest neighbour', 'PoseGAN', 'Random', 'Real']);
   assert.ok(report.correlation.acceptance.Real.value >= 0 && 'Random' in report.correlation.acceptance);
-  assert.equal(report.face.rows.map((r: { method: string }) => r.method), ['Fixed identity', 'PGFace']);
+  assert.equal(report.face.rows.map((r: { method: string }) => r.method), ['Fixed identity', 'PGFace', 'Fixed identity, personalised', 'PGFace, personalised']);
+  for (const row of report.face.rows) {
+    for (const e of [row.shape, row.motion, row.uniform.shape, row.uniform.motion]) assert.ok(Number.isFinite(e.value) && e.low <= e.value && e.value <= e.high, `${row.method} face estimate`);
+    assert.ok(row.shape.value > row.uniform.shape.value, `${row.method}: the lower-face weight 10 makes Eq. 7 exceed the uniform distance`);
+  }
+  const personal = report.models.filter((m: { name: string }) => m.name.includes('personalised to'));
+  assert.equal(personal.map((m: { name: string }) => m.name).sort(), ['fixed-identity, personalised to alice', 'fixed-identity, personalised to bob', 'pgface, personalised to alice', 'pgface, personalised to bob']);
   assert.ok(report.ablations.windowJoin.boundaries > 0, 'tiny clips are longer than one window');
   assert.ok(Number.isFinite(report.ablations.noMotion.row.jitter.value));
   assert.is(report.personalisation.holdout, 'alice');

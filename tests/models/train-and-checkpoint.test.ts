@@ -94,6 +94,24 @@ test('finetune starts from a pretrained PoseGAN, keeps its normalisation and add
   assert.ok(moved, 'fine-tuning changed the parameters');
 });
 
+test('finetune --dataset --identity personalises a pretrained PGFace to one person of a built dataset', async () => {
+  const pretrained = join(outputs[3]!, 'best.safetensors');
+  const out = await tempFolder('finetune-identity');
+  outputs.push(out);
+  const before = decodeCheckpoint(new Uint8Array(await readFile(pretrained)), 'pretrained');
+  const name = before.meta.identities[0]!.name;
+  const lines: string[] = [];
+  const reports = await runFinetune({ from: pretrained, dataset, identity: name, out, epochs: 1, batch: 4, lr: 1e-4, seed: 1, faceModel: 'procedural', progress: false, producedBy: 'test', engine, log: (l) => lines.push(l) });
+  assert.is(reports.length, 1);
+  assert.ok(lines.some((l) => /^training pgface \(/.test(l)), lines.join('\n'));
+  const after = decodeCheckpoint(new Uint8Array(await readFile(join(out, 'best.safetensors'))), 'finetuned');
+  assert.equal(after.meta.normalisation, before.meta.normalisation);
+  assert.equal(after.meta.identities.map((i) => i.name), before.meta.identities.map((i) => i.name), 'the same identities, none added');
+  let error: Error | null = null;
+  await runFinetune({ from: pretrained, dataset, identity: 'nobody', out, epochs: 1, batch: 4, lr: 1e-4, seed: 1, faceModel: 'procedural', progress: false, producedBy: 'test', engine, log: () => {} }).catch((e: Error) => { error = e; });
+  assert.match(String(error), /no identity 'nobody'/);
+});
+
 test.after(async () => removeFolders(dataset, clips, ...outputs));
 
 test.run();
