@@ -55,8 +55,14 @@ export async function runFinetune(options: FinetuneOptions): Promise<EpochReport
   // Same clips and arrays, statistics of the pretrained model.
   const manifest: DatasetManifest = { ...own.manifest, stats: { ...meta.normalisation, face: meta.normalisation.face ?? own.manifest.stats.face } };
   const renormalised = new Dataset(manifest, own.clips.map((c) => ({ features: c.features, pose: c.pose, poseRaw: c.poseRaw, face: c.face })));
-  const newNames = new Set(own.manifest.identities.map((i) => i.name));
-  const identities: IdentityEntry[] = [...meta.identities.filter((i) => !newNames.has(i.name)), ...own.manifest.identities];
+  // The pretrained list in its order (a person already in it keeps their place, with their rest pose from this
+  // data), then the new people.
+  const ownByName = new Map(own.manifest.identities.map((i) => [i.name, i]));
+  const known = new Set(meta.identities.map((i) => i.name));
+  const identities: IdentityEntry[] = [
+    ...meta.identities.map((i) => ownByName.get(i.name) ?? i),
+    ...own.manifest.identities.filter((i) => !known.has(i.name)),
+  ];
   return runTrain({
     kind: meta.kind,
     dataset: datasetFolder,
