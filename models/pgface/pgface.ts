@@ -30,6 +30,14 @@ export class PgFace extends Module {
     this.#output = this.registerModule('output', new Linear(engine, `${name}.output`, config.hidden, config.coefficients, random));
   }
 
+  /** Adds `delta` [coefficients] to the output layer's bias: re-centring for personalisation (models/training/recentre-face-output.ts). */
+  async shiftOutputBias(delta: Float32Array): Promise<void> {
+    const bias = this.#output.bias!;
+    assertShape('PgFace.shiftOutputBias', 'delta', [delta.length], bias.shape);
+    const values = await bias.read();
+    bias.engine.upload(bias.buffer, values.map((v, k) => v + delta[k]!));
+  }
+
   /** windows [N, F, W], poses [N, 6] (normalised) -> coefficients [N, 144] (normalised). */
   forward(windows: Tensor, poses: Tensor): Tensor {
     const c = this.config;

@@ -95,6 +95,7 @@ program
   .option('--data <dir>', "folder of the person's clips (<stem>.wav + <stem>.mat or OpenFace .csv)")
   .option('--dataset <dir>', 'instead of --data: a dataset folder already built (posedyn dataset build)')
   .option('--identity <name>', 'with --dataset: the person in it to personalise to')
+  .option('--no-recentre', "PGFace: do not re-centre the output on the person's frames before fine-tuning")
   .option('--out <dir>', 'output folder', 'out/finetune')
   .option('--epochs <n>', 'epochs (paper: 20)', '20')
   .option('--batch <n>', 'batch size (paper: 16)', '16')
@@ -105,7 +106,7 @@ program
   .action(async (options: Record<string, string | boolean>) => {
     await runFinetune({
       from: options.from as string, data: options.data as string | undefined, dataset: options.dataset as string | undefined,
-      identity: options.identity as string | undefined, out: options.out as string,
+      identity: options.identity as string | undefined, recentre: options.recentre !== false, out: options.out as string,
       epochs: positiveInt(options.epochs as string, '--epochs'), batch: positiveInt(options.batch as string, '--batch'),
       lr: positiveNumber(options.lr as string, '--lr'), seed: positiveInt(options.seed as string, '--seed'),
       faceModel: options.faceModel as string, progress: options.progress !== false, producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,

@@ -1,6 +1,7 @@
 // Table 3's personalised rows: a pretrained face network (PGFace, or the fixed-identity baseline) fine-tuned on
 // each identity's training frames with the paper's personalisation recipe (Sec. 5.1: 20 epochs, batch 16; the
-// best epoch on that person's validation frames kept), or loaded from a folder laid out as
+// best epoch on that person's validation frames kept; the output first re-centred on the person, as runFinetune
+// does by default), or loaded from a folder laid out as
 // models/pretrained/personal/: <folder>/<identity>/<variant>.safetensors.
 // Every identity's network starts from the same pretrained one and sees only that person's training frames,
 // so both methods know whose face they generate: PGFace through its weights, the baseline through its mean

@@ -1,6 +1,7 @@
 // `posedyn finetune --from CKPT --data DIR`: the paper's personalisation (Sec. 5.1): start from a pretrained
 // PoseGAN or PGFace, build the new person's clips into a dataset (--data), or take one identity of a dataset
-// already built (--dataset with --identity), and train 20 epochs at batch 16.
+// already built (--dataset with --identity), and train 20 epochs at batch 16. A PGFace starts with its output
+// re-centred on the person's frames (ours, models/training/recentre-face-output.ts; --no-recentre turns it off).
 // The new data is normalised with the pretrained checkpoint's statistics, not its own: the network's inputs
 // and outputs keep the meaning they were trained with, and the person's own pose offsets stay in the
 // outputs. The new identities join the checkpoint's list with their own rest (mean) poses.
@@ -29,6 +30,8 @@ export interface FinetuneOptions {
   readonly lr: number;
   readonly seed: number;
   readonly faceModel: string;
+  /** PGFace: re-centre the output on the person's frames before fine-tuning (default true; recentre-face-output.ts) */
+  readonly recentre?: boolean;
   readonly progress: boolean;
   readonly producedBy: string;
   readonly engine?: TrainOptions['engine'];
@@ -77,6 +80,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<EpochReport
     variant: String(meta.modelConfig.variant),
     faceModel: options.faceModel,
     initFrom: options.from,
+    recentreFaceOutput: options.recentre ?? true,
     modelOverrides: meta.modelConfig,
     progress: options.progress,
     producedBy: options.producedBy,

@@ -20,6 +20,7 @@ import { type EpochReport, runEpochs } from '../../models/training/epochs.ts';
 import { faceQuadraticForm } from '../../models/training/face-quadratic-form.ts';
 import { identityFaceIdMeans, withFixedIdentity } from '../../models/training/fixed-identity.ts';
 import { PgFaceTrainer } from '../../models/training/pgface-trainer.ts';
+import { recentreFaceOutput } from '../../models/training/recentre-face-output.ts';
 import { PoseGanTrainer } from '../../models/training/posegan-trainer.ts';
 import { validatePoseGan } from '../../models/training/posegan-validation.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
@@ -46,6 +47,8 @@ export interface TrainOptions {
   readonly maxStepsPerEpoch?: number;
   /** Start from this checkpoint's parameters (fine-tuning). */
   readonly initFrom?: string;
+  /** With initFrom, for PGFace: re-centre the output on the training frames first (models/training/recentre-face-output.ts). */
+  readonly recentreFaceOutput?: boolean;
   readonly progress: boolean;
   readonly producedBy: string;
   /** Overrides of the model config's defaults (widths, depths, loss weights), e.g. { unetChannels: [32, 64] }. */
@@ -66,6 +69,8 @@ interface TrainingRun {
   readonly step: (batch: readonly (WindowRef | FrameRef)[]) => Record<string, import('../../engine/tensor.ts').Tensor | null>;
   readonly validate: () => Promise<number>;
   readonly extraMeta: Record<string, unknown>;
+  /** PGFace: re-centre the output on the training frames; returns what to log */
+  readonly recentre?: () => Promise<string>;
   dispose(): void;
 }
 
@@ -126,6 +131,10 @@ function pgFaceRun(engine: Engine, dataset: Dataset, options: TrainOptions, face
       return sum / count;
     },
     extraMeta: { faceModel: faceModel.name, identityFaceId: Object.fromEntries(idMeans.entries()) },
+    recentre: async () => {
+      const shift = await recentreFaceOutput(engine, trainer.model, dataset, facePairs(dataset, 'train'));
+      return `re-centred the output on the training frames (mean shift ${Math.sqrt(shift.reduce((a, v) => a + v * v, 0) / shift.length).toFixed(3)} rms, normalised units)`;
+    },
     dispose: () => trainer.dispose(),
   };
 }
@@ -157,6 +166,7 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
     const init = await readCheckpointFile(options.initFrom);
     for (const m of run.modules) loadModuleTensors(m.module, m.prefix, init.tensors, options.initFrom);
     log(`starting from the parameters of ${options.initFrom}`);
+    if (options.recentreFaceOutput && run.recentre) log(await run.recentre());
   }
   const meta = (epoch: number, report: EpochReport | null): CheckpointMeta => ({
     kind: options.kind,
