@@ -1,5 +1,7 @@
 // What the page starts with: the server's pretrained checkpoints (models/pretrained/, served by `posedyn serve`)
-// when it has them, else a seeded untrained pair made here; and the built-in speech sample.
+// when it has them, else a seeded untrained pair made here; and the built-in speech sample. With the pretrained
+// pair, the face network follows the chosen identity: the PGFace personalised to that person when the server
+// has one (models/pretrained/personal/<identity>/pgface.safetensors), as `posedyn generate` does.
 import type { Engine } from '../../engine/engine.ts';
 import { untrainedCheckpointPair } from '../models/untrained-checkpoints.ts';
 import type { PageFile } from './file-drop.ts';
@@ -24,6 +26,12 @@ export async function defaultCheckpoints(engine: Engine): Promise<{ posegan: Pag
     pgface: { name: 'untrained-pgface.safetensors', bytes: pair.pgface },
     pretrained: false,
   };
+}
+
+/** The server's PGFace personalised to `identity`, or null when it has none. */
+export function personalFace(identity: string): Promise<PageFile | null> {
+  return fetchFile(`models/pretrained/personal/${encodeURIComponent(identity)}/pgface.safetensors`)
+    .then((file) => file && { ...file, name: `personal/${identity}/pgface.safetensors` });
 }
 
 export async function sampleSpeech(): Promise<PageFile> {

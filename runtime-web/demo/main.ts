@@ -14,7 +14,7 @@ import { MODEL_SAMPLE_RATE, decodeAudio } from '../../models/audio/decode.ts';
 import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
 import { createBrowserEngine } from '../device.ts';
 import { type Animation, animateSpeech, neutralFace } from './animate-speech.ts';
-import { defaultCheckpoints, sampleSpeech } from './default-inputs.ts';
+import { defaultCheckpoints, personalFace, sampleSpeech } from './default-inputs.ts';
 import { type PageFile, acceptFiles } from './file-drop.ts';
 import { choosePresentation, createFrameTarget } from './frame-target.ts';
 import { HeadRenderer } from './head-renderer.ts';
@@ -53,6 +53,8 @@ let decoder: FaceDecoder | null = null;
 let renderer: HeadRenderer | null = null;
 let posegan: { file: PageFile; model: LoadedPoseGan } | null = null;
 let pgface: { file: PageFile; model: LoadedPgFace } | null = null;
+/** The server's shared PGFace while the face follows the identity (pretrained defaults, no PGFace dropped), else null. */
+let sharedFace: PageFile | null = null;
 let speech: { name: string; samples: Float32Array } | null = null;
 let animation: Omit<Animation, 'vertices'> & { cmPerUnit: number } | null = null;
 let busy = false;
@@ -142,7 +144,10 @@ async function onInputFiles(files: PageFile[]): Promise<void> {
       try {
         const lower = file.name.toLowerCase();
         if (lower.endsWith('.wav')) useSpeech(file);
-        else if (lower.endsWith('.safetensors')) useCheckpoint(file);
+        else if (lower.endsWith('.safetensors')) {
+          useCheckpoint(file);
+          if (pgface?.file === file) sharedFace = null; // a face network of the user's own: keep it for every identity
+        }
         else throw new Error(`${file.name} is neither speech (.wav) nor a checkpoint (.safetensors)`);
         changed = true;
       } catch (error) {
@@ -162,6 +167,7 @@ async function generate(): Promise<void> {
   player.pause();
   ui.play.textContent = 'Play';
   const started = performance.now();
+  await useIdentityFace();
   const identity = ui.identity.value || undefined;
   const made = await animateSpeech(engine, decoder, posegan.model, pgface.model, speech.samples, identity);
   renderer.setVertices(made.vertices);
@@ -234,6 +240,13 @@ function drawPosePlot(frame: number): void {
 
 acceptFiles(ui.inputsDrop, ui.inputsFile, (files) => void onInputFiles(files));
 ui.generate.addEventListener('click', () => void task('Generating', generate));
+/** With the server's pretrained models: the PGFace personalised to the chosen identity, else the shared one. */
+async function useIdentityFace(): Promise<void> {
+  if (!sharedFace || !ui.identity.value) return;
+  const file = (await personalFace(ui.identity.value)) ?? sharedFace;
+  if (pgface?.file.name !== file.name) useCheckpoint(file);
+}
+
 ui.identity.addEventListener('change', () => void task(`Generating for identity ${ui.identity.value}`, generate));
 ui.play.addEventListener('click', () => {
   if (player.playing) {
@@ -286,6 +299,8 @@ async function start(): Promise<void> {
     useCheckpoint(defaults.pgface);
     if (!defaults.pretrained) {
       messages.status('The server has no pretrained checkpoints: using untrained (random) weights, so the motion is not learned');
+    } else {
+      sharedFace = defaults.pgface;
     }
     useSpeech(await sampleSpeech());
     await generate();

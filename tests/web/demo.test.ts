@@ -108,6 +108,17 @@ if (!hasChromium) {
     assert.ok(colours.size > 50, `${colours.size} distinct colours: a shaded head has many`);
   });
 
+  test('with the server\'s pretrained models the face network follows the identity: its personalised PGFace', async () => {
+    const summary = () => page.$eval('#inputs-summary', (e) => e.textContent ?? '');
+    const first = await page.$eval('#identity', (e) => (e as HTMLSelectElement).value);
+    assert.match(await summary(), `PGFace: personal/${first}/pgface.safetensors`);
+    const before = await pageState(page);
+    await page.select('#identity', 'Obama');
+    await waitForGeneration(page, Number(before.generation) + 1);
+    assert.match(await summary(), 'PGFace: personal/Obama/pgface.safetensors');
+    assert.is((await pageState(page)).errors, before.errors, 'no error');
+  });
+
   test('two moments of the speech draw the head differently (screenshots at 1 s and 5 s differ where the head is)', async () => {
     await seek(page, 1);
     const early = await headShot(page, 'demo-head-1s.png');
