@@ -15,7 +15,7 @@ import { FACE_CHANNELS, STD_FLOOR } from '../data/dataset-format.ts';
 import { type FaceModel, ID_COMPONENTS } from '../face/face-model.ts';
 import { generateFaceSequence } from '../inference/generate.ts';
 import type { PgFace } from '../pgface/pgface.ts';
-import { type BootstrapOptions, type Estimate, bootstrapMean } from './bootstrap.ts';
+import { type BootstrapOptions, type Estimate, bootstrapMean, bootstrapPairedDifference } from './bootstrap.ts';
 import { faceVertexDistances, vertexGram } from './face-distances.ts';
 import type { FrameSum } from './pose-distances.ts';
 import type { EvaluationSegment } from './pose-methods.ts';
@@ -34,6 +34,20 @@ export interface FaceRow {
   readonly motion: Estimate;
   /** every vertex weighted 1 */
   readonly uniform: { readonly shape: Estimate; readonly motion: Estimate };
+}
+
+/** method - baseline on the same test segments (paired bootstrap): negative = the method is closer to the real face. */
+export interface FaceDifference {
+  readonly method: string;
+  readonly baseline: string;
+  readonly shape: Estimate;
+  readonly motion: Estimate;
+  readonly uniform: { readonly shape: Estimate; readonly motion: Estimate };
+}
+
+export interface FaceTable {
+  readonly rows: FaceRow[];
+  readonly differences: FaceDifference[];
 }
 
 /** The two Gram matrices of face-distances.ts (vertexGram) and the face model's vertex count. */
@@ -69,30 +83,52 @@ export async function segmentFaceCoefficients(engine: Engine, dataset: Dataset, 
   });
 }
 
-export async function faceTable(engine: Engine, dataset: Dataset, methods: Readonly<Record<string, FaceMethod>>, segments: readonly EvaluationSegment[], measure: FaceMeasure, bootstrap: BootstrapOptions): Promise<FaceRow[]> {
+interface SegmentSums {
+  readonly shape: FrameSum[];
+  readonly motion: FrameSum[];
+  readonly uniformShape: FrameSum[];
+  readonly uniformMotion: FrameSum[];
+}
+
+/**
+ * Every method's distances over the test segments with face coefficients, and for each [method, baseline] of
+ * `comparisons` their paired difference.
+ */
+export async function faceTable(engine: Engine, dataset: Dataset, methods: Readonly<Record<string, FaceMethod>>, segments: readonly EvaluationSegment[], measure: FaceMeasure, bootstrap: BootstrapOptions, comparisons: readonly (readonly [string, string])[] = []): Promise<FaceTable> {
   const withFace = segments.filter((s) => dataset.clips[s.clipIndex]!.face);
   if (withFace.length === 0) throw new Error('face table: no test segment has face coefficients');
-  const rows: FaceRow[] = [];
+  const sums = new Map<string, SegmentSums>();
   for (const [name, method] of Object.entries(methods)) {
-    const sums = { shape: [] as FrameSum[], motion: [] as FrameSum[], uniformShape: [] as FrameSum[], uniformMotion: [] as FrameSum[] };
+    const own: SegmentSums = { shape: [], motion: [], uniformShape: [], uniformMotion: [] };
     for (const s of withFace) {
       const real = dataset.clips[s.clipIndex]!.face!.subarray(s.range[0] * FACE_CHANNELS, s.range[1] * FACE_CHANNELS);
       const generated = await segmentFaceCoefficients(engine, dataset, method, s);
       const weighted = faceVertexDistances(real, generated, measure.lowerFace, measure.vertexCount);
       const uniform = faceVertexDistances(real, generated, measure.uniform, measure.vertexCount);
-      sums.shape.push(weighted.shape);
-      sums.motion.push(weighted.motion);
-      sums.uniformShape.push(uniform.shape);
-      sums.uniformMotion.push(uniform.motion);
+      own.shape.push(weighted.shape);
+      own.motion.push(weighted.motion);
+      own.uniformShape.push(uniform.shape);
+      own.uniformMotion.push(uniform.motion);
     }
-    rows.push({
-      method: name,
-      shape: bootstrapMean(sums.shape, bootstrap),
-      motion: bootstrapMean(sums.motion, bootstrap),
-      uniform: { shape: bootstrapMean(sums.uniformShape, bootstrap), motion: bootstrapMean(sums.uniformMotion, bootstrap) },
-    });
+    sums.set(name, own);
   }
-  return rows;
+  const rows = [...sums].map(([method, u]): FaceRow => ({
+    method,
+    shape: bootstrapMean(u.shape, bootstrap),
+    motion: bootstrapMean(u.motion, bootstrap),
+    uniform: { shape: bootstrapMean(u.uniformShape, bootstrap), motion: bootstrapMean(u.uniformMotion, bootstrap) },
+  }));
+  const differences = comparisons.map(([method, baseline]): FaceDifference => {
+    const [a, b] = [sums.get(method), sums.get(baseline)];
+    if (!a || !b) throw new Error(`face table: cannot compare '${method}' with '${baseline}' (methods: ${[...sums.keys()].join(', ')})`);
+    return {
+      method, baseline,
+      shape: bootstrapPairedDifference(a.shape, b.shape, bootstrap),
+      motion: bootstrapPairedDifference(a.motion, b.motion, bootstrap),
+      uniform: { shape: bootstrapPairedDifference(a.uniformShape, b.uniformShape, bootstrap), motion: bootstrapPairedDifference(a.uniformMotion, b.uniformMotion, bootstrap) },
+    };
+  });
+  return { rows, differences };
 }
 
 /** Both Gram matrices of a face model, for faceTable. */

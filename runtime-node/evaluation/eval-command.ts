@@ -203,8 +203,10 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       'Fixed identity, personalised': { modelFor: (identity) => personalFixed.get(identity)!.model, fixedIdentity },
       'PGFace, personalised': { modelFor: (identity) => personalPg.get(identity)!.model, fixedIdentity: null },
     };
-    const rows = await faceTable(engine, dataset, faceMethods, segments, await faceMeasure(engine, faceModel), bootstrap);
-    face = { faceModel: faceModel.name, units: faceModel.units, rows };
+    const table = await faceTable(engine, dataset, faceMethods, segments, await faceMeasure(engine, faceModel), bootstrap, [
+      ['PGFace, personalised', 'Fixed identity, personalised'], ['PGFace', 'Fixed identity'],
+    ]);
+    face = { faceModel: faceModel.name, units: faceModel.units, ...table };
     for (const loaded of [pg.model, fixed.model, ...personalFixed.values(), ...personalPg.values()]) loaded.model.dispose();
   }
 

@@ -38,6 +38,8 @@ test('eval --quick writes report.md with every table, report.json and PNG figure
     for (const e of [row.shape, row.motion, row.uniform.shape, row.uniform.motion]) assert.ok(Number.isFinite(e.value) && e.low <= e.value && e.value <= e.high, `${row.method} face estimate`);
     assert.ok(row.shape.value > row.uniform.shape.value, `${row.method}: the lower-face weight 10 makes Eq. 7 exceed the uniform distance`);
   }
+  assert.equal(report.face.differences.map((d: { method: string; baseline: string }) => [d.method, d.baseline]), [['PGFace, personalised', 'Fixed identity, personalised'], ['PGFace', 'Fixed identity']]);
+  for (const d of report.face.differences) assert.ok(d.shape.low <= d.shape.value && d.shape.value <= d.shape.high, 'paired difference estimate');
   const personal = report.models.filter((m: { name: string }) => m.name.includes('personalised to'));
   assert.equal(personal.map((m: { name: string }) => m.name).sort(), ['fixed-identity, personalised to alice', 'fixed-identity, personalised to bob', 'pgface, personalised to alice', 'pgface, personalised to bob']);
   assert.ok(report.ablations.windowJoin.boundaries > 0, 'tiny clips are longer than one window');

@@ -108,15 +108,19 @@ maybe('PGFace personalised to each person has a lower vertex L2 on the test spli
     'Fixed identity, personalised': { modelFor: (n) => personalFixed.get(n)!, fixedIdentity },
     'PGFace, personalised': { modelFor: (n) => personalPg.get(n)!, fixedIdentity: null },
   };
-  const rows = await faceTable(engine, dataset!, methods, evaluationSegments(dataset!, 'test'), await faceMeasure(engine, proceduralFaceModel()), quiet);
+  const { rows, differences } = await faceTable(engine, dataset!, methods, evaluationSegments(dataset!, 'test'), await faceMeasure(engine, proceduralFaceModel()), quiet, [['PGFace, personalised', 'Fixed identity, personalised']]);
   for (const r of rows) {
     console.log(`  ${r.method.padEnd(30)} Eq. 7 shape ${r.shape.value.toFixed(3)}, Eq. 8 motion ${r.motion.value.toFixed(4)}; uniform: shape ${r.uniform.shape.value.toFixed(4)}, motion ${r.uniform.motion.value.toFixed(5)} (cm^2)`);
   }
+  const d = differences[0]!;
+  const ci = (e: { value: number; low: number; high: number }, digits: number) => `${e.value.toFixed(digits)} [${e.low.toFixed(digits)}, ${e.high.toFixed(digits)}]`;
+  console.log(`  personalised PGFace - fixed identity, paired by segment: Eq. 7 shape ${ci(d.shape, 3)}, uniform shape ${ci(d.uniform.shape, 4)}`);
   for (const m of [pgface, fixed, ...personalPg.values(), ...personalFixed.values()]) m.dispose();
   const by = (name: string) => rows.find((r) => r.method === name)!;
   const [pg, fixedRow] = [by('PGFace, personalised'), by('Fixed identity, personalised')];
   assert.ok(pg.shape.value < fixedRow.shape.value, `Eq. 7: personalised PGFace ${pg.shape.value} vs fixed identity ${fixedRow.shape.value}`);
   assert.ok(pg.uniform.shape.value < fixedRow.uniform.shape.value, `uniform: personalised PGFace ${pg.uniform.shape.value} vs fixed identity ${fixedRow.uniform.shape.value}`);
+  assert.ok(d.shape.high < 0 && d.uniform.shape.high < 0, 'the paired 95% intervals of the shape differences lie below 0');
 });
 
 test.after(async () => {
