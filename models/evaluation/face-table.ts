@@ -27,27 +27,34 @@ export interface FaceMethod {
   readonly fixedIdentity: ReadonlyMap<string, readonly number[]> | null;
 }
 
-export interface FaceRow {
+/** Distances by both weightings: Eq. (7)-(8) (lower face weighted) and uniform (every vertex weighted 1). */
+export interface FaceDistances<T> {
+  readonly shape: T;
+  readonly motion: T;
+  readonly uniform: { readonly shape: T; readonly motion: T };
+}
+
+export interface FaceRow extends FaceDistances<Estimate> {
   readonly method: string;
-  /** Eq. (7)-(8): lower-face weighted */
-  readonly shape: Estimate;
-  readonly motion: Estimate;
-  /** every vertex weighted 1 */
-  readonly uniform: { readonly shape: Estimate; readonly motion: Estimate };
 }
 
 /** method - baseline on the same test segments (paired bootstrap): negative = the method is closer to the real face. */
-export interface FaceDifference {
+export interface FaceDifference extends FaceDistances<Estimate> {
   readonly method: string;
   readonly baseline: string;
-  readonly shape: Estimate;
-  readonly motion: Estimate;
-  readonly uniform: { readonly shape: Estimate; readonly motion: Estimate };
 }
 
 export interface FaceTable {
   readonly rows: FaceRow[];
   readonly differences: FaceDifference[];
+}
+
+function mapDistances<A, B>(a: FaceDistances<A>, f: (x: A, pick: (d: FaceDistances<A>) => A) => B): FaceDistances<B> {
+  return {
+    shape: f(a.shape, (d) => d.shape),
+    motion: f(a.motion, (d) => d.motion),
+    uniform: { shape: f(a.uniform.shape, (d) => d.uniform.shape), motion: f(a.uniform.motion, (d) => d.uniform.motion) },
+  };
 }
 
 /** The two Gram matrices of face-distances.ts (vertexGram) and the face model's vertex count. */
@@ -83,13 +90,6 @@ export async function segmentFaceCoefficients(engine: Engine, dataset: Dataset, 
   });
 }
 
-interface SegmentSums {
-  readonly shape: FrameSum[];
-  readonly motion: FrameSum[];
-  readonly uniformShape: FrameSum[];
-  readonly uniformMotion: FrameSum[];
-}
-
 /**
  * Every method's distances over the test segments with face coefficients, and for each [method, baseline] of
  * `comparisons` their paired difference.
@@ -97,9 +97,9 @@ interface SegmentSums {
 export async function faceTable(engine: Engine, dataset: Dataset, methods: Readonly<Record<string, FaceMethod>>, segments: readonly EvaluationSegment[], measure: FaceMeasure, bootstrap: BootstrapOptions, comparisons: readonly (readonly [string, string])[] = []): Promise<FaceTable> {
   const withFace = segments.filter((s) => dataset.clips[s.clipIndex]!.face);
   if (withFace.length === 0) throw new Error('face table: no test segment has face coefficients');
-  const sums = new Map<string, SegmentSums>();
+  const sums = new Map<string, FaceDistances<FrameSum[]>>();
   for (const [name, method] of Object.entries(methods)) {
-    const own: SegmentSums = { shape: [], motion: [], uniformShape: [], uniformMotion: [] };
+    const own: FaceDistances<FrameSum[]> = { shape: [], motion: [], uniform: { shape: [], motion: [] } };
     for (const s of withFace) {
       const real = dataset.clips[s.clipIndex]!.face!.subarray(s.range[0] * FACE_CHANNELS, s.range[1] * FACE_CHANNELS);
       const generated = await segmentFaceCoefficients(engine, dataset, method, s);
@@ -107,28 +107,40 @@ export async function faceTable(engine: Engine, dataset: Dataset, methods: Reado
       const uniform = faceVertexDistances(real, generated, measure.uniform, measure.vertexCount);
       own.shape.push(weighted.shape);
       own.motion.push(weighted.motion);
-      own.uniformShape.push(uniform.shape);
-      own.uniformMotion.push(uniform.motion);
+      own.uniform.shape.push(uniform.shape);
+      own.uniform.motion.push(uniform.motion);
     }
     sums.set(name, own);
   }
-  const rows = [...sums].map(([method, u]): FaceRow => ({
-    method,
-    shape: bootstrapMean(u.shape, bootstrap),
-    motion: bootstrapMean(u.motion, bootstrap),
-    uniform: { shape: bootstrapMean(u.uniformShape, bootstrap), motion: bootstrapMean(u.uniformMotion, bootstrap) },
-  }));
+  const rows = [...sums].map(([method, u]): FaceRow => ({ method, ...mapDistances(u, (units) => bootstrapMean(units, bootstrap)) }));
   const differences = comparisons.map(([method, baseline]): FaceDifference => {
     const [a, b] = [sums.get(method), sums.get(baseline)];
     if (!a || !b) throw new Error(`face table: cannot compare '${method}' with '${baseline}' (methods: ${[...sums.keys()].join(', ')})`);
-    return {
-      method, baseline,
-      shape: bootstrapPairedDifference(a.shape, b.shape, bootstrap),
-      motion: bootstrapPairedDifference(a.motion, b.motion, bootstrap),
-      uniform: { shape: bootstrapPairedDifference(a.uniformShape, b.uniformShape, bootstrap), motion: bootstrapPairedDifference(a.uniformMotion, b.uniformMotion, bootstrap) },
-    };
+    return { method, baseline, ...mapDistances(a, (units, pick) => bootstrapPairedDifference(units, pick(b), bootstrap)) };
   });
   return { rows, differences };
+}
+
+/**
+ * Table 3's four methods: PGFace and the fixed-identity baseline, each as one network for everyone (`shared`)
+ * and as one network a person (`personal`, identity name -> network).
+ */
+export function tableThreeMethods(
+  shared: { readonly pgface: PgFace; readonly fixed: PgFace },
+  personal: { readonly pgface: ReadonlyMap<string, PgFace>; readonly fixed: ReadonlyMap<string, PgFace> },
+  fixedIdentity: ReadonlyMap<string, readonly number[]>,
+): Record<string, FaceMethod> {
+  const of = (networks: ReadonlyMap<string, PgFace>) => (identity: string) => {
+    const network = networks.get(identity);
+    if (!network) throw new Error(`face table: no personalised network for '${identity}'`);
+    return network;
+  };
+  return {
+    'Fixed identity': { modelFor: () => shared.fixed, fixedIdentity },
+    PGFace: { modelFor: () => shared.pgface, fixedIdentity: null },
+    'Fixed identity, personalised': { modelFor: of(personal.fixed), fixedIdentity },
+    'PGFace, personalised': { modelFor: of(personal.pgface), fixedIdentity: null },
+  };
 }
 
 /** Both Gram matrices of a face model, for faceTable. */

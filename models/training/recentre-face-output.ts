@@ -10,6 +10,9 @@
 // models/pretrained/README.md). Re-centring uses only the fine-tuning frames, the data fine-tuning sees anyway.
 // The fixed-identity baseline is re-centred the same way (only its expression part is used).
 import { tensor } from '../../engine/creation.ts';
+import { add, sub } from '../../engine/ops/elementwise.ts';
+import { sum } from '../../engine/ops/reduce.ts';
+import type { Tensor } from '../../engine/tensor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type Dataset, type FrameRef, faceBatch } from '../data/dataset.ts';
 import type { PgFace } from '../pgface/pgface.ts';
@@ -18,21 +21,24 @@ import type { PgFace } from '../pgface/pgface.ts';
 export async function recentreFaceOutput(engine: Engine, model: PgFace, dataset: Dataset, refs: readonly FrameRef[], chunk = 128): Promise<Float32Array> {
   const c = model.config;
   if (refs.length === 0) throw new Error('recentreFaceOutput: no training frames to centre on');
-  const residual = new Float64Array(c.coefficients);
-  let rows = 0;
   const wasTraining = model.training;
   model.train(false);
-  for (let s = 0; s < refs.length; s += chunk) {
-    const batch = faceBatch(dataset, refs.slice(s, s + chunk));
-    const out = engine.noGrad(() => engine.tidy(() => model.forward(
-      tensor(engine, batch.audio, [batch.rows, c.featureCount, c.windowFrames], 'recentre.audio'),
-      tensor(engine, batch.pose, [batch.rows, c.poseChannels], 'recentre.pose'),
-    )));
-    const predicted = await out.read();
-    out.dispose();
-    for (let i = 0; i < predicted.length; i++) residual[i % c.coefficients]! += batch.face[i]! - predicted[i]!;
-    rows += batch.rows;
-  }
+  // Summed on the GPU chunk by chunk, read back once.
+  const total = engine.noGrad(() => engine.tidy(() => {
+    const parts: Tensor[] = [];
+    for (let s = 0; s < refs.length; s += chunk) {
+      const batch = faceBatch(dataset, refs.slice(s, s + chunk));
+      const predicted = model.forward(
+        tensor(engine, batch.audio, [batch.rows, c.featureCount, c.windowFrames], 'recentre.audio'),
+        tensor(engine, batch.pose, [batch.rows, c.poseChannels], 'recentre.pose'),
+      );
+      parts.push(sum(sub(tensor(engine, batch.face, [batch.rows, c.coefficients], 'recentre.face'), predicted), 0));
+    }
+    return parts.reduce((a, b) => add(a, b));
+  }));
+  const residual = await total.read();
+  total.dispose();
+  const rows = 2 * refs.length;
   model.train(wasTraining);
   const shift = Float32Array.from(residual, (r) => r / rows);
   await model.shiftOutputBias(shift);

@@ -16,7 +16,8 @@ import type { Engine } from '../../engine/engine.ts';
 import { type Dataset } from '../../models/data/dataset.ts';
 import { type BootstrapOptions } from '../../models/evaluation/bootstrap.ts';
 import { correlationTable } from '../../models/evaluation/correlation-table.ts';
-import { type FaceMethod, faceMeasure, faceTable } from '../../models/evaluation/face-table.ts';
+import { faceMeasure, faceTable, tableThreeMethods } from '../../models/evaluation/face-table.ts';
+import type { PgFace } from '../../models/pgface/pgface.ts';
 import { identityClassifierTable, trainIdentityClassifier } from '../../models/evaluation/identity-classifier-table.ts';
 import { distanceRow, realSmoothness } from '../../models/evaluation/method-scores.ts';
 import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../../models/evaluation/pose-methods.ts';
@@ -197,12 +198,10 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     const personalPg = await personal('pgface', pg.source.checkpoint);
     const faceModel = await loadFaceModelOption(options.faceModel);
     const fixedIdentity = identityFaceIdMeans(dataset);
-    const faceMethods: Record<string, FaceMethod> = {
-      'Fixed identity': { modelFor: () => fixed.model.model, fixedIdentity },
-      PGFace: { modelFor: () => pg.model.model, fixedIdentity: null },
-      'Fixed identity, personalised': { modelFor: (identity) => personalFixed.get(identity)!.model, fixedIdentity },
-      'PGFace, personalised': { modelFor: (identity) => personalPg.get(identity)!.model, fixedIdentity: null },
-    };
+    const networks = (loaded: ReadonlyMap<string, { model: PgFace }>) => new Map([...loaded].map(([name, l]) => [name, l.model]));
+    const faceMethods = tableThreeMethods(
+      { pgface: pg.model.model, fixed: fixed.model.model }, { pgface: networks(personalPg), fixed: networks(personalFixed) }, fixedIdentity,
+    );
     const table = await faceTable(engine, dataset, faceMethods, segments, await faceMeasure(engine, faceModel), bootstrap, [
       ['PGFace, personalised', 'Fixed identity, personalised'], ['PGFace', 'Fixed identity'],
     ]);

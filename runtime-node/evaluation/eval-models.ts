@@ -1,7 +1,6 @@
 // The models an evaluation needs: loaded from a given checkpoint, reused from an earlier evaluation's folder
 // (--reuse-trained), or trained here with runTrain on the evaluation's engine and dataset. Every model records
 // where it came from, for the report.
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../../engine/engine.ts';
 import type { CheckpointMeta } from '../../models/checkpoint/checkpoint.ts';
@@ -10,6 +9,7 @@ import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '
 import { readFileBytes } from '../files/read-file.ts';
 import { readCheckpointFile } from '../training/checkpoint-files.ts';
 import { runTrain } from '../training/train-command.ts';
+import { pathExists } from '../files/path-exists.ts';
 
 export interface TrainingPlan {
   readonly datasetFolder: string;
@@ -54,16 +54,12 @@ export interface ModelRequest {
   readonly given?: string;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
-}
-
 async function checkpointFor(engine: Engine, dataset: Dataset, plan: TrainingPlan, modelsFolder: string, request: ModelRequest, log: (line: string) => void): Promise<ModelSource> {
   const base = { name: request.name, variant: request.variant };
   if (request.given) return { ...base, checkpoint: request.given, origin: 'given', seed: null, epochs: null, bestEpoch: null, bestValidation: null, seconds: 0 };
   const out = join(modelsFolder, request.name);
   const best = join(out, 'best.safetensors');
-  if (plan.reuseTrained && (await exists(best))) {
+  if (plan.reuseTrained && (await pathExists(best))) {
     log(`${request.name}: reusing ${best}`);
     return { ...base, ...(await trainingRecord(out)), checkpoint: best, origin: 'reused', seed: request.seed };
   }

@@ -6,12 +6,13 @@
 // Every identity's network starts from the same pretrained one and sees only that person's training frames,
 // so both methods know whose face they generate: PGFace through its weights, the baseline through its mean
 // identity coefficients.
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../../engine/engine.ts';
 import type { Dataset } from '../../models/data/dataset.ts';
 import { type LoadedPgFace, loadPgFace } from '../../models/inference/load-models.ts';
+import { pathExists } from '../files/path-exists.ts';
 import { readFileBytes } from '../files/read-file.ts';
+import { personalFacePath } from '../generate/generate-command.ts';
 import { runFinetune } from '../training/finetune-command.ts';
 import { type ModelSource, type TrainingPlan, trainingRecord } from './eval-models.ts';
 
@@ -27,13 +28,6 @@ export interface PersonalFaceRequest {
   readonly seed: number;
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
-
-/** The shipped / given layout: <folder>/<identity>/<variant>.safetensors. */
-export function personalFacePath(folder: string, identity: string, variant: string): string {
-  return join(folder, identity, `${variant}.safetensors`);
-}
-
 /** identity name -> its personalised network, for every identity of the dataset with face coefficients. */
 export async function personalFaceModels(engine: Engine, dataset: Dataset, plan: TrainingPlan, modelsFolder: string, request: PersonalFaceRequest, log: (line: string) => void): Promise<{ models: Map<string, LoadedPgFace>; sources: ModelSource[] }> {
   const identities = [...new Set(dataset.clips.filter((c) => c.face).map((c) => c.entry.identity))];
@@ -45,12 +39,12 @@ export async function personalFaceModels(engine: Engine, dataset: Dataset, plan:
     let source: ModelSource;
     if (request.given) {
       checkpoint = personalFacePath(request.given, identity, request.variant);
-      if (!(await exists(checkpoint))) throw new Error(`${request.given}: no personalised ${request.variant} checkpoint for '${identity}' (expected ${checkpoint})`);
+      if (!(await pathExists(checkpoint))) throw new Error(`${request.given}: no personalised ${request.variant} checkpoint for '${identity}' (expected ${checkpoint})`);
       source = { name, checkpoint, origin: 'given', variant: request.variant, seed: null, epochs: null, bestEpoch: null, bestValidation: null, seconds: 0 };
     } else {
       const out = join(modelsFolder, `personal-${request.variant}`, identity);
       checkpoint = join(out, 'best.safetensors');
-      const reuse = plan.reuseTrained && (await exists(checkpoint));
+      const reuse = plan.reuseTrained && (await pathExists(checkpoint));
       if (reuse) {
         log(`${name}: reusing ${checkpoint}`);
       } else {

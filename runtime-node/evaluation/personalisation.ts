@@ -11,7 +11,7 @@
 // split is part of the held-out 30% measured here.
 // Datasets are built from the clip folder (--data): the files of the chosen identities are copied into
 // <out>/personalisation/<holdout>/{pretrain,holdout}-clips, so identities, splits and smoothing match the full dataset's.
-import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../../engine/engine.ts';
 import { Dataset } from '../../models/data/dataset.ts';
@@ -28,6 +28,7 @@ import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { runFinetune } from '../training/finetune-command.ts';
 import { type ModelSource, type TrainingPlan, poseGanModel, trainingRecord } from './eval-models.ts';
+import { pathExists } from '../files/path-exists.ts';
 
 export interface PersonalisationOptions {
   readonly engine: Engine;
@@ -87,10 +88,6 @@ export function defaultHoldout(dataset: Dataset): string {
   return dataset.manifest.identities[best]!.name;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
-}
-
 /** The files a clip can have (models/data/clip-sources.ts). */
 const CLIP_FILE_ENDINGS = ['.wav', '.mat', '.csv', '.features.npy', '.features.npz'];
 
@@ -141,7 +138,7 @@ export async function runPersonalisation(options: PersonalisationOptions): Promi
   const pretrained = await poseGanModel(engine, pretrainDataset, { ...options.plan, datasetFolder: pretrainFolder }, folder, { name: 'pretrained', kind: 'posegan', variant: 'posegan', seed: options.seed }, log);
   const finetunedFolder = join(folder, 'finetuned');
   const finetunedPath = join(finetunedFolder, 'last.safetensors');
-  if (options.plan.reuseTrained && pretrained.source.origin === 'reused' && (await exists(finetunedPath))) {
+  if (options.plan.reuseTrained && pretrained.source.origin === 'reused' && (await pathExists(finetunedPath))) {
     log(`personalisation: reusing ${finetunedPath}`);
   } else {
     log(`personalisation: fine-tuning on '${holdout}' (${options.finetuneEpochs} epochs, batch ${options.finetuneBatch})`);

@@ -2,7 +2,7 @@
 // one frame out. Uses the project's pretrained checkpoints unless others are given: PoseGAN, and the PGFace
 // personalised to the chosen identity when the project ships one (models/pretrained/personal/), else the
 // PGFace pretrained on every identity (which has no identity input and infers whose face from the speech).
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudio } from '../../models/audio/decode.ts';
@@ -11,6 +11,7 @@ import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../..
 import { loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
 import { createNodeEngine } from '../device.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
+import { pathExists } from '../files/path-exists.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 
@@ -25,10 +26,15 @@ export const PRETRAINED = {
   personalFace: join(repositoryRoot, 'models/pretrained/personal'),
 };
 
+/** Where personalised face networks lie (models/pretrained/personal/, or eval --personal-face): <folder>/<identity>/<variant>.safetensors. */
+export function personalFacePath(folder: string, identity: string, variant: string): string {
+  return join(folder, identity, `${variant}.safetensors`);
+}
+
 /** The shipped PGFace personalised to `identity` when there is one, else the pretrained PGFace. */
 export async function defaultFaceCheckpoint(identity: string): Promise<string> {
-  const personal = join(PRETRAINED.personalFace, identity, 'pgface.safetensors');
-  return (await stat(personal).then((s) => s.isFile(), () => false)) ? personal : PRETRAINED.pgface;
+  const personal = personalFacePath(PRETRAINED.personalFace, identity, 'pgface');
+  return (await pathExists(personal)) ? personal : PRETRAINED.pgface;
 }
 
 export interface GenerateCommandOptions {

@@ -7,7 +7,7 @@
 //   best.safetensors   parameters of the epoch with the lowest validation loss
 //   log.jsonl          one JSON line a step and an epoch
 //   loss.png           training and validation loss per epoch
-import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Engine } from '../../engine/engine.ts';
@@ -29,6 +29,7 @@ import { writeFileAtomic } from '../files/atomic-write.ts';
 import { lineChartPng } from '../plots/line-chart.ts';
 import { loadFaceModelOption } from './face-model-option.ts';
 import { type SavedModule, readCheckpointFile, saveCheckpoint } from './checkpoint-files.ts';
+import { pathExists } from '../files/path-exists.ts';
 
 export interface TrainOptions {
   readonly kind: 'posegan' | 'pgface';
@@ -72,10 +73,6 @@ interface TrainingRun {
   /** PGFace: re-centre the output on the training frames; returns what to log */
   readonly recentre?: () => Promise<string>;
   dispose(): void;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
 }
 
 function poseGanRun(engine: Engine, dataset: Dataset, options: TrainOptions): TrainingRun {
@@ -152,7 +149,7 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
   let startEpoch = 1;
   let best: number | null = null;
   const history: EpochReport[] = [];
-  if (options.resume && (await exists(lastPath))) {
+  if (options.resume && (await pathExists(lastPath))) {
     const saved = await readCheckpointFile(lastPath);
     for (const m of run.modules) {
       loadModuleTensors(m.module, m.prefix, saved.tensors, lastPath);

@@ -12,12 +12,11 @@ import { windowBoundaryJumps } from '../../models/evaluation/pose-distances.ts';
 import { poseStatistics } from '../../models/evaluation/pose-statistics.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
-import { PRETRAINED } from '../../runtime-node/generate/generate-command.ts';
-import { faceMeasure, faceTable, type FaceMethod } from '../../models/evaluation/face-table.ts';
+import { PRETRAINED, personalFacePath } from '../../runtime-node/generate/generate-command.ts';
+import { faceMeasure, faceTable, tableThreeMethods } from '../../models/evaluation/face-table.ts';
 import { proceduralFaceModel } from '../../models/face/procedural-face-model.ts';
 import { loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
 import { identityFaceIdMeans } from '../../models/training/fixed-identity.ts';
-import { personalFacePath } from '../../runtime-node/evaluation/personal-face-models.ts';
 import { removeFolders, tempFolder } from '../data/synthetic-clips.ts';
 import { sharedData } from '../formats/paths.ts';
 import { testEngine } from '../helpers/engine.ts';
@@ -105,12 +104,7 @@ maybe('PGFace personalised to each person has a lower vertex L2 on the test spli
   const personal = async (variant: string) => new Map(await Promise.all(names.map(async (n) => [n, await load(personalFacePath(PRETRAINED.personalFace, n, variant))] as const)));
   const [pgface, fixed, personalPg, personalFixed] = [await load(PRETRAINED.pgface), await load(PRETRAINED.fixedIdentityFace), await personal('pgface'), await personal('fixed-identity')];
   const fixedIdentity = identityFaceIdMeans(dataset!);
-  const methods: Record<string, FaceMethod> = {
-    'Fixed identity': { modelFor: () => fixed, fixedIdentity },
-    PGFace: { modelFor: () => pgface, fixedIdentity: null },
-    'Fixed identity, personalised': { modelFor: (n) => personalFixed.get(n)!, fixedIdentity },
-    'PGFace, personalised': { modelFor: (n) => personalPg.get(n)!, fixedIdentity: null },
-  };
+  const methods = tableThreeMethods({ pgface, fixed }, { pgface: personalPg, fixed: personalFixed }, fixedIdentity);
   const { rows, differences } = await faceTable(engine, dataset!, methods, evaluationSegments(dataset!, 'test'), await faceMeasure(engine, proceduralFaceModel()), quiet, [['PGFace, personalised', 'Fixed identity, personalised']]);
   for (const r of rows) {
     console.log(`  ${r.method.padEnd(30)} Eq. 7 shape ${r.shape.value.toFixed(3)}, Eq. 8 motion ${r.motion.value.toFixed(4)}; uniform: shape ${r.uniform.shape.value.toFixed(4)}, motion ${r.uniform.motion.value.toFixed(5)} (cm^2)`);

@@ -4,8 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
-import { PRETRAINED, defaultFaceCheckpoint } from '../../runtime-node/generate/generate-command.ts';
-import { personalFacePath } from '../../runtime-node/evaluation/personal-face-models.ts';
+import { PRETRAINED, defaultFaceCheckpoint, personalFacePath } from '../../runtime-node/generate/generate-command.ts';
 import { testEngine } from '../helpers/engine.ts';
 
 const engine = await testEngine();
