@@ -72,6 +72,13 @@ export async function generatorDraws(engine: Engine, generators: readonly PoseGe
   return segments.map((_, k) => perGenerator.map((poses) => poses[k]!));
 }
 
+/** A generator for each identity (e.g. personalised ones) -> draws[segment][0], each segment by its identity's. */
+export async function personalGeneratorDraws(engine: Engine, generatorFor: (identityIndex: number) => PoseGenerator, dataset: Dataset, segments: readonly EvaluationSegment[]): Promise<MethodDraws> {
+  const draws: MethodDraws = [];
+  for (const s of segments) draws.push(await generatorPoses(engine, generatorFor(s.identityIndex), dataset, [s]));
+  return draws;
+}
+
 /**
  * A whole clip generated as inference does (256-frame windows; the first starts at the identity's rest
  * pose), in one of two ways:

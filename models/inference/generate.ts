@@ -7,6 +7,7 @@
 // Everything stays on the GPU until the two final readbacks.
 import { tensor } from '../../engine/creation.ts';
 import type { Engine } from '../../engine/engine.ts';
+import { InitRandom } from '../../engine/nn/init.ts';
 import { add, div, mul, mulScalar, sub } from '../../engine/ops/elementwise.ts';
 import { smoothPoseSequence } from '../../engine/ops/gaussian-filter.ts';
 import { concat, pad, slice } from '../../engine/ops/layout.ts';
@@ -17,6 +18,7 @@ import { computeFrameFeatures, contextWindows } from '../features/audio-features
 import type { FeatureConfig } from '../features/config.ts';
 import type { PgFace } from '../pgface/pgface.ts';
 import type { PoseGenerator } from '../posegan/generator.ts';
+import { generatorNoise } from '../posegan/noise.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
 
 export interface GenerateOptions {
@@ -71,12 +73,29 @@ export function generatorWindowFrames(config: PoseGenerator['config'], valid: nu
 }
 
 /**
+ * The initial pose of the window after one that generated `poses` [L, 6]: its last pose (the paper), or, for a
+ * generator whose first frame is its initial pose exactly (config anchorInitialPose), the last pose moved on by
+ * the last step, so the join neither jumps nor repeats a frame. [1, 6].
+ */
+export function chainPose(config: PoseGenerator['config'], poses: Tensor): Tensor {
+  const [length, channels] = poses.shape as [number, number];
+  const last = slice(poses, [length - 1, 0], [1, channels]);
+  if (!config.anchorInitialPose || length < 2) return last;
+  return sub(mulScalar(last, 2), slice(poses, [length - 2, 0], [1, channels]));
+}
+
+/** The seed of the generator's noise stream when the caller gives none (generation repeats exactly). */
+export const DEFAULT_NOISE_SEED = 1;
+
+/**
  * PoseGAN over a whole sequence of windows [N, F, W] (normalised), 256 frames at a time, chaining each
  * window's initial pose from the previous window's last generated pose. initial [1, 6] normalised.
+ * A generator with noise channels draws each window's noise from `noiseSeed`'s stream.
  * Returns normalised poses [N, 6].
  */
-export function generatePoseSequence(generator: PoseGenerator, windows: Tensor, initial: Tensor): Tensor {
+export function generatePoseSequence(generator: PoseGenerator, windows: Tensor, initial: Tensor, noiseSeed = DEFAULT_NOISE_SEED): Tensor {
   const c = generator.config;
+  const noise = new InitRandom(noiseSeed);
   const [n, f, w] = windows.shape as [number, number, number];
   const parts: Tensor[] = [];
   let start = initial;
@@ -85,9 +104,10 @@ export function generatePoseSequence(generator: PoseGenerator, windows: Tensor, 
     const length = generatorWindowFrames(c, valid);
     let chunk = slice(windows, [s, 0, 0], [valid, f, w]);
     if (valid < length) chunk = pad(chunk, [0, 0, 0], [length - valid, 0, 0]);
-    const out = generator.forward(reshape(chunk, [1, length, f, w]), start);
-    parts.push(reshape(slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]));
-    start = reshape(slice(out, [0, valid - 1, 0], [1, 1, c.poseChannels]), [1, c.poseChannels]);
+    const out = generator.forward(reshape(chunk, [1, length, f, w]), start, generatorNoise(windows.engine, noise, generator.noiseShape(1, length)));
+    const poses = reshape(slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]);
+    parts.push(poses);
+    start = chainPose(c, poses);
   }
   return parts.length === 1 ? parts[0]! : concat(parts, 0);
 }
@@ -103,26 +123,39 @@ export function generateFaceSequence(model: PgFace, windows: Tensor, poses: Tens
   return parts.length === 1 ? parts[0]! : concat(parts, 0);
 }
 
-/** The whole pipeline on 16 kHz mono samples. */
-export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan, pgface: LoadedPgFace, samples16k: Float32Array, options: GenerateOptions = {}): Promise<TalkingHeadResult> {
-  assertCompatible(posegan, pgface);
+/**
+ * PoseGAN on speech (16 kHz mono samples), as inference runs it: the first window starts at the identity's rest
+ * pose. Returns the normalised audio windows [N, F, W] and poses [N, 6] (the checkpoint's normalised units),
+ * or null for audio shorter than a frame.
+ */
+export function speechPoseSequence(engine: Engine, posegan: LoadedPoseGan, samples16k: Float32Array, identity: IdentityEntry): { windows: Tensor; poses: Tensor } | null {
   const featureConfig = posegan.featureConfig;
   if (featureConfig.frontEnd !== 'logmel-pitch-v1') {
     throw new Error('this checkpoint was trained on precomputed features; generate from audio needs a checkpoint trained on posedyn\'s own front end');
   }
   const meta = posegan.checkpoint.meta;
+  const perFrame = computeFrameFeatures(engine, samples16k, featureConfig as FeatureConfig);
+  if (perFrame.shape[0] === 0) return null;
+  const windows = contextWindows(normaliseChannels(engine, perFrame, meta.normalisation.features), featureConfig.context, featureConfig.contextCentre);
+  const initial = normaliseChannels(engine, tensor(engine, identity.meanPose, [1, 6], 'rest pose'), meta.normalisation.pose);
+  return { windows, poses: generatePoseSequence(posegan.generator, windows, initial) };
+}
+
+/** The whole pipeline on 16 kHz mono samples. */
+export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan, pgface: LoadedPgFace, samples16k: Float32Array, options: GenerateOptions = {}): Promise<TalkingHeadResult> {
+  assertCompatible(posegan, pgface);
+  const featureConfig = posegan.featureConfig;
+  const meta = posegan.checkpoint.meta;
   const identity = findIdentity(meta.identities, options.identity, 'the PoseGAN checkpoint');
   const motionScale = options.motionScale ?? 1;
   const { pose, face, frames } = engine.noGrad(() =>
     engine.tidy(() => {
-      const perFrame = computeFrameFeatures(engine, samples16k, featureConfig as FeatureConfig);
-      const frames = perFrame.shape[0]!;
-      if (frames === 0) return { pose: null, face: null, frames };
-      const normalised = normaliseChannels(engine, perFrame, meta.normalisation.features);
-      const windows = contextWindows(normalised, featureConfig.context, featureConfig.contextCentre);
+      const speech = speechPoseSequence(engine, posegan, samples16k, identity);
+      if (!speech) return { pose: null, face: null, frames: 0 };
+      const { windows, poses: normalisedPoses } = speech;
+      const frames = windows.shape[0]!;
       const rest = tensor(engine, identity.meanPose, [1, 6], 'rest pose');
-      const initial = normaliseChannels(engine, rest, meta.normalisation.pose);
-      const generated = denormaliseChannels(engine, generatePoseSequence(posegan.generator, windows, initial), meta.normalisation.pose);
+      const generated = denormaliseChannels(engine, normalisedPoses, meta.normalisation.pose);
       let poses = add(rest, mulScalar(sub(generated, rest), motionScale));
       if ((options.smoothSigma ?? 0) > 0) poses = smoothPoseSequence(poses, options.smoothSigma!);
       const faceMeta = pgface.checkpoint.meta.normalisation;

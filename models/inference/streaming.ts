@@ -20,7 +20,7 @@ import type { IdentityEntry } from '../data/dataset-format.ts';
 import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
 import type { FeatureConfig } from '../features/config.ts';
 import { frameCentre, frameCount, pitchLagRange } from '../features/framing.ts';
-import { type GenerateOptions, denormaliseChannels, findIdentity, generatePoseSequence, normaliseChannels } from './generate.ts';
+import { type GenerateOptions, chainPose, denormaliseChannels, findIdentity, generatePoseSequence, normaliseChannels } from './generate.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
 
 export interface TalkingHeadChunk {
@@ -142,7 +142,9 @@ export class TalkingHeadStream {
       // The same windows, in the same order, as the whole-file run: that is what makes the outputs equal.
       const normalised = generatePoseSequence(generator, slice(windows, [this.#generatedFrames, 0, 0], [count, f, w]), start);
       const generated = denormaliseChannels(engine, normalised, meta.normalisation.pose);
-      return { poses: add(rest, mulScalar(sub(generated, rest), motionScale)), chain: slice(normalised, [count - 1, 0], [1, 6]) };
+      // The last window's poses decide the next window's start, as in generatePoseSequence.
+      const lastWindow = count - Math.floor((count - 1) / generator.config.frames) * generator.config.frames;
+      return { poses: add(rest, mulScalar(sub(generated, rest), motionScale)), chain: chainPose(generator.config, slice(normalised, [count - lastWindow, 0], [lastWindow, 6])) };
     }));
     this.#chainPose?.dispose();
     this.#chainPose = engine.keep(chain);

@@ -1,10 +1,13 @@
 // The posedyn command line. Each subcommand lives in its own file; this one only wires them up.
+import { basename } from 'node:path';
 import { Command } from 'commander';
+import { decodeAudio } from '../../models/audio/decode.ts';
+import { readFileBytes } from '../files/read-file.ts';
 import { runSelfCheck } from './selfcheck.ts';
 import { runDemo } from '../generate/demo-command.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { runTrain } from '../training/train-command.ts';
-import { PRETRAINED, runGenerate } from '../generate/generate-command.ts';
+import { runGenerate } from '../generate/generate-command.ts';
 import { runProfile } from '../profile/profile-command.ts';
 import { runFinetune } from '../training/finetune-command.ts';
 import { registerServeCommand } from '../serve/serve-command.ts';
@@ -127,6 +130,8 @@ program
   .option('--pgface <checkpoint>', 'use this PGFace instead of training one')
   .option('--fixed-identity <checkpoint>', 'use this fixed-identity PGFace instead of training one')
   .option('--personal-face <dir>', "personalised face networks <dir>/<identity>/{pgface,fixed-identity}.safetensors (e.g. models/pretrained/personal) instead of fine-tuning them here")
+  .option('--personal-posegan <dir>', 'personalised PoseGANs <dir>/<identity>/posegan.safetensors (e.g. models/pretrained/personal) instead of fine-tuning them here')
+  .option('--speech <files...>', 'unseen speech (WAV) for the motion-realism section, e.g. models/pretrained/sample-speech.wav')
   .option('--seeds <n>', 'training seeds of PoseGAN and the CNN (intervals over seeds)')
   .option('--epochs <n>', 'PoseGAN epochs (default 50; quick 2)')
   .option('--batch <n>', 'batch size (default 64; quick 8)')
@@ -156,7 +161,9 @@ program
         posegan: options.posegan as string | undefined, cnn: options.cnn as string | undefined, noMotion: options.poseganNoMotion as string | undefined,
         pgface: options.pgface as string | undefined, fixedIdentity: options.fixedIdentity as string | undefined,
         personalFace: options.personalFace as string | undefined,
+        personalPosegan: options.personalPosegan as string | undefined,
       },
+      speech: await Promise.all(((options.speech as unknown as string[] | undefined) ?? []).map(async (file) => ({ name: basename(file), samples: decodeAudio(await readFileBytes(file), file) }))),
       seeds: int('seeds', '--seeds'),
       epochs: int('epochs', '--epochs'),
       batch: int('batch', '--batch'),
@@ -181,7 +188,7 @@ program
   .description('speech -> head poses (PoseGAN) and face coefficients (PGFace): <out>/result.json and an OBJ of one frame')
   .requiredOption('--audio <file>', 'speech (WAV, any rate and channel count)')
   .option('--out <dir>', 'output folder', 'out/generate')
-  .option('--checkpoint <file>', 'PoseGAN checkpoint', PRETRAINED.posegan)
+  .option('--checkpoint <file>', 'PoseGAN checkpoint (default: the shipped one personalised to --identity if there is one, else the shipped pretrained PoseGAN)')
   .option('--face-checkpoint <file>', 'PGFace checkpoint (default: the shipped one personalised to --identity if there is one, else the shipped pretrained PGFace)')
   .option('--identity <name>', "whose rest pose starts the sequence (default: the checkpoint's first identity)")
   .option('--motion-scale <s>', 'scale head motion about the rest pose; 0 = still head', '1')
@@ -189,7 +196,7 @@ program
   .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (for the OBJ)", 'procedural')
   .action(async (options: Record<string, string>) => {
     await runGenerate({
-      audio: options.audio!, out: options.out!, checkpoint: options.checkpoint!, faceCheckpoint: options.faceCheckpoint,
+      audio: options.audio!, out: options.out!, checkpoint: options.checkpoint, faceCheckpoint: options.faceCheckpoint,
       identity: options.identity, motionScale: nonNegativeNumber(options.motionScale!, '--motion-scale'),
       smooth: nonNegativeNumber(options.smooth!, '--smooth'), faceModel: options.faceModel!,
     });

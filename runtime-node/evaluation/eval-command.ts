@@ -20,8 +20,9 @@ import { faceMeasure, faceTable, tableThreeMethods } from '../../models/evaluati
 import type { PgFace } from '../../models/pgface/pgface.ts';
 import { identityClassifierTable, trainIdentityClassifier } from '../../models/evaluation/identity-classifier-table.ts';
 import { distanceRow, realSmoothness } from '../../models/evaluation/method-scores.ts';
-import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../../models/evaluation/pose-methods.ts';
+import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, personalGeneratorDraws, randomPoseDraws } from '../../models/evaluation/pose-methods.ts';
 import { windowJoinTable } from '../../models/evaluation/window-join-table.ts';
+import { type SpeechInput, motionRealismTable } from '../../models/evaluation/motion-realism-table.ts';
 import { identityFaceIdMeans } from '../../models/training/fixed-identity.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { createNodeEngine } from '../device.ts';
@@ -29,9 +30,9 @@ import { writeFileAtomic } from '../files/atomic-write.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 import { type ModelSource, type TrainingPlan, pgFaceModel, poseGanModel } from './eval-models.ts';
 import { poseChannelFigures } from './figures.ts';
-import { personalFaceModels } from './personal-face-models.ts';
+import { personalModels } from './personal-models.ts';
 import { runPersonalisation } from './personalisation.ts';
-import { type EvalReport, reportJson, reportMarkdown } from './report-markdown.ts';
+import { type EvalReport, PERSONAL_POSEGAN, reportJson, reportMarkdown } from './report-markdown.ts';
 
 export interface EvalOptions {
   readonly dataset: string;
@@ -44,7 +45,11 @@ export interface EvalOptions {
     readonly posegan?: string; readonly cnn?: string; readonly pgface?: string; readonly fixedIdentity?: string; readonly noMotion?: string;
     /** a folder of personalised face networks, <dir>/<identity>/{pgface,fixed-identity}.safetensors (else fine-tuned here) */
     readonly personalFace?: string;
+    /** a folder of personalised PoseGANs, <dir>/<identity>/posegan.safetensors (else fine-tuned here) */
+    readonly personalPosegan?: string;
   };
+  /** unseen speech files for the motion-realism section (read and decoded by the caller) */
+  readonly speech?: readonly SpeechInput[];
   readonly seeds?: number;
   readonly epochs?: number;
   readonly batch?: number;
@@ -110,18 +115,28 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   log(`eval: ${segments.length} test segments, ${segments.reduce((a, s) => a + s.length, 0)} frames; evaluation window ${window} frames${quick ? ' (quick run)' : ''}`);
 
   // ---- pose models ----
-  const generatorsOf = async (name: string, variant: string, given: string | undefined, count: number, overrides?: Record<string, unknown>) => {
+  const loadedOf = async (name: string, variant: string, given: string | undefined, count: number, overrides?: Record<string, unknown>) => {
     const out = [];
     for (let seed = 1; seed <= (given ? 1 : count); seed++) {
       const loaded = await poseGanModel(engine, dataset, plan, modelsFolder, { name: overrides ? name : `${name}-seed${seed}`, kind: 'posegan', variant, seed, overrides, given }, log);
       models.push(loaded.source);
-      out.push(loaded.model.generator);
+      out.push(loaded);
     }
     return out;
   };
-  const posegan = await generatorsOf('posegan', 'posegan', options.checkpoints.posegan, seeds);
-  const cnn = await generatorsOf('cnn', 'cnn', options.checkpoints.cnn, seeds);
-  const noMotion = await generatorsOf('posegan-no-motion', 'posegan', options.checkpoints.noMotion, 1, { beta: 0 });
+  const poseganModels = await loadedOf('posegan', 'posegan', options.checkpoints.posegan, seeds);
+  const cnnModels = await loadedOf('cnn', 'cnn', options.checkpoints.cnn, seeds);
+  const posegan = poseganModels.map((m) => m.model.generator);
+  const cnn = cnnModels.map((m) => m.model.generator);
+  const noMotion = (await loadedOf('posegan-no-motion', 'posegan', options.checkpoints.noMotion, 1, { beta: 0 })).map((m) => m.model.generator);
+  // The first PoseGAN personalised to each identity (Sec. 5.1).
+  const personalPoseGan = await personalModels(engine, dataset, plan, modelsFolder, {
+    variant: 'posegan', pretrained: poseganModels[0]!.source.checkpoint, given: options.checkpoints.personalPosegan,
+    epochs: options.finetuneEpochs ?? (quick ? 2 : 20), batch: options.finetuneBatch ?? 16, lr: options.finetuneLr ?? plan.lr, seed: 1,
+  }, log);
+  models.push(...personalPoseGan.sources);
+  const names = dataset.manifest.identities.map((i) => i.name);
+  const personalFor = (identityIndex: number) => personalPoseGan.models.get(names[identityIndex]!) ?? poseganModels[0]!.model;
 
   log('eval: generating the test split with every method');
   const methods: Record<string, MethodDraws> = {
@@ -130,6 +145,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     'Nearest neighbour': nearestNeighbourDraws(dataset, segments),
     CNN: await generatorDraws(engine, cnn, dataset, segments),
     PoseGAN: await generatorDraws(engine, posegan, dataset, segments),
+    [PERSONAL_POSEGAN]: await personalGeneratorDraws(engine, (k) => personalFor(k).generator, dataset, segments),
   };
   const noMotionDraws = await generatorDraws(engine, noMotion, dataset, segments);
 
@@ -150,6 +166,14 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   // ---- Table 1 ----
   log('eval: correlation check (one-class SVM)');
   const correlation = correlationTable(dataset, segments, methods, { window, trainStride: Math.max(1, Math.floor(window / 8)), testStride: Math.max(1, Math.floor(window / 8)), nu: 0.1, seed: 11 }, bootstrap);
+
+  // ---- motion realism (issue 14) ----
+  log('eval: motion realism on the test split and on unseen speech');
+  const motionRealism = await motionRealismTable(engine, dataset, [
+    { name: 'PoseGAN', model: () => poseganModels[0]!.model },
+    { name: PERSONAL_POSEGAN, model: personalFor },
+    { name: 'CNN', model: () => cnnModels[0]!.model },
+  ], options.speech ?? [], bootstrap);
 
   // ---- ablation: window joins without the initial pose ----
   log('eval: window joins with and without the initial pose');
@@ -177,7 +201,12 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       { name: 'no initial pose (restart)', pose: raw(windowJoin.example.restart) },
     ], unit, [0, 1])).map((f) => `figures/${f}`));
   }
-  for (const g of [...posegan, ...cnn, ...noMotion]) g.dispose();
+  const speechExample = motionRealism.speechExample.filter((e) => e.identity === names[0]);
+  if (speechExample.length > 0) {
+    figures.push(...(await poseChannelFigures(figureFolder, 'unseen-speech', `${motionRealism.speechFiles[0]}, identity ${names[0]} (unseen speech)`,
+      speechExample.map((e) => ({ name: e.method, pose: raw(e.pose) })), unit, [0, 1, 2])).map((f) => `figures/${f}`));
+  }
+  for (const g of [...posegan, ...cnn, ...noMotion, ...[...personalPoseGan.models.values()].map((m) => m.generator)]) g.dispose();
 
   // ---- Table 3 ----
   let face: EvalReport['face'] = { skipped: 'the dataset has no face coefficients (OpenFace poses only)' };
@@ -187,7 +216,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     const fixed = await pgFaceModel(engine, dataset, plan, modelsFolder, { name: 'fixed-identity', kind: 'pgface', variant: 'fixed-identity', seed: 1, given: options.checkpoints.fixedIdentity }, log);
     models.push(pg.source, fixed.source);
     const personal = async (variant: 'pgface' | 'fixed-identity', pretrained: string) => {
-      const result = await personalFaceModels(engine, dataset, plan, modelsFolder, {
+      const result = await personalModels(engine, dataset, plan, modelsFolder, {
         variant, pretrained, given: options.checkpoints.personalFace, epochs: options.finetuneEpochs ?? (quick ? 2 : 20),
         batch: options.finetuneBatch ?? 16, lr: options.finetuneLr ?? plan.lr, seed: 1,
       }, log);
@@ -242,6 +271,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     classifier,
     correlation,
     face,
+    motionRealism: { ...motionRealism, speechExample: undefined },
     ablations: { noMotion: { row: noMotionRow, posegan: poseRows.find((r) => r.method === 'PoseGAN')!, realJitter: real.jitter }, windowJoin: windowJoinNumbers },
     personalisation,
     figures,

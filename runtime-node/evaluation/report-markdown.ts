@@ -6,10 +6,15 @@ import type { CorrelationTable } from '../../models/evaluation/correlation-table
 import type { FaceDifference, FaceRow } from '../../models/evaluation/face-table.ts';
 import type { DistanceRow } from '../../models/evaluation/method-scores.ts';
 import { PAPER } from '../../models/evaluation/paper-numbers.ts';
+import type { MotionRealismTable } from '../../models/evaluation/motion-realism-table.ts';
 import type { WindowJoinTable } from '../../models/evaluation/window-join-table.ts';
 import type { ModelSource, TrainingPlan } from './eval-models.ts';
 import { POSE_CHANNEL_NAMES } from './figures.ts';
+import { motionRealismSection } from './motion-realism-markdown.ts';
 import type { PersonalisationResult } from './personalisation.ts';
+
+/** The method name of the PoseGAN personalised to each identity (Sec. 5.1), beside the shared one. */
+export const PERSONAL_POSEGAN = 'PoseGAN, personalised';
 
 export interface EvalReport {
   readonly format: 'posedyn-eval';
@@ -27,6 +32,7 @@ export interface EvalReport {
   readonly classifier: ClassifierTable;
   readonly correlation: CorrelationTable;
   readonly face: { readonly faceModel: string; readonly units: string; readonly rows: FaceRow[]; readonly differences: FaceDifference[] } | { readonly skipped: string };
+  readonly motionRealism: Omit<MotionRealismTable, 'speechExample'> & { readonly speechExample: undefined };
   readonly ablations: {
     readonly noMotion: { readonly row: DistanceRow; readonly posegan: DistanceRow; readonly realJitter: Estimate };
     readonly windowJoin: Omit<WindowJoinTable, 'example'>;
@@ -90,7 +96,7 @@ function poseDistanceSection(report: EvalReport): string {
 function classifierSection(report: EvalReport): string {
   const c = report.classifier;
   const chance = 1 / c.classes.length;
-  const order = ['Real', 'Mean pose', 'Random', 'Nearest neighbour', 'CNN', 'PoseGAN'];
+  const order = ['Real', 'Mean pose', 'Random', 'Nearest neighbour', 'CNN', 'PoseGAN', PERSONAL_POSEGAN];
   const p = c.confidence;
   return [
     `Classifier: windows of ${c.settings.window} frames of pose motion (${c.settings.window - 1} frame differences x 6 channels, each ` +
@@ -110,6 +116,7 @@ function classifierSection(report: EvalReport): string {
     '',
     `- PoseGAN vs CNN (paper: 0.72 vs 0.22): PoseGAN is ${compare(p.PoseGAN!, p.CNN!)} than the CNN.`,
     `- PoseGAN vs Mean pose (paper: 0.72 vs 0.20): PoseGAN is ${compare(p.PoseGAN!, p['Mean pose']!)} than the mean pose.`,
+    ...(p[PERSONAL_POSEGAN] ? [`- ${PERSONAL_POSEGAN} (Sec. 5.1, one network a person) vs CNN: ${compare(p[PERSONAL_POSEGAN]!, p.CNN!)}; vs Mean pose: ${compare(p[PERSONAL_POSEGAN]!, p['Mean pose']!)}.`] : []),
     `- Random (real poses of the same person) is the ceiling a generator of "personal" motion can hope for without matching the audio: ${f3(p.Random!.value)}.`,
   ].join('\n');
 }
@@ -260,6 +267,10 @@ export function reportMarkdown(report: EvalReport): string {
     '## Table 4: head-pose identity classifier',
     '',
     classifierSection(report),
+    '',
+    '## Motion realism: does the head move like the person? (issue 14)',
+    '',
+    motionRealismSection({ ...report.motionRealism, speechExample: [] }, { main: ['PoseGAN', PERSONAL_POSEGAN], baseline: 'CNN' }),
     '',
     '## Table 1: audio-pose correlation check (one-class SVM)',
     '',

@@ -1,5 +1,5 @@
 // `posedyn demo` (what `npm start` runs): the talking-head pipeline on built-in defaults: the shipped
-// pretrained PoseGAN and PGFace (models/pretrained/; PGFace personalised to the identity) on the built-in
+// pretrained PoseGAN and PGFace (models/pretrained/; both personalised to the identity) on the built-in
 // LibriVox speech sample. Writes the
 // generation result, an OBJ of one frame and a plot of the six pose channels, and says where they are.
 import { join } from 'node:path';
@@ -10,9 +10,9 @@ import { PRETRAINED, runGenerate } from './generate-command.ts';
 const CHANNELS = ['pitch (rad)', 'yaw (rad)', 'roll (rad)', 'tx', 'ty', 'tz'];
 
 export async function runDemo(options: { out: string; identity?: string }): Promise<void> {
-  console.log(`posedyn demo: speech ${PRETRAINED.sampleSpeech}\n  PoseGAN ${PRETRAINED.posegan}`);
+  console.log(`posedyn demo: speech ${PRETRAINED.sampleSpeech}`);
   const result = await runGenerate({
-    audio: PRETRAINED.sampleSpeech, out: options.out, checkpoint: PRETRAINED.posegan,
+    audio: PRETRAINED.sampleSpeech, out: options.out,
     identity: options.identity, motionScale: 1, smooth: 0, faceModel: 'procedural',
   });
   const series = [0, 1, 2].map((c) => ({

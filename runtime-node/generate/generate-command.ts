@@ -1,11 +1,13 @@
 // `posedyn generate`: speech file in, DIR/result.json (fps, frames, identity, pose, face) and an OBJ of
-// one frame out. Uses the project's pretrained checkpoints unless others are given: PoseGAN, and the PGFace
-// personalised to the chosen identity when the project ships one (models/pretrained/personal/), else the
-// PGFace pretrained on every identity (which has no identity input and infers whose face from the speech).
+// one frame out. Uses the project's pretrained checkpoints unless others are given: the PoseGAN and the PGFace
+// personalised to the chosen identity when the project ships them (models/pretrained/personal/), else the
+// ones pretrained on every identity (which have no identity input: the shared PoseGAN moves every person's
+// head alike on speech it has never heard, and the shared PGFace infers whose face from the speech).
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudio } from '../../models/audio/decode.ts';
+import { decodeCheckpoint } from '../../models/checkpoint/checkpoint.ts';
 import { faceFrameObj } from '../../models/face/obj-export.ts';
 import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../models/inference/generate.ts';
 import { loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
@@ -22,7 +24,7 @@ export const PRETRAINED = {
   /** Table 3's baseline (PGFace generating expression only), shipped for evaluation. */
   fixedIdentityFace: join(repositoryRoot, 'models/pretrained/pgface-fixed-identity.safetensors'),
   sampleSpeech: join(repositoryRoot, 'models/pretrained/sample-speech.wav'),
-  /** PGFace and the baseline personalised to each identity (Sec. 5.1): <identity>/{pgface,fixed-identity}.safetensors */
+  /** PoseGAN, PGFace and the face baseline personalised to each identity (Sec. 5.1): <identity>/{posegan,pgface,fixed-identity}.safetensors */
   personalFace: join(repositoryRoot, 'models/pretrained/personal'),
 };
 
@@ -37,10 +39,17 @@ export async function defaultFaceCheckpoint(identity: string): Promise<string> {
   return (await pathExists(personal)) ? personal : PRETRAINED.pgface;
 }
 
+/** The shipped PoseGAN personalised to `identity` when there is one, else the pretrained PoseGAN. */
+export async function defaultPoseCheckpoint(identity: string): Promise<string> {
+  const personal = personalFacePath(PRETRAINED.personalFace, identity, 'posegan');
+  return (await pathExists(personal)) ? personal : PRETRAINED.posegan;
+}
+
 export interface GenerateCommandOptions {
   readonly audio: string;
   readonly out: string;
-  readonly checkpoint: string;
+  /** default: defaultPoseCheckpoint(the identity) */
+  readonly checkpoint?: string;
   /** default: defaultFaceCheckpoint(the identity) */
   readonly faceCheckpoint?: string;
   readonly identity?: string;
@@ -59,14 +68,18 @@ function rows(values: Float32Array, width: number): number[][] {
 export async function runGenerate(options: GenerateCommandOptions): Promise<TalkingHeadResult> {
   const engine = await createNodeEngine();
   const samples = decodeAudio(await readFileBytes(options.audio), options.audio);
-  const posegan = loadPoseGan(engine, await readFileBytes(options.checkpoint), options.checkpoint);
-  const identity = findIdentity(posegan.checkpoint.meta.identities, options.identity, options.checkpoint).name;
+  // The identity is named in (or defaults to the first of) the given checkpoint, else the shared pretrained one.
+  const named = options.checkpoint ?? PRETRAINED.posegan;
+  const identity = findIdentity(decodeCheckpoint(await readFileBytes(named), named).meta.identities, options.identity, named).name;
+  const poseCheckpoint = options.checkpoint ?? (await defaultPoseCheckpoint(identity));
+  console.log(`PoseGAN: ${poseCheckpoint}`);
+  const posegan = loadPoseGan(engine, await readFileBytes(poseCheckpoint), poseCheckpoint);
   const faceCheckpoint = options.faceCheckpoint ?? (await defaultFaceCheckpoint(identity));
   console.log(`PGFace: ${faceCheckpoint}`);
   const pgface = loadPgFace(engine, await readFileBytes(faceCheckpoint), faceCheckpoint);
   const started = performance.now();
   const result = await generateTalkingHead(engine, posegan, pgface, samples, {
-    identity: options.identity, motionScale: options.motionScale, smoothSigma: options.smooth,
+    identity, motionScale: options.motionScale, smoothSigma: options.smooth,
   });
   const seconds = (performance.now() - started) / 1000;
   await mkdir(options.out, { recursive: true });

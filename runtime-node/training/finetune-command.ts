@@ -10,6 +10,7 @@ import { Dataset, loadDataset } from '../../models/data/dataset.ts';
 import { identitySubset } from '../../models/data/identity-subset.ts';
 import type { DatasetManifest, IdentityEntry } from '../../models/data/dataset-format.ts';
 import { featureConfigFromJson, sameFeatureConfig } from '../../models/features/config.ts';
+import { poseGanConfigFromJson } from '../../models/posegan/config.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { nodeDatasetFiles } from '../dataset/dataset-files.ts';
 import type { EpochReport } from '../../models/training/epochs.ts';
@@ -81,7 +82,8 @@ export async function runFinetune(options: FinetuneOptions): Promise<EpochReport
     faceModel: options.faceModel,
     initFrom: options.from,
     recentreFaceOutput: options.recentre ?? true,
-    modelOverrides: meta.modelConfig,
+    // A PoseGAN checkpoint that predates a config choice was trained with its legacy value (config.ts).
+    modelOverrides: meta.kind === 'posegan' ? { ...poseGanConfigFromJson(meta.modelConfig) } : meta.modelConfig,
     progress: options.progress,
     producedBy: options.producedBy,
     engine: options.engine,

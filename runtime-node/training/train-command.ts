@@ -13,6 +13,7 @@ import cliProgress from 'cli-progress';
 import type { Engine } from '../../engine/engine.ts';
 import { loadModuleTensors, loadOptimizerTensors, type CheckpointMeta } from '../../models/checkpoint/checkpoint.ts';
 import { type Dataset, type FrameRef, faceBatch, facePairs, poseBatch } from '../../models/data/dataset.ts';
+import type { PoseOnlyClip } from '../../models/data/pose-only.ts';
 import type { IdentityEntry, WindowRef } from '../../models/data/dataset-format.ts';
 import { type PgFaceConfig, defaultPgFaceConfig } from '../../models/pgface/config.ts';
 import { type PoseGanConfig, defaultPoseGanConfig } from '../../models/posegan/config.ts';
@@ -61,6 +62,8 @@ export interface TrainOptions {
   readonly loadedDataset?: Dataset;
   /** Identities to record in checkpoints instead of the dataset's (fine-tuning keeps the pretrained ones too). */
   readonly identities?: readonly IdentityEntry[];
+  /** PoseGAN: real pose-only clips for the motion critic (config motionCritic > 0; models/training/motion-critic.ts) */
+  readonly poseOnly?: readonly PoseOnlyClip[];
 }
 
 interface TrainingRun {
@@ -75,23 +78,28 @@ interface TrainingRun {
   dispose(): void;
 }
 
-function poseGanRun(engine: Engine, dataset: Dataset, options: TrainOptions): TrainingRun {
+function poseGanRun(engine: Engine, dataset: Dataset, options: TrainOptions, log: (line: string) => void): TrainingRun {
   const variant = options.variant ?? 'posegan';
   if (variant !== 'posegan' && variant !== 'cnn') throw new Error(`--variant for posegan must be 'posegan' or 'cnn', got '${variant}'`);
   const config = defaultPoseGanConfig(dataset.featureCount, { ...options.modelOverrides, variant, frames: dataset.windowLength });
-  const trainer = new PoseGanTrainer(engine, config, { learningRate: options.lr, seed: options.seed });
+  const trainer = new PoseGanTrainer(engine, config, { learningRate: options.lr, seed: options.seed, poseOnly: options.poseOnly });
   const modules: SavedModule[] = [{ prefix: 'generator.', module: trainer.generator, optimizer: trainer.generatorOptimizer }];
   if (trainer.discriminator) modules.push({ prefix: 'discriminator.', module: trainer.discriminator, optimizer: trainer.discriminatorOptimizer! });
+  if (trainer.motionCritic) modules.push({ prefix: 'motionCritic.', module: trainer.motionCritic.network, optimizer: trainer.motionCritic.optimizer });
   return {
     modelConfig: config,
     modules,
     samples: dataset.manifest.windows.train,
     step: (batch) => {
       const losses = trainer.step(poseBatch(dataset, batch as WindowRef[]));
-      return { l2: losses.l2, pose: losses.pose, motion: losses.motion, adversarial: losses.adversarial, discriminator: losses.discriminator };
+      return { ...losses };
     },
-    validate: async () => (await validatePoseGan(engine, trainer.generator, dataset, 'val', config)).l2PerFrame,
-    extraMeta: {},
+    validate: async () => {
+      const v = await validatePoseGan(engine, trainer.generator, dataset, 'val', config);
+      log(`  validation: L_L2 ${v.l2PerFrame.toPrecision(4)} a frame; rotation motion energy ${v.rotationMotionRatio.toFixed(2)}x and jitter ${v.rotationJitterRatio.toFixed(2)}x the real val poses'; score ${v.score.toPrecision(4)}`);
+      return v.score;
+    },
+    extraMeta: options.poseOnly ? { poseOnlyClips: options.poseOnly.map((c) => c.name) } : {},
     dispose: () => trainer.dispose(),
   };
 }
@@ -142,7 +150,7 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
   const engine = options.engine ?? (await createNodeEngine());
   const log = options.log ?? ((line: string) => console.log(line));
   const faceModel = options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : null;
-  const run = options.kind === 'posegan' ? poseGanRun(engine, dataset, options) : pgFaceRun(engine, dataset, options, faceModel!);
+  const run = options.kind === 'posegan' ? poseGanRun(engine, dataset, options, log) : pgFaceRun(engine, dataset, options, faceModel!);
   const lastPath = join(options.out, 'last.safetensors');
   const bestPath = join(options.out, 'best.safetensors');
   const logPath = join(options.out, 'log.jsonl');

@@ -16,7 +16,7 @@ import {
 import { type WindowRef } from '../../models/data/dataset-format.ts';
 import { Dataset, poseBatch } from '../../models/data/dataset.ts';
 import { assertSameFeatureConfig, deepSpeechFeatureConfig, featureConfigFromJson } from '../../models/features/config.ts';
-import { type PoseGanConfig, validatePoseGanConfig } from '../../models/posegan/config.ts';
+import { poseGanConfigFromJson, validatePoseGanConfig } from '../../models/posegan/config.ts';
 import { PoseGanTrainer } from '../../models/training/posegan-trainer.ts';
 import { type CheckpointPart, encodeModuleCheckpoint } from './module-checkpoint.ts';
 
@@ -131,7 +131,7 @@ export class PoseGanFineTuner {
   static async create(engine: Engine, checkpointBytes: Uint8Array, source: string, clips: readonly ClipInput[], options: FineTuneOptions = {}): Promise<PoseGanFineTuner> {
     const checkpoint = decodeCheckpoint(checkpointBytes, source);
     if (checkpoint.meta.kind !== 'posegan') throw new CheckpointError(`${source}: is a ${checkpoint.meta.kind} checkpoint; personalisation fine-tunes a posegan checkpoint`);
-    const config = checkpoint.meta.modelConfig as unknown as PoseGanConfig;
+    const config = poseGanConfigFromJson(checkpoint.meta.modelConfig);
     validatePoseGanConfig(config);
     const featureConfig = featureConfigFromJson(checkpoint.meta.featureConfig, `${source} feature_config`);
     const built = await buildDataset(engine, clips, {
