@@ -1,17 +1,17 @@
 // `posedyn serve`: the demo page (dist/demo), the bundle (dist/posedyn.js) and the pretrained checkpoints
-// (models/pretrained/) on http://127.0.0.1:<port>/. Builds the page first when dist/ lacks it.
+// (talking-head/pretrained/) on http://127.0.0.1:<port>/. Builds the page first when dist/ lacks it.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildWeb, root } from '../../runtime-web/build.mjs';
 import { type Mount, type RunningServer, startServer } from './server.ts';
 
-/** What the demo page needs, by URL: the page at /, the bundle at /posedyn.js, checkpoints under /models/pretrained/. */
+/** What the demo page needs, by URL: the page at /, the bundle at /posedyn.js, checkpoints under /pretrained/. */
 export function demoMounts(dist = join(root, 'dist')): Mount[] {
   return [
     { prefix: '/', dir: join(dist, 'demo') },
     { prefix: '/dist/', dir: dist },
-    { prefix: '/models/pretrained/', dir: join(root, 'models/pretrained'), extensions: ['.safetensors'] },
+    { prefix: '/pretrained/', dir: join(root, 'talking-head/pretrained'), extensions: ['.safetensors'] },
   ];
 }
 
@@ -24,11 +24,11 @@ export async function serveDemo(options: { port: number; rebuild: boolean; log?:
     await buildWeb({ log });
   }
   const server = await startServer(demoMounts(dist), options.port);
-  const pretrained = ['posegan', 'pgface'].filter((k) => existsSync(join(root, `models/pretrained/${k}.safetensors`)));
+  const pretrained = ['posegan', 'pgface'].filter((k) => existsSync(join(root, `talking-head/pretrained/${k}.safetensors`)));
   log(`posedyn demo at ${server.url} (bundle at ${server.url}dist/posedyn.js)`);
   log(pretrained.length === 2
-    ? 'serving the pretrained checkpoints from models/pretrained/'
-    : 'models/pretrained/ lacks posegan.safetensors and pgface.safetensors: the page will use untrained weights');
+    ? 'serving the pretrained checkpoints from talking-head/pretrained/'
+    : 'talking-head/pretrained/ lacks posegan.safetensors and pgface.safetensors: the page will use untrained weights');
   return server;
 }
 
