@@ -4,19 +4,7 @@
 import { add } from './ops/elementwise.ts';
 import { full } from './creation.ts';
 import { assertShape } from './shape.ts';
-import type { GradNode, Tensor } from './tensor.ts';
-
-/**
- * Marks `output` as produced by `op` from `inputs` when gradients are being recorded and an input needs one.
- * `backward` receives d(loss)/d(output) and returns d(loss)/d(input) for each input.
- */
-export function recordGrad(output: Tensor, op: string, inputs: readonly Tensor[], backward: GradNode['backward']): Tensor {
-  if (output.engine.gradEnabled && inputs.some((t) => t.requiresGrad)) {
-    output.requiresGrad = true;
-    output.gradFn = { op, inputs, backward };
-  }
-  return output;
-}
+import type { Tensor } from './tensor.ts';
 
 /** Tensors reachable from `root` through gradFn links, each after every tensor computed from it. */
 function reverseTopologicalOrder(root: Tensor): Tensor[] {
@@ -92,12 +80,4 @@ function accumulateLeafGrad(leaf: Tensor, grad: Tensor, assigned: Set<Tensor>): 
   next.name = `${leaf.name}.grad`;
   leaf.grad = engine.keep(next);
   assigned.add(next);
-}
-
-/** Disposes the gradients of `params` (they are recreated by the next backward). */
-export function zeroGrad(params: Iterable<Tensor>): void {
-  for (const p of params) {
-    p.grad?.dispose();
-    p.grad = null;
-  }
 }

@@ -17,6 +17,7 @@ export * from '../core/engine.ts';
 export * from '../core/tensor.ts';
 export * from '../core/creation.ts';
 export * from '../core/autograd.ts';
+export * from '../core/record-grad.ts';
 export * from '../core/shape.ts';
 export * from '../core/kernel-errors.ts';
 export * from '../core/profiler.ts';

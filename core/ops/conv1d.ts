@@ -9,7 +9,7 @@ import {
   conv1dGradWeightSplits, conv1dOutputLength, upsampleNearestBackwardLaunch, upsampleNearestLaunch,
 } from '../kernels/conv1d.ts';
 import { sumAxisLaunch } from '../kernels/reduce.ts';
-import { recordGrad } from '../autograd.ts';
+import { recordGrad } from '../record-grad.ts';
 import { type Shape, ShapeError, assertRank, formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 

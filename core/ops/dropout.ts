@@ -2,7 +2,7 @@
 // weight initialisation). Each call draws a fresh seed from engine.nextSeed(), so after engine.seed(n) a run repeats
 // bit for bit, and no random state lives on the GPU.
 import { dropoutLaunch, randomNormalLaunch, randomUniformLaunch } from '../kernels/random.ts';
-import { recordGrad } from '../autograd.ts';
+import { recordGrad } from '../record-grad.ts';
 import type { Engine } from '../engine.ts';
 import type { Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';

@@ -1,10 +1,10 @@
 // Elementwise ops with gradients. Unary ops run one kernel forward and one fused kernel backward
 // (dx = dy * f'(x)); binary ops broadcast like NumPy and reduce each gradient back to its operand's shape.
 import { type BinaryOpName, type UnaryOpName, binaryLaunch, unaryBackwardLaunch, unaryLaunch } from '../kernels/elementwise.ts';
-import { recordGrad } from '../autograd.ts';
+import { recordGrad } from '../record-grad.ts';
 import { type Shape, broadcastShapes, broadcastStrides, formatShape, sameShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { sumToShape } from './reduce.ts';
+import { sumToShape } from './gradient-sums.ts';
 
 function unary(op: UnaryOpName, x: Tensor, alpha = 0, beta = 0): Tensor {
   const y = Tensor.empty(x.engine, x.shape, op);

@@ -7,7 +7,7 @@
 import {
   type GroupNormGeometry, groupNormBackwardAffineLaunch, groupNormBackwardInputLaunch, groupNormForwardLaunch,
 } from '../kernels/group-norm.ts';
-import { recordGrad } from '../autograd.ts';
+import { recordGrad } from '../record-grad.ts';
 import { ShapeError, assertShape, formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 

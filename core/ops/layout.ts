@@ -2,7 +2,7 @@
 // plain buffer copy when the box is one contiguous run in both tensors. Their gradients are layout ops too:
 //   concat <-> split,  slice <-> pad with zeros,  permute <-> the inverse permutation.
 import { type Box, contiguousRun, copyBoxLaunch, padLaunch, rowMajorStrides } from '../kernels/layout.ts';
-import { recordGrad } from '../autograd.ts';
+import { recordGrad } from '../record-grad.ts';
 import type { Engine } from '../engine.ts';
 import { type Shape, ShapeError, formatShape, normalizeAxis } from '../shape.ts';
 import { Tensor } from '../tensor.ts';

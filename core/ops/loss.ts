@@ -3,7 +3,7 @@
 // elementwise kernel that reads the loss's gradient from the GPU.
 import { type BceTargets, bceBackwardLaunch, bceTermsLaunch, mseBackwardLaunch, mseTermsLaunch } from '../kernels/loss.ts';
 import { sumAxisLaunch } from '../kernels/reduce.ts';
-import { recordGrad } from '../autograd.ts';
+import { recordGrad } from '../record-grad.ts';
 import { assertShape, formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { mul, mulScalar, neg } from './elementwise.ts';

@@ -8,7 +8,7 @@
 // runs over the rows of both stored factors, the batch folds into it (a [batch, R, C] tensor is a
 // [batch * R, C] matrix) and one launch computes the sum; otherwise a batched product is summed over axis 0.
 import { type MatmulDims, matmulLaunch } from '../kernels/matmul.ts';
-import { recordGrad } from '../autograd.ts';
+import { recordGrad } from '../record-grad.ts';
 import { type Shape, ShapeError, formatShape, sameShape, sizeOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { sum } from './reduce.ts';

@@ -1,10 +1,10 @@
 // Sums and means over one axis or over everything, with gradients (the gradient of a sum is its output
 // gradient broadcast back over the summed axis).
 import { sumAxisLaunch } from '../kernels/reduce.ts';
-import { recordGrad } from '../autograd.ts';
-import { type Shape, formatShape, normalizeAxis, sameShape } from '../shape.ts';
+import { recordGrad } from '../record-grad.ts';
+import { normalizeAxis } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { expand, mulScalar } from './elementwise.ts';
+import { broadcastScaled } from './gradient-sums.ts';
 import { reshape } from './reshape.ts';
 
 function reduceAxis(x: Tensor, axis: number, keepDims: boolean, mean: boolean): Tensor {
@@ -20,8 +20,7 @@ function reduceAxis(x: Tensor, axis: number, keepDims: boolean, mean: boolean): 
     x.engine.dispatch(sumAxisLaunch(x.buffer, out.buffer, outer, length, inner, mean ? 1 / Math.max(length, 1) : 1));
   }
   return recordGrad(out, op, [x], (g) => {
-    const spread = expand(g.view(keptShape), x.shape);
-    return [mean ? mulScalar(spread, 1 / Math.max(length, 1)) : spread];
+    return [broadcastScaled(g.view(keptShape), x.shape, mean ? 1 / Math.max(length, 1) : 1)];
   });
 }
 
@@ -36,20 +35,4 @@ export function mean(x: Tensor, axis?: number, keepDims = false): Tensor {
   if (axis !== undefined) return reduceAxis(x, axis, keepDims, true);
   const total = reduceAxis(reshape(x, [x.size]), 0, false, true);
   return reshape(total, keepDims ? x.shape.map(() => 1) : []);
-}
-
-/**
- * Sums a broadcast gradient back to `shape`: leading axes that `shape` lacks and axes where `shape` has 1
- * are summed. Used by every broadcasting op's backward.
- */
-export function sumToShape(g: Tensor, shape: Shape): Tensor {
-  if (sameShape(g.shape, shape)) return g;
-  const lead = g.rank - shape.length;
-  if (lead < 0) throw new Error(`sumToShape: gradient ${formatShape(g.shape)} has lower rank than ${formatShape(shape)}`);
-  let t = g;
-  for (let axis = 0; axis < g.rank; axis++) {
-    const target = axis < lead ? 1 : shape[axis - lead]!;
-    if (target === 1 && t.shape[axis] !== 1) t = reduceAxis(t, axis, true, false);
-  }
-  return t.view(shape);
 }

@@ -1,5 +1,5 @@
 // Reshape: a new view of the same buffer (row-major data does not move); the gradient reshapes back.
-import { recordGrad } from '../autograd.ts';
+import { recordGrad } from '../record-grad.ts';
 import { type Shape, ShapeError, formatShape, sizeOf } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 

@@ -2,7 +2,7 @@
 // defaults. A step records one in-place dispatch a parameter (kernels/optim.wgsl, adam) and never reads back.
 // The moment estimates m and v are owned by the optimizer (kept out of every scope) until dispose().
 import { type AdamHyperparameters, adamLaunch } from '../kernels/optim.ts';
-import { zeroGrad } from '../autograd.ts';
+import { zeroGrad } from '../record-grad.ts';
 import { zeros } from '../creation.ts';
 import type { Engine } from '../engine.ts';
 import { assertShape } from '../shape.ts';

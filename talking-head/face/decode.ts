@@ -1,7 +1,7 @@
 // Eq. (2) on the GPU for a batch of frames: coefficients [N, 144] (alpha_id then alpha_exp) -> vertices
 // [N, V * 3], as a differentiable op (the gradient flows to the coefficients; the model is constant).
 import type { Engine } from '../../core/engine.ts';
-import { recordGrad } from '../../core/autograd.ts';
+import { recordGrad } from '../../core/record-grad.ts';
 import { zeros } from '../../core/creation.ts';
 import { sum } from '../../core/ops/reduce.ts';
 import { ShapeError, formatShape } from '../../core/shape.ts';

@@ -1,7 +1,7 @@
 // The Gaussian temporal filter of Eq. (1) as a differentiable op: smooths every channel of a batch of
 // sequences along time. Weights normalised over the truncated window, edges replicated (talking-head/kernels/gaussian-filter.wgsl).
 import { type FilterAxis, gaussianFilterBackwardLaunch, gaussianFilterLaunch, gaussianFilterSpec } from '../kernels/gaussian-filter.ts';
-import { recordGrad } from '../../core/autograd.ts';
+import { recordGrad } from '../../core/record-grad.ts';
 import { ShapeError, formatShape, normalizeAxis } from '../../core/shape.ts';
 import { Tensor } from '../../core/tensor.ts';
 

@@ -1,7 +1,7 @@
 // PGFace's masked vertex losses (Eq. 7, 8) as one differentiable op on coefficient residuals: see
 // talking-head/kernels/masked-vertex-loss.wgsl for why a quadratic form Q = B^T M^2 B replaces the per-vertex decode.
 import { maskedVertexBackwardLaunch, maskedVertexProjectLaunch, maskedVertexTermsLaunch } from '../kernels/masked-vertex-loss.ts';
-import { recordGrad } from '../../core/autograd.ts';
+import { recordGrad } from '../../core/record-grad.ts';
 import { ShapeError, assertRank, assertShape, formatShape } from '../../core/shape.ts';
 import { Tensor } from '../../core/tensor.ts';
 import { mul } from '../../core/ops/elementwise.ts';

@@ -1,6 +1,6 @@
 // PoseGAN's per-sample reconstruction losses (Eq. 3, 4) as one differentiable op: kernels/pose-loss.wgsl.
 import { poseLossBackwardLaunch, poseLossForwardLaunch } from '../kernels/pose-loss.ts';
-import { recordGrad } from '../../core/autograd.ts';
+import { recordGrad } from '../../core/record-grad.ts';
 import { assertRank, assertShape } from '../../core/shape.ts';
 import { Tensor } from '../../core/tensor.ts';
 import { sum } from '../../core/ops/reduce.ts';

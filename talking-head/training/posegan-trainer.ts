@@ -6,7 +6,8 @@
 // Deviation (ours, as in nearly every GAN since Goodfellow et al. 2014): G minimises the non-saturating
 // -log D(x, G(x, p)) instead of log(1 - D(x, G(x, p))); both have the same fixed point, but the latter's
 // gradient vanishes while D wins, early in training.
-import { backward, zeroGrad } from '../../core/autograd.ts';
+import { backward } from '../../core/autograd.ts';
+import { zeroGrad } from '../../core/record-grad.ts';
 import { tensor } from '../../core/creation.ts';
 import type { Engine } from '../../core/engine.ts';
 import { InitRandom } from '../../core/nn/init.ts';

@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { KernelLaunch, KernelSource } from '../../core/kernels/launch.ts';
-import { backward, zeroGrad } from '../../core/autograd.ts';
+import { backward } from '../../core/autograd.ts';
+import { zeroGrad } from '../../core/record-grad.ts';
 import { BufferPool } from '../../core/buffer-pool.ts';
 import { parameter, tensor } from '../../core/creation.ts';
 import { KernelError } from '../../core/kernel-errors.ts';
