@@ -24,7 +24,7 @@ export async function runExport(options: ExportCommandOptions): Promise<void> {
   let rest = headFromMotion(motion, '').rest;
   if (options.identity !== undefined) {
     const meta = decodeCheckpoint(await readFileBytes(options.checkpoint), options.checkpoint).meta;
-    rest = findIdentity(meta.identities, options.identity, options.checkpoint).meanPose;
+    rest = findIdentity(meta, options.identity, options.checkpoint).meanPose;
   }
   const name = options.identity ?? motion.identity ?? basename(options.from, extname(options.from));
   const faceModel = await loadFaceModelOption(options.faceModel);

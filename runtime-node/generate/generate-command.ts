@@ -76,7 +76,7 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
   const seconds = (performance.now() - started) / 1000;
   await mkdir(options.out, { recursive: true });
   const resultPath = join(options.out, 'result.json');
-  const rest = findIdentity(posegan.checkpoint.meta.identities, result.identity, options.checkpoint).meanPose;
+  const rest = findIdentity(posegan.checkpoint.meta, result.identity, options.checkpoint).meanPose;
   const recordedUnit = posegan.checkpoint.meta.training.poseUnit;
   const translationUnit = typeof recordedUnit === 'string' ? recordedUnit : guessTranslationUnit(rest);
   const faceModel = await loadFaceModelOption(options.faceModel);
