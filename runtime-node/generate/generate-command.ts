@@ -11,7 +11,7 @@ import { decodeAudio } from '../../talking-head/audio/decode.ts';
 import { faceFrameObj } from '../../talking-head/face/obj-export.ts';
 import { headFrames } from '../../talking-head/export/head-frames.ts';
 import { frameDataFields, jsonRows } from '../../talking-head/export/result-fields.ts';
-import { guessTranslationUnit } from '../../talking-head/render/head-placement.ts';
+import { checkpointTranslationUnit } from '../../talking-head/render/head-placement.ts';
 import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../talking-head/inference/generate.ts';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { createNodeEngine } from '../device.ts';
@@ -77,8 +77,7 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
   await mkdir(options.out, { recursive: true });
   const resultPath = join(options.out, 'result.json');
   const rest = findIdentity(posegan.checkpoint.meta, result.identity, options.checkpoint).meanPose;
-  const recordedUnit = posegan.checkpoint.meta.training.poseUnit;
-  const translationUnit = typeof recordedUnit === 'string' ? recordedUnit : guessTranslationUnit(rest);
+  const translationUnit = checkpointTranslationUnit(posegan.checkpoint.meta.training, rest);
   const faceModel = await loadFaceModelOption(options.faceModel);
   const motion = { fps: result.fps, pose: result.pose, translationUnit, rest, face: result.face };
   await writeFileAtomic(resultPath, JSON.stringify({

@@ -22,6 +22,11 @@ export function guessTranslationUnit(rest: readonly number[]): 'mm' | 'bfm' {
   return Math.abs(rest[5] ?? 0) > 50 ? 'mm' : 'bfm';
 }
 
+/** The translation unit of a checkpoint's poses: recorded in training.poseUnit by posedyn's trainers, else guessed. */
+export function checkpointTranslationUnit(training: { readonly [key: string]: unknown }, rest: readonly number[]): string {
+  return typeof training.poseUnit === 'string' ? training.poseUnit : guessTranslationUnit(rest);
+}
+
 /** The pose drawn at `frame` of poses [frames, 6]: the rest pose plus `motionScale` times the motion about it. */
 export function displayedPose(poses: ArrayLike<number>, frame: number, rest: readonly number[], motionScale: number): number[] {
   return Array.from({ length: 6 }, (_, k) => rest[k]! + motionScale * (poses[frame * 6 + k]! - rest[k]!));
