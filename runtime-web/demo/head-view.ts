@@ -17,10 +17,11 @@ export class HeadView {
   readonly #target: FrameTarget;
   #vertices: Tensor | null = null;
 
-  constructor(device: GPUDevice, target: FrameTarget, mesh: HeadMesh) {
+  /** `samples` 1 where rasterising is slow (software adapters), else 4 (anti-aliased). */
+  constructor(device: GPUDevice, target: FrameTarget, mesh: HeadMesh, samples: 1 | 4) {
     this.#device = device;
     this.#target = target;
-    this.renderer = new HeadRenderer(device, mesh);
+    this.renderer = new HeadRenderer(device, mesh, { samples });
   }
 
   /** Frames available to draw. */

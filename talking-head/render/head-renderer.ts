@@ -1,7 +1,7 @@
 // Draws talking heads with WebGPU on a plain GPUDevice (Dawn in Node, the browser's in a page): per frame, one
 // compute pass recomputes each head's vertex normals from its decoded vertices (vertex-normals.wgsl), then one
-// render pass (4x multisampled, resolved into the caller's texture) draws a background and each head into its
-// viewport (head-shader.wgsl). Several heads side by side (`posedyn render --compare`) are several draws.
+// render pass (4x multisampled and resolved into the caller's texture, or straight into it) draws a background and
+// each head into its viewport (head-shader.wgsl). Several heads side by side (`posedyn render --compare`) are several draws.
 //
 // The vertices are read where the face decode wrote them (an engine storage buffer [frames, V * 3]); the caller
 // records the frame into its own command encoder and submits it, then reads back or presents (render-target.ts).
@@ -11,7 +11,8 @@ import shaderCode from './head-shader.wgsl';
 import { VertexNormals } from './vertex-normals.ts';
 
 export const HEAD_SHADER_WGSL = { file: 'talking-head/render/head-shader.wgsl', code: shaderCode };
-const SAMPLES = 4;
+/** Samples a pixel by default (multisampled anti-aliasing); 1 draws straight into the target. */
+const DEFAULT_SAMPLES = 4;
 const DEPTH_FORMAT: GPUTextureFormat = 'depth24plus';
 /** Scene uniform: viewProjection, head, torso (3 mat4), eye (vec4), frame (vec4u). */
 const SCENE_BYTES = 3 * 64 + 16 + 16;
@@ -75,11 +76,14 @@ export class HeadRenderer {
   readonly #surfaces: GPUBuffer;
   readonly #pipelines = new Map<GPUTextureFormat, Pipelines>();
   readonly #slots: Slot[] = [];
-  #attachments: { key: string; colour: GPUTexture; depth: GPUTexture } | null = null;
+  readonly #samples: number;
+  #attachments: { key: string; colour: GPUTexture | null; depth: GPUTexture } | null = null;
 
-  constructor(device: GPUDevice, mesh: HeadMesh) {
+  /** `samples`: 4 (anti-aliased, default) or 1 (cheaper where rasterising is slow, e.g. a software adapter). */
+  constructor(device: GPUDevice, mesh: HeadMesh, options: { readonly samples?: 1 | 4 } = {}) {
     this.#device = device;
     this.mesh = mesh;
+    this.#samples = options.samples ?? DEFAULT_SAMPLES;
     const { model, surface } = mesh;
     if (surface.length !== SURFACE_FLOATS * model.vertexCount) {
       throw new RangeError(`HeadRenderer: ${surface.length} surface values for ${model.vertexCount} vertices, expected ${SURFACE_FLOATS} a vertex`);
@@ -112,9 +116,12 @@ export class HeadRenderer {
     compute.end();
 
     const [r, g, b] = background;
+    const clearValue = { r, g, b, a: 1 };
     const pass = encoder.beginRenderPass({
       label: 'head frame',
-      colorAttachments: [{ view: colour.createView(), resolveTarget: target.view, loadOp: 'clear', storeOp: 'discard', clearValue: { r, g, b, a: 1 } }],
+      colorAttachments: [colour
+        ? { view: colour.createView(), resolveTarget: target.view, loadOp: 'clear', storeOp: 'discard', clearValue }
+        : { view: target.view, loadOp: 'clear', storeOp: 'store', clearValue }],
       depthStencilAttachment: { view: depth.createView(), depthLoadOp: 'clear', depthStoreOp: 'discard', depthClearValue: 1 },
     });
     draws.forEach((draw, i) => {
@@ -186,7 +193,7 @@ export class HeadRenderer {
     const cached = this.#pipelines.get(format);
     if (cached) return cached;
     const module = this.#module;
-    const multisample = { count: SAMPLES };
+    const multisample = { count: this.#samples };
     const pipelines: Pipelines = {
       head: this.#device.createRenderPipeline({
         label: 'head', layout: 'auto', multisample,
@@ -207,16 +214,17 @@ export class HeadRenderer {
     return pipelines;
   }
 
-  #attachmentsFor(target: RenderTarget): { colour: GPUTexture; depth: GPUTexture } {
+  #attachmentsFor(target: RenderTarget): { colour: GPUTexture | null; depth: GPUTexture } {
     const key = `${target.width}x${target.height}:${target.format}`;
     if (this.#attachments?.key !== key) {
-      this.#attachments?.colour.destroy();
+      this.#attachments?.colour?.destroy();
       this.#attachments?.depth.destroy();
       const size = [target.width, target.height];
+      const sampleCount = this.#samples;
       this.#attachments = {
         key,
-        colour: this.#device.createTexture({ size, format: target.format, sampleCount: SAMPLES, usage: GPUTextureUsage.RENDER_ATTACHMENT, label: 'head colour (multisampled)' }),
-        depth: this.#device.createTexture({ size, format: DEPTH_FORMAT, sampleCount: SAMPLES, usage: GPUTextureUsage.RENDER_ATTACHMENT, label: 'head depth' }),
+        colour: sampleCount > 1 ? this.#device.createTexture({ size, format: target.format, sampleCount, usage: GPUTextureUsage.RENDER_ATTACHMENT, label: 'head colour (multisampled)' }) : null,
+        depth: this.#device.createTexture({ size, format: DEPTH_FORMAT, sampleCount, usage: GPUTextureUsage.RENDER_ATTACHMENT, label: 'head depth' }),
       };
     }
     return this.#attachments;
@@ -232,7 +240,7 @@ export class HeadRenderer {
     this.#normals.dispose();
     this.#indices.destroy();
     this.#surfaces.destroy();
-    this.#attachments?.colour.destroy();
+    this.#attachments?.colour?.destroy();
     this.#attachments?.depth.destroy();
   }
 }
