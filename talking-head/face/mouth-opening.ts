@@ -8,8 +8,8 @@ import { hasMediaPipeTopology } from './mediapipe-topology.ts';
 import { centimetresPerModelUnit } from './model-units.ts';
 
 /**
- * coefficients [frames, 144] (alpha_id, alpha_exp) -> [frames] cm. The model must have MediaPipe's vertex order
- * (its vertices 13 and 14 are the inner lips); a model on another mesh (the BFM) has no such landmarks: null.
+ * coefficients [frames, 144] (alpha_id, alpha_exp) -> [frames] cm, for a model on MediaPipe's mesh (its vertices 13
+ * and 14 are the inner lips); null for a model on another mesh (the BFM), which has no such landmarks.
  */
 export function mouthOpening(model: FaceModel, coefficients: ArrayLike<number>): Float64Array | null {
   if (!hasMediaPipeTopology(model)) return null;

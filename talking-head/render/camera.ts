@@ -1,6 +1,6 @@
-// The camera of a talking-head video: straight in front of the face at eye height... centred on the framing of the
-// head mesh (crown to shoulders, render/mesh/head-mesh.ts), a portrait lens's narrow field of view, far enough that
-// the framing fills the frame's height. World units are cm (head-placement.ts). Projection maps depth to [0, 1]
+// The camera of a talking-head video: straight in front of the face, level, aimed at the middle of the head mesh's
+// framing (crown to the top of the shoulders, render/mesh/head-mesh.ts), with a portrait lens's narrow field of view
+// and far enough back that the framing fills the frame's height. World units are cm (head-placement.ts). Projection maps depth to [0, 1]
 // (WebGPU's clip space).
 import { mat4 } from 'gl-matrix';
 import type { HeadMesh } from './mesh/head-mesh.ts';
