@@ -230,7 +230,7 @@ export function uniformLayout(kernel: KernelSource, entry: string): UniformLayou
   let align = 4;
   for (const member of members(body)) {
     const m = /^([A-Za-z_]\w*)\s*:\s*(.+)$/s.exec(member);
-    const name = m?.[1] ?? member.split(/[\s:]/)[0]!;
+    const name = m?.[1] ?? /([A-Za-z_]\w*)\s*:/.exec(member)?.[1] ?? member;
     const at = `${where}, uniform struct ${variable.type}, field '${name}'`;
     if (!m) throw new UniformLayoutError(`${at}: '${member.replace(/\s+/g, ' ')}' is not supported (attributes such as @align and @size are not)`);
     const type = m[2]!.replace(/\s+/g, ' ').trim();
