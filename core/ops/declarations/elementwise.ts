@@ -172,6 +172,8 @@ export const addDeclaration = {
   op: add, run: ([a, b]) => add(a!, b!), cases: binaryCases,
   reference: (v, _, { shapes }) => broadcast((a, b) => a + b, v, shapes),
   backwardReference: (v, dy, _, { shapes }) => broadcastBackward(() => [1, 1], v, dy, shapes),
+  // Memory bandwidth of the plainest kernel (benchmarks/kernels.ts): two 16M-element tensors of one shape.
+  benchmarks: (q) => [{ name: 'elementwise.add', bound: 'memory', inputs: [[q(1 << 24, 4096)], [q(1 << 24, 4096)]], args: NONE }],
 } satisfies OpDeclaration<NoArgs>;
 
 export const subDeclaration = {

@@ -47,9 +47,9 @@ export const groupNormDeclaration = {
   cases: groupNormCases,
   // A U-Net block's normalisation at the model's shape (benchmarks/kernels.ts): [64, 64, 256] in 8 groups, forward.
   benchmarks: (q) => {
-    const channels = q(64, 8);
+    const [x, groups] = [[q(64, 2), q(64, 8), q(256, 16)], q(8, 2)];
     return [{
-      name: 'group-norm.forward', bound: 'memory', inputs: [[q(64, 2), channels, q(256, 16)], [channels], [channels]], args: { groups: q(8, 2), affine: true },
+      name: 'group-norm.forward', bound: 'memory', inputs: [x, [x[1]!], [x[1]!]], args: { groups, affine: true }, shapes: `groupNorm [${x}] G${groups} forward`,
     }];
   },
 } satisfies OpDeclaration<GroupNormArgs>;
