@@ -2,7 +2,8 @@
 // definitions: the bits of element i of a draw with seed s are pcg(pcg(i) + pcg(s)), PCG-RXS-M-XS on u32.
 // Given the seed an op drew, its output is a pure function of (seed, index), so it can be checked exactly.
 
-const UNIFORM_BITS = 2 ** 24;
+/** 2^24, written out: bundlers treat `2 ** 24` at module scope as code that may have effects and keep it. */
+const UNIFORM_BITS = 16777216;
 
 /** PCG-RXS-M-XS, u32 -> u32 (Math.imul and >>> 0 give WGSL's wrapping u32 arithmetic). */
 function pcg(v: number): number {
