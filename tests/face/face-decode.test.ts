@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tensor } from '../../core/creation.ts';
+import { DECODE_CHUNK_ROWS } from '../../talking-head/kernels/face-decode.ts';
 import { FaceDecoder } from '../../talking-head/face/decode.ts';
 import { EXP_COMPONENTS, FACE_COEFFICIENTS, ID_COMPONENTS, type FaceModel, decodeFaceCpu } from '../../talking-head/face/face-model.ts';
 import { proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
@@ -39,6 +40,8 @@ function decodeAllCpu(model: FaceModel, coeffs: ArrayLike<number>, frames: numbe
 const DECODE_TOLERANCE = { atol: 1e-4, rtol: 1e-5 };
 
 test('FaceDecoder lays out a face model so that the GPU decode equals decodeFaceCpu (procedural model, N = 1, 7, 257)', async () => {
+  // The registry's procedural cases (talking-head/ops/declarations/face-decode.ts) rely on this to check the sum of chunks.
+  assert.ok(3 * procedural.vertexCount > 2 * DECODE_CHUNK_ROWS, 'the procedural model spans several backward chunks');
   const decoder = new FaceDecoder(engine, procedural);
   for (const N of [1, 7, 257]) {
     const data = uniform(N * FACE_COEFFICIENTS, N, -2, 2);
