@@ -80,9 +80,9 @@ export function blankComments(code: string): string {
   return out.join('');
 }
 
-/** The index just past the bracket that closes the one at `open` (round, curly or angle). */
+/** The index just past the bracket that closes the one at `open` (round or curly). */
 function matching(code: string, open: number, where: () => string): number {
-  const pairs: Record<string, string> = { '(': ')', '{': '}', '<': '>' };
+  const pairs: Record<string, string> = { '(': ')', '{': '}' };
   const opener = code[open]!;
   const closer = pairs[opener]!;
   let depth = 0;
