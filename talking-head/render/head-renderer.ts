@@ -14,7 +14,11 @@ export const HEAD_SHADER_WGSL = { file: 'talking-head/render/head-shader.wgsl', 
 /** Samples a pixel by default (multisampled anti-aliasing); 1 draws straight into the target. */
 const DEFAULT_SAMPLES = 4;
 const DEPTH_FORMAT: GPUTextureFormat = 'depth24plus';
-/** Scene uniform: viewProjection, head, torso (3 mat4), eye (vec4), frame (vec4u). */
+/**
+ * Scene uniform of head-shader.wgsl: viewProjection, head, torso (3 mat4x4f), eye (vec4f), frame (vec4u). Written
+ * by hand: core/kernels/uniform-layout.ts, which keeps the compute kernels' uniforms declared once, lays out no
+ * matrices.
+ */
 const SCENE_BYTES = 3 * 64 + 16 + 16;
 
 /** Where a frame is drawn: a texture view the pass resolves into (RENDER_ATTACHMENT usage), its size and format. */
@@ -182,7 +186,7 @@ export class HeadRenderer {
     const uniform = (size: number, label: string) => this.#device.createBuffer({ size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label });
     return {
       scene: uniform(SCENE_BYTES, `head ${index} scene`),
-      normalsParams: uniform(16, `head ${index} normals params`),
+      normalsParams: this.#normals.createParamsBuffer(`head ${index} normals params`),
       normals: this.#normals.createNormalsBuffer(`head ${index} normals`),
       background: uniform(16, `background ${index}`),
       positions: null, normalsBinding: null, drawBinding: null, backgroundBinding: null,

@@ -1,9 +1,14 @@
 // The vertex-normal kernel (vertex-normals.wgsl) on a plain GPUDevice, its CSR incidence lists, and the float64
 // CPU reference the tests check it against. The head renderer records it into each frame's command buffer, before
 // the render pass that reads the normals.
+import { type KernelSource, u32 } from '../../core/kernels/launch.ts';
+import { packUniforms, uniformLayout } from '../../core/kernels/uniform-layout.ts';
 import source from './vertex-normals.wgsl';
 
-export const VERTEX_NORMALS_WGSL = { file: 'talking-head/render/vertex-normals.wgsl', code: source };
+export const VERTEX_NORMALS_WGSL: KernelSource = { name: 'vertex-normals', file: 'talking-head/render/vertex-normals.wgsl', code: source };
+const ENTRY = 'vertexNormals';
+/** The uniform struct as the WGSL declares it (core/kernels/uniform-layout.ts): one declaration, no drift. */
+const PARAMS = uniformLayout(VERTEX_NORMALS_WGSL, ENTRY);
 const WORKGROUP = 64;
 
 /** For each vertex, the triangles that use it: incidence[offsets[v] .. offsets[v + 1]] (triangle numbers, ascending). */
@@ -65,7 +70,7 @@ export class VertexNormals {
     this.#offsets = upload(incidence.offsets, 'normals: offsets');
     this.#incidence = upload(incidence.triangles.length ? incidence.triangles : new Uint32Array(1), 'normals: incidence');
     const module = device.createShaderModule({ code: VERTEX_NORMALS_WGSL.code, label: VERTEX_NORMALS_WGSL.file });
-    this.#pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'vertexNormals' }, label: 'vertex normals' });
+    this.#pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: ENTRY }, label: 'vertex normals' });
   }
 
   /** A normals buffer for this mesh: [V] vec4. */
@@ -73,9 +78,14 @@ export class VertexNormals {
     return this.#device.createBuffer({ size: 16 * Math.max(1, this.vertexCount), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, label });
   }
 
+  /** A uniform buffer for the kernel's parameters (write it with writeParams). */
+  createParamsBuffer(label: string): GPUBuffer {
+    return this.#device.createBuffer({ size: PARAMS.bindingSize, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label });
+  }
+
   /**
    * A binding of the kernel to one positions buffer ([frames, V * 3] f32) and one normals buffer; `params` is a
-   * 16-byte uniform buffer the caller writes with writeParams before the submit.
+   * buffer from createParamsBuffer, written with writeParams before the submit.
    */
   bind(positions: GPUBuffer, normals: GPUBuffer, params: GPUBuffer): GPUBindGroup {
     return this.#device.createBindGroup({
@@ -94,7 +104,9 @@ export class VertexNormals {
 
   /** Writes the uniforms for frame `frame` of the positions bound with `params`. */
   writeParams(params: GPUBuffer, frame: number): void {
-    this.#device.queue.writeBuffer(params, 0, Uint32Array.of(this.vertexCount, frame * 3 * this.vertexCount, 0, 0));
+    const bytes = new DataView(new ArrayBuffer(PARAMS.bindingSize));
+    packUniforms(PARAMS, { vertices: u32(this.vertexCount), first: u32(frame * 3 * this.vertexCount) }, bytes, 0);
+    this.#device.queue.writeBuffer(params, 0, bytes.buffer);
   }
 
   /** Records the kernel into a compute pass. */

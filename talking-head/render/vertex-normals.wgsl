@@ -12,7 +12,7 @@
 
 const WG: u32 = 64u;
 
-struct Params { vertices: u32, first: u32, pad0: u32, pad1: u32 }
+struct Params { vertices: u32, first: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> positions: array<f32>;

@@ -25,7 +25,7 @@ async function gpuNormals(positions: Float32Array, triangles: Uint32Array, verti
   const buffer = device.createBuffer({ size: positions.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(buffer, 0, positions.buffer as ArrayBuffer, positions.byteOffset, positions.byteLength);
   const normals = kernel.createNormalsBuffer('test normals');
-  const params = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const params = kernel.createParamsBuffer('test params');
   kernel.writeParams(params, frame);
   const readback = device.createBuffer({ size: 16 * vertices, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const encoder = device.createCommandEncoder();
