@@ -1,10 +1,10 @@
-// The PoseGAN design study of issue 14: trains each variant (config overrides of models/posegan/config.ts) on a
+// The PoseGAN design study of issue 14: trains each variant (config overrides of talking-head/posegan/config.ts) on a
 // dataset folder and prints issue 14's figures for it, one row a variant, beside the CNN baseline trained the
 // same way. Every training is short and time-boxed (a few minutes on 2 CPU cores); compare rows of one run.
 //
 //   node --import ./runtime-node/register.mjs benchmarks/posegan-ablation.ts --dataset out/dataset \
 //     --out out/ablation --variants benchmarks/posegan-ablation-variants.json [--only NAME,...] \
-//     [--epochs 12] [--batch 16] [--lr 1e-4] --speech models/pretrained/sample-speech.wav ../shared/data/speech/*.wav
+//     [--epochs 12] [--batch 16] [--lr 1e-4] --speech talking-head/pretrained/sample-speech.wav ../shared/data/speech/*.wav
 //
 // The variants file: [{ "name": "...", "overrides": { ... }, "note": "..." }, ...]; the variant named "cnn" is the
 // L_L2-only baseline (variant cnn). Models already trained in --out/<name> are reused. Writes --out/ablation.json
@@ -18,13 +18,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeAudio } from '../models/audio/decode.ts';
-import { identityClassifierTable, trainIdentityClassifier } from '../models/evaluation/identity-classifier-table.ts';
-import { distanceRow } from '../models/evaluation/method-scores.ts';
-import type { RealismRow } from '../models/evaluation/motion-realism.ts';
-import { motionRealismTable } from '../models/evaluation/motion-realism-table.ts';
-import { evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../models/evaluation/pose-methods.ts';
-import { loadPoseGan } from '../models/inference/load-models.ts';
+import { decodeAudio } from '../talking-head/audio/decode.ts';
+import { identityClassifierTable, trainIdentityClassifier } from '../talking-head/evaluation/identity-classifier-table.ts';
+import { distanceRow } from '../talking-head/evaluation/method-scores.ts';
+import type { RealismRow } from '../talking-head/evaluation/motion-realism.ts';
+import { motionRealismTable } from '../talking-head/evaluation/motion-realism-table.ts';
+import { evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../talking-head/evaluation/pose-methods.ts';
+import { loadPoseGan } from '../talking-head/inference/load-models.ts';
 import { loadDatasetFolder } from '../runtime-node/dataset/dataset-files.ts';
 import { loadPoseOnlyFolder } from '../runtime-node/dataset/pose-only-files.ts';
 import { createNodeEngine } from '../runtime-node/device.ts';

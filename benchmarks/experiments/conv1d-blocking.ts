@@ -9,8 +9,8 @@
 //
 // Run: timeout 120 node --import ./runtime-node/register.mjs benchmarks/experiments/conv1d-blocking.ts
 //        [--only=uniformW-o8] [--dawn=...] [--rounds=3]
-import { type Conv1dGeometry, conv1dForwardLaunch } from '../../kernels/conv1d.ts';
-import { u32 } from '../../kernels/launch.ts';
+import { type Conv1dGeometry, conv1dForwardLaunch } from '../../core/kernels/conv1d.ts';
+import { u32 } from '../../core/kernels/launch.ts';
 import { type Variant, compareVariants, flag, labEngine, labKernel, labLaunch, maxError, peakVariant, printComparison, randomArray, selected, upload } from './lab.ts';
 
 const B = 64;
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   engine.dispatch(real);
   const expected = new Float32Array(await engine.download(expectedBuffer, 4 * B * C * L));
 
-  const params = [u32(B), u32(C), u32(C), u32(L)];
+  const params = { batch: u32(B), cin: u32(C), cout: u32(C), length: u32(L) };
   const candidates: [string, string, [number, number, number]][] = [
     ['naive', NAIVE, [(B * C * L) / 64, 1, 1]],
     ...[4, 8].map((o): [string, string, [number, number, number]] => [`uniformW-o${o}`, uniformWeightKernel(o), [C / o, B, 1]]),

@@ -6,10 +6,10 @@
 //   --only=a,b        run only these variants (risky shaders can then be tried one per process)
 //   --dawn=TOGGLES    passed to Dawn's create(), e.g. --dawn=enable-dawn-features=disable_robustness
 //   --rounds=N        timed rounds, every variant once a round, interleaved (default 3; medians printed)
-import type { Engine } from '../../engine/engine.ts';
-import type { KernelLaunch, KernelSource, UniformValue } from '../../kernels/launch.ts';
+import type { Engine } from '../../core/engine.ts';
+import type { KernelLaunch, KernelSource, UniformValues } from '../../core/kernels/launch.ts';
 import { createNodeEngine } from '../../runtime-node/device.ts';
-import { fmaChainsLaunch, fmaSinkBytes } from '../../kernels/peak.ts';
+import { fmaChainsLaunch, fmaSinkBytes } from '../../core/kernels/peak.ts';
 import { median } from '../harness.ts';
 import { syntheticValues } from '../synthetic-values.ts';
 
@@ -39,7 +39,7 @@ export function labKernel(file: string, code: string): KernelSource {
 }
 
 export function labLaunch(
-  kernel: KernelSource, params: readonly UniformValue[], buffers: readonly GPUBuffer[], workgroups: readonly [number, number, number], flops: number, bytes = 0,
+  kernel: KernelSource, params: UniformValues, buffers: readonly GPUBuffer[], workgroups: readonly [number, number, number], flops: number, bytes = 0,
 ): KernelLaunch {
   return { kernel, entry: 'main', params, buffers, workgroups, flops, bytes, shapes: kernel.name };
 }
@@ -97,11 +97,11 @@ export async function compareVariants(engine: Engine, variants: readonly Variant
   });
 }
 
-/** The FMA peak kernel (kernels/peak.wgsl) as a variant, so the peak is measured interleaved with the rest. */
+/** The FMA peak kernel (core/kernels/peak.wgsl) as a variant, so the peak is measured interleaved with the rest. */
 export function peakVariant(engine: Engine): Variant {
   const workgroups = 1024;
   const sink = engine.storage.acquire(fmaSinkBytes(workgroups), 'peak sink');
-  return { name: 'fma peak (kernels/peak.wgsl)', launch: fmaChainsLaunch(sink, workgroups, 256) };
+  return { name: 'fma peak (core/kernels/peak.wgsl)', launch: fmaChainsLaunch(sink, workgroups, 256) };
 }
 
 /** Prints the table: each variant's median, GFLOP/s, fraction of the interleaved FMA peak, speed vs baseline. */

@@ -1,10 +1,10 @@
 // Reads a folder of pose-only clips (Deep3DFaceRecon `.mat` files, e.g. ../shared/data/pose-only/*/) for
-// PoseGAN's motion critic: models/data/pose-only.ts prepares them in a dataset's units.
+// PoseGAN's motion critic: talking-head/data/pose-only.ts prepares them in a dataset's units.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Engine } from '../../engine/engine.ts';
-import type { DatasetManifest } from '../../models/data/dataset-format.ts';
-import { type PoseOnlyClip, poseOnlyClips } from '../../models/data/pose-only.ts';
+import type { Engine } from '../../core/engine.ts';
+import type { DatasetManifest } from '../../talking-head/data/dataset-format.ts';
+import { type PoseOnlyClip, poseOnlyClips } from '../../talking-head/data/pose-only.ts';
 import { readFileBytes } from '../files/read-file.ts';
 
 export async function loadPoseOnlyFolder(engine: Engine, folder: string, manifest: DatasetManifest): Promise<PoseOnlyClip[]> {

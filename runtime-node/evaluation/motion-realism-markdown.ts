@@ -1,9 +1,9 @@
-// The report's motion-realism section (issue 14; models/evaluation/motion-realism-table.ts): per method and
+// The report's motion-realism section (issue 14; talking-head/evaluation/motion-realism-table.ts): per method and
 // identity, the generated head motion against the real, on the test split and on unseen speech, the window
 // joins, and sentences that check issue 14's targets from the numbers.
-import type { Estimate } from '../../models/evaluation/bootstrap.ts';
-import type { RealismRow } from '../../models/evaluation/motion-realism.ts';
-import type { MotionRealismTable } from '../../models/evaluation/motion-realism-table.ts';
+import type { Estimate } from '../../talking-head/evaluation/bootstrap.ts';
+import type { RealismRow } from '../../talking-head/evaluation/motion-realism.ts';
+import type { MotionRealismTable } from '../../talking-head/evaluation/motion-realism-table.ts';
 
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
 const interval = (e: Estimate) => `${f2(e.value)} [${f2(e.low)}, ${f2(e.high)}]`;
@@ -49,7 +49,7 @@ export function motionRealismSection(t: MotionRealismTable, methods: { readonly 
     `(${f2(j.rotation.meanRatio)}x and ${f2(j.rotation.maxRatio)}x over the rotation); target mean < 1x and largest <= 3x: ` +
     `${j.all.meanRatio < 1 && j.all.maxRatio <= 3 && j.rotation.meanRatio < 1 && j.rotation.maxRatio <= 3 ? 'met' : 'not met'}.`);
   return [
-    'Generated head motion against the real, per identity, in the dataset\'s normalised units (models/evaluation/motion-realism.ts). ' +
+    'Generated head motion against the real, per identity, in the dataset\'s normalised units (talking-head/evaluation/motion-realism.ts). ' +
     'Every figure is a ratio generated / real: motion energy mean_t,c (y_tc - y_(t-1)c)^2 (interval: bootstrap over blocks of 32 frames), ' +
     'std per channel within each sequence, jitter mean_t,c (y_(t+1)c - 2 y_tc + y_(t-1)c)^2 (the tremble). "Rotation" is pitch, yaw and roll, ' +
     'how the head nods, turns and tilts; "all 6" adds the translations, which in these Deep3DFaceRecon tracks of aligned face crops are ' +

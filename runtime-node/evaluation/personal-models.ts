@@ -1,7 +1,7 @@
 // Networks personalised to each identity (Sec. 5.1): a pretrained network fine-tuned on each identity's training
 // frames with the paper's personalisation recipe (20 epochs, batch 16; the best epoch on that person's validation
 // frames kept; a face network's output first re-centred on the person, as runFinetune does by default), or
-// loaded from a folder laid out as models/pretrained/personal/: <folder>/<identity>/<variant>.safetensors.
+// loaded from a folder laid out as talking-head/pretrained/personal/: <folder>/<identity>/<variant>.safetensors.
 //   Table 3's personalised rows: PGFace and the fixed-identity baseline, for every identity with face coefficients.
 //     Both know whose face they generate: PGFace through its weights, the baseline through its mean identity.
 //   The personalised PoseGAN (issue 14): for every identity with training windows. The shared PoseGAN has no
@@ -9,9 +9,9 @@
 //     person it moves like that person.
 // Every identity's network starts from the same pretrained one and sees only that person's training frames.
 import { join } from 'node:path';
-import type { Engine } from '../../engine/engine.ts';
-import type { Dataset } from '../../models/data/dataset.ts';
-import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
+import type { Engine } from '../../core/engine.ts';
+import type { Dataset } from '../../talking-head/data/dataset.ts';
+import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { pathExists } from '../files/path-exists.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { personalFacePath } from '../generate/generate-command.ts';

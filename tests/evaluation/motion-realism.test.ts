@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ALL_CHANNELS, ROTATION_CHANNELS, motionEnergyEstimate, motionProfile, realismRow, windowJoins } from '../../models/evaluation/motion-realism.ts';
+import { ALL_CHANNELS, ROTATION_CHANNELS, motionEnergyEstimate, motionProfile, realismRow, windowJoins } from '../../talking-head/evaluation/motion-realism.ts';
 
 /** [T, 6]: channel c = amplitude_c sin(2 pi f t / 30) + offset_c. */
 function sinusoids(frames: number, amplitudes: number[], hertz: number, offset = 0): Float32Array {
