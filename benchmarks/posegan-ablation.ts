@@ -8,7 +8,7 @@
 //
 // The variants file: [{ "name": "...", "overrides": { ... }, "note": "..." }, ...]; the variant named "cnn" is the
 // L_L2-only baseline (variant cnn). Models already trained in --out/<name> are reused. Writes --out/ablation.json
-// and prints a Markdown table:
+// (and --out/<name>/ablation-<kept>.json as each variant is done) and prints a Markdown table:
 //   motion   PoseGAN's rotation motion energy / the real test poses', per identity (min-max over identities)
 //   std      rotation std / real, per channel, min-max over identities and channels
 //   jitter   rotation jitter / real's, max over identities
@@ -38,6 +38,8 @@ interface Variant {
   readonly note?: string;
   /** train with the --pose-only clips as the motion critic's extra real examples */
   readonly poseOnly?: boolean;
+  /** 'cnn' trains the L_L2-only baseline; default posegan (a variant named "cnn" is the baseline too) */
+  readonly variant?: 'posegan' | 'cnn';
 }
 
 const { values, positionals } = parseArgs({
@@ -75,7 +77,7 @@ async function trained(variant: Variant): Promise<string> {
   const started = performance.now();
   await runTrain({
     kind: 'posegan', dataset: values.dataset!, loadedDataset: dataset, out, epochs: Number(values.epochs), batch: Number(values.batch),
-    lr: Number(values.lr), seed: Number(values.seed), resume: false, variant: variant.name === 'cnn' ? 'cnn' : 'posegan', faceModel: 'procedural',
+    lr: Number(values.lr), seed: Number(values.seed), resume: false, variant: variant.variant ?? (variant.name === 'cnn' ? 'cnn' : 'posegan'), faceModel: 'procedural',
     progress: false, producedBy: `posegan-ablation ${variant.name}`, modelOverrides: variant.overrides, engine,
     poseOnly: variant.poseOnly ? (poseOnly ?? fail(`${variant.name} needs --pose-only DIR`)) : undefined,
     log: (line) => console.error(`  ${variant.name}: ${line}`),
@@ -122,7 +124,9 @@ for (const variant of variants.filter((v) => !only || only.has(v.name))) {
   };
   const conf = table.confidence[variant.name]!;
   console.log(`| ${variant.name} | ${test.motion} | ${test.motionAll} | ${test.std} | ${test.jitter} | ${heard?.motion ?? '-'} | ${heard?.std ?? '-'} | ${heard?.jitter ?? '-'} | ${joins('styletalk clips')} | ${joins('unseen speech')} | ${conf.value.toFixed(3)} | ${distance.pose.value.toFixed(3)} | ${variant.note ?? ''} |`);
-  results.push({ variant, realism: { ...realism, speechExample: undefined }, distance: distance.pose, motionDistance: distance.motion, confidence: conf, meanPoseConfidence: table.confidence['Mean pose'] });
+  const result = { variant, kept: values.kept, realism: { ...realism, speechExample: undefined }, distance: distance.pose, motionDistance: distance.motion, confidence: conf, meanPoseConfidence: table.confidence['Mean pose'] };
+  results.push(result);
+  await writeFile(join(values.out!, variant.name, `ablation-${values.kept}.json`), JSON.stringify(result, null, 1));
   model.generator.dispose();
 }
 console.log(`\nreference: Random pose distance ${random.pose.value.toFixed(3)}, Nearest neighbour ${nearest.pose.value.toFixed(3)}; real-pose classifier accuracy ${(100 * (await identityClassifierTable(engine, dataset, classifier.model, classifier, segments, {}, bootstrap)).testAccuracy).toFixed(1)}%`);
