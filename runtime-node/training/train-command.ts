@@ -115,7 +115,7 @@ export async function trainIntoFolder(
         await appendFile(logPath, `${JSON.stringify({ type: 'epoch', ...report, best: session.bestValidation })}\n`);
         await writeFileAtomic(join(out, 'last.safetensors'), await session.checkpoint({ resumable: true }));
         if (improved) await writeFileAtomic(join(out, 'best.safetensors'), await session.checkpoint());
-        await writeLossCurves(join(out, 'loss.png'), session.run.kind, session.history);
+        await writeLossCurves(join(out, 'loss.png'), session.run.kind, session.run.modelConfig, session.history);
       },
     });
   } finally {
@@ -123,10 +123,13 @@ export async function trainIntoFolder(
   }
 }
 
-async function writeLossCurves(path: string, kind: string, history: readonly EpochReport[]): Promise<void> {
-  // PoseGAN's training loss sums Eq. (5) over a 256-frame window; its validation is per frame (whole segments).
-  const [trainKey, trainLabel, validationLabel] = kind === 'posegan'
-    ? ['l2', 'train: L_L2 (Eq. 5) a 256-frame window, epoch mean', 'validation: L_L2 a frame, generated val segments']
+async function writeLossCurves(path: string, kind: string, config: TrainingSession['run']['modelConfig'], history: readonly EpochReport[]): Promise<void> {
+  // PoseGAN's training loss is Eq. (5) over a 256-frame window (summed, or a frame's with 'frame-mean'); its
+  // validation is per frame (whole segments), plus the realism penalty when validationRealism > 0.
+  const posegan = 'reconstructionNormalisation' in config ? config : null;
+  const [trainKey, trainLabel, validationLabel] = posegan
+    ? ['l2', `train: L_L2 (Eq. 5) ${posegan.reconstructionNormalisation === 'frame-mean' ? 'a frame' : 'a 256-frame window'}, epoch mean`,
+      `validation: L_L2 a frame, generated val segments${posegan.validationRealism > 0 ? ' + motion-realism penalty' : ''}`]
     : ['total', 'train: mu1 L_shape + mu2 L_s-motion (Eq. 8), epoch mean', 'validation: the same on val frame pairs'];
   const png = await lineChartPng([
     { name: trainLabel, points: history.map((r) => ({ x: r.epoch, y: r.train[trainKey] ?? NaN })) },
