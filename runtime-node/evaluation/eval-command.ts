@@ -195,7 +195,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     { name: 'no motion loss', pose: raw(noMotionDraws[example]![0]!) },
   ], unit, [0, 1])).map((f) => `figures/${f}`));
   if (windowJoin.example) {
-    figures.push(...(await poseChannelFigures(figureFolder, 'ablation-window-join', `${windowJoin.example.clip} (whole clip, ${windowJoin.windowLength}-frame windows)`, [
+    figures.push(...(await poseChannelFigures(figureFolder, 'ablation-window-join', `${windowJoin.example.clip} (whole clip, a window every ${windowJoin.windowLength} frames)`, [
       { name: 'Real', pose: raw(windowJoin.example.real) },
       { name: 'chained initial pose', pose: raw(windowJoin.example.chained) },
       { name: 'no initial pose (restart)', pose: raw(windowJoin.example.restart) },

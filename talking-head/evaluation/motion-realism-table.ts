@@ -10,7 +10,7 @@
 import type { Engine } from '../../core/engine.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { type LoadedPoseGan } from '../inference/load-models.ts';
-import { speechPoseSequence } from '../inference/generate.ts';
+import { speechPoseSequence, windowHop } from '../inference/generate.ts';
 import type { BootstrapOptions } from './bootstrap.ts';
 import { ALL_CHANNELS, type JoinMeasure, ROTATION_CHANNELS, type RealismRow, realismRow, windowJoins } from './motion-realism.ts';
 import { evaluationSegments, generatorPoses, wholeClipPoses } from './pose-methods.ts';
@@ -30,6 +30,7 @@ export interface SpeechInput {
 export interface JoinRow {
   readonly method: string;
   readonly setting: 'styletalk clips' | 'unseen speech';
+  /** frames between window starts (windowHop) */
   readonly windowLength: number;
   readonly all: JoinMeasure;
   readonly rotation: JoinMeasure;
@@ -80,7 +81,7 @@ export async function motionRealismTable(engine: Engine, dataset: Dataset, metho
       }
       speechAll.push(...generated);
     }
-    const windowLength = method.model(0).config.frames;
+    const windowLength = windowHop(method.model(0).config);
     const joinRow = (setting: JoinRow['setting'], generated: readonly Float32Array[]): JoinRow => ({
       method: method.name, setting, windowLength,
       all: windowJoins(generated, allReal, windowLength, ALL_CHANNELS),

@@ -8,8 +8,6 @@
 import type { Engine } from '../../core/engine.ts';
 import { tensor } from '../../core/creation.ts';
 import { InitRandom } from '../../core/nn/init.ts';
-import { concat, slice } from '../../core/ops/layout.ts';
-import type { Tensor } from '../../core/tensor.ts';
 import { type Dataset, poseBatch, segmentFrames } from '../data/dataset.ts';
 import type { FrameRange, Split } from '../data/dataset-format.ts';
 import { generatePoseSequence } from '../inference/generate.ts';
@@ -96,13 +94,7 @@ export async function wholeClipPoses(engine: Engine, generator: PoseGenerator, d
   const poses = engine.noGrad(() => engine.tidy(() => {
     const windows = tensor(engine, arrays.audio, [clip.frames, c.featureCount, c.windowFrames], 'clip.audio');
     const initial = tensor(engine, rest, [1, c.poseChannels], 'clip.restPose');
-    if (mode === 'chained') return generatePoseSequence(generator, windows, initial);
-    const parts: Tensor[] = [];
-    for (let s = 0; s < clip.frames; s += c.frames) {
-      const valid = Math.min(c.frames, clip.frames - s);
-      parts.push(generatePoseSequence(generator, slice(windows, [s, 0, 0], [valid, c.featureCount, c.windowFrames]), initial));
-    }
-    return parts.length === 1 ? parts[0]! : concat(parts, 0);
+    return generatePoseSequence(generator, windows, initial, { chain: mode === 'chained' });
   }));
   const values = await poses.read();
   poses.dispose();

@@ -1,7 +1,8 @@
 // Speech in, head poses and face coefficients out (PAPER.md, Pipeline; Sec. 4.1 inference):
 //   features [N, F] -> normalised -> context windows [N, F, 16]
 //   PoseGAN over 256-frame windows: the first starts at the identity's rest (mean) pose, each next one at
-//     the last pose of the previous window (the tail window is zero-padded to 256 frames and cut back)
+//     the last pose of the previous window (the tail window is zero-padded to 256 frames and cut back);
+//     (ours, config windowOverlap, anchorInitialPose) windows overlap, and the next starts one step on
 //   -> de-normalised poses, scaled about the rest pose (--motion-scale), optionally smoothed (Eq. 1)
 //   PGFace on every frame's window and pose -> [alpha_id, alpha_exp] a frame
 // Everything stays on the GPU until the two final readbacks.
@@ -96,29 +97,52 @@ export function chainPose(config: PoseGenerator['config'], poses: Tensor): Tenso
 /** The seed of the generator's noise stream when the caller gives none (generation repeats exactly). */
 export const DEFAULT_NOISE_SEED = 1;
 
+/** Frames a full inference window keeps before the next one starts (config windowOverlap). */
+export function windowHop(config: PoseGenerator['config']): number {
+  return config.frames - config.windowOverlap;
+}
+
+export interface PoseWindowOptions {
+  /** Poses to return (default all N): the windows beyond them are the last window's look-ahead (streaming). */
+  readonly frames?: number;
+  /** false: every window starts at `initial` (the no-initial-pose ablation); default true, the paper's chaining. */
+  readonly chain?: boolean;
+  readonly noiseSeed?: number;
+}
+
 /**
- * PoseGAN over a whole sequence of windows [N, F, W] (normalised), 256 frames at a time, chaining each
- * window's initial pose from the previous window's last generated pose. initial [1, 6] normalised.
- * A generator with noise channels draws each window's noise from `noiseSeed`'s stream.
- * Returns normalised poses [N, 6].
+ * PoseGAN over a sequence of windows [N, F, W] (normalised), initial [1, 6] normalised. Windows start every
+ * windowHop(config) frames: a full window (T frames) keeps its first T - windowOverlap poses, the tail window
+ * (fewer than T frames left) keeps all of its own; each window after the first starts at chainPose of the
+ * previous window's kept poses. A generator with noise channels draws each window's noise from `noiseSeed`'s
+ * stream. Returns the normalised poses [frames, 6] and the initial pose of the window that would come next.
  */
-export function generatePoseSequence(generator: PoseGenerator, windows: Tensor, initial: Tensor, noiseSeed = DEFAULT_NOISE_SEED): Tensor {
+export function generatePoseWindows(generator: PoseGenerator, windows: Tensor, initial: Tensor, options: PoseWindowOptions = {}): { poses: Tensor; next: Tensor } {
   const c = generator.config;
-  const noise = new InitRandom(noiseSeed);
+  const noise = new InitRandom(options.noiseSeed ?? DEFAULT_NOISE_SEED);
   const [n, f, w] = windows.shape as [number, number, number];
+  const frames = options.frames ?? n;
+  if (!(Number.isInteger(frames) && frames >= 1 && frames <= n)) throw new RangeError(`generatePoseWindows: ${frames} frames asked of ${n} windows`);
+  const hop = windowHop(c);
   const parts: Tensor[] = [];
   let start = initial;
-  for (let s = 0; s < n; s += c.frames) {
+  for (let s = 0, kept = 0; s < frames; s += kept) {
     const valid = Math.min(c.frames, n - s);
+    kept = Math.min(valid === c.frames ? hop : valid, frames - s);
     const length = generatorWindowFrames(c, valid);
     let chunk = slice(windows, [s, 0, 0], [valid, f, w]);
     if (valid < length) chunk = pad(chunk, [0, 0, 0], [length - valid, 0, 0]);
     const out = generator.forward(reshape(chunk, [1, length, f, w]), start, generatorNoise(windows.engine, noise, generator.noiseShape(1, length)));
-    const poses = reshape(slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]);
+    const poses = reshape(slice(out, [0, 0, 0], [1, kept, c.poseChannels]), [kept, c.poseChannels]);
     parts.push(poses);
-    start = chainPose(c, poses);
+    start = options.chain === false ? initial : chainPose(c, poses);
   }
-  return parts.length === 1 ? parts[0]! : concat(parts, 0);
+  return { poses: parts.length === 1 ? parts[0]! : concat(parts, 0), next: start };
+}
+
+/** generatePoseWindows' poses: the whole sequence [N, 6], windows chained as inference does. */
+export function generatePoseSequence(generator: PoseGenerator, windows: Tensor, initial: Tensor, options: PoseWindowOptions = {}): Tensor {
+  return generatePoseWindows(generator, windows, initial, options).poses;
 }
 
 /** PGFace on every frame, in chunks. windows [N, F, W], poses [N, 6], both normalised -> [N, 144]. */

@@ -35,6 +35,14 @@ export interface PoseGanConfig {
    * across a join continues the motion instead of repeating a frame.
    */
   readonly anchorInitialPose: boolean;
+  /**
+   * (ours) Frames at the end of each full inference window that are generated and dropped: the next window
+   * starts this many frames before the previous one's end (every window but the tail keeps T - windowOverlap
+   * frames; talking-head/inference/generate.ts). A window's last frames are the U-Net's right edge, where it sees
+   * zero padding and the least of the audio that follows; on unseen speech they swung away and back, a visible
+   * seam at every join (issue 14). 0 = the paper's back-to-back windows.
+   */
+  readonly windowOverlap: number;
   readonly discriminatorChannels: readonly number[];
   /** Kernel of D's strided convolutions: with the layer count, D's receptive field (see discriminator.ts). */
   readonly discriminatorKernel: number;
@@ -106,6 +114,7 @@ export const LEGACY_POSEGAN_CHOICES = {
   noiseChannels: 0,
   outputSmoothing: 0,
   anchorInitialPose: false,
+  windowOverlap: 0,
   validationRealism: 0,
   motionCritic: 0,
 } as const satisfies Partial<PoseGanConfig>;
@@ -140,6 +149,9 @@ export function validatePoseGanConfig(config: PoseGanConfig): void {
   const factor = 2 ** (config.unetChannels.length - 1);
   if (config.frames % factor !== 0) {
     throw new RangeError(`PoseGAN config: frames ${config.frames} must be divisible by ${factor} (2^${config.unetChannels.length - 1} U-Net down-samplings)`);
+  }
+  if (!(Number.isInteger(config.windowOverlap) && config.windowOverlap >= 0 && config.windowOverlap < config.frames)) {
+    throw new RangeError(`PoseGAN config: windowOverlap ${config.windowOverlap}, expected an integer in [0, frames ${config.frames})`);
   }
   for (const c of [...config.unetChannels, ...config.discriminatorChannels]) {
     if (c % config.groups !== 0) throw new RangeError(`PoseGAN config: ${c} channels are not divisible by ${config.groups} GroupNorm groups`);

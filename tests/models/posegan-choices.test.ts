@@ -8,7 +8,9 @@ import { conv1d } from '../../core/ops/conv1d.ts';
 import { defaultPoseGanConfig, LEGACY_POSEGAN_CHOICES, poseGanConfigFromJson } from '../../talking-head/posegan/config.ts';
 import { PoseDiscriminator, frameDifferences } from '../../talking-head/posegan/discriminator.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
-import { chainPose } from '../../talking-head/inference/generate.ts';
+import { chainPose, generatePoseSequence, generatePoseWindows, windowHop } from '../../talking-head/inference/generate.ts';
+import { slice } from '../../core/ops/layout.ts';
+import { reshape } from '../../core/ops/reshape.ts';
 import { standardNormal } from '../../talking-head/posegan/noise.ts';
 import { SpectralNormConv1d } from '../../talking-head/nn/spectral-norm-conv1d.ts';
 import { discriminatorLoss, featureMatchingLoss, generatorAdversarialLoss } from '../../talking-head/training/adversarial-loss.ts';
@@ -151,6 +153,27 @@ test('an anchored generator starts exactly at its initial pose; the next window 
   const sequence = tensor(engine, [1, 2, 3, 4, 5, 6, 2, 4, 6, 8, 10, 12], [2, 6]);
   assert.equal(Array.from(await chainPose(config, sequence).read()), [3, 6, 9, 12, 15, 18]);
   assert.equal(Array.from(await chainPose({ ...config, anchorInitialPose: false }, sequence).read()), [2, 4, 6, 8, 10, 12]);
+  g.dispose();
+});
+
+test('overlapping inference windows: full windows keep T - overlap frames, the next starts one step on from the kept ones', async () => {
+  const config = defaultPoseGanConfig(FEATURES, { ...TINY, anchorInitialPose: true, windowOverlap: 16 });
+  const g = new PoseGenerator(engine, config, new InitRandom(9));
+  g.train(false);
+  const n = 150;
+  const windows = tensor(engine, uniform(n * FEATURES * 16, 10), [n, FEATURES, 16]);
+  const initial = tensor(engine, uniform(6, 11), [1, 6]);
+  const whole = await generatePoseSequence(g, windows, initial).read();
+  assert.is(whole.length, n * 6);
+  assert.is(windowHop(config), 48);
+  // The second window starts at frame 48 from the first window's kept frames 0..47, extrapolated one step.
+  const first = await g.forward(reshape(slice(windows, [0, 0, 0], [64, FEATURES, 16]), [1, 64, FEATURES, 16]), initial).read();
+  assertClose(whole.subarray(0, 48 * 6), first.subarray(0, 48 * 6), { atol: 1e-5, rtol: 1e-5 }, 'the first window\'s kept frames');
+  const expectedStart = Array.from({ length: 6 }, (_, c) => 2 * first[47 * 6 + c]! - first[46 * 6 + c]!);
+  assertClose(whole.subarray(48 * 6, 49 * 6), expectedStart, { atol: 1e-5, rtol: 1e-5 }, 'the second window starts one step on');
+  // Asked for fewer frames (streaming), the same windows give the same poses.
+  const part = await generatePoseWindows(g, slice(windows, [0, 0, 0], [48 + 64, FEATURES, 16]), initial, { frames: 96 }).poses.read();
+  assertClose(part, whole.subarray(0, 96 * 6), { atol: 1e-6, rtol: 1e-6 }, 'two windows with their look-ahead');
   g.dispose();
 });
 
