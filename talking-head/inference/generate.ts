@@ -107,37 +107,62 @@ export interface PoseWindowOptions {
   readonly frames?: number;
   /** false: every window starts at `initial` (the no-initial-pose ablation); default true, the paper's chaining. */
   readonly chain?: boolean;
+  /** The previous call's last window's frames past its kept ones (streaming: generatePoseWindows' `next.tail`). */
+  readonly tail?: Tensor | null;
   readonly noiseSeed?: number;
+}
+
+/** Where the next window starts: its initial pose [1, 6], and the frames to cross-fade into its first ones [K, 6] (or none). */
+export interface WindowChain {
+  readonly initial: Tensor;
+  readonly tail: Tensor | null;
+}
+
+/** poses [L, 6] with its first K frames cross-faded from `tail` [K', 6]: (1 - j/K) tail_j + (j/K) poses_j, K = min(K', L). */
+function crossFade(poses: Tensor, tail: Tensor): Tensor {
+  const [length, channels] = poses.shape as [number, number];
+  const k = Math.min(tail.shape[0]!, length);
+  const weights = tensor(poses.engine, Array.from({ length: k }, (_, j) => j / k), [k, 1], 'crossFade.weights');
+  const head = slice(poses, [0, 0], [k, channels]);
+  const from = slice(tail, [0, 0], [k, channels]);
+  const faded = add(from, mul(sub(head, from), weights));
+  return k === length ? faded : concat([faded, slice(poses, [k, 0], [length - k, channels])], 0);
 }
 
 /**
  * PoseGAN over a sequence of windows [N, F, W] (normalised), initial [1, 6] normalised. Windows start every
  * windowHop(config) frames: a full window (T frames) keeps its first T - windowOverlap poses, the tail window
- * (fewer than T frames left) keeps all of its own; each window after the first starts at chainPose of the
- * previous window's kept poses. A generator with noise channels draws each window's noise from `noiseSeed`'s
- * stream. Returns the normalised poses [frames, 6] and the initial pose of the window that would come next.
+ * (fewer than T frames left) keeps all of its own. Each window after the first starts at the previous window's
+ * pose where it begins (with windowOverlap > 0, ours), its first windowOverlap frames cross-faded from the
+ * previous window's frames there, so neither window's edge shows; without overlap, at chainPose of the
+ * previous window's poses (the paper). A generator with noise channels draws each window's noise from
+ * `noiseSeed`'s stream. Returns the normalised poses [frames, 6] and where the next window would start.
  */
-export function generatePoseWindows(generator: PoseGenerator, windows: Tensor, initial: Tensor, options: PoseWindowOptions = {}): { poses: Tensor; next: Tensor } {
+export function generatePoseWindows(generator: PoseGenerator, windows: Tensor, initial: Tensor, options: PoseWindowOptions = {}): { poses: Tensor; next: WindowChain } {
   const c = generator.config;
   const noise = new InitRandom(options.noiseSeed ?? DEFAULT_NOISE_SEED);
   const [n, f, w] = windows.shape as [number, number, number];
   const frames = options.frames ?? n;
   if (!(Number.isInteger(frames) && frames >= 1 && frames <= n)) throw new RangeError(`generatePoseWindows: ${frames} frames asked of ${n} windows`);
+  const chain = options.chain ?? true;
   const hop = windowHop(c);
   const parts: Tensor[] = [];
-  let start = initial;
+  let next: WindowChain = { initial, tail: chain ? (options.tail ?? null) : null };
   for (let s = 0, kept = 0; s < frames; s += kept) {
     const valid = Math.min(c.frames, n - s);
     kept = Math.min(valid === c.frames ? hop : valid, frames - s);
     const length = generatorWindowFrames(c, valid);
     let chunk = slice(windows, [s, 0, 0], [valid, f, w]);
     if (valid < length) chunk = pad(chunk, [0, 0, 0], [length - valid, 0, 0]);
-    const out = generator.forward(reshape(chunk, [1, length, f, w]), start, generatorNoise(windows.engine, noise, generator.noiseShape(1, length)));
-    const poses = reshape(slice(out, [0, 0, 0], [1, kept, c.poseChannels]), [kept, c.poseChannels]);
-    parts.push(poses);
-    start = options.chain === false ? initial : chainPose(c, poses);
+    const out = generator.forward(reshape(chunk, [1, length, f, w]), next.initial, generatorNoise(windows.engine, noise, generator.noiseShape(1, length)));
+    let poses = reshape(slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]);
+    if (next.tail) poses = crossFade(poses, next.tail);
+    parts.push(kept === valid ? poses : slice(poses, [0, 0], [kept, c.poseChannels]));
+    if (!chain) next = { initial, tail: null };
+    else if (kept < valid) next = { initial: slice(poses, [kept, 0], [1, c.poseChannels]), tail: slice(poses, [kept, 0], [valid - kept, c.poseChannels]) };
+    else next = { initial: chainPose(c, poses), tail: null };
   }
-  return { poses: parts.length === 1 ? parts[0]! : concat(parts, 0), next: start };
+  return { poses: parts.length === 1 ? parts[0]! : concat(parts, 0), next };
 }
 
 /** generatePoseWindows' poses: the whole sequence [N, 6], windows chained as inference does. */

@@ -21,7 +21,7 @@ import type { IdentityEntry } from '../data/dataset-format.ts';
 import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
 import type { FeatureConfig } from '../features/config.ts';
 import { frameCentre, frameCount, pitchLagRange } from '../features/framing.ts';
-import { type GenerateOptions, denormaliseChannels, findIdentity, generatePoseWindows, normaliseChannels, windowHop } from './generate.ts';
+import { type GenerateOptions, type WindowChain, denormaliseChannels, findIdentity, generatePoseWindows, normaliseChannels, windowHop } from './generate.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
 
 export interface TalkingHeadChunk {
@@ -47,8 +47,8 @@ export class TalkingHeadStream {
   #rawPoses: Float32Array[] = [];
   #generatedFrames = 0;
   #emittedFrames = 0;
-  /** The last generated pose of the previous window, normalised [1, 6] (the next window's initial pose). */
-  #chainPose: Tensor | null = null;
+  /** Where the next PoseGAN window starts (normalised; generatePoseWindows' `next`). */
+  #chain: WindowChain | null = null;
   #finished = false;
 
   constructor(engine: Engine, posegan: LoadedPoseGan, pgface: LoadedPgFace, options: GenerateOptions = {}) {
@@ -90,8 +90,7 @@ export class TalkingHeadStream {
     const total = frameCount(this.#sampleCount, this.#config);
     if (total > this.#generatedFrames) await this.#generate(total - this.#generatedFrames, total);
     const chunk = await this.#emit(total);
-    this.#chainPose?.dispose();
-    this.#chainPose = null;
+    this.#releaseChain();
     return chunk;
   }
 
@@ -134,17 +133,23 @@ export class TalkingHeadStream {
       const windows = this.#windows();
       const [, f, w] = windows.shape as [number, number, number];
       const rest = tensor(engine, this.#identity.meanPose, [1, 6]);
-      const start = this.#chainPose ?? normaliseChannels(engine, rest, meta.normalisation.pose);
+      const start = this.#chain?.initial ?? normaliseChannels(engine, rest, meta.normalisation.pose);
       // The same windows, in the same order, as the whole-file run: that is what makes the outputs equal.
-      const run = generatePoseWindows(generator, slice(windows, [this.#generatedFrames, 0, 0], [windowEnd - this.#generatedFrames, f, w]), start, { frames: count });
+      const run = generatePoseWindows(generator, slice(windows, [this.#generatedFrames, 0, 0], [windowEnd - this.#generatedFrames, f, w]), start, { frames: count, tail: this.#chain?.tail });
       const generated = denormaliseChannels(engine, run.poses, meta.normalisation.pose);
       return { poses: add(rest, mulScalar(sub(generated, rest), motionScale)), chain: run.next };
     }));
-    this.#chainPose?.dispose();
-    this.#chainPose = engine.keep(chain);
+    this.#releaseChain();
+    this.#chain = { initial: engine.keep(chain.initial), tail: chain.tail && engine.keep(chain.tail) };
     this.#rawPoses.push(await poses.read());
     poses.dispose();
     this.#generatedFrames += count;
+  }
+
+  #releaseChain(): void {
+    this.#chain?.initial.dispose();
+    this.#chain?.tail?.dispose();
+    this.#chain = null;
   }
 
   /** Smooths (if asked), runs PGFace and returns frames [emitted, upTo). */

@@ -156,7 +156,7 @@ test('an anchored generator starts exactly at its initial pose; the next window 
   g.dispose();
 });
 
-test('overlapping inference windows: full windows keep T - overlap frames, the next starts one step on from the kept ones', async () => {
+test('overlapping inference windows: full windows keep T - overlap frames, the next starts where the previous one is and fades in over the overlap', async () => {
   const config = defaultPoseGanConfig(FEATURES, { ...TINY, anchorInitialPose: true, windowOverlap: 16 });
   const g = new PoseGenerator(engine, config, new InitRandom(9));
   g.train(false);
@@ -166,11 +166,15 @@ test('overlapping inference windows: full windows keep T - overlap frames, the n
   const whole = await generatePoseSequence(g, windows, initial).read();
   assert.is(whole.length, n * 6);
   assert.is(windowHop(config), 48);
-  // The second window starts at frame 48 from the first window's kept frames 0..47, extrapolated one step.
+  // The second window starts at frame 48 at the first window's pose there; frames 48..63 fade from the first
+  // window's to the second's.
   const first = await g.forward(reshape(slice(windows, [0, 0, 0], [64, FEATURES, 16]), [1, 64, FEATURES, 16]), initial).read();
   assertClose(whole.subarray(0, 48 * 6), first.subarray(0, 48 * 6), { atol: 1e-5, rtol: 1e-5 }, 'the first window\'s kept frames');
-  const expectedStart = Array.from({ length: 6 }, (_, c) => 2 * first[47 * 6 + c]! - first[46 * 6 + c]!);
-  assertClose(whole.subarray(48 * 6, 49 * 6), expectedStart, { atol: 1e-5, rtol: 1e-5 }, 'the second window starts one step on');
+  assertClose(whole.subarray(48 * 6, 49 * 6), first.subarray(48 * 6, 49 * 6), { atol: 1e-5, rtol: 1e-5 }, 'the second window starts at the first one\'s pose');
+  const second = await g.forward(reshape(slice(windows, [48, 0, 0], [64, FEATURES, 16]), [1, 64, FEATURES, 16]), tensor(engine, first.subarray(48 * 6, 49 * 6), [1, 6])).read();
+  const faded = Array.from({ length: 6 }, (_, c) => first[56 * 6 + c]! + (8 / 16) * (second[8 * 6 + c]! - first[56 * 6 + c]!));
+  assertClose(whole.subarray(56 * 6, 57 * 6), faded, { atol: 1e-5, rtol: 1e-5 }, 'halfway through the overlap, half of each window');
+  assertClose(whole.subarray(64 * 6, 65 * 6), second.subarray(16 * 6, 17 * 6), { atol: 1e-5, rtol: 1e-5 }, 'after the overlap, the second window');
   // Asked for fewer frames (streaming), the same windows give the same poses.
   const part = await generatePoseWindows(g, slice(windows, [0, 0, 0], [48 + 64, FEATURES, 16]), initial, { frames: 96 }).poses.read();
   assertClose(part, whole.subarray(0, 96 * 6), { atol: 1e-6, rtol: 1e-6 }, 'two windows with their look-ahead');
