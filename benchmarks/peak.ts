@@ -129,7 +129,7 @@ export async function createPeakProbe(engine: Engine): Promise<PeakProbe> {
 
 async function main(): Promise<void> {
   const { createNodeEngine } = await import('../runtime-node/device.ts');
-  const engine = await createNodeEngine();
+  const engine = await createNodeEngine({ log: (message) => process.stderr.write(`${message}\n`) });
   const peaks = await measurePeaks(engine);
   console.log(`adapter: ${engine.info.adapter}`);
   console.log(`FP32 FMA peak: ${peaks.fmaGflops.toFixed(1)} GFLOP/s`);

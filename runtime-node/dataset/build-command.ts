@@ -9,6 +9,7 @@ import { IDENTITY_MANIFEST, assignIdentities, discoverClips, parseIdentityManife
 import { type DatasetManifest, datasetManifestToJson, datasetSummaryTable } from '../../talking-head/data/dataset-format.ts';
 import { defaultFeatureConfig, deepSpeechFeatureConfig } from '../../talking-head/features/config.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { readFileBytes } from '../files/read-file.ts';
 
@@ -62,7 +63,7 @@ export async function runDatasetBuild(options: DatasetBuildOptions): Promise<Dat
   for (const files of found) {
     inputs.push(await readClipInput(files, identities.get(files.stem)!, (file) => readFileBytes(join(options.data, file)), decodeOptions));
   }
-  const engine = options.engine ?? await createNodeEngine();
+  const engine = options.engine ?? await createNodeEngine({ log: stderrLog });
   const read = performance.now();
   const built = await buildDataset(engine, inputs, { sigma: options.sigma, halfWindow: options.halfWindow });
   const builtAt = performance.now();

@@ -10,6 +10,7 @@ import { faceFrameObj } from '../../talking-head/face/obj-export.ts';
 import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../talking-head/inference/generate.ts';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { pathExists } from '../files/path-exists.ts';
 import { readFileBytes } from '../files/read-file.ts';
@@ -57,7 +58,7 @@ function rows(values: Float32Array, width: number): number[][] {
 }
 
 export async function runGenerate(options: GenerateCommandOptions): Promise<TalkingHeadResult> {
-  const engine = await createNodeEngine();
+  const engine = await createNodeEngine({ log: stderrLog });
   const samples = decodeAudio(await readFileBytes(options.audio), options.audio);
   const posegan = loadPoseGan(engine, await readFileBytes(options.checkpoint), options.checkpoint);
   const identity = findIdentity(posegan.checkpoint.meta.identities, options.identity, options.checkpoint).name;

@@ -25,6 +25,7 @@ import { PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
 import { validatePoseGan } from '../../talking-head/training/posegan-validation.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { lineChartPng } from '../plots/line-chart.ts';
 import { loadFaceModelOption } from './face-model-option.ts';
@@ -139,7 +140,7 @@ function pgFaceRun(engine: Engine, dataset: Dataset, options: TrainOptions, face
 export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
   await mkdir(options.out, { recursive: true });
   const dataset = options.loadedDataset ?? (await loadDatasetFolder(options.dataset));
-  const engine = options.engine ?? (await createNodeEngine());
+  const engine = options.engine ?? (await createNodeEngine({ log: stderrLog }));
   const log = options.log ?? ((line: string) => console.log(line));
   const faceModel = options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : null;
   const run = options.kind === 'posegan' ? poseGanRun(engine, dataset, options) : pgFaceRun(engine, dataset, options, faceModel!);
