@@ -41,7 +41,9 @@ export async function createNodeEngine(options: NodeEngineOptions = {}): Promise
   if (options.device) {
     // GPUBufferUsage and friends are globals only once the `webgpu` package installed them.
     if (!('GPUBufferUsage' in globalThis)) Object.assign(globalThis, globals);
-    return new Engine(options.device, undefined, { ownsDevice: false, log });
+    const engine = new Engine(options.device, undefined, { ownsDevice: false, log });
+    log?.(`posedyn: using the given device on ${engine.info.isSoftwareAdapter ? 'software' : 'hardware'} adapter ${engine.info.adapter}`);
+    return engine;
   }
   const adapter = options.adapter ?? (await chooseAdapter(dawnGpu(options.dawnOptions ?? [])));
   const device = await requestEngineDevice(adapter);

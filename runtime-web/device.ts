@@ -24,7 +24,11 @@ export interface BrowserEngineOptions {
  */
 export async function createBrowserEngine(options: BrowserEngineOptions = {}): Promise<Engine> {
   const log = options.log;
-  if (options.device) return new Engine(options.device, undefined, { ownsDevice: false, log });
+  if (options.device) {
+    const engine = new Engine(options.device, undefined, { ownsDevice: false, log });
+    log?.(`posedyn: using the given device on ${engine.info.isSoftwareAdapter ? 'software' : 'hardware'} adapter ${engine.info.adapter}`);
+    return engine;
+  }
   const adapter = options.adapter ?? (await chooseAdapter());
   const device = await requestEngineDevice(adapter);
   const info = describeAdapter(adapter);

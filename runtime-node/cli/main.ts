@@ -1,10 +1,12 @@
+#!/usr/bin/env node
 // The posedyn command line. Each subcommand lives in its own file; this one only wires them up.
 import { Command } from 'commander';
 import { runSelfCheck } from './selfcheck.ts';
 import { runDemo } from '../generate/demo-command.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { runTrain } from '../training/train-command.ts';
-import { PRETRAINED, runGenerate } from '../generate/generate-command.ts';
+import { runGenerate } from '../generate/generate-command.ts';
+import { PRETRAINED } from '../files/pretrained.ts';
 import { runProfile } from '../profile/profile-command.ts';
 import { runFinetune } from '../training/finetune-command.ts';
 import { registerServeCommand } from '../serve/serve-command.ts';

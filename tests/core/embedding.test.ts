@@ -58,6 +58,7 @@ async function tinyTrainingStep(engine: Engine): Promise<[number, number]> {
       const l = mseLoss(layer.forward(x), y);
       backward(l);
       optimizer.step();
+      optimizer.zeroGrad();
       return l;
     });
     losses.push(await loss.item());

@@ -12,7 +12,7 @@ import { windowBoundaryJumps } from '../../talking-head/evaluation/pose-distance
 import { poseStatistics } from '../../talking-head/evaluation/pose-statistics.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
-import { PRETRAINED, personalFacePath } from '../../runtime-node/generate/generate-command.ts';
+import { PRETRAINED, personalFacePath } from '../../runtime-node/files/pretrained.ts';
 import { faceMeasure, faceTable, tableThreeMethods } from '../../talking-head/evaluation/face-table.ts';
 import { proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';

@@ -1,0 +1,69 @@
+// The package entry `posedyn/talking-head`: the paper (Zhang et al., 3D Talking Face with Personalized Pose
+// Dynamics) on the `posedyn` engine, runtime-agnostic. Files come in as bytes (Uint8Array + a name for errors).
+//
+//   import { loadPoseGan, loadPgFace, decodeAudio, generateTalkingHead } from 'posedyn/talking-head';
+//   const posegan = loadPoseGan(engine, poseganBytes, 'posegan.safetensors');
+//   const pgface = loadPgFace(engine, pgfaceBytes, 'pgface.safetensors');
+//   const head = await generateTalkingHead(engine, posegan, pgface, decodeAudio(wavBytes, 'speech.wav'));
+//
+// Flat: what generation needs (models, checkpoints, audio, face models and decode, the paper's ops). The rest
+// is in namespaces, one a folder, each with its own index.ts: `formats`, `features`, `pose`, `data`, `training`,
+// `evaluation`. Every name is listed by name; to add one, export it from its module and list it here (flat) or
+// in the folder's index.ts (namespace). A new folder with its own job gets a namespace line at the end.
+
+// ---- generation: checkpoints in, head poses and face coefficients a frame out (whole files or streamed)
+export { assertCompatible, loadPgFace, loadPoseGan } from './inference/load-models.ts';
+export type { LoadedPgFace, LoadedPoseGan } from './inference/load-models.ts';
+export { findIdentity, generateFaceSequence, generatePoseSequence, generateTalkingHead } from './inference/generate.ts';
+export type { GenerateOptions, TalkingHeadResult } from './inference/generate.ts';
+export { TalkingHeadStream } from './inference/streaming.ts';
+export type { TalkingHeadChunk } from './inference/streaming.ts';
+
+// ---- the networks (Sec. 4.1 PoseGAN, Sec. 4.2 PGFace) and their configurations
+export { PoseGenerator } from './posegan/generator.ts';
+export { PoseDiscriminator } from './posegan/discriminator.ts';
+export { defaultPoseGanConfig, validatePoseGanConfig } from './posegan/config.ts';
+export type { PoseGanConfig } from './posegan/config.ts';
+export { PgFace } from './pgface/pgface.ts';
+export { defaultPgFaceConfig } from './pgface/config.ts';
+export type { PgFaceConfig } from './pgface/config.ts';
+export { AudioWindowEncoder } from './nn/audio-window-encoder.ts';
+export type { AudioWindowEncoderConfig } from './nn/audio-window-encoder.ts';
+
+// ---- checkpoints: safetensors with the model and feature configuration, normalisation and identities
+export {
+  CHECKPOINT_FORMAT, CheckpointError, assertConfigMatches, decodeCheckpoint, encodeCheckpoint, loadModuleTensors, loadOptimizerTensors,
+  readModuleTensors, readOptimizerTensors,
+} from './checkpoint/checkpoint.ts';
+export type { Checkpoint, CheckpointMeta, ModelKind, Normalisation, TrainingRecord } from './checkpoint/checkpoint.ts';
+
+// ---- audio: any WAV -> mono 16 kHz
+export { MODEL_SAMPLE_RATE, decodeAudio } from './audio/decode.ts';
+export { Resampler, resample } from './audio/resample.ts';
+export type { ResampleOptions } from './audio/resample.ts';
+
+// ---- face models (Eq. 2) and decoding coefficients to vertices, on the GPU or the CPU
+export { EXP_COMPONENTS, FACE_COEFFICIENTS, ID_COMPONENTS, assertFaceModel, decodeFaceCpu } from './face/face-model.ts';
+export type { FaceModel } from './face/face-model.ts';
+export { EXPRESSION_COMPONENTS, IDENTITY_COMPONENTS, proceduralFaceModel } from './face/procedural-face-model.ts';
+export type { ProceduralFaceOptions } from './face/procedural-face-model.ts';
+export { BFM_NOSE_TIP_KEYPOINT, bfmFaceModel } from './face/bfm-face-model.ts';
+export type { BfmOptions } from './face/bfm-face-model.ts';
+export { LANDMARK, canonicalFaceMesh } from './face/canonical-mesh.ts';
+export type { CanonicalFaceMesh } from './face/canonical-mesh.ts';
+export { FaceDecoder, decodeFace } from './face/decode.ts';
+export { faceFrameObj } from './face/obj-export.ts';
+
+// ---- the paper's ops: Gaussian temporal filter (Eq. 1), pose losses (Eq. 3-4), masked vertex losses (Eq. 7-8)
+export { gaussianTemporalFilter, smoothPoseSequence } from './ops/gaussian-filter.ts';
+export type { GaussianFilterOptions } from './ops/gaussian-filter.ts';
+export { poseReconstructionLosses } from './ops/pose-loss.ts';
+export { maskedVertexLosses } from './ops/masked-vertex-loss.ts';
+
+// ---- namespaces
+export * as formats from './formats/index.ts';
+export * as features from './features/index.ts';
+export * as pose from './pose/index.ts';
+export * as data from './data/index.ts';
+export * as training from './training/index.ts';
+export * as evaluation from './evaluation/index.ts';
