@@ -8,7 +8,8 @@
 // given a `log`, and dispose() gives back every buffer it made. Only a device the engine was given to own
 // (`ownsDevice`, as the runtimes' createNodeEngine/createBrowserEngine make it) also gets an 'uncapturederror'
 // listener, for the root cause of an error that a scope sees only as a consequence, and is destroyed on dispose.
-import type { KernelLaunch, KernelSource, UniformValue } from './kernels/launch.ts';
+import type { KernelLaunch, KernelSource } from './kernels/launch.ts';
+import { type UniformLayout, packUniforms, uniformLayout } from './kernels/uniform-layout.ts';
 import { BufferPool, type MemoryReport } from './buffer-pool.ts';
 import { KernelError, formatCompileMessages } from './kernel-errors.ts';
 
@@ -60,6 +61,8 @@ export class Engine {
   readonly #staging: BufferPool;
   readonly #modules = new Map<string, { module: GPUShaderModule; compiled: Promise<void> }>();
   readonly #pipelines = new Map<string, GPUComputePipeline>();
+  /** Each entry point's uniform struct, parsed from its WGSL once (keyed by file and entry, like pipelines). */
+  readonly #uniformLayouts = new Map<string, UniformLayout>();
   /** Asynchronous compile and validation checks; their first failure is thrown at the next sync point. */
   #pendingChecks: Promise<void>[] = [];
   /** A kernel's compile or pipeline error: the root cause, reported in preference to what follows from it. */
@@ -137,6 +140,7 @@ export class Engine {
     this.#uniformArena.destroy();
     this.#modules.clear();
     this.#pipelines.clear();
+    this.#uniformLayouts.clear();
     this.#pendingChecks = [];
     this.#scopes = [];
     if (this.#onUncapturedError) this.device.removeEventListener('uncapturederror', this.#onUncapturedError);
@@ -150,12 +154,14 @@ export class Engine {
     const encodeStartMs = this.observer ? performance.now() : 0;
     this.#assertLive('dispatch');
     if (this.#kernelError) throw this.#takeError();
-    const pipeline = this.#pipeline(launch);
-    const paramBytes = Math.max(16, Math.ceil((launch.params.length * 4) / 16) * 16);
+    const layout = this.#uniformLayout(launch);
+    const paramBytes = layout.bindingSize;
     if (this.#uniformUsed + paramBytes > UNIFORM_ARENA_BYTES) this.flush();
     const offset = this.#uniformUsed;
-    writeUniforms(this.#uniformView, offset, launch.params);
+    // Throws (naming the field) before anything is recorded when the launch does not fit the WGSL struct.
+    packUniforms(layout, launch.params, this.#uniformView, offset);
     this.#uniformUsed = Math.ceil((offset + paramBytes) / this.#uniformAlign) * this.#uniformAlign;
+    const pipeline = this.#pipeline(launch);
 
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: { buffer: this.#uniformArena, offset, size: paramBytes } },
@@ -356,6 +362,16 @@ export class Engine {
     return entry;
   }
 
+  #uniformLayout(launch: KernelLaunch): UniformLayout {
+    const key = `${launch.kernel.file}|${launch.entry}`;
+    let layout = this.#uniformLayouts.get(key);
+    if (!layout) {
+      layout = uniformLayout(launch.kernel, launch.entry);
+      this.#uniformLayouts.set(key, layout);
+    }
+    return layout;
+  }
+
   #pipeline(launch: KernelLaunch): GPUComputePipeline {
     const constants = launch.constants ?? {};
     const key = `${launch.kernel.file}|${launch.entry}|${Object.entries(constants).sort().map(([k, v]) => `${k}=${v}`).join(',')}`;
@@ -425,15 +441,6 @@ function encodeDispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipelin
   pass.setBindGroup(0, bindGroup);
   const [x, y, z] = launch.workgroups;
   pass.dispatchWorkgroups(x, y, z);
-}
-
-function writeUniforms(view: DataView, offset: number, params: readonly UniformValue[]): void {
-  params.forEach((value, i) => {
-    const at = offset + 4 * i;
-    if ('u32' in value) view.setUint32(at, value.u32, true);
-    else if ('i32' in value) view.setInt32(at, value.i32, true);
-    else view.setFloat32(at, value.f32, true);
-  });
 }
 
 function collectDisposables(value: unknown, into: Set<Disposable>): void {

@@ -62,9 +62,16 @@ export type {
   ProfilerOptions, SubmitRecord,
 } from './profiler.ts';
 
-// ---- your own kernels: a launch is plain data the engine executes (core/kernels/README.md)
+// ---- your own kernels: a launch is plain data the engine executes; its uniforms are laid out from the WGSL
+//      struct they fill (core/kernels/README.md)
 export { MAX_WORKGROUPS_PER_DIMENSION, f32, gridFor, gridForItems, i32, u32 } from './kernels/launch.ts';
-export type { KernelLaunch, KernelSource, UniformValue } from './kernels/launch.ts';
+export type { KernelLaunch, KernelSource, UniformScalar, UniformValue, UniformValues } from './kernels/launch.ts';
+export { UniformLayoutError } from './kernels/uniform-layout.ts';
+
+// ---- the op registry: every op declared once with its CPU reference, check cases and benchmark shapes
+export { coreOps } from './ops/registry.ts';
+export type { CoreOpName } from './ops/registry.ts';
+export type { OpBenchmark, OpCase, OpDeclaration, OpRegistry, Tolerance } from './ops/declaration.ts';
 
 // ---- checkpoints: safetensors files as bytes
 export { parseSafetensors, safetensorsTensor, writeSafetensors } from './formats/safetensors.ts';

@@ -26,8 +26,7 @@ export { writeFileAtomic } from './files/atomic-write.ts';
 export { packageRoot } from './files/package-root.ts';
 export { PRETRAINED, defaultFaceCheckpoint, personalFacePath } from './files/pretrained.ts';
 export { loadDatasetFolder, nodeDatasetFiles } from './dataset/dataset-files.ts';
-export { readCheckpointFile, saveCheckpoint } from './training/checkpoint-files.ts';
-export type { SavedModule } from './training/checkpoint-files.ts';
+export { readCheckpointFile } from './training/checkpoint-files.ts';
 export { loadFaceModelOption as loadFaceModel } from './training/face-model-option.ts';
 
 // ---- the demo page on 127.0.0.1 (the page ships prebuilt in dist/demo)

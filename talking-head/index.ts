@@ -8,6 +8,7 @@
 //
 // Flat: what generation needs (models, checkpoints, audio, face models and decode, the paper's ops). The rest
 // is in namespaces, one a folder, each with its own index.ts: `formats`, `features`, `pose`, `data`, `training`,
+// `workflows` (the training-run builder, fine-tune, checkpoint writer: the jobs the CLI and the page share),
 // `evaluation`. Every name is listed by name; to add one, export it from its module and list it here (flat) or
 // in the folder's index.ts (namespace). A new folder with its own job gets a namespace line at the end.
 
@@ -30,12 +31,16 @@ export type { PgFaceConfig } from './pgface/config.ts';
 export { AudioWindowEncoder } from './nn/audio-window-encoder.ts';
 export type { AudioWindowEncoderConfig } from './nn/audio-window-encoder.ts';
 
-// ---- checkpoints: safetensors with the model and feature configuration, normalisation and identities
+// ---- checkpoints: safetensors with the model and feature configuration, normalisation and identities; a
+//      seeded, untrained pair (a stand-in where no trained checkpoints are at hand)
 export {
   CHECKPOINT_FORMAT, CheckpointError, assertConfigMatches, decodeCheckpoint, encodeCheckpoint, loadModuleTensors, loadOptimizerTensors,
   readModuleTensors, readOptimizerTensors,
 } from './checkpoint/checkpoint.ts';
 export type { Checkpoint, CheckpointMeta, ModelKind, Normalisation, TrainingRecord } from './checkpoint/checkpoint.ts';
+export {
+  UNTRAINED_IDENTITY, untrainedCheckpointPair, untrainedNormalisation, untrainedPgFaceConfig, untrainedPoseGanConfig,
+} from './checkpoint/untrained-checkpoints.ts';
 
 // ---- audio: any WAV -> mono 16 kHz
 export { MODEL_SAMPLE_RATE, decodeAudio } from './audio/decode.ts';
@@ -54,11 +59,13 @@ export type { CanonicalFaceMesh } from './face/canonical-mesh.ts';
 export { FaceDecoder, decodeFace } from './face/decode.ts';
 export { faceFrameObj } from './face/obj-export.ts';
 
-// ---- the paper's ops: Gaussian temporal filter (Eq. 1), pose losses (Eq. 3-4), masked vertex losses (Eq. 7-8)
+// ---- the paper's ops: Gaussian temporal filter (Eq. 1), pose losses (Eq. 3-4), masked vertex losses (Eq. 7-8);
+//      their registry (with decodeFace: references, cases, benchmark shapes)
 export { gaussianTemporalFilter, smoothPoseSequence } from './ops/gaussian-filter.ts';
 export type { GaussianFilterOptions } from './ops/gaussian-filter.ts';
 export { poseReconstructionLosses } from './ops/pose-loss.ts';
 export { maskedVertexLosses } from './ops/masked-vertex-loss.ts';
+export { talkingHeadOps } from './ops/registry.ts';
 
 // ---- namespaces
 export * as formats from './formats/index.ts';
@@ -66,4 +73,5 @@ export * as features from './features/index.ts';
 export * as pose from './pose/index.ts';
 export * as data from './data/index.ts';
 export * as training from './training/index.ts';
+export * as workflows from './workflows/index.ts';
 export * as evaluation from './evaluation/index.ts';

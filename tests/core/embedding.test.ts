@@ -8,7 +8,7 @@ import { tensor } from '../../core/creation.ts';
 import { requestEngineDevice } from '../../core/device-request.ts';
 import { Engine } from '../../core/engine.ts';
 import { KernelError } from '../../core/kernel-errors.ts';
-import type { KernelLaunch } from '../../core/kernels/launch.ts';
+import { type KernelLaunch, u32 } from '../../core/kernels/launch.ts';
 import { InitRandom } from '../../core/nn/init.ts';
 import { Linear } from '../../core/nn/layers.ts';
 import { mseLoss } from '../../core/ops/loss.ts';
@@ -117,10 +117,15 @@ test('on a handed device an invalid dispatch is still an error at the next sync,
   const engine = new Engine(app.device);
   const kernel = {
     name: 'needs_512_bytes', file: 'tests/core/needs-512-bytes.wgsl',
-    code: '@group(0) @binding(0) var<uniform> n: u32;\n@group(0) @binding(1) var<storage, read_write> out: array<vec4f, 32>;\n@compute @workgroup_size(1) fn main() { out[n] = vec4f(1.0); }',
+    code: [
+      'struct Params { n: u32 }',
+      '@group(0) @binding(0) var<uniform> params: Params;',
+      '@group(0) @binding(1) var<storage, read_write> out: array<vec4f, 32>;',
+      '@compute @workgroup_size(1) fn main() { out[params.n] = vec4f(1.0); }',
+    ].join('\n'),
   };
   const small = engine.keep(tensor(engine, [1, 2, 3, 4], [4], 'small'));
-  const launch: KernelLaunch = { kernel, entry: 'main', params: [{ u32: 0 }], buffers: [small.buffer], workgroups: [1, 1, 1], flops: 0, bytes: 0, shapes: '[4]' };
+  const launch: KernelLaunch = { kernel, entry: 'main', params: { n: u32(0) }, buffers: [small.buffer], workgroups: [1, 1, 1], flops: 0, bytes: 0, shapes: '[4]' };
   let caught: unknown = null;
   try {
     engine.dispatch(launch);

@@ -202,12 +202,16 @@ test('tree-shaking: a page that only generates carries no training code', async 
   const page = join(consumer, 'page');
   mkdirSync(page, { recursive: true });
   writeFileSync(join(page, 'generate.js'), examples.get('posedyn/web') ?? '');
+  // The same page, then the page's personalisation: dropped clip files -> fine-tuned PoseGAN checkpoint bytes.
   writeFileSync(join(page, 'fine-tune.js'), [
     examples.get('posedyn/web') ?? '',
-    "import { PoseGanFineTuner, clipInputsFromFiles } from 'posedyn/web';",
-    "const clips = await clipInputsFromFiles([{ name: 'me.wav', bytes: await bytes('me.wav') }, { name: 'me.csv', bytes: await bytes('me.csv') }], 30, 16000);",
-    "const tuner = new PoseGanFineTuner(engine, await bytes('posegan.safetensors'), 'posegan.safetensors', clips.inputs, {});",
-    'console.log(await tuner.step());',
+    "import { decodeCheckpoint, features, workflows } from 'posedyn/web';",
+    "const poseganBytes = await bytes('posegan.safetensors');",
+    "const meta = decodeCheckpoint(poseganBytes, 'posegan.safetensors').meta;",
+    "const files = [{ name: 'me.wav', bytes: await bytes('me.wav') }, { name: 'me.csv', bytes: await bytes('me.csv') }];",
+    "const { dataset } = await workflows.personDatasetFromFiles(engine, files, features.featureConfigFromJson(meta.featureConfig, 'posegan'), Number(meta.modelConfig.frames));",
+    "const tuned = await workflows.fineTune(engine, poseganBytes, 'posegan.safetensors', dataset, { dataSource: 'me', producedBy: 'page', maxSteps: 5 });",
+    'console.log(tuned.checkpoint.length);',
   ].join('\n'));
   const inference = await bundleBrowserEntry({ entry: join(page, 'generate.js'), outfile: join(page, 'index.js') });
   const training = await bundleBrowserEntry({ entry: join(page, 'fine-tune.js'), outfile: join(page, 'fine-tune.bundle.js') });
