@@ -1,9 +1,10 @@
 // Builds the package into dist/ (`npm run build`; `npm pack` and `npm publish` run it first, as prepack):
 //
 //   dist/lib/     JavaScript and declarations from one tsc run (tsconfig.build.json), one module a source module,
-//                 in the source folders: core/index.js is `posedyn`, talking-head/index.js `posedyn/talking-head`,
-//                 runtime-node/index.js `posedyn/node`, runtime-web/index.js `posedyn/web`, and
-//                 runtime-node/cli/main.js the `posedyn` command. Unbundled on purpose: every class (Engine,
+//                 in the source folders: dist/lib/core/index.js is `posedyn`,
+//                 dist/lib/talking-head/index.js `posedyn/talking-head`, dist/lib/runtime-node/index.js
+//                 `posedyn/node`, dist/lib/runtime-web/index.js `posedyn/web`, and dist/lib/runtime-node/cli/main.js
+//                 the `posedyn` command. Unbundled on purpose: every class (Engine,
 //                 Tensor, ...) lives in one file whichever entry a program imports it from, and with
 //                 package.json's `sideEffects` an application's bundler drops each module a page does not use
 //                 (a chunk bundled here would be kept whole for one used function, with its packages' imports).

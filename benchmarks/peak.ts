@@ -3,7 +3,7 @@
 //
 // Each figure is the best of a few timed batches: sync, record a batch of dispatches, submit, sleep on a timer
 // for most of the expected time (while a GPU promise is pending, dawn.node polls on the main thread and takes
-// CPU from lavapipe's workers, see shared/PLATFORM.md), then await the sync.
+// CPU from lavapipe's workers, see benchmarks/harness.ts), then await the sync.
 //
 // Run: node --import ./runtime-node/register.mjs benchmarks/peak.ts
 import type { Engine } from '../core/engine.ts';

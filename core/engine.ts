@@ -53,6 +53,12 @@ export interface EngineOptions {
 
 const UNIFORM_ARENA_BYTES = 1 << 20;
 
+/**
+ * Executes kernel launches on one GPUDevice: records dispatches into one command buffer and submits on flush,
+ * readback or a full uniform arena; owns the pipeline cache, buffer pools, tensor scopes, the gradient switch
+ * and the seeds. Made by `createNodeEngine` / `createBrowserEngine`, or directly on a device of your own
+ * (`ownsDevice` false by default: no listener on it, left alive by dispose()).
+ */
 export class Engine {
   readonly device: GPUDevice;
   readonly info: EngineInfo;

@@ -1,13 +1,19 @@
-// The package entry `posedyn`: the generic WebGPU engine. Tensors, autograd, ops, layers, optimizers, the
-// kernel profiler and safetensors; nothing of the paper (that is `posedyn/talking-head`) and no device (the
-// runtimes `posedyn/node` and `posedyn/web` make one, or hand the Engine a GPUDevice of your own).
-//
-//   import { Engine, tensor, matmul, backward, Adam } from 'posedyn';
-//   import { createNodeEngine } from 'posedyn/node';
-//   const engine = await createNodeEngine();
-//
-// Every name here is public API, listed by name (no `export *`), so that what the package promises is
-// visible in one place. To add one, export it from its own module and add it to the section it belongs to.
+/**
+ * The package entry `posedyn`: the generic WebGPU engine. Tensors, autograd, ops, layers, optimizers, the
+ * kernel profiler and safetensors; nothing of the paper (that is `posedyn/talking-head`) and no device (the
+ * runtimes `posedyn/node` and `posedyn/web` make one, or hand the Engine a GPUDevice of your own).
+ *
+ * ```ts
+ * import { Engine, tensor, matmul, backward, Adam } from 'posedyn';
+ * import { createNodeEngine } from 'posedyn/node';
+ * const engine = await createNodeEngine();
+ * ```
+ *
+ * Every name here is public API, listed by name (no `export *`), so that what the package promises is
+ * visible in one place. To add one, export it from its own module and add it to the section it belongs to.
+ *
+ * @module posedyn
+ */
 
 // ---- engine: executes kernel launches on one GPUDevice (pools, pipelines, scopes, seeds, dispose)
 export { Engine, describeAdapterInfo } from './engine.ts';

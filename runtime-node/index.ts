@@ -1,17 +1,23 @@
-// The package entry `posedyn/node`: everything a Node program needs, from one import. The Dawn device (npm
-// `webgpu`), files (read with errors that name the path; written atomically), the shipped pretrained
-// checkpoints by path, dataset folders and checkpoint files on disk, and the demo page's server; with all of
-// `posedyn` (the engine) and of `posedyn/talking-head` (the paper's models and namespaces), the same bindings
-// as those entries. The `posedyn` command (dist/lib/cli.js) is built from runtime-node/cli/ and is not part of
-// this API.
-//
-//   import { createNodeEngine, PRETRAINED, readFileBytes, loadPoseGan, loadPgFace, decodeAudio, generateTalkingHead } from 'posedyn/node';
-//   const engine = await createNodeEngine();                // or createNodeEngine({ device }) to share one
-//   const posegan = loadPoseGan(engine, await readFileBytes(PRETRAINED.posegan), PRETRAINED.posegan);
-//
-// To add an export: core or the paper go in their own entries (core/index.ts, talking-head/index.ts), which this
-// one re-exports whole; Node-only code is listed here by name. Keep heavy imports (plots, the CLI's
-// packages) out of this entry: Node loads every module an entry imports.
+/**
+ * The package entry `posedyn/node`: everything a Node program needs, from one import. The Dawn device (npm
+ * `webgpu`), files (read with errors that name the path; written atomically), the shipped pretrained
+ * checkpoints by path, dataset folders and checkpoint files on disk, and the demo page's server; with all of
+ * `posedyn` (the engine) and of `posedyn/talking-head` (the paper's models and namespaces), the same bindings
+ * as those entries. The `posedyn` command (dist/lib/runtime-node/cli/main.js) is built from runtime-node/cli/ and
+ * is not part of this API.
+ *
+ * ```ts
+ * import { createNodeEngine, PRETRAINED, readFileBytes, loadPoseGan, loadPgFace, decodeAudio, generateTalkingHead } from 'posedyn/node';
+ * const engine = await createNodeEngine();                // or createNodeEngine({ device }) to share one
+ * const posegan = loadPoseGan(engine, await readFileBytes(PRETRAINED.posegan), PRETRAINED.posegan);
+ * ```
+ *
+ * To add an export: core or the paper go in their own entries (core/index.ts, talking-head/index.ts), which this
+ * one re-exports whole; Node-only code is listed here by name. Keep heavy imports (plots, the CLI's
+ * packages) out of this entry: Node loads every module an entry imports.
+ *
+ * @module posedyn/node
+ */
 
 export * from '../core/index.ts';
 export * from '../talking-head/index.ts';

@@ -1,16 +1,22 @@
-// The package entry `posedyn/talking-head`: the paper (Zhang et al., 3D Talking Face with Personalized Pose
-// Dynamics) on the `posedyn` engine, runtime-agnostic. Files come in as bytes (Uint8Array + a name for errors).
-//
-//   import { loadPoseGan, loadPgFace, decodeAudio, generateTalkingHead } from 'posedyn/talking-head';
-//   const posegan = loadPoseGan(engine, poseganBytes, 'posegan.safetensors');
-//   const pgface = loadPgFace(engine, pgfaceBytes, 'pgface.safetensors');
-//   const head = await generateTalkingHead(engine, posegan, pgface, decodeAudio(wavBytes, 'speech.wav'));
-//
-// Flat: what generation needs (models, checkpoints, audio, face models and decode, the paper's ops). The rest
-// is in namespaces, one a folder, each with its own index.ts: `formats`, `features`, `pose`, `data`, `training`,
-// `workflows` (the training-run builder, fine-tune, checkpoint writer: the jobs the CLI and the page share),
-// `evaluation`. Every name is listed by name; to add one, export it from its module and list it here (flat) or
-// in the folder's index.ts (namespace). A new folder with its own job gets a namespace line at the end.
+/**
+ * The package entry `posedyn/talking-head`: the paper (Zhang et al., 3D Talking Face with Personalized Pose
+ * Dynamics) on the `posedyn` engine, runtime-agnostic. Files come in as bytes (Uint8Array + a name for errors).
+ *
+ * ```ts
+ * import { loadPoseGan, loadPgFace, decodeAudio, generateTalkingHead } from 'posedyn/talking-head';
+ * const posegan = loadPoseGan(engine, poseganBytes, 'posegan.safetensors');
+ * const pgface = loadPgFace(engine, pgfaceBytes, 'pgface.safetensors');
+ * const head = await generateTalkingHead(engine, posegan, pgface, decodeAudio(wavBytes, 'speech.wav'));
+ * ```
+ *
+ * Flat: what generation needs (models, checkpoints, audio, face models and decode, the paper's ops). The rest
+ * is in namespaces, one a folder, each with its own index.ts: `formats`, `features`, `pose`, `data`, `training`,
+ * `workflows` (the training-run builder, fine-tune, checkpoint writer: the jobs the CLI and the page share),
+ * `evaluation`. Every name is listed by name; to add one, export it from its module and list it here (flat) or
+ * in the folder's index.ts (namespace). A new folder with its own job gets a namespace line at the end.
+ *
+ * @module posedyn/talking-head
+ */
 
 // ---- generation: checkpoints in, head poses and face coefficients a frame out (whole files or streamed)
 export { assertCompatible, loadPgFace, loadPoseGan } from './inference/load-models.ts';
@@ -68,10 +74,17 @@ export { maskedVertexLosses } from './ops/masked-vertex-loss.ts';
 export { talkingHeadOps } from './ops/registry.ts';
 
 // ---- namespaces
+/** File formats as bytes in, arrays out: WAV, MATLAB v5, npy/npz, OpenFace CSV. */
 export * as formats from './formats/index.ts';
+/** Audio features a frame and the context windows the networks read. */
 export * as features from './features/index.ts';
+/** The head-pose convention (pitch, yaw, roll, tx, ty, tz) and conversions from the trackers'. */
 export * as pose from './pose/index.ts';
+/** Datasets: clips found and decoded, built, loaded, and the trainers' batches. */
 export * as data from './data/index.ts';
+/** One training step of PoseGAN and PGFace, validation, the epoch loop. */
 export * as training from './training/index.ts';
+/** The jobs the CLI and the page share: training runs and sessions, the checkpoint writer, fine-tuning. */
 export * as workflows from './workflows/index.ts';
+/** The paper's Tables 1-4, baselines, ablations and personalisation metrics. */
 export * as evaluation from './evaluation/index.ts';
