@@ -35,6 +35,16 @@ export { loadDatasetFolder, nodeDatasetFiles } from './dataset/dataset-files.ts'
 export { readCheckpointFile } from './training/checkpoint-files.ts';
 export { loadFaceModelOption as loadFaceModel } from './training/face-model-option.ts';
 
+// ---- output: the talking-head video through ffmpeg (H.264 + AAC) and the GLB for game engines, written atomically
+export { VIDEO_DEFAULTS, writeTalkingHeadVideo } from './video/video-output.ts';
+export type { VideoRequest } from './video/video-output.ts';
+export { renderVideo } from './video/render-video.ts';
+export type { VideoHead, VideoOptions } from './video/render-video.ts';
+export { FfmpegVideo } from './video/ffmpeg-video.ts';
+export type { VideoSettings } from './video/ffmpeg-video.ts';
+export { writeTalkingHeadGlb } from './export/glb-output.ts';
+export type { GlbMotion } from './export/glb-output.ts';
+
 // ---- the demo page on 127.0.0.1 (the page ships prebuilt in dist/demo)
 export { demoMounts, serveDemo } from './serve/serve-command.ts';
 export { startServer } from './serve/server.ts';

@@ -1,8 +1,8 @@
 /**
  * The package entry `posedyn/web`: everything a page needs, from one import. The browser device, and all of
  * `posedyn` (the engine) and of `posedyn/talking-head` (the paper's models, with their namespaces `formats`,
- * `features`, `pose`, `data`, `training`, `workflows`, `evaluation`; personalisation from dropped clip files is
- * `workflows.fineTune`): the same bindings as those entries, so Engine is one class whichever entry it came
+ * `features`, `pose`, `data`, `training`, `workflows`, `evaluation`, `render`; personalisation from dropped clip
+ * files is `workflows.fineTune`), and the frame clock: the same bindings as those entries, so Engine is one class whichever entry it came
  * from. Nothing here imports Node or the DOM beyond navigator.gpu. Bundlers drop what a page does not use: an
  * inference-only page pays for no trainer, optimizer or dataset code.
  *
@@ -26,3 +26,7 @@ export * from '../talking-head/index.ts';
 // ---- the browser device
 export { NoWebGPUError, createBrowserEngine } from './device.ts';
 export type { BrowserEngineOptions } from './device.ts';
+
+// ---- a head's frames handed to a callback on the audio clock (docs/output-format.md)
+export { HeadFrameClock } from './head-frame-clock.ts';
+export type { HeadFrame, HeadFrameCallback } from './head-frame-clock.ts';

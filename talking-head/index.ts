@@ -9,10 +9,10 @@
  * const head = await generateTalkingHead(engine, posegan, pgface, decodeAudio(wavBytes, 'speech.wav'));
  * ```
  *
- * Flat: what generation needs (models, checkpoints, audio, face models and decode, the paper's ops). The rest
- * is in namespaces, one a folder, each with its own index.ts: `formats`, `features`, `pose`, `data`, `training`,
- * `workflows` (the training-run builder, fine-tune, checkpoint writer: the jobs the CLI and the page share),
- * `evaluation`. Every name is listed by name; to add one, export it from its module and list it here (flat) or
+ * Flat: what generation needs (models, checkpoints, audio, face models and decode, the paper's ops) and its
+ * output (frames as data, the GLB). The rest is in namespaces, one a folder, each with its own index.ts:
+ * `formats`, `features`, `pose`, `data`, `training`, `workflows` (the training-run builder, fine-tune, checkpoint
+ * writer: the jobs the CLI and the page share), `evaluation`, `render` (the head renderer). Every name is listed by name; to add one, export it from its module and list it here (flat) or
  * in the folder's index.ts (namespace). A new folder with its own job gets a namespace line at the end.
  *
  * @module posedyn/talking-head
@@ -63,7 +63,15 @@ export type { BfmOptions } from './face/bfm-face-model.ts';
 export { LANDMARK, canonicalFaceMesh } from './face/canonical-mesh.ts';
 export type { CanonicalFaceMesh } from './face/canonical-mesh.ts';
 export { FaceDecoder, decodeFace } from './face/decode.ts';
+export { defaultFaceModel } from './face/default-face-model.ts';
+export { mouthOpening } from './face/mouth-opening.ts';
 export { faceFrameObj } from './face/obj-export.ts';
+
+// ---- output for scenes and game engines (docs/output-format.md): frames as data, the animated head as a GLB
+export { headFrames, meanPose, metresPerTranslationUnit, quaternionFromEuler } from './export/head-frames.ts';
+export type { HeadFrames, HeadFramesInput } from './export/head-frames.ts';
+export { MORPH_TARGET_NAMES, meanIdentity, talkingHeadGlb } from './export/gltf-export.ts';
+export type { GlbInput } from './export/gltf-export.ts';
 
 // ---- the paper's ops: Gaussian temporal filter (Eq. 1), pose losses (Eq. 3-4), masked vertex losses (Eq. 7-8);
 //      their registry (with decodeFace: references, cases, benchmark shapes)
@@ -88,3 +96,5 @@ export * as training from './training/index.ts';
 export * as workflows from './workflows/index.ts';
 /** The paper's Tables 1-4, baselines, ablations and personalisation metrics. */
 export * as evaluation from './evaluation/index.ts';
+/** The talking-head renderer on a plain GPUDevice: head mesh, normals, renderer, camera, placement, offscreen frames. */
+export * as render from './render/index.ts';

@@ -8,3 +8,5 @@ export { npzArray, parseNpy, parseNpz, writeNpy } from './npy.ts';
 export type { NpyArray, NpyData, NpyDtype } from './npy.ts';
 export { OPENFACE_POSE_COLUMNS, parseOpenFaceCsv } from './openface-csv.ts';
 export type { OpenFaceOptions, OpenFaceTrack } from './openface-csv.ts';
+export { readHeadMotion } from './head-motion.ts';
+export type { HeadMotion } from './head-motion.ts';
