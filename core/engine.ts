@@ -131,7 +131,9 @@ export class Engine {
   /**
    * Frees what the engine holds on the GPU: every storage and readback buffer (tensors still alive become
    * unusable), the uniform arena, the shader modules and pipelines; work recorded but not submitted is dropped.
-   * An owned device is destroyed; a handed-in one is left as it was. Calling it twice is harmless.
+   * An owned device is destroyed; a handed-in one is left as it was. Calling it twice is harmless. (Pipelines
+   * have no destroy in WebGPU: the engine drops its references. A Profiler's query sets are the profiler's:
+   * profiler.destroy().)
    */
   dispose(): void {
     if (this.#disposed) return;

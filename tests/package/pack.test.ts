@@ -235,15 +235,50 @@ test('tree-shaking: a page that only generates carries no training code', async 
   assert.ok(inference.gzipBytes < 0.75 * training.gzipBytes, `inference page ${inference.gzipBytes} B gzipped is not well below the fine-tuning page's ${training.gzipBytes} B`);
 });
 
+interface SharedDeviceCheck { value: number; listeners: string[]; engineBuffers: number; left: number; deviceAlive: boolean }
+
+/** A page that hands its own device to createBrowserEngine, watching the device's listeners and buffers. */
+const SHARED_DEVICE_PAGE = `import { createBrowserEngine, mul, sum, tensor } from 'posedyn/web';
+globalThis.sharedDeviceCheck = (async () => {
+  const device = await (await navigator.gpu.requestAdapter()).requestDevice();
+  const listeners = [];
+  const addEventListener = device.addEventListener.bind(device);
+  device.addEventListener = (type, ...rest) => (listeners.push(type), addEventListener(type, ...rest));
+  Object.defineProperty(device, 'onuncapturederror', { get: () => null, set: () => listeners.push('onuncapturederror') });
+  const lost = device.lost;
+  Object.defineProperty(device, 'lost', { get: () => (listeners.push('lost'), lost) });
+  const made = [];
+  const destroyed = new Set();
+  const createBuffer = device.createBuffer.bind(device);
+  device.createBuffer = (descriptor) => {
+    const buffer = createBuffer(descriptor);
+    made.push(buffer);
+    const destroy = buffer.destroy.bind(buffer);
+    buffer.destroy = () => (destroyed.add(buffer), destroy());
+    return buffer;
+  };
+  const engine = await createBrowserEngine({ device });
+  const x = tensor(engine, [1, 2, 3], [3]);
+  const value = await sum(mul(x, x)).item();
+  const engineBuffers = made.length;
+  engine.dispose();
+  const left = made.filter((b) => !destroyed.has(b)).length;
+  const after = device.createBuffer({ size: 16, usage: GPUBufferUsage.COPY_DST, label: 'after dispose' });
+  return { value, listeners, engineBuffers, left, deviceAlive: after.size === 16 };
+})();
+`;
+
 if (!hasChromium) {
   test.skip(SKIP_MESSAGE, () => undefined);
 } else {
-  test("README's page example, bundled from posedyn/web, generates in Chromium the poses Node generates", async () => {
+  test("README's page example, bundled from posedyn/web, generates in Chromium the poses Node generates; a shared device stays the page's", async () => {
     const page = join(consumer, 'page');
     writeFileSync(join(page, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="index.js"></script></body></html>\n');
     const pretrained = join(installed, 'talking-head/pretrained');
     for (const name of ['posegan.safetensors', 'pgface.safetensors']) cpSync(join(pretrained, name), join(page, name));
     cpSync(join(consumer, 'speech.wav'), join(page, 'speech.wav'));
+    writeFileSync(join(page, 'shared-entry.js'), SHARED_DEVICE_PAGE);
+    await bundleBrowserEntry({ entry: join(page, 'shared-entry.js'), outfile: join(page, 'shared.js') });
     const server = await startServer([{ prefix: '/', dir: page }]);
     const chromium = await launchBrowser();
     try {
@@ -257,6 +292,13 @@ if (!hasChromium) {
       assert.is(Number(match[1]), 120);
       const pagePose = match[2]!.split(' ').map(Number);
       pagePose.forEach((v, i) => assert.ok(Math.abs(v - nodePoses[i]!) <= 1.5e-3, `pose channel ${i}: page ${v}, Node ${nodePoses[i]}`));
+
+      // The page's own device handed to createBrowserEngine: no listener added, every buffer freed, device alive.
+      await tab.addScriptTag({ url: `${server.url}shared.js`, type: 'module' });
+      await tab.waitForFunction(() => 'sharedDeviceCheck' in globalThis, { timeout: 30_000 });
+      const shared = await tab.evaluate(() => (globalThis as unknown as { sharedDeviceCheck: Promise<SharedDeviceCheck> }).sharedDeviceCheck);
+      assert.equal(shared, { value: 14, listeners: [], engineBuffers: shared.engineBuffers, left: 0, deviceAlive: true });
+      assert.ok(shared.engineBuffers >= 3, `the engine made ${shared.engineBuffers} buffers`);
     } finally {
       await chromium.close();
       await server.close();

@@ -11,8 +11,16 @@ import * as assert from 'uvu/assert';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Calls that only compute: builtins, and the package-root lookup (reads package.json, changes nothing). */
-const PURE_CALLS = /^(Object\.freeze|Uint8Array|Uint16Array|Uint32Array|Int32Array|Float32Array|Float64Array|Math\.\w+|Number|String|packageRoot|join\d*)$/;
+/**
+ * Calls that only compute, so a module may make them at import: builtins; the package-root lookup (reads
+ * package.json, changes nothing); and this repository's pure helpers that tables are built with (a kernel's
+ * uniform layout from its WGSL text, the renderer's materials from sRGB colours). A new name here is a decision:
+ * the function must touch nothing outside its arguments.
+ */
+const PURE_CALLS = new RegExp(`^(${[
+  'Object\\.freeze', 'Array\\.from', '(Uint8|Uint16|Uint32|Int32|Float32|Float64)Array', 'Math\\.\\w+', 'Number', 'String', '\\w+\\.padStart',
+  'packageRoot', 'join\\d*', 'uniformLayout', 'surface', 'mixSurface', 'linearFromSrgb',
+].join('|')})$`);
 
 /** The top-level statements esbuild keeps when `entry` is imported for its side effects only. */
 async function keptStatements(entry: string): Promise<string[]> {
