@@ -3,8 +3,8 @@
 //                          G step (Sec. 4.1, Eq. 3-6), Adam on both; synthetic batch uploaded inside the run
 //   pgface.train-step      PgFaceTrainer.step, default config, 64 frame pairs (128 rows), Eq. (7)-(8)
 //   posegan.generate.60s   the generator over 60 s (1800 frames) of context windows, 256-frame windows chained
-//                          by their last pose (models/inference/generate.ts generatePoseSequence), read back
-//   generate.60s           the whole generation of models/inference/generate.ts on 60 s of 16 kHz audio: GPU
+//                          by their last pose (talking-head/inference/generate.ts generatePoseSequence), read back
+//   generate.60s           the whole generation of talking-head/inference/generate.ts on 60 s of 16 kHz audio: GPU
 //                          features, normalisation, context windows, PoseGAN, PGFace, both read back
 // Generation rows also report the real-time factor (compute seconds / audio seconds).
 //
@@ -13,23 +13,23 @@
 // WASM backend (SIMD, 1 thread) for the generator. Each repeat is one round, interleaved: a peak sample
 // (benchmarks/peak.ts PeakProbe), one posedyn run, one run of each peer; load drift on this shared machine
 // hits every participant of a round alike. Times are medians over rounds; a row's fraction of peak divides its
-// declared GFLOP/s (kernels/launch.ts flops, summed over its dispatches) by the median of its rounds' peaks.
-import type { Engine } from '../engine/engine.ts';
-import { tensor } from '../engine/creation.ts';
-import { InitRandom } from '../engine/nn/init.ts';
-import type { Tensor } from '../engine/tensor.ts';
-import { computeFrameFeatures, contextWindows } from '../models/features/audio-features.ts';
-import { defaultFeatureConfig } from '../models/features/config.ts';
+// declared GFLOP/s (core/kernels/launch.ts flops, summed over its dispatches) by the median of its rounds' peaks.
+import type { Engine } from '../core/engine.ts';
+import { tensor } from '../core/creation.ts';
+import { InitRandom } from '../core/nn/init.ts';
+import type { Tensor } from '../core/tensor.ts';
+import { computeFrameFeatures, contextWindows } from '../talking-head/features/audio-features.ts';
+import { defaultFeatureConfig } from '../talking-head/features/config.ts';
 import {
   denormaliseChannels, generateFaceSequence, generatePoseSequence, generatorWindowFrames, normaliseChannels,
-} from '../models/inference/generate.ts';
-import { defaultPgFaceConfig } from '../models/pgface/config.ts';
-import { PgFace } from '../models/pgface/pgface.ts';
-import { type PoseGanConfig, defaultPoseGanConfig } from '../models/posegan/config.ts';
-import { PoseDiscriminator } from '../models/posegan/discriminator.ts';
-import { PoseGenerator } from '../models/posegan/generator.ts';
-import { PgFaceTrainer } from '../models/training/pgface-trainer.ts';
-import { PoseGanTrainer } from '../models/training/posegan-trainer.ts';
+} from '../talking-head/inference/generate.ts';
+import { defaultPgFaceConfig } from '../talking-head/pgface/config.ts';
+import { PgFace } from '../talking-head/pgface/pgface.ts';
+import { type PoseGanConfig, defaultPoseGanConfig } from '../talking-head/posegan/config.ts';
+import { PoseDiscriminator } from '../talking-head/posegan/discriminator.ts';
+import { PoseGenerator } from '../talking-head/posegan/generator.ts';
+import { PgFaceTrainer } from '../talking-head/training/pgface-trainer.ts';
+import { PoseGanTrainer } from '../talking-head/training/posegan-trainer.ts';
 import {
   type BenchmarkResult, type BenchmarkSuite, type PeerResult, type Peaks, type SuiteContext, type SuiteReport,
   benchmarkResult, declaredWork, median, medianOfPeaks,
@@ -168,7 +168,7 @@ function poseGanGeneration(engine: Engine, s: Sizes): Workload {
   };
 }
 
-/** generateTalkingHead (models/inference/generate.ts) without checkpoints: the same ops on random weights. */
+/** generateTalkingHead (talking-head/inference/generate.ts) without checkpoints: the same ops on random weights. */
 function fullGeneration(engine: Engine, s: Sizes): Workload {
   const poseConfig = s.posegan;
   const generator = new PoseGenerator(engine, poseConfig, new InitRandom(1)).train(false);

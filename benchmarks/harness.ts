@@ -4,8 +4,8 @@
 // Why the wait sleeps first: while a promise such as onSubmittedWorkDone is pending, dawn.node polls on the
 // main thread and takes 33-50% of a core away from lavapipe's two worker threads (shared/PLATFORM.md). So each
 // repeat sleeps on a timer for most of the time the previous repeats took before it starts awaiting.
-import type { Engine, DispatchObserver } from '../engine/engine.ts';
-import type { KernelLaunch } from '../kernels/launch.ts';
+import type { Engine, DispatchObserver } from '../core/engine.ts';
+import type { KernelLaunch } from '../core/kernels/launch.ts';
 
 export interface TimingOptions {
   /** Untimed runs first (pipeline compiles, buffer pool warm-up). */
@@ -90,7 +90,7 @@ export interface DeclaredWork {
 
 /**
  * Records one run with an observer that sums the declared flops and bytes of every launch (see
- * kernels/launch.ts), then waits for it. Any observer already installed (a profiler) is put back after.
+ * core/kernels/launch.ts), then waits for it. Any observer already installed (a profiler) is put back after.
  */
 export async function declaredWork(engine: Engine, record: () => void): Promise<DeclaredWork> {
   let flops = 0;

@@ -1,18 +1,18 @@
 // posedyn's kernels one at a time, at the model's shapes: median time, achieved GFLOP/s or GB/s (from the
-// launches' declared flops and bytes, see kernels/launch.ts), and the fraction of the adapter's measured peak.
+// launches' declared flops and bytes, see core/kernels/launch.ts), and the fraction of the adapter's measured peak.
 //
 // Matmul and convolution rows dispatch their launches directly on preallocated buffers, so they time the
 // kernel and nothing else; layout, filter, norm and optimizer rows go through their ops (what the model calls).
 // Inputs are random values in [-1, 1] uploaded once; every output is overwritten each run.
-import type { Engine } from '../engine/engine.ts';
-import { concat } from '../engine/ops/layout.ts';
-import { Tensor } from '../engine/tensor.ts';
+import type { Engine } from '../core/engine.ts';
+import { concat } from '../core/ops/layout.ts';
+import { Tensor } from '../core/tensor.ts';
 import {
   type Conv1dGeometry, conv1dForwardLaunch, conv1dGradInputLaunch, conv1dGradWeightLaunch, conv1dGradWeightSplits,
-} from '../kernels/conv1d.ts';
-import { binaryLaunch } from '../kernels/elementwise.ts';
-import { matmulLaunch } from '../kernels/matmul.ts';
-import { sumAxisLaunch } from '../kernels/reduce.ts';
+} from '../core/kernels/conv1d.ts';
+import { binaryLaunch } from '../core/kernels/elementwise.ts';
+import { matmulLaunch } from '../core/kernels/matmul.ts';
+import { sumAxisLaunch } from '../core/kernels/reduce.ts';
 import {
   type BenchmarkResult, type BenchmarkSuite, type SuiteContext, type SuiteReport, benchmarkResult, bestOfPeaks, declaredWork, timeEngine,
 } from './harness.ts';
@@ -92,7 +92,7 @@ function convBenchmark(c: Conv1dCase): KernelBenchmark {
         record = () => engine.dispatch(launch);
         shapes = launch.shapes;
       } else {
-        // As engine/ops/conv1d.ts does: a long (batch, time) sum over few weights is split, then summed.
+        // As core/ops/conv1d.ts does: a long (batch, time) sum over few weights is split, then summed.
         const splits = conv1dGradWeightSplits(g);
         const weights = w.size;
         const partial = splits > 1 ? output(engine, [splits, weights], 'dw.partial') : w;
@@ -166,7 +166,7 @@ function gaussianFilterBenchmark(name: string, shape: readonly [number, number, 
   return {
     name, bound: 'memory',
     async prepare(engine) {
-      const module = await optionalModule(() => import('../engine/ops/gaussian-filter.ts'), 'engine/ops/gaussian-filter.ts');
+      const module = await optionalModule(() => import('../talking-head/ops/gaussian-filter.ts'), 'talking-head/ops/gaussian-filter.ts');
       if (typeof module === 'string') return module;
       const x = input(engine, shape, 1, 'poses');
       return {
@@ -182,7 +182,7 @@ function groupNormBenchmark(name: string, shape: readonly [number, number, numbe
   return {
     name, bound: 'memory',
     async prepare(engine) {
-      const module = await optionalModule(() => import('../engine/ops/group-norm.ts'), 'engine/ops/group-norm.ts');
+      const module = await optionalModule(() => import('../core/ops/group-norm.ts'), 'core/ops/group-norm.ts');
       if (typeof module === 'string') return module;
       const x = input(engine, shape, 1, 'x');
       const gamma = input(engine, [shape[1]], 2, 'gamma');
@@ -201,7 +201,7 @@ function adamBenchmark(name: string, shapes: readonly (readonly number[])[]): Ke
   return {
     name, bound: 'memory',
     async prepare(engine) {
-      const module = await optionalModule(() => import('../engine/optim/adam.ts'), 'engine/optim/adam.ts');
+      const module = await optionalModule(() => import('../core/optim/adam.ts'), 'core/optim/adam.ts');
       if (typeof module === 'string') return module;
       const params = shapes.map((shape, i) => {
         const p = input(engine, shape, 2 * i + 1, `param${i}`);

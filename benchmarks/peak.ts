@@ -6,9 +6,9 @@
 // CPU from lavapipe's workers, see shared/PLATFORM.md), then await the sync.
 //
 // Run: node --import ./runtime-node/register.mjs benchmarks/peak.ts
-import type { Engine } from '../engine/engine.ts';
-import type { KernelLaunch } from '../kernels/launch.ts';
-import { copyVec4Launch, fmaChainsLaunch, fmaSinkBytes } from '../kernels/peak.ts';
+import type { Engine } from '../core/engine.ts';
+import type { KernelLaunch } from '../core/kernels/launch.ts';
+import { copyVec4Launch, fmaChainsLaunch, fmaSinkBytes } from '../core/kernels/peak.ts';
 
 export interface Peaks {
   /** FP32 fused multiply-adds, counted as 2 flops each, in GFLOP/s. */

@@ -11,7 +11,7 @@
 // The machine is shared and noisy: compare ratios from one run, not times across runs.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine } from '../core/engine.ts';
 import { createNodeEngine } from '../runtime-node/device.ts';
 import { writeFileAtomic } from '../runtime-node/files/atomic-write.ts';
 import {

@@ -2,8 +2,8 @@
 // (lavapipe) only when nothing else exists, saying which it took. Requests the adapter's own limits, since
 // Dawn's defaults are far below them (8 storage buffers a stage, 256 MiB buffers, 16 KiB workgroup memory).
 import { create, globals } from 'webgpu';
-import { Engine } from '../engine/engine.ts';
-import { describeAdapter, requestEngineDevice } from '../engine/device-request.ts';
+import { Engine } from '../core/engine.ts';
+import { describeAdapter, requestEngineDevice } from '../core/device-request.ts';
 
 export interface NodeEngineOptions {
   /** Print which adapter was chosen (default true). */

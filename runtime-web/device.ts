@@ -1,7 +1,7 @@
 // WebGPU in a browser: navigator.gpu. Same policy as runtime-node/device.ts: a hardware adapter first, the
 // software (fallback) one only when nothing else exists, the adapter's own limits, timestamp queries if offered.
-import { Engine } from '../engine/engine.ts';
-import { describeAdapter, requestEngineDevice } from '../engine/device-request.ts';
+import { Engine } from '../core/engine.ts';
+import { describeAdapter, requestEngineDevice } from '../core/device-request.ts';
 
 export class NoWebGPUError extends Error {
   override name = 'NoWebGPUError';

@@ -13,63 +13,64 @@
 export * from './device.ts';
 
 // ---- engine
-export * from '../engine/engine.ts';
-export * from '../engine/tensor.ts';
-export * from '../engine/creation.ts';
-export * from '../engine/autograd.ts';
-export * from '../engine/shape.ts';
-export * from '../engine/kernel-errors.ts';
-export * from '../engine/profiler.ts';
-export * from '../engine/ops/conv1d.ts';
-export * from '../engine/ops/dropout.ts';
-export * from '../engine/ops/elementwise.ts';
-export * from '../engine/ops/gaussian-filter.ts';
-export * from '../engine/ops/group-norm.ts';
-export * from '../engine/ops/layout.ts';
-export * from '../engine/ops/loss.ts';
-export * from '../engine/ops/masked-vertex-loss.ts';
-export * from '../engine/ops/matmul.ts';
-export * from '../engine/ops/pose-loss.ts';
-export * from '../engine/ops/reduce.ts';
-export * from '../engine/ops/reshape.ts';
-export * from '../engine/nn/init.ts';
-export * from '../engine/nn/layers.ts';
-export * from '../engine/nn/module.ts';
-export * from '../engine/optim/adam.ts';
-export * from '../engine/optim/clip-grad-norm.ts';
+export * from '../core/engine.ts';
+export * from '../core/tensor.ts';
+export * from '../core/creation.ts';
+export * from '../core/autograd.ts';
+export * from '../core/record-grad.ts';
+export * from '../core/shape.ts';
+export * from '../core/kernel-errors.ts';
+export * from '../core/profiler.ts';
+export * from '../core/ops/conv1d.ts';
+export * from '../core/ops/dropout.ts';
+export * from '../core/ops/elementwise.ts';
+export * from '../talking-head/ops/gaussian-filter.ts';
+export * from '../core/ops/group-norm.ts';
+export * from '../core/ops/layout.ts';
+export * from '../core/ops/loss.ts';
+export * from '../talking-head/ops/masked-vertex-loss.ts';
+export * from '../core/ops/matmul.ts';
+export * from '../talking-head/ops/pose-loss.ts';
+export * from '../core/ops/reduce.ts';
+export * from '../core/ops/reshape.ts';
+export * from '../core/nn/init.ts';
+export * from '../core/nn/layers.ts';
+export * from '../core/nn/module.ts';
+export * from '../core/optim/adam.ts';
+export * from '../core/optim/clip-grad-norm.ts';
 
 // ---- models: inference, training, checkpoints
-export * from '../models/inference/load-models.ts';
-export * from '../models/inference/generate.ts';
-export * from '../models/training/posegan-trainer.ts';
-export * from '../models/checkpoint/checkpoint.ts';
-export * from '../models/posegan/config.ts';
-export * from '../models/pgface/config.ts';
+export * from '../talking-head/inference/load-models.ts';
+export * from '../talking-head/inference/generate.ts';
+export * from '../talking-head/training/posegan-trainer.ts';
+export * from '../talking-head/checkpoint/checkpoint.ts';
+export * from '../talking-head/posegan/config.ts';
+export * from '../talking-head/pgface/config.ts';
 
 // ---- models: face model and decode
-export * from '../models/face/face-model.ts';
-export * from '../models/face/procedural-face-model.ts';
-export * from '../models/face/canonical-mesh.ts';
-export * from '../models/face/decode.ts';
+export * from '../talking-head/face/face-model.ts';
+export * from '../talking-head/face/procedural-face-model.ts';
+export * from '../talking-head/face/canonical-mesh.ts';
+export * from '../talking-head/face/decode.ts';
 
 // ---- models: audio, features, poses, file formats (bytes in, arrays out)
-export * from '../models/audio/decode.ts';
-export * from '../models/audio/resample.ts';
-export * from '../models/features/config.ts';
-export * from '../models/features/audio-features.ts';
-export * from '../models/pose/pose-convention.ts';
-export * from '../models/formats/bytes.ts';
-export * from '../models/formats/wav.ts';
-export * from '../models/formats/mat5.ts';
-export * from '../models/formats/npy.ts';
-export * from '../models/formats/openface-csv.ts';
-export * from '../models/formats/safetensors.ts';
+export * from '../talking-head/audio/decode.ts';
+export * from '../talking-head/audio/resample.ts';
+export * from '../talking-head/features/config.ts';
+export * from '../talking-head/features/audio-features.ts';
+export * from '../talking-head/pose/pose-convention.ts';
+export * from '../core/formats/bytes.ts';
+export * from '../talking-head/formats/wav.ts';
+export * from '../talking-head/formats/mat5.ts';
+export * from '../talking-head/formats/npy.ts';
+export * from '../talking-head/formats/openface-csv.ts';
+export * from '../core/formats/safetensors.ts';
 
 // ---- models: datasets built from dropped clips (personalisation)
-export * from '../models/data/dataset-format.ts';
-export * from '../models/data/build-dataset.ts';
-export * from '../models/data/clip-sources.ts';
-export * from '../models/data/dataset.ts';
+export * from '../talking-head/data/dataset-format.ts';
+export * from '../talking-head/data/build-dataset.ts';
+export * from '../talking-head/data/clip-sources.ts';
+export * from '../talking-head/data/dataset.ts';
 
 // ---- personalisation in the page, checkpoints from modules, the untrained stand-in pair
 export * from './models/fine-tune.ts';

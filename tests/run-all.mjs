@@ -1,4 +1,4 @@
-// Runs the whole test suite: the TypeScript type check, then every tests/**/*.test.ts file in its own Node
+// Runs the whole test suite: the TypeScript type check, the layer and cycle check, then every tests/**/*.test.ts file in its own Node
 // process (uvu), and ends with the line `N passed, N failed` counted from uvu's own per-file summaries.
 // Exits non-zero when a test failed, a file crashed, or no test ran at all.
 // Usage: node tests/run-all.mjs [substring filter on file paths]
@@ -20,6 +20,7 @@ function findTests(dir) {
   });
 }
 
+const LAYERS = ['core', 'talking-head', 'runtime-node', 'runtime-web', 'benchmarks', 'tests'];
 let passed = 0, failed = 0, skipped = 0;
 const failures = [];
 
@@ -28,6 +29,11 @@ if (!filter) {
   const tsc = spawnSync(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', join(root, 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
   process.stdout.write(tsc.stdout + tsc.stderr);
   if (tsc.status === 0) passed++; else { failed++; failures.push('tsc --noEmit'); }
+  // The layers' arrows and the absence of module cycles, checked by dependency-cruiser (.dependency-cruiser.json).
+  process.stdout.write('== depcruise (layers, no cycles)\n');
+  const cruise = spawnSync(join(root, 'node_modules/.bin/depcruise'), ['--config', '.dependency-cruiser.json', '--output-type', 'err', ...LAYERS], { cwd: root, encoding: 'utf8' });
+  process.stdout.write(cruise.stdout + cruise.stderr);
+  if (cruise.status === 0) passed++; else { failed++; failures.push('depcruise'); }
 }
 
 for (const file of findTests(join(root, 'tests')).filter((f) => f.includes(filter))) {

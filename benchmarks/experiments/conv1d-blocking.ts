@@ -9,8 +9,8 @@
 //
 // Run: timeout 120 node --import ./runtime-node/register.mjs benchmarks/experiments/conv1d-blocking.ts
 //        [--only=uniformW-o8] [--dawn=...] [--rounds=3]
-import { type Conv1dGeometry, conv1dForwardLaunch } from '../../kernels/conv1d.ts';
-import { u32 } from '../../kernels/launch.ts';
+import { type Conv1dGeometry, conv1dForwardLaunch } from '../../core/kernels/conv1d.ts';
+import { u32 } from '../../core/kernels/launch.ts';
 import { type Variant, compareVariants, flag, labEngine, labKernel, labLaunch, maxError, peakVariant, printComparison, randomArray, selected, upload } from './lab.ts';
 
 const B = 64;

@@ -6,10 +6,10 @@
 //   --only=a,b        run only these variants (risky shaders can then be tried one per process)
 //   --dawn=TOGGLES    passed to Dawn's create(), e.g. --dawn=enable-dawn-features=disable_robustness
 //   --rounds=N        timed rounds, every variant once a round, interleaved (default 3; medians printed)
-import type { Engine } from '../../engine/engine.ts';
-import type { KernelLaunch, KernelSource, UniformValue } from '../../kernels/launch.ts';
+import type { Engine } from '../../core/engine.ts';
+import type { KernelLaunch, KernelSource, UniformValue } from '../../core/kernels/launch.ts';
 import { createNodeEngine } from '../../runtime-node/device.ts';
-import { fmaChainsLaunch, fmaSinkBytes } from '../../kernels/peak.ts';
+import { fmaChainsLaunch, fmaSinkBytes } from '../../core/kernels/peak.ts';
 import { median } from '../harness.ts';
 import { syntheticValues } from '../synthetic-values.ts';
 
@@ -97,11 +97,11 @@ export async function compareVariants(engine: Engine, variants: readonly Variant
   });
 }
 
-/** The FMA peak kernel (kernels/peak.wgsl) as a variant, so the peak is measured interleaved with the rest. */
+/** The FMA peak kernel (core/kernels/peak.wgsl) as a variant, so the peak is measured interleaved with the rest. */
 export function peakVariant(engine: Engine): Variant {
   const workgroups = 1024;
   const sink = engine.storage.acquire(fmaSinkBytes(workgroups), 'peak sink');
-  return { name: 'fma peak (kernels/peak.wgsl)', launch: fmaChainsLaunch(sink, workgroups, 256) };
+  return { name: 'fma peak (core/kernels/peak.wgsl)', launch: fmaChainsLaunch(sink, workgroups, 256) };
 }
 
 /** Prints the table: each variant's median, GFLOP/s, fraction of the interleaved FMA peak, speed vs baseline. */

@@ -10,8 +10,8 @@
 //
 // Run: timeout 120 node --import ./runtime-node/register.mjs benchmarks/experiments/matmul-blocking.ts
 //        [--size=1024,1024,1024] [--only=naive,r8c4-t16x1-uniformA] [--dawn=...] [--rounds=3]
-import { matmulLaunch } from '../../kernels/matmul.ts';
-import { u32 } from '../../kernels/launch.ts';
+import { matmulLaunch } from '../../core/kernels/matmul.ts';
+import { u32 } from '../../core/kernels/launch.ts';
 import { type Variant, compareVariants, flag, labEngine, labKernel, labLaunch, maxError, peakVariant, printComparison, randomArray, selected, upload } from './lab.ts';
 
 const PARAMS = 'struct Params { m: u32, n: u32, k: u32, pad: u32 }\n@group(0) @binding(0) var<uniform> p: Params;\n';

@@ -13,8 +13,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generatorWindowFrames } from '../../models/inference/generate.ts';
-import type { PoseGanConfig } from '../../models/posegan/config.ts';
+import { generatorWindowFrames } from '../../talking-head/inference/generate.ts';
+import type { PoseGanConfig } from '../../talking-head/posegan/config.ts';
 import {
   type PoseGanTfBatch, type TfPoseGan, disposePoseGan, generatorForward, discriminatorParameterSpecs, generatorParameterSpecs,
   parameterCount, poseGanTrainer, randomPoseGan,
@@ -149,7 +149,7 @@ function trainStepRunner(tf: Tf, model: TfPoseGan, batch: number, wait: () => Pr
 }
 
 /**
- * generatePoseSequence of models/inference/generate.ts: 256-frame windows, each starting at the last pose of
+ * generatePoseSequence of talking-head/inference/generate.ts: 256-frame windows, each starting at the last pose of
  * the one before; a shorter tail runs at its own length rounded up to the U-Net's factor (generatorWindowFrames).
  */
 function generateRunner(tf: Tf, model: TfPoseGan, frames: number): Runner & { dispose(): void } {

@@ -1,5 +1,5 @@
-// PoseGAN in TensorFlow.js, layer for layer the same as models/posegan/{generator,discriminator}.ts and the
-// step of models/training/posegan-trainer.ts, so the end-to-end rows compare engines and not networks.
+// PoseGAN in TensorFlow.js, layer for layer the same as talking-head/posegan/{generator,discriminator}.ts and the
+// step of talking-head/training/posegan-trainer.ts, so the end-to-end rows compare engines and not networks.
 //
 // What is the same: every layer, width, kernel size, stride and padding; GroupNorm (biased variance, eps 1e-5,
 // per-channel gamma/beta); leaky ReLU 0.2; the U-Net's concat skips and nearest 2x up-sampling; the
@@ -14,7 +14,7 @@
 //
 // Weights come from posedyn's modules (`fromPosedynWeights`, for the faithfulness test) or from a seeded
 // PyTorch-style uniform init (`randomPoseGanWeights`, for timing).
-import type { PoseGanConfig } from '../../models/posegan/config.ts';
+import type { PoseGanConfig } from '../../talking-head/posegan/config.ts';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -22,7 +22,7 @@ type Tensor3D = import('@tensorflow/tfjs').Tensor3D;
 type Tensor4D = import('@tensorflow/tfjs').Tensor4D;
 type Variable = import('@tensorflow/tfjs').Variable;
 
-/** The discriminator's audio channels (models/posegan/discriminator.ts AUDIO_CHANNELS). */
+/** The discriminator's audio channels (talking-head/posegan/discriminator.ts AUDIO_CHANNELS). */
 const DISCRIMINATOR_AUDIO_CHANNELS = 32;
 const GROUP_NORM_EPS = 1e-5;
 
@@ -234,7 +234,7 @@ function upsampleNearest2(tf: Tf, x: Tensor3D): Tensor3D {
   return tf.reshape(tf.tile(tf.reshape(x, [b, l, 1, c]), [1, 1, 2, 1]), [b, 2 * l, c]);
 }
 
-/** windows [N, W, F] -> [N, embedding] (models/nn/audio-window-encoder.ts). */
+/** windows [N, W, F] -> [N, embedding] (talking-head/nn/audio-window-encoder.ts). */
 function audioEncoder(tf: Tf, weights: Weights, c: PoseGanConfig, windows: Tensor3D): Tensor {
   const slope = c.leakySlope;
   let h = tf.leakyRelu(conv1d(tf, weights, 'encoder.conv1', windows, 1, 1), slope);
@@ -266,7 +266,7 @@ export function generatorForward(tf: Tf, model: TfPoseGan, audio: Tensor4D, init
   return out;
 }
 
-/** audioFrames [B, T, F], poses [B, T, 6] -> logits [B, T / 2^n, 1] (models/posegan/discriminator.ts). */
+/** audioFrames [B, T, F], poses [B, T, 6] -> logits [B, T / 2^n, 1] (talking-head/posegan/discriminator.ts). */
 export function discriminatorForward(tf: Tf, model: TfPoseGan, audioFrames: Tensor3D, poses: Tensor3D): Tensor3D {
   const c = model.config;
   const w = model.discriminator;

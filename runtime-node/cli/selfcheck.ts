@@ -1,5 +1,5 @@
 // `posedyn selfcheck`: which adapter runs the kernels, and proof that training works on it.
-import { trainSequenceTask } from '../../models/selfcheck/sequence-task.ts';
+import { trainSequenceTask } from '../../core/selfcheck/sequence-task.ts';
 import { createNodeEngine } from '../device.ts';
 
 export async function runSelfCheck(options: { steps: number; seed: number }): Promise<void> {

@@ -1,13 +1,13 @@
 // `posedyn dataset build`: a folder of clips -> a dataset folder (dataset.json + clips/<name>.safetensors).
-// Reads files here, decodes and builds in models/data/, writes every file atomically, dataset.json last, so a
+// Reads files here, decodes and builds in talking-head/data/, writes every file atomically, dataset.json last, so a
 // reader never sees a manifest whose clip files are missing or half written.
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Engine } from '../../engine/engine.ts';
-import { buildDataset, clipFileBytes } from '../../models/data/build-dataset.ts';
-import { IDENTITY_MANIFEST, assignIdentities, discoverClips, parseIdentityManifest, readClipInput } from '../../models/data/clip-sources.ts';
-import { type DatasetManifest, datasetManifestToJson, datasetSummaryTable } from '../../models/data/dataset-format.ts';
-import { defaultFeatureConfig, deepSpeechFeatureConfig } from '../../models/features/config.ts';
+import type { Engine } from '../../core/engine.ts';
+import { buildDataset, clipFileBytes } from '../../talking-head/data/build-dataset.ts';
+import { IDENTITY_MANIFEST, assignIdentities, discoverClips, parseIdentityManifest, readClipInput } from '../../talking-head/data/clip-sources.ts';
+import { type DatasetManifest, datasetManifestToJson, datasetSummaryTable } from '../../talking-head/data/dataset-format.ts';
+import { defaultFeatureConfig, deepSpeechFeatureConfig } from '../../talking-head/features/config.ts';
 import { createNodeEngine } from '../device.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { readFileBytes } from '../files/read-file.ts';
@@ -17,7 +17,7 @@ export interface DatasetBuildOptions {
   readonly data: string;
   /** the dataset folder to write */
   readonly out: string;
-  /** Eq. (1) sigma in frames and half-window; defaults in models/data/build-dataset.ts */
+  /** Eq. (1) sigma in frames and half-window; defaults in talking-head/data/build-dataset.ts */
   readonly sigma?: number;
   readonly halfWindow?: number;
   /** an engine to reuse (tests); by default one is created */

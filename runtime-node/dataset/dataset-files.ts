@@ -1,8 +1,8 @@
-// Node implementation of models/data/dataset.ts DatasetFiles: paths relative to a dataset folder.
+// Node implementation of talking-head/data/dataset.ts DatasetFiles: paths relative to a dataset folder.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFileBytes } from '../files/read-file.ts';
-import { type Dataset, type DatasetFiles, loadDataset } from '../../models/data/dataset.ts';
+import { type Dataset, type DatasetFiles, loadDataset } from '../../talking-head/data/dataset.ts';
 
 export function nodeDatasetFiles(folder: string): DatasetFiles {
   return {

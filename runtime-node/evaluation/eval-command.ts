@@ -1,6 +1,6 @@
 // `posedyn eval --dataset DIR --out DIR`: the paper's evaluation (Sec. 5) on a dataset's test split, beside the
 // paper's numbers. Trains what it needs on one shared engine (runTrain), or uses given checkpoints, then
-// writes <out>/report.json, <out>/report.md and <out>/figures/*.png. The metrics live in models/evaluation/.
+// writes <out>/report.json, <out>/report.md and <out>/figures/*.png. The metrics live in talking-head/evaluation/.
 //
 // Models (under <out>/models/<name>/ when trained here):
 //   posegan-seed<k>, cnn-seed<k>  PoseGAN and its L_L2-only CNN baseline, one a seed (--seeds)
@@ -12,17 +12,17 @@
 // table is computed, and the report says so.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Engine } from '../../engine/engine.ts';
-import { type Dataset } from '../../models/data/dataset.ts';
-import { type BootstrapOptions } from '../../models/evaluation/bootstrap.ts';
-import { correlationTable } from '../../models/evaluation/correlation-table.ts';
-import { faceMeasure, faceTable, tableThreeMethods } from '../../models/evaluation/face-table.ts';
-import type { PgFace } from '../../models/pgface/pgface.ts';
-import { identityClassifierTable, trainIdentityClassifier } from '../../models/evaluation/identity-classifier-table.ts';
-import { distanceRow, realSmoothness } from '../../models/evaluation/method-scores.ts';
-import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../../models/evaluation/pose-methods.ts';
-import { windowJoinTable } from '../../models/evaluation/window-join-table.ts';
-import { identityFaceIdMeans } from '../../models/training/fixed-identity.ts';
+import type { Engine } from '../../core/engine.ts';
+import { type Dataset } from '../../talking-head/data/dataset.ts';
+import { type BootstrapOptions } from '../../talking-head/evaluation/bootstrap.ts';
+import { correlationTable } from '../../talking-head/evaluation/correlation-table.ts';
+import { faceMeasure, faceTable, tableThreeMethods } from '../../talking-head/evaluation/face-table.ts';
+import type { PgFace } from '../../talking-head/pgface/pgface.ts';
+import { identityClassifierTable, trainIdentityClassifier } from '../../talking-head/evaluation/identity-classifier-table.ts';
+import { distanceRow, realSmoothness } from '../../talking-head/evaluation/method-scores.ts';
+import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../../talking-head/evaluation/pose-methods.ts';
+import { windowJoinTable } from '../../talking-head/evaluation/window-join-table.ts';
+import { identityFaceIdMeans } from '../../talking-head/training/fixed-identity.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { createNodeEngine } from '../device.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';

@@ -2,10 +2,10 @@
 // (--reuse-trained), or trained here with runTrain on the evaluation's engine and dataset. Every model records
 // where it came from, for the report.
 import { join } from 'node:path';
-import type { Engine } from '../../engine/engine.ts';
-import type { CheckpointMeta } from '../../models/checkpoint/checkpoint.ts';
-import type { Dataset } from '../../models/data/dataset.ts';
-import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
+import type { Engine } from '../../core/engine.ts';
+import type { CheckpointMeta } from '../../talking-head/checkpoint/checkpoint.ts';
+import type { Dataset } from '../../talking-head/data/dataset.ts';
+import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { readCheckpointFile } from '../training/checkpoint-files.ts';
 import { runTrain } from '../training/train-command.ts';

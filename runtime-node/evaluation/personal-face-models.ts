@@ -2,14 +2,14 @@
 // each identity's training frames with the paper's personalisation recipe (Sec. 5.1: 20 epochs, batch 16; the
 // best epoch on that person's validation frames kept; the output first re-centred on the person, as runFinetune
 // does by default), or loaded from a folder laid out as
-// models/pretrained/personal/: <folder>/<identity>/<variant>.safetensors.
+// talking-head/pretrained/personal/: <folder>/<identity>/<variant>.safetensors.
 // Every identity's network starts from the same pretrained one and sees only that person's training frames,
 // so both methods know whose face they generate: PGFace through its weights, the baseline through its mean
 // identity coefficients.
 import { join } from 'node:path';
-import type { Engine } from '../../engine/engine.ts';
-import type { Dataset } from '../../models/data/dataset.ts';
-import { type LoadedPgFace, loadPgFace } from '../../models/inference/load-models.ts';
+import type { Engine } from '../../core/engine.ts';
+import type { Dataset } from '../../talking-head/data/dataset.ts';
+import { type LoadedPgFace, loadPgFace } from '../../talking-head/inference/load-models.ts';
 import { pathExists } from '../files/path-exists.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { personalFacePath } from '../generate/generate-command.ts';

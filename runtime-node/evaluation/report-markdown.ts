@@ -1,12 +1,12 @@
 // The evaluation report: its JSON shape, and report.md rendered from it with the paper's numbers beside ours
 // and sentences that state, from the numbers, whether each of the paper's findings holds here.
-import type { Estimate } from '../../models/evaluation/bootstrap.ts';
-import type { ClassifierTable } from '../../models/evaluation/identity-classifier-table.ts';
-import type { CorrelationTable } from '../../models/evaluation/correlation-table.ts';
-import type { FaceDifference, FaceRow } from '../../models/evaluation/face-table.ts';
-import type { DistanceRow } from '../../models/evaluation/method-scores.ts';
-import { PAPER } from '../../models/evaluation/paper-numbers.ts';
-import type { WindowJoinTable } from '../../models/evaluation/window-join-table.ts';
+import type { Estimate } from '../../talking-head/evaluation/bootstrap.ts';
+import type { ClassifierTable } from '../../talking-head/evaluation/identity-classifier-table.ts';
+import type { CorrelationTable } from '../../talking-head/evaluation/correlation-table.ts';
+import type { FaceDifference, FaceRow } from '../../talking-head/evaluation/face-table.ts';
+import type { DistanceRow } from '../../talking-head/evaluation/method-scores.ts';
+import { PAPER } from '../../talking-head/evaluation/paper-numbers.ts';
+import type { WindowJoinTable } from '../../talking-head/evaluation/window-join-table.ts';
 import type { ModelSource, TrainingPlan } from './eval-models.ts';
 import { POSE_CHANNEL_NAMES } from './figures.ts';
 import type { PersonalisationResult } from './personalisation.ts';
@@ -152,7 +152,7 @@ function faceSection(report: EvalReport): string {
     `the mean squared vertex distance (1/V) sum_v m_v^2 ||v - f||^2; motion: the same for neighbouring-frame vertex differences. Units: ${unit}. ` +
     'Eq. 7-8 columns weight the lower face by m = 10 as the paper\'s L_shape and L_s-motion do (what Table 3\'s columns are named after); the ' +
     'uniform columns weight every vertex 1. "Personalised" rows: the pretrained network fine-tuned on each person\'s training frames (Sec. 5.1, ' +
-    '20 epochs, batch 16, its output first re-centred on that person: models/training/recentre-face-output.ts), one network a person; the others are one network for every person, so PGFace, which has no identity input, must ' +
+    '20 epochs, batch 16, its output first re-centred on that person: talking-head/training/recentre-face-output.ts), one network a person; the others are one network for every person, so PGFace, which has no identity input, must ' +
     'recognise the speaker from 16 frames of audio and a pose, while the baseline is given the person\'s mean identity.',
     '',
     table(['method', `shape, Eq. 7 (${unit}) [95% CI]`, `motion, Eq. 8 (${unit}) [95% CI]`, `shape, uniform (${unit})`, `motion, uniform (${unit})`, 'paper shape', 'paper motion'], rows.map((r) => [

@@ -1,5 +1,5 @@
 // `posedyn demo` (what `npm start` runs): the talking-head pipeline on built-in defaults: the shipped
-// pretrained PoseGAN and PGFace (models/pretrained/; PGFace personalised to the identity) on the built-in
+// pretrained PoseGAN and PGFace (talking-head/pretrained/; PGFace personalised to the identity) on the built-in
 // LibriVox speech sample. Writes the
 // generation result, an OBJ of one frame and a plot of the six pose channels, and says where they are.
 import { join } from 'node:path';

@@ -1,14 +1,14 @@
 // `posedyn generate`: speech file in, DIR/result.json (fps, frames, identity, pose, face) and an OBJ of
 // one frame out. Uses the project's pretrained checkpoints unless others are given: PoseGAN, and the PGFace
-// personalised to the chosen identity when the project ships one (models/pretrained/personal/), else the
+// personalised to the chosen identity when the project ships one (talking-head/pretrained/personal/), else the
 // PGFace pretrained on every identity (which has no identity input and infers whose face from the speech).
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeAudio } from '../../models/audio/decode.ts';
-import { faceFrameObj } from '../../models/face/obj-export.ts';
-import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../models/inference/generate.ts';
-import { loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
+import { decodeAudio } from '../../talking-head/audio/decode.ts';
+import { faceFrameObj } from '../../talking-head/face/obj-export.ts';
+import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../talking-head/inference/generate.ts';
+import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { createNodeEngine } from '../device.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { pathExists } from '../files/path-exists.ts';
@@ -17,16 +17,16 @@ import { loadFaceModelOption } from '../training/face-model-option.ts';
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const PRETRAINED = {
-  posegan: join(repositoryRoot, 'models/pretrained/posegan.safetensors'),
-  pgface: join(repositoryRoot, 'models/pretrained/pgface.safetensors'),
+  posegan: join(repositoryRoot, 'talking-head/pretrained/posegan.safetensors'),
+  pgface: join(repositoryRoot, 'talking-head/pretrained/pgface.safetensors'),
   /** Table 3's baseline (PGFace generating expression only), shipped for evaluation. */
-  fixedIdentityFace: join(repositoryRoot, 'models/pretrained/pgface-fixed-identity.safetensors'),
-  sampleSpeech: join(repositoryRoot, 'models/pretrained/sample-speech.wav'),
+  fixedIdentityFace: join(repositoryRoot, 'talking-head/pretrained/pgface-fixed-identity.safetensors'),
+  sampleSpeech: join(repositoryRoot, 'talking-head/pretrained/sample-speech.wav'),
   /** PGFace and the baseline personalised to each identity (Sec. 5.1): <identity>/{pgface,fixed-identity}.safetensors */
-  personalFace: join(repositoryRoot, 'models/pretrained/personal'),
+  personalFace: join(repositoryRoot, 'talking-head/pretrained/personal'),
 };
 
-/** Where personalised face networks lie (models/pretrained/personal/, or eval --personal-face): <folder>/<identity>/<variant>.safetensors. */
+/** Where personalised face networks lie (talking-head/pretrained/personal/, or eval --personal-face): <folder>/<identity>/<variant>.safetensors. */
 export function personalFacePath(folder: string, identity: string, variant: string): string {
   return join(folder, identity, `${variant}.safetensors`);
 }

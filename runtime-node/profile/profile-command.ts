@@ -1,16 +1,16 @@
 // `posedyn profile train-step|generate`: times every kernel of a real PoseGAN or PGFace training step (or of
-// a generation) on the GPU with the profiler (engine/profiler.ts), after a warm-up that compiles pipelines,
+// a generation) on the GPU with the profiler (core/profiler.ts), after a warm-up that compiles pipelines,
 // and prints the per-kernel table; --trace writes a Chrome trace (Perfetto, chrome://tracing).
-import type { Engine } from '../../engine/engine.ts';
-import { formatProfileTable, startProfiling, toChromeTrace } from '../../engine/profiler.ts';
-import { tensor } from '../../engine/creation.ts';
-import { defaultPgFaceConfig } from '../../models/pgface/config.ts';
-import { defaultPoseGanConfig } from '../../models/posegan/config.ts';
-import { PgFaceTrainer } from '../../models/training/pgface-trainer.ts';
-import { PoseGanTrainer } from '../../models/training/posegan-trainer.ts';
-import { InitRandom } from '../../engine/nn/init.ts';
-import { generatePoseSequence } from '../../models/inference/generate.ts';
-import { PoseGenerator } from '../../models/posegan/generator.ts';
+import type { Engine } from '../../core/engine.ts';
+import { formatProfileTable, startProfiling, toChromeTrace } from '../../core/profiler.ts';
+import { tensor } from '../../core/creation.ts';
+import { defaultPgFaceConfig } from '../../talking-head/pgface/config.ts';
+import { defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
+import { PgFaceTrainer } from '../../talking-head/training/pgface-trainer.ts';
+import { PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
+import { InitRandom } from '../../core/nn/init.ts';
+import { generatePoseSequence } from '../../talking-head/inference/generate.ts';
+import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
 import { createNodeEngine } from '../device.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 

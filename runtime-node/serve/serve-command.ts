@@ -1,17 +1,30 @@
 // `posedyn serve`: the demo page (dist/demo), the bundle (dist/posedyn.js) and the pretrained checkpoints
-// (models/pretrained/) on http://127.0.0.1:<port>/. Builds the page first when dist/ lacks it.
+// (talking-head/pretrained/) on http://127.0.0.1:<port>/. Builds the page first when dist/ lacks it.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { buildWeb, root } from '../../runtime-web/build.mjs';
 import { type Mount, type RunningServer, startServer } from './server.ts';
 
-/** What the demo page needs, by URL: the page at /, the bundle at /posedyn.js, checkpoints under /models/pretrained/. */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Builds the page with runtime-web/build.mjs (esbuild, a development tool) in a child process. */
+function buildPage(log: (line: string) => void): void {
+  const script = join(root, 'runtime-web/build.mjs');
+  if (!existsSync(script)) throw new Error(`the demo page is not built (${join(root, 'dist/demo')}) and ${script}, which builds it, is not here`);
+  log('building the page and bundle (runtime-web/build.mjs)');
+  const run = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`building the page failed: ${(run.stderr || run.stdout).trim()}`);
+  for (const line of run.stdout.trim().split('\n')) if (line) log(line);
+}
+
+/** What the demo page needs, by URL: the page at /, the bundle at /posedyn.js, checkpoints under /pretrained/. */
 export function demoMounts(dist = join(root, 'dist')): Mount[] {
   return [
     { prefix: '/', dir: join(dist, 'demo') },
     { prefix: '/dist/', dir: dist },
-    { prefix: '/models/pretrained/', dir: join(root, 'models/pretrained'), extensions: ['.safetensors'] },
+    { prefix: '/pretrained/', dir: join(root, 'talking-head/pretrained'), extensions: ['.safetensors'] },
   ];
 }
 
@@ -19,16 +32,13 @@ export async function serveDemo(options: { port: number; rebuild: boolean; log?:
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dist = join(root, 'dist');
   const built = ['posedyn.js', 'demo/index.html', 'demo/main.js'].every((f) => existsSync(join(dist, f)));
-  if (options.rebuild || !built) {
-    log('building the page and bundle (runtime-web/build.mjs)');
-    await buildWeb({ log });
-  }
+  if (options.rebuild || !built) buildPage(log);
   const server = await startServer(demoMounts(dist), options.port);
-  const pretrained = ['posegan', 'pgface'].filter((k) => existsSync(join(root, `models/pretrained/${k}.safetensors`)));
+  const pretrained = ['posegan', 'pgface'].filter((k) => existsSync(join(root, `talking-head/pretrained/${k}.safetensors`)));
   log(`posedyn demo at ${server.url} (bundle at ${server.url}dist/posedyn.js)`);
   log(pretrained.length === 2
-    ? 'serving the pretrained checkpoints from models/pretrained/'
-    : 'models/pretrained/ lacks posegan.safetensors and pgface.safetensors: the page will use untrained weights');
+    ? 'serving the pretrained checkpoints from talking-head/pretrained/'
+    : 'talking-head/pretrained/ lacks posegan.safetensors and pgface.safetensors: the page will use untrained weights');
   return server;
 }
 

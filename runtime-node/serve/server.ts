@@ -5,7 +5,7 @@ import { type Server, createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 
 export interface Mount {
-  /** URL prefix, starting and ending with '/' (e.g. '/models/pretrained/') */
+  /** URL prefix, starting and ending with '/' (e.g. '/pretrained/') */
   readonly prefix: string;
   readonly dir: string;
   /** when given, only files with these extensions are served from this mount (e.g. ['.safetensors']) */

@@ -1,8 +1,8 @@
 // Reading and writing checkpoint files on disk (atomically), and assembling a checkpoint from trainers.
-import type { Module } from '../../engine/nn/module.ts';
-import type { Adam } from '../../engine/optim/adam.ts';
-import { type Checkpoint, type CheckpointMeta, decodeCheckpoint, encodeCheckpoint, readModuleTensors, readOptimizerTensors } from '../../models/checkpoint/checkpoint.ts';
-import type { Float32Tensor } from '../../models/formats/safetensors.ts';
+import type { Module } from '../../core/nn/module.ts';
+import type { Adam } from '../../core/optim/adam.ts';
+import { type Checkpoint, type CheckpointMeta, decodeCheckpoint, encodeCheckpoint, readModuleTensors, readOptimizerTensors } from '../../talking-head/checkpoint/checkpoint.ts';
+import type { Float32Tensor } from '../../core/formats/safetensors.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { readFileBytes } from '../files/read-file.ts';
 

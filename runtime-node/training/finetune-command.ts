@@ -1,18 +1,18 @@
 // `posedyn finetune --from CKPT --data DIR`: the paper's personalisation (Sec. 5.1): start from a pretrained
 // PoseGAN or PGFace, build the new person's clips into a dataset (--data), or take one identity of a dataset
 // already built (--dataset with --identity), and train 20 epochs at batch 16. A PGFace starts with its output
-// re-centred on the person's frames (ours, models/training/recentre-face-output.ts; --no-recentre turns it off).
+// re-centred on the person's frames (ours, talking-head/training/recentre-face-output.ts; --no-recentre turns it off).
 // The new data is normalised with the pretrained checkpoint's statistics, not its own: the network's inputs
 // and outputs keep the meaning they were trained with, and the person's own pose offsets stay in the
 // outputs. The new identities join the checkpoint's list with their own rest (mean) poses.
 import { join } from 'node:path';
-import { Dataset, loadDataset } from '../../models/data/dataset.ts';
-import { identitySubset } from '../../models/data/identity-subset.ts';
-import type { DatasetManifest, IdentityEntry } from '../../models/data/dataset-format.ts';
-import { featureConfigFromJson, sameFeatureConfig } from '../../models/features/config.ts';
+import { Dataset, loadDataset } from '../../talking-head/data/dataset.ts';
+import { identitySubset } from '../../talking-head/data/identity-subset.ts';
+import type { DatasetManifest, IdentityEntry } from '../../talking-head/data/dataset-format.ts';
+import { featureConfigFromJson, sameFeatureConfig } from '../../talking-head/features/config.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { nodeDatasetFiles } from '../dataset/dataset-files.ts';
-import type { EpochReport } from '../../models/training/epochs.ts';
+import type { EpochReport } from '../../talking-head/training/epochs.ts';
 import { readCheckpointFile } from './checkpoint-files.ts';
 import { runTrain, type TrainOptions } from './train-command.ts';
 

@@ -10,19 +10,19 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import type { Engine } from '../../engine/engine.ts';
-import { loadModuleTensors, loadOptimizerTensors, type CheckpointMeta } from '../../models/checkpoint/checkpoint.ts';
-import { type Dataset, type FrameRef, faceBatch, facePairs, poseBatch } from '../../models/data/dataset.ts';
-import type { IdentityEntry, WindowRef } from '../../models/data/dataset-format.ts';
-import { type PgFaceConfig, defaultPgFaceConfig } from '../../models/pgface/config.ts';
-import { type PoseGanConfig, defaultPoseGanConfig } from '../../models/posegan/config.ts';
-import { type EpochReport, runEpochs } from '../../models/training/epochs.ts';
-import { faceQuadraticForm } from '../../models/training/face-quadratic-form.ts';
-import { identityFaceIdMeans, withFixedIdentity } from '../../models/training/fixed-identity.ts';
-import { PgFaceTrainer } from '../../models/training/pgface-trainer.ts';
-import { recentreFaceOutput } from '../../models/training/recentre-face-output.ts';
-import { PoseGanTrainer } from '../../models/training/posegan-trainer.ts';
-import { validatePoseGan } from '../../models/training/posegan-validation.ts';
+import type { Engine } from '../../core/engine.ts';
+import { loadModuleTensors, loadOptimizerTensors, type CheckpointMeta } from '../../talking-head/checkpoint/checkpoint.ts';
+import { type Dataset, type FrameRef, faceBatch, facePairs, poseBatch } from '../../talking-head/data/dataset.ts';
+import type { IdentityEntry, WindowRef } from '../../talking-head/data/dataset-format.ts';
+import { type PgFaceConfig, defaultPgFaceConfig } from '../../talking-head/pgface/config.ts';
+import { type PoseGanConfig, defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
+import { type EpochReport, runEpochs } from '../../talking-head/training/epochs.ts';
+import { faceQuadraticForm } from '../../talking-head/training/face-quadratic-form.ts';
+import { identityFaceIdMeans, withFixedIdentity } from '../../talking-head/training/fixed-identity.ts';
+import { PgFaceTrainer } from '../../talking-head/training/pgface-trainer.ts';
+import { recentreFaceOutput } from '../../talking-head/training/recentre-face-output.ts';
+import { PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
+import { validatePoseGan } from '../../talking-head/training/posegan-validation.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { createNodeEngine } from '../device.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
@@ -48,7 +48,7 @@ export interface TrainOptions {
   readonly maxStepsPerEpoch?: number;
   /** Start from this checkpoint's parameters (fine-tuning). */
   readonly initFrom?: string;
-  /** With initFrom, for PGFace: re-centre the output on the training frames first (models/training/recentre-face-output.ts). */
+  /** With initFrom, for PGFace: re-centre the output on the training frames first (talking-head/training/recentre-face-output.ts). */
   readonly recentreFaceOutput?: boolean;
   readonly progress: boolean;
   readonly producedBy: string;
@@ -67,7 +67,7 @@ interface TrainingRun {
   readonly modelConfig: PoseGanConfig | PgFaceConfig;
   readonly modules: readonly SavedModule[];
   readonly samples: readonly (WindowRef | FrameRef)[];
-  readonly step: (batch: readonly (WindowRef | FrameRef)[]) => Record<string, import('../../engine/tensor.ts').Tensor | null>;
+  readonly step: (batch: readonly (WindowRef | FrameRef)[]) => Record<string, import('../../core/tensor.ts').Tensor | null>;
   readonly validate: () => Promise<number>;
   readonly extraMeta: Record<string, unknown>;
   /** PGFace: re-centre the output on the training frames; returns what to log */

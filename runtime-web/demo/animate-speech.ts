@@ -1,13 +1,13 @@
-// One generation: speech -> poses and face coefficients (models/inference) -> face meshes of every frame decoded
-// on the GPU (models/face/decode.ts), everything timed by the kernel profiler for the page's profile panel.
-import { tensor } from '../../engine/creation.ts';
-import type { Engine } from '../../engine/engine.ts';
-import { formatProfileTable, startProfiling } from '../../engine/profiler.ts';
-import type { Tensor } from '../../engine/tensor.ts';
-import type { FaceDecoder } from '../../models/face/decode.ts';
-import { FACE_COEFFICIENTS } from '../../models/face/face-model.ts';
-import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../models/inference/generate.ts';
-import type { LoadedPgFace, LoadedPoseGan } from '../../models/inference/load-models.ts';
+// One generation: speech -> poses and face coefficients (talking-head/inference) -> face meshes of every frame decoded
+// on the GPU (talking-head/face/decode.ts), everything timed by the kernel profiler for the page's profile panel.
+import { tensor } from '../../core/creation.ts';
+import type { Engine } from '../../core/engine.ts';
+import { formatProfileTable, startProfiling } from '../../core/profiler.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import type { FaceDecoder } from '../../talking-head/face/decode.ts';
+import { FACE_COEFFICIENTS } from '../../talking-head/face/face-model.ts';
+import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../talking-head/inference/generate.ts';
+import type { LoadedPgFace, LoadedPoseGan } from '../../talking-head/inference/load-models.ts';
 
 export interface Animation {
   readonly result: TalkingHeadResult;

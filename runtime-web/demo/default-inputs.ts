@@ -1,12 +1,12 @@
-// What the page starts with: the server's pretrained checkpoints (models/pretrained/, served by `posedyn serve`)
+// What the page starts with: the server's pretrained checkpoints (talking-head/pretrained/, served by `posedyn serve`)
 // when it has them, else a seeded untrained pair made here; and the built-in speech sample. With the pretrained
 // pair, the face network follows the chosen identity: the PGFace personalised to that person when the server
-// has one (models/pretrained/personal/<identity>/pgface.safetensors), as `posedyn generate` does.
-import type { Engine } from '../../engine/engine.ts';
+// has one (talking-head/pretrained/personal/<identity>/pgface.safetensors), as `posedyn generate` does.
+import type { Engine } from '../../core/engine.ts';
 import { untrainedCheckpointPair } from '../models/untrained-checkpoints.ts';
 import type { PageFile } from './file-drop.ts';
 
-export const PRETRAINED_URLS = { posegan: 'models/pretrained/posegan.safetensors', pgface: 'models/pretrained/pgface.safetensors' } as const;
+export const PRETRAINED_URLS = { posegan: 'pretrained/posegan.safetensors', pgface: 'pretrained/pgface.safetensors' } as const;
 export const SAMPLE_URL = 'assets/sample.wav';
 
 /** The file's bytes, or null when the server does not have it (404). */
@@ -30,7 +30,7 @@ export async function defaultCheckpoints(engine: Engine): Promise<{ posegan: Pag
 
 /** The server's PGFace personalised to `identity`, or null when it has none. */
 export function personalFace(identity: string): Promise<PageFile | null> {
-  return fetchFile(`models/pretrained/personal/${encodeURIComponent(identity)}/pgface.safetensors`)
+  return fetchFile(`pretrained/personal/${encodeURIComponent(identity)}/pgface.safetensors`)
     .then((file) => file && { ...file, name: `personal/${identity}/pgface.safetensors` });
 }
 

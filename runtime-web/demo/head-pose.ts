@@ -1,8 +1,8 @@
-// From a generated pose to the matrix that places the face mesh: posedyn's convention (models/pose), v' = R v + t
+// From a generated pose to the matrix that places the face mesh: posedyn's convention (talking-head/pose), v' = R v + t
 // with R = Rz(roll) Ry(yaw) Rx(pitch). The rotation is drawn as generated; the translation relative to the rest
 // pose, so the head stays in view whatever camera the training data had.
 import { mat4 } from 'gl-matrix';
-import { eulerToMatrix } from '../../models/pose/pose-convention.ts';
+import { eulerToMatrix } from '../../talking-head/pose/pose-convention.ts';
 
 /**
  * Centimetres a unit of pose translation, guessed from the rest pose since checkpoints do not record the unit:

@@ -1,7 +1,7 @@
 // Draws the head with the engine's own device: the decoded vertices stay in the engine's storage buffer (no
 // copy), the triangles come from the face model, one draw a frame into a FrameTarget (frame-target.ts).
 import type { mat4, vec3 } from 'gl-matrix';
-import type { Tensor } from '../../engine/tensor.ts';
+import type { Tensor } from '../../core/tensor.ts';
 import type { FrameTarget } from './frame-target.ts';
 import shaderCode from './head-shader.wgsl';
 

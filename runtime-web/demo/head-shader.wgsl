@@ -1,4 +1,4 @@
-// The head: vertices decoded from the 3DMM on the GPU (models/face/decode.ts, [frames, V * 3] f32) read straight
+// The head: vertices decoded from the 3DMM on the GPU (talking-head/face/decode.ts, [frames, V * 3] f32) read straight
 // from that storage buffer, the frame chosen by an offset; flat Lambert shading, the face normal from the
 // screen-space derivatives of the world position (so no normals are stored), turned toward the camera.
 

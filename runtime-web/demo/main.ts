@@ -6,12 +6,12 @@
 // For tests, <body> carries data-state ('starting' | 'busy' | 'ready'), data-generation (generations done),
 // data-frames, data-drawn ('<generation>:<frame>' last drawn), data-draws (frames drawn) and data-errors (errors
 // shown).
-import type { Engine } from '../../engine/engine.ts';
-import { decodeCheckpoint } from '../../models/checkpoint/checkpoint.ts';
-import { FaceDecoder } from '../../models/face/decode.ts';
-import { proceduralFaceModel } from '../../models/face/procedural-face-model.ts';
-import { MODEL_SAMPLE_RATE, decodeAudio } from '../../models/audio/decode.ts';
-import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
+import type { Engine } from '../../core/engine.ts';
+import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
+import { FaceDecoder } from '../../talking-head/face/decode.ts';
+import { proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
+import { MODEL_SAMPLE_RATE, decodeAudio } from '../../talking-head/audio/decode.ts';
+import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { createBrowserEngine } from '../device.ts';
 import { type Animation, animateSpeech, neutralFace } from './animate-speech.ts';
 import { defaultCheckpoints, personalFace, sampleSpeech } from './default-inputs.ts';

@@ -1,8 +1,8 @@
 // What the page says: a status line for progress, and errors in plain words in a box that can be dismissed.
 // An error never stops the page: every action reports here and leaves the page usable.
-import { KernelError } from '../../engine/kernel-errors.ts';
-import { CheckpointError } from '../../models/checkpoint/checkpoint.ts';
-import { FormatError } from '../../models/formats/bytes.ts';
+import { KernelError } from '../../core/kernel-errors.ts';
+import { CheckpointError } from '../../talking-head/checkpoint/checkpoint.ts';
+import { FormatError } from '../../core/formats/bytes.ts';
 import { NoWebGPUError } from '../device.ts';
 
 /** `doing` says what the page was doing, e.g. "Loading speech.wav". */

@@ -1,8 +1,8 @@
 // The "personalise" panel: the person's clips in, PoseGAN fine-tuned in the page (runtime-web/models/fine-tune.ts),
 // a progress bar and loss curve while it runs, the new checkpoint offered for download and handed to the page.
-import type { Engine } from '../../engine/engine.ts';
-import { discoverClips } from '../../models/data/clip-sources.ts';
-import type { AudioFeatureConfig } from '../../models/features/config.ts';
+import type { Engine } from '../../core/engine.ts';
+import { discoverClips } from '../../talking-head/data/clip-sources.ts';
+import type { AudioFeatureConfig } from '../../talking-head/features/config.ts';
 import { PoseGanFineTuner, clipInputsFromFiles } from '../models/fine-tune.ts';
 import { acceptFiles, type PageFile } from './file-drop.ts';
 import { drawCurve } from './line-plot.ts';

@@ -1,23 +1,23 @@
 // Personalisation (PAPER.md, "personalized pose dynamics"): fine-tunes a PoseGAN checkpoint on a person's own
 // clips, where they are (in a page, on its GPU). Files in as bytes, a new checkpoint out as bytes:
-//   dropped files -> clips (models/data/clip-sources.ts: <stem>.wav with <stem>.mat or <stem>.csv)
-//   -> per-clip features and Eq. (1)-smoothed poses (models/data/build-dataset.ts)
+//   dropped files -> clips (talking-head/data/clip-sources.ts: <stem>.wav with <stem>.mat or <stem>.csv)
+//   -> per-clip features and Eq. (1)-smoothed poses (talking-head/data/build-dataset.ts)
 //   -> a Dataset normalised with the *checkpoint's* statistics, so the network sees inputs and targets in the
 //      units it was trained in -> windows of config.frames frames every `windowStride` frames over each whole
 //      clip (no split: every frame the person gave is used) -> PoseGanTrainer steps on seeded batches
 //   -> the checkpoint with the fine-tuned weights; the person's identity (rest pose from their clips) first in
 //      its identity list, so generation starts from their rest pose.
-import type { Engine } from '../../engine/engine.ts';
-import { CheckpointError, type Checkpoint, decodeCheckpoint, loadModuleTensors } from '../../models/checkpoint/checkpoint.ts';
-import { type ClipInput, buildDataset, windowStarts } from '../../models/data/build-dataset.ts';
+import type { Engine } from '../../core/engine.ts';
+import { CheckpointError, type Checkpoint, decodeCheckpoint, loadModuleTensors } from '../../talking-head/checkpoint/checkpoint.ts';
+import { type ClipInput, buildDataset, windowStarts } from '../../talking-head/data/build-dataset.ts';
 import {
   IDENTITY_MANIFEST, assignIdentities, discoverClips, parseIdentityManifest, readClipInput,
-} from '../../models/data/clip-sources.ts';
-import { type WindowRef } from '../../models/data/dataset-format.ts';
-import { Dataset, poseBatch } from '../../models/data/dataset.ts';
-import { assertSameFeatureConfig, deepSpeechFeatureConfig, featureConfigFromJson } from '../../models/features/config.ts';
-import { type PoseGanConfig, validatePoseGanConfig } from '../../models/posegan/config.ts';
-import { PoseGanTrainer } from '../../models/training/posegan-trainer.ts';
+} from '../../talking-head/data/clip-sources.ts';
+import { type WindowRef } from '../../talking-head/data/dataset-format.ts';
+import { Dataset, poseBatch } from '../../talking-head/data/dataset.ts';
+import { assertSameFeatureConfig, deepSpeechFeatureConfig, featureConfigFromJson } from '../../talking-head/features/config.ts';
+import { type PoseGanConfig, validatePoseGanConfig } from '../../talking-head/posegan/config.ts';
+import { PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
 import { type CheckpointPart, encodeModuleCheckpoint } from './module-checkpoint.ts';
 
 export interface ClipFile {

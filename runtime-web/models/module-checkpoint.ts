@@ -1,8 +1,8 @@
 // A checkpoint file from modules living on the GPU: every parameter read back under its dotted name (prefix
 // first, as loadPoseGan and loadPgFace expect: 'generator.', 'discriminator.', 'pgface.'), with the metadata.
-import type { Module } from '../../engine/nn/module.ts';
-import { type CheckpointMeta, encodeCheckpoint, readModuleTensors } from '../../models/checkpoint/checkpoint.ts';
-import type { Float32Tensor } from '../../models/formats/safetensors.ts';
+import type { Module } from '../../core/nn/module.ts';
+import { type CheckpointMeta, encodeCheckpoint, readModuleTensors } from '../../talking-head/checkpoint/checkpoint.ts';
+import type { Float32Tensor } from '../../core/formats/safetensors.ts';
 
 export interface CheckpointPart {
   readonly module: Module;

@@ -1,5 +1,5 @@
 // A seeded, randomly initialised PoseGAN + PGFace checkpoint pair: what the demo page runs on when the server has
-// no pretrained checkpoints (models/pretrained/*.safetensors), and a stand-in in tests. The motion it produces
+// no pretrained checkpoints (talking-head/pretrained/*.safetensors), and a stand-in in tests. The motion it produces
 // follows the audio (the networks see it) but is not learned: the page says so.
 //
 // Widths are small (fast on software adapters); the feature config is posedyn's default front end. The
@@ -9,17 +9,17 @@
 //   pose      rest pose 0, spread 0.12 rad in pitch and yaw, 0.06 rad in roll, 0.05 in translation
 //             (Deep3DFaceRecon units, 5 mm)
 //   face      identity 0 +- 0.1 (a nearly steady face), expression 0 +- 0.8 (visible mouth and brow movement)
-import type { Engine } from '../../engine/engine.ts';
-import { InitRandom } from '../../engine/nn/init.ts';
-import type { CheckpointMeta, Normalisation } from '../../models/checkpoint/checkpoint.ts';
-import type { ChannelStats } from '../../models/data/dataset-format.ts';
-import { EXP_COMPONENTS, ID_COMPONENTS } from '../../models/face/face-model.ts';
-import { type FeatureConfig, defaultFeatureConfig } from '../../models/features/config.ts';
-import { type PgFaceConfig, defaultPgFaceConfig } from '../../models/pgface/config.ts';
-import { PgFace } from '../../models/pgface/pgface.ts';
-import { type PoseGanConfig, defaultPoseGanConfig } from '../../models/posegan/config.ts';
-import { PoseDiscriminator } from '../../models/posegan/discriminator.ts';
-import { PoseGenerator } from '../../models/posegan/generator.ts';
+import type { Engine } from '../../core/engine.ts';
+import { InitRandom } from '../../core/nn/init.ts';
+import type { CheckpointMeta, Normalisation } from '../../talking-head/checkpoint/checkpoint.ts';
+import type { ChannelStats } from '../../talking-head/data/dataset-format.ts';
+import { EXP_COMPONENTS, ID_COMPONENTS } from '../../talking-head/face/face-model.ts';
+import { type FeatureConfig, defaultFeatureConfig } from '../../talking-head/features/config.ts';
+import { type PgFaceConfig, defaultPgFaceConfig } from '../../talking-head/pgface/config.ts';
+import { PgFace } from '../../talking-head/pgface/pgface.ts';
+import { type PoseGanConfig, defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
+import { PoseDiscriminator } from '../../talking-head/posegan/discriminator.ts';
+import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
 import { encodeModuleCheckpoint } from './module-checkpoint.ts';
 
 export const UNTRAINED_IDENTITY = 'untrained';

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { Resampler, resample } from '../../models/audio/resample.ts';
-import { parseWav } from '../../models/formats/wav.ts';
+import { Resampler, resample } from '../../talking-head/audio/resample.ts';
+import { parseWav } from '../../talking-head/formats/wav.ts';
 import { readFileBytes } from '../../runtime-node/files/read-file.ts';
 import { hasTool, run, tempFolder } from '../formats/sox.ts';
 

@@ -8,10 +8,10 @@ import {
   discriminatorForward, discriminatorParameterSpecs, disposePoseGan, generatorForward, generatorParameterSpecs,
   parameterCount, poseGanFromPosedyn, poseGanTrainer, type PosedynParameter,
 } from '../../benchmarks/peers/posegan-tfjs.ts';
-import type { Module } from '../../engine/nn/module.ts';
-import { InitRandom } from '../../engine/nn/init.ts';
-import { defaultPoseGanConfig } from '../../models/posegan/config.ts';
-import { PoseGanTrainer } from '../../models/training/posegan-trainer.ts';
+import type { Module } from '../../core/nn/module.ts';
+import { InitRandom } from '../../core/nn/init.ts';
+import { defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
+import { PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { testEngine } from '../helpers/engine.ts';
 

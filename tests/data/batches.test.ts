@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tensor } from '../../engine/creation.ts';
-import { contextWindows } from '../../models/features/audio-features.ts';
-import { type Dataset, facePairs, faceBatch, poseBatch, segmentFrames } from '../../models/data/dataset.ts';
-import { identitySubset } from '../../models/data/identity-subset.ts';
+import { tensor } from '../../core/creation.ts';
+import { contextWindows } from '../../talking-head/features/audio-features.ts';
+import { type Dataset, facePairs, faceBatch, poseBatch, segmentFrames } from '../../talking-head/data/dataset.ts';
+import { identitySubset } from '../../talking-head/data/identity-subset.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
 import { assertClose } from '../helpers/compare.ts';

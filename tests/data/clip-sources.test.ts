@@ -2,10 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   assignIdentities, clipFromDeep3DMat, clipFromFeatureFile, clipFromOpenFaceCsv, discoverClips, identityFromStem, parseIdentityManifest,
-} from '../../models/data/clip-sources.ts';
-import { matFromRowMajor, writeMat5 } from '../../models/formats/mat5.ts';
-import { writeNpy } from '../../models/formats/npy.ts';
-import { fromOpenFace } from '../../models/pose/pose-convention.ts';
+} from '../../talking-head/data/clip-sources.ts';
+import { matFromRowMajor, writeMat5 } from '../../talking-head/formats/mat5.ts';
+import { writeNpy } from '../../talking-head/formats/npy.ts';
+import { fromOpenFace } from '../../talking-head/pose/pose-convention.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { deep3dMat, openFaceCsv, syntheticPoses } from './synthetic-clips.ts';
 

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { reconcileFrames, splitSegments, unwrapEulerAngles, windowStarts } from '../../models/data/build-dataset.ts';
-import { type DatasetManifest, SPLITS, datasetManifestToJson, parseDatasetManifest } from '../../models/data/dataset-format.ts';
-import { defaultFeatureConfig } from '../../models/features/config.ts';
+import { reconcileFrames, splitSegments, unwrapEulerAngles, windowStarts } from '../../talking-head/data/build-dataset.ts';
+import { type DatasetManifest, SPLITS, datasetManifestToJson, parseDatasetManifest } from '../../talking-head/data/dataset-format.ts';
+import { defaultFeatureConfig } from '../../talking-head/features/config.ts';
 
 test('split 7:1:2 by time: train [0, round(0.7 n)), val to round(0.8 n), test to n, halves rounded up', () => {
   assert.equal(splitSegments(600), { train: [0, 420], val: [420, 480], test: [480, 600] });

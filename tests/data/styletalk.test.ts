@@ -1,7 +1,7 @@
 // The real styletalk sample folder (../shared/data/styletalk or $POSEDYN_DATA/styletalk), built once for the file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { facePairs, faceBatch, poseBatch } from '../../models/data/dataset.ts';
+import { facePairs, faceBatch, poseBatch } from '../../talking-head/data/dataset.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { testEngine } from '../helpers/engine.ts';

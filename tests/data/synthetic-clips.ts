@@ -3,9 +3,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { matFromRowMajor, writeMat5 } from '../../models/formats/mat5.ts';
-import { encodeWav16 } from '../../models/formats/wav.ts';
-import { deep3dCoeffColumns } from '../../models/pose/pose-convention.ts';
+import { matFromRowMajor, writeMat5 } from '../../talking-head/formats/mat5.ts';
+import { encodeWav16 } from '../../talking-head/formats/wav.ts';
+import { deep3dCoeffColumns } from '../../talking-head/pose/pose-convention.ts';
 import { rng } from '../helpers/random.ts';
 
 const FPS = 30;

@@ -2,10 +2,10 @@
 // with the lower-face weights of Eq. (7)-(8) and with every vertex weighted 1.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InitRandom } from '../../engine/nn/init.ts';
-import { faceVertexDistances, vertexGram } from '../../models/evaluation/face-distances.ts';
-import { FACE_COEFFICIENTS, ID_COMPONENTS, decodeFaceCpu } from '../../models/face/face-model.ts';
-import { proceduralFaceModel } from '../../models/face/procedural-face-model.ts';
+import { InitRandom } from '../../core/nn/init.ts';
+import { faceVertexDistances, vertexGram } from '../../talking-head/evaluation/face-distances.ts';
+import { FACE_COEFFICIENTS, ID_COMPONENTS, decodeFaceCpu } from '../../talking-head/face/face-model.ts';
+import { proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
 import { testEngine } from '../helpers/engine.ts';
 
 const engine = await testEngine();

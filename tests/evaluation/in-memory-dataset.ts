@@ -1,8 +1,8 @@
 // A Dataset built by hand in memory for metric tests: identity statistics (mean 0, std 1), so normalised
 // arrays equal the raw ones and expected values can be computed by hand.
-import { Dataset } from '../../models/data/dataset.ts';
-import type { DatasetManifest, FrameRange, Split } from '../../models/data/dataset-format.ts';
-import { defaultFeatureConfig } from '../../models/features/config.ts';
+import { Dataset } from '../../talking-head/data/dataset.ts';
+import type { DatasetManifest, FrameRange, Split } from '../../talking-head/data/dataset-format.ts';
+import { defaultFeatureConfig } from '../../talking-head/features/config.ts';
 
 export interface HandClip {
   readonly name: string;

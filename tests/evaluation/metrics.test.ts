@@ -1,14 +1,14 @@
-// The evaluation's metrics against values computed by hand (models/evaluation/*.ts).
+// The evaluation's metrics against values computed by hand (talking-head/evaluation/*.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InitRandom } from '../../engine/nn/init.ts';
-import { audioPoseCorrelation, pearson } from '../../models/evaluation/audio-pose-correlation.ts';
-import { bootstrapMean, percentile } from '../../models/evaluation/bootstrap.ts';
-import { faceVertexDistances } from '../../models/evaluation/face-distances.ts';
-import { OneClassSvm } from '../../models/evaluation/one-class-svm.ts';
-import { meanPoseSequence, nearestTrainingStretch, randomTrainingStretch, stretchPoses } from '../../models/evaluation/pose-baselines.ts';
-import { jitter, meanOf, motionDistance, motionEnergy, poseDistance, windowBoundaryJumps } from '../../models/evaluation/pose-distances.ts';
-import { poseStatistics, statisticsGap } from '../../models/evaluation/pose-statistics.ts';
+import { InitRandom } from '../../core/nn/init.ts';
+import { audioPoseCorrelation, pearson } from '../../talking-head/evaluation/audio-pose-correlation.ts';
+import { bootstrapMean, percentile } from '../../talking-head/evaluation/bootstrap.ts';
+import { faceVertexDistances } from '../../talking-head/evaluation/face-distances.ts';
+import { OneClassSvm } from '../../talking-head/evaluation/one-class-svm.ts';
+import { meanPoseSequence, nearestTrainingStretch, randomTrainingStretch, stretchPoses } from '../../talking-head/evaluation/pose-baselines.ts';
+import { jitter, meanOf, motionDistance, motionEnergy, poseDistance, windowBoundaryJumps } from '../../talking-head/evaluation/pose-distances.ts';
+import { poseStatistics, statisticsGap } from '../../talking-head/evaluation/pose-statistics.ts';
 import { inMemoryDataset } from './in-memory-dataset.ts';
 
 const close = (actual: number, expected: number, what: string, tolerance = 1e-9) =>

@@ -1,10 +1,10 @@
 // Table 4's head-pose classifier: its loss against a hand-computed value, its motion windows, and that it
-// learns a separable synthetic task (models/evaluation/pose-classifier.ts).
+// learns a separable synthetic task (talking-head/evaluation/pose-classifier.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tensor } from '../../engine/creation.ts';
-import { InitRandom } from '../../engine/nn/init.ts';
-import { accuracy, classifierProbabilities, motionScale, motionWindows, trainPoseClassifier, weightedCrossEntropy } from '../../models/evaluation/pose-classifier.ts';
+import { tensor } from '../../core/creation.ts';
+import { InitRandom } from '../../core/nn/init.ts';
+import { accuracy, classifierProbabilities, motionScale, motionWindows, trainPoseClassifier, weightedCrossEntropy } from '../../talking-head/evaluation/pose-classifier.ts';
 import { testEngine } from '../helpers/engine.ts';
 
 const engine = await testEngine();

@@ -2,10 +2,10 @@
 // $POSEDYN_DATA/styletalk): its test segments, the evaluation window they allow, and the baselines.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { audioPoseCorrelation } from '../../models/evaluation/audio-pose-correlation.ts';
-import { distanceRow } from '../../models/evaluation/method-scores.ts';
-import { nearestTrainingStretch } from '../../models/evaluation/pose-baselines.ts';
-import { evaluationSegments, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../../models/evaluation/pose-methods.ts';
+import { audioPoseCorrelation } from '../../talking-head/evaluation/audio-pose-correlation.ts';
+import { distanceRow } from '../../talking-head/evaluation/method-scores.ts';
+import { nearestTrainingStretch } from '../../talking-head/evaluation/pose-baselines.ts';
+import { evaluationSegments, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../../talking-head/evaluation/pose-methods.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { evaluationWindow } from '../../runtime-node/evaluation/eval-command.ts';

@@ -2,11 +2,11 @@
 // is in the repository.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tensor } from '../../engine/creation.ts';
-import { BFM_NOSE_TIP_KEYPOINT, bfmFaceModel } from '../../models/face/bfm-face-model.ts';
-import { FaceDecoder } from '../../models/face/decode.ts';
-import { EXP_COMPONENTS, ID_COMPONENTS, decodeFaceCpu } from '../../models/face/face-model.ts';
-import { type MatWritable, matFromRowMajor, writeMat5 } from '../../models/formats/mat5.ts';
+import { tensor } from '../../core/creation.ts';
+import { BFM_NOSE_TIP_KEYPOINT, bfmFaceModel } from '../../talking-head/face/bfm-face-model.ts';
+import { FaceDecoder } from '../../talking-head/face/decode.ts';
+import { EXP_COMPONENTS, ID_COMPONENTS, decodeFaceCpu } from '../../talking-head/face/face-model.ts';
+import { type MatWritable, matFromRowMajor, writeMat5 } from '../../talking-head/formats/mat5.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { testEngine } from '../helpers/engine.ts';
 import { uniform } from '../helpers/random.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { canonicalFaceMesh, LANDMARK } from '../../models/face/canonical-mesh.ts';
+import { canonicalFaceMesh, LANDMARK } from '../../talking-head/face/canonical-mesh.ts';
 
 const mesh = canonicalFaceMesh();
 const position = (v: number) => [0, 1, 2].map((c) => mesh.positions[3 * v + c]!) as [number, number, number];
@@ -49,7 +49,7 @@ test('centimetres, y up, face toward +z: the nose tip is in front, the chin belo
 });
 
 test('the NOTICE names MediaPipe, its authors, the Apache-2.0 licence and the package version', () => {
-  const notice = readFileSync(new URL('../../models/face/mediapipe-mesh/NOTICE', import.meta.url), 'utf8');
+  const notice = readFileSync(new URL('../../talking-head/face/mediapipe-mesh/NOTICE', import.meta.url), 'utf8');
   const version = JSON.parse(readFileSync(new URL('../../node_modules/@mediapipe/face_mesh/package.json', import.meta.url), 'utf8')).version as string;
   assert.match(notice, 'Copyright The MediaPipe Authors');
   assert.match(notice, 'Apache License, Version 2.0');

@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tensor } from '../../engine/creation.ts';
-import { DECODE_CHUNK_ROWS } from '../../kernels/face-decode.ts';
-import { FaceDecoder } from '../../models/face/decode.ts';
-import { EXP_COMPONENTS, FACE_COEFFICIENTS, ID_COMPONENTS, type FaceModel, decodeFaceCpu } from '../../models/face/face-model.ts';
-import { proceduralFaceModel } from '../../models/face/procedural-face-model.ts';
+import { tensor } from '../../core/creation.ts';
+import { DECODE_CHUNK_ROWS } from '../../talking-head/kernels/face-decode.ts';
+import { FaceDecoder } from '../../talking-head/face/decode.ts';
+import { EXP_COMPONENTS, FACE_COEFFICIENTS, ID_COMPONENTS, type FaceModel, decodeFaceCpu } from '../../talking-head/face/face-model.ts';
+import { proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { testEngine } from '../helpers/engine.ts';
 import { gradCheck } from '../helpers/gradcheck.ts';

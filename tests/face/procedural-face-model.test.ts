@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LANDMARK } from '../../models/face/canonical-mesh.ts';
-import { EXP_COMPONENTS, ID_COMPONENTS, LOWER_FACE_WEIGHT, assertFaceModel, type FaceModel } from '../../models/face/face-model.ts';
-import { EXPRESSION_COMPONENTS, IDENTITY_COMPONENTS, proceduralFaceModel } from '../../models/face/procedural-face-model.ts';
+import { LANDMARK } from '../../talking-head/face/canonical-mesh.ts';
+import { EXP_COMPONENTS, ID_COMPONENTS, LOWER_FACE_WEIGHT, assertFaceModel, type FaceModel } from '../../talking-head/face/face-model.ts';
+import { EXPRESSION_COMPONENTS, IDENTITY_COMPONENTS, proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
 import { uniform } from '../helpers/random.ts';
 
 const model = proceduralFaceModel({ seed: 7 });

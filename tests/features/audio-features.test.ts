@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { computeAudioFeatures, computeFrameFeatures, contextWindows } from '../../models/features/audio-features.ts';
-import { audioFeaturesReference, contextWindowsReference } from '../../models/features/audio-features-reference.ts';
-import { defaultFeatureConfig, featureConfig, featureConfigFromJson, sameFeatureConfig } from '../../models/features/config.ts';
-import { frameCentre, frameCount } from '../../models/features/framing.ts';
-import { melFilterbank } from '../../models/features/mel-filterbank.ts';
-import { tensor } from '../../engine/creation.ts';
+import { computeAudioFeatures, computeFrameFeatures, contextWindows } from '../../talking-head/features/audio-features.ts';
+import { audioFeaturesReference, contextWindowsReference } from '../../talking-head/features/audio-features-reference.ts';
+import { defaultFeatureConfig, featureConfig, featureConfigFromJson, sameFeatureConfig } from '../../talking-head/features/config.ts';
+import { frameCentre, frameCount } from '../../talking-head/features/framing.ts';
+import { melFilterbank } from '../../talking-head/features/mel-filterbank.ts';
+import { tensor } from '../../core/creation.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { testEngine } from '../helpers/engine.ts';
 import { uniform } from '../helpers/random.ts';

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import {
   assertSameFeatureConfig, deepSpeechFeatureConfig, defaultFeatureConfig, featureConfig, featureConfigFromJson, featureConfigHash,
   featureConfigToJson, sameFeatureConfig,
-} from '../../models/features/config.ts';
+} from '../../talking-head/features/config.ts';
 
 test('the default config has 26 mels + 3 = 29 features, a 16-frame window centred on column 8', () => {
   assert.is(defaultFeatureConfig.features, 29);

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { contextWindowsReference } from '../../models/features/audio-features-reference.ts';
-import { deepSpeechFeatureConfig } from '../../models/features/config.ts';
-import { precomputedAudioFeatures } from '../../models/features/precomputed.ts';
-import { parseNpy, writeNpy } from '../../models/formats/npy.ts';
+import { contextWindowsReference } from '../../talking-head/features/audio-features-reference.ts';
+import { deepSpeechFeatureConfig } from '../../talking-head/features/config.ts';
+import { precomputedAudioFeatures } from '../../talking-head/features/precomputed.ts';
+import { parseNpy, writeNpy } from '../../talking-head/formats/npy.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { testEngine } from '../helpers/engine.ts';
 import { uniform } from '../helpers/random.ts';

@@ -5,11 +5,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeAudio } from '../../models/audio/decode.ts';
-import { computeAudioFeatures, computeFrameFeatures } from '../../models/features/audio-features.ts';
-import { audioFeaturesReference } from '../../models/features/audio-features-reference.ts';
-import { defaultFeatureConfig } from '../../models/features/config.ts';
-import { matVariable, matrixRowMajor, parseMat5 } from '../../models/formats/mat5.ts';
+import { decodeAudio } from '../../talking-head/audio/decode.ts';
+import { computeAudioFeatures, computeFrameFeatures } from '../../talking-head/features/audio-features.ts';
+import { audioFeaturesReference } from '../../talking-head/features/audio-features-reference.ts';
+import { defaultFeatureConfig } from '../../talking-head/features/config.ts';
+import { matVariable, matrixRowMajor, parseMat5 } from '../../talking-head/formats/mat5.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { testEngine } from '../helpers/engine.ts';
 

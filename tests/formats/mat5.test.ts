@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import {
   arrayRowMajor, charRows, matFromRowMajor, matVariable, matrixRowMajor, parseMat5, writeMat5, type MatArray,
-} from '../../models/formats/mat5.ts';
+} from '../../talking-head/formats/mat5.ts';
 import { readFileBytes } from '../../runtime-node/files/read-file.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { FIXTURES, sharedData } from './paths.ts';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { npzArray, parseNpy, parseNpz, writeNpy, type NpyArray } from '../../models/formats/npy.ts';
+import { npzArray, parseNpy, parseNpz, writeNpy, type NpyArray } from '../../talking-head/formats/npy.ts';
 import { readFileBytes } from '../../runtime-node/files/read-file.ts';
 import { FIXTURES } from './paths.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { parseOpenFaceCsv } from '../../models/formats/openface-csv.ts';
+import { parseOpenFaceCsv } from '../../talking-head/formats/openface-csv.ts';
 import { readFileBytes } from '../../runtime-node/files/read-file.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { FIXTURES } from './paths.ts';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { parseSafetensors, safetensorsTensor, writeSafetensors } from '../../models/formats/safetensors.ts';
+import { parseSafetensors, safetensorsTensor, writeSafetensors } from '../../core/formats/safetensors.ts';
 import { readFileBytes } from '../../runtime-node/files/read-file.ts';
 import { FIXTURES } from './paths.ts';
 

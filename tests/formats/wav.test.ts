@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { decodeAudio } from '../../models/audio/decode.ts';
-import { encodeWav16, parseWav } from '../../models/formats/wav.ts';
+import { decodeAudio } from '../../talking-head/audio/decode.ts';
+import { encodeWav16, parseWav } from '../../talking-head/formats/wav.ts';
 import { readFileBytes } from '../../runtime-node/files/read-file.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { hasTool, run, tempFolder } from './sox.ts';

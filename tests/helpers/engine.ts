@@ -1,5 +1,5 @@
 // One engine per test process (creating a Dawn device takes a moment).
-import type { Engine } from '../../engine/engine.ts';
+import type { Engine } from '../../core/engine.ts';
 import { createNodeEngine } from '../../runtime-node/device.ts';
 
 let shared: Promise<Engine> | null = null;

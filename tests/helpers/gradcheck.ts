@@ -3,13 +3,13 @@
 // (the forward kernel is checked against that same reference separately).
 //
 // The scalar checked is L = sum_i w_i * f(x)_i with fixed random weights w, so every output element matters.
-import { backward } from '../../engine/autograd.ts';
-import { parameter, tensor } from '../../engine/creation.ts';
-import type { Engine } from '../../engine/engine.ts';
-import { mul } from '../../engine/ops/elementwise.ts';
-import { sum } from '../../engine/ops/reduce.ts';
-import type { Shape } from '../../engine/shape.ts';
-import type { Tensor } from '../../engine/tensor.ts';
+import { backward } from '../../core/autograd.ts';
+import { parameter, tensor } from '../../core/creation.ts';
+import type { Engine } from '../../core/engine.ts';
+import { mul } from '../../core/ops/elementwise.ts';
+import { sum } from '../../core/ops/reduce.ts';
+import type { Shape } from '../../core/shape.ts';
+import type { Tensor } from '../../core/tensor.ts';
 import { assertClose } from './compare.ts';
 import { uniform } from './random.ts';
 

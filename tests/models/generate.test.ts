@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type TalkingHeadResult, generateTalkingHead } from '../../models/inference/generate.ts';
-import { loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
-import { TalkingHeadStream } from '../../models/inference/streaming.ts';
+import { type TalkingHeadResult, generateTalkingHead } from '../../talking-head/inference/generate.ts';
+import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
+import { TalkingHeadStream } from '../../talking-head/inference/streaming.ts';
 import { runTrain } from '../../runtime-node/training/train-command.ts';
 import { removeFolders, tempFolder } from '../data/synthetic-clips.ts';
 import { testEngine } from '../helpers/engine.ts';

@@ -1,22 +1,22 @@
 // Issue 4's quality bar, measured on the styletalk test split with the checkpoints the project ships
-// (models/pretrained/, trained by the commands in its README). Skips when ../shared/data is absent.
+// (talking-head/pretrained/, trained by the commands in its README). Skips when ../shared/data is absent.
 // PGFace vs the fixed-identity baseline (Table 3) compares the networks personalised to each person (Sec. 5.1),
 // on Eq. (7)'s lower-face weighted vertex distance and on the uniform one; the networks shared by every person
-// are printed beside them (see models/pretrained/README.md for why those differ).
+// are printed beside them (see talking-head/pretrained/README.md for why those differ).
 import { readFile } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { distanceRow } from '../../models/evaluation/method-scores.ts';
-import { evaluationSegments, generatorDraws, nearestNeighbourDraws, randomPoseDraws, wholeClipPoses } from '../../models/evaluation/pose-methods.ts';
-import { windowBoundaryJumps } from '../../models/evaluation/pose-distances.ts';
-import { poseStatistics } from '../../models/evaluation/pose-statistics.ts';
+import { distanceRow } from '../../talking-head/evaluation/method-scores.ts';
+import { evaluationSegments, generatorDraws, nearestNeighbourDraws, randomPoseDraws, wholeClipPoses } from '../../talking-head/evaluation/pose-methods.ts';
+import { windowBoundaryJumps } from '../../talking-head/evaluation/pose-distances.ts';
+import { poseStatistics } from '../../talking-head/evaluation/pose-statistics.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
 import { PRETRAINED, personalFacePath } from '../../runtime-node/generate/generate-command.ts';
-import { faceMeasure, faceTable, tableThreeMethods } from '../../models/evaluation/face-table.ts';
-import { proceduralFaceModel } from '../../models/face/procedural-face-model.ts';
-import { loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
-import { identityFaceIdMeans } from '../../models/training/fixed-identity.ts';
+import { faceMeasure, faceTable, tableThreeMethods } from '../../talking-head/evaluation/face-table.ts';
+import { proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
+import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
+import { identityFaceIdMeans } from '../../talking-head/training/fixed-identity.ts';
 import { removeFolders, tempFolder } from '../data/synthetic-clips.ts';
 import { sharedData } from '../formats/paths.ts';
 import { testEngine } from '../helpers/engine.ts';

@@ -2,12 +2,12 @@
 // it was centred on equals their mean target, and nothing but the output bias changed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tensor } from '../../engine/creation.ts';
-import { InitRandom } from '../../engine/nn/init.ts';
-import { faceBatch, facePairs } from '../../models/data/dataset.ts';
-import { defaultPgFaceConfig } from '../../models/pgface/config.ts';
-import { PgFace } from '../../models/pgface/pgface.ts';
-import { recentreFaceOutput } from '../../models/training/recentre-face-output.ts';
+import { tensor } from '../../core/creation.ts';
+import { InitRandom } from '../../core/nn/init.ts';
+import { faceBatch, facePairs } from '../../talking-head/data/dataset.ts';
+import { defaultPgFaceConfig } from '../../talking-head/pgface/config.ts';
+import { PgFace } from '../../talking-head/pgface/pgface.ts';
+import { recentreFaceOutput } from '../../talking-head/training/recentre-face-output.ts';
 import { removeFolders } from '../data/synthetic-clips.ts';
 import { testEngine } from '../helpers/engine.ts';
 import { TINY_PGFACE, loadDatasetFolder, tinyDataset } from './tiny-setup.ts';

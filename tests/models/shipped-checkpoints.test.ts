@@ -1,9 +1,9 @@
-// The checkpoints in models/pretrained/ load, agree with each other on features and normalisation, and the
+// The checkpoints in talking-head/pretrained/ load, agree with each other on features and normalisation, and the
 // generate command picks the PGFace personalised to the chosen identity (falling back to the shared one).
 import { readFile } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
+import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { PRETRAINED, defaultFaceCheckpoint, personalFacePath } from '../../runtime-node/generate/generate-command.ts';
 import { testEngine } from '../helpers/engine.ts';
 

@@ -1,7 +1,7 @@
 // A small synthetic dataset and tiny model configs, so training, checkpoint and generation tests run in
 // seconds on a software adapter. Shared by the tests in this folder.
 import { join } from 'node:path';
-import type { Engine } from '../../engine/engine.ts';
+import type { Engine } from '../../core/engine.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
 import { tempFolder, writeClipFolder } from '../data/synthetic-clips.ts';

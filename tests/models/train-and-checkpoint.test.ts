@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeCheckpoint, loadModuleTensors } from '../../models/checkpoint/checkpoint.ts';
-import { InitRandom } from '../../engine/nn/init.ts';
-import { defaultPoseGanConfig } from '../../models/posegan/config.ts';
-import { PoseGenerator } from '../../models/posegan/generator.ts';
-import { loadPoseGan } from '../../models/inference/load-models.ts';
+import { decodeCheckpoint, loadModuleTensors } from '../../talking-head/checkpoint/checkpoint.ts';
+import { InitRandom } from '../../core/nn/init.ts';
+import { defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
+import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
+import { loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { runTrain, type TrainOptions } from '../../runtime-node/training/train-command.ts';
 import { removeFolders, tempFolder, writeClipFolder } from '../data/synthetic-clips.ts';
 import { runFinetune } from '../../runtime-node/training/finetune-command.ts';

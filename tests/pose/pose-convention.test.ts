@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import {
   deep3dCoeffColumns, eulerToMatrix, fromDeep3DFaceRecon, fromOpenFace, matrixToEuler, openFaceRotation, posesFromDeep3DCoeff,
   type Mat3,
-} from '../../models/pose/pose-convention.ts';
+} from '../../talking-head/pose/pose-convention.ts';
 import { readFileBytes } from '../../runtime-node/files/read-file.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { FIXTURES } from '../formats/paths.ts';

@@ -2,7 +2,7 @@
 // PoseGAN checkpoint that loads, with the person's identity first; clips in another tracker's units are refused.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadPoseGan } from '../../models/inference/load-models.ts';
+import { loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { PoseGanFineTuner, clipInputsFromFiles } from '../../runtime-web/models/fine-tune.ts';
 import { UNTRAINED_IDENTITY, untrainedCheckpointPair } from '../../runtime-web/models/untrained-checkpoints.ts';
 import { deep3dMat, openFaceCsv, speechLikeWav } from '../data/synthetic-clips.ts';

@@ -26,9 +26,9 @@ if (!hasChromium) {
     try {
       const page = await chromium.open(server.url);
       await page.waitForFunction(() => 'posedynKernels' in globalThis, { timeout: 60_000 });
-      const kernels = join(root, 'kernels');
-      const sources = readdirSync(kernels).filter((f) => f.endsWith('.wgsl')).sort()
-        .map((file) => ({ file, code: readFileSync(join(kernels, file), 'utf8') }));
+      const sources = ['core/kernels', 'talking-head/kernels'].flatMap((folder) =>
+        readdirSync(join(root, folder)).filter((f) => f.endsWith('.wgsl')).sort()
+          .map((f) => ({ file: `${folder}/${f}`, code: readFileSync(join(root, folder, f), 'utf8') })));
       const results = await page.evaluate((s) => posedynKernels.compile(s), sources);
       const { adapter, limits } = await page.evaluate(() => ({ adapter: posedynKernels.adapter, limits: posedynKernels.limits }));
       console.log(`  ${adapter}: ${results.length} entry points in ${sources.length} files (${limits.storageBuffers} storage buffers a stage, ${limits.invocations} invocations a workgroup)`);

@@ -1,17 +1,17 @@
 // The work both sides of the parity test run, Node (Dawn) and Chromium (WebGPU), from this one module: a small
 // PoseGAN trained for PARITY_STEPS steps on seeded synthetic batches, its checkpoint, and generation from a
 // checkpoint pair on seeded synthetic speech. Runtime-agnostic (no Node, no DOM): the page bundles it as is.
-import type { Engine } from '../../engine/engine.ts';
-import { InitRandom } from '../../engine/nn/init.ts';
-import type { CheckpointMeta } from '../../models/checkpoint/checkpoint.ts';
-import { FACE_COEFFICIENTS } from '../../models/face/face-model.ts';
-import { type FeatureConfig, featureConfig } from '../../models/features/config.ts';
-import { generateTalkingHead } from '../../models/inference/generate.ts';
-import { loadPgFace, loadPoseGan } from '../../models/inference/load-models.ts';
-import { defaultPgFaceConfig } from '../../models/pgface/config.ts';
-import { PgFace } from '../../models/pgface/pgface.ts';
-import { type PoseGanConfig, defaultPoseGanConfig } from '../../models/posegan/config.ts';
-import { type PoseBatchArrays, PoseGanTrainer } from '../../models/training/posegan-trainer.ts';
+import type { Engine } from '../../core/engine.ts';
+import { InitRandom } from '../../core/nn/init.ts';
+import type { CheckpointMeta } from '../../talking-head/checkpoint/checkpoint.ts';
+import { FACE_COEFFICIENTS } from '../../talking-head/face/face-model.ts';
+import { type FeatureConfig, featureConfig } from '../../talking-head/features/config.ts';
+import { generateTalkingHead } from '../../talking-head/inference/generate.ts';
+import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
+import { defaultPgFaceConfig } from '../../talking-head/pgface/config.ts';
+import { PgFace } from '../../talking-head/pgface/pgface.ts';
+import { type PoseGanConfig, defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
+import { type PoseBatchArrays, PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
 import { encodeModuleCheckpoint } from '../../runtime-web/models/module-checkpoint.ts';
 
 export const PARITY_STEPS = 20;

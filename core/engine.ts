@@ -1,0 +1,355 @@
+// The engine executes kernel launches on one GPUDevice. It records many dispatches into one compute pass and
+// one command buffer, and submits only when asked to (flush), when a readback needs the results, or when the
+// per-submit uniform arena is full. It owns the pipeline cache, the buffer pools, the tensor scopes, the
+// gradient switch and the seed counter. It never learns where its GPUDevice came from (Dawn or a browser).
+import type { KernelLaunch, KernelSource, UniformValue } from './kernels/launch.ts';
+import { BufferPool, type MemoryReport } from './buffer-pool.ts';
+import { KernelError, formatCompileMessages } from './kernel-errors.ts';
+
+/** Something the engine can dispose at the end of a scope: tensors. */
+export interface Disposable {
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+/** Receives each dispatch; the profiler implements it (see core/profiler.ts). */
+export interface DispatchObserver {
+  /**
+   * Timestamp writes for this dispatch's own compute pass, or undefined to share the current pass.
+   * `encodeStartMs` is performance.now() on entering dispatch(), before the pipeline lookup and bind group.
+   */
+  timestampWritesFor(launch: KernelLaunch, encodeStartMs: number): GPUComputePassTimestampWrites | undefined;
+  /** Called once the dispatch is encoded: ends its CPU encoding interval. */
+  afterDispatch?(): void;
+  /** Called with the encoder just before it is finished, to resolve queries. */
+  beforeSubmit(encoder: GPUCommandEncoder): void;
+  afterSubmit(): void;
+}
+
+export interface EngineInfo {
+  /** Human-readable adapter description, e.g. "llvmpipe (LLVM 19.1.7, 256 bits) [vulkan, cpu]". */
+  readonly adapter: string;
+  readonly isSoftwareAdapter: boolean;
+}
+
+const UNIFORM_ARENA_BYTES = 1 << 20;
+
+export class Engine {
+  readonly device: GPUDevice;
+  readonly info: EngineInfo;
+  readonly storage: BufferPool;
+  readonly #staging: BufferPool;
+  readonly #modules = new Map<string, { module: GPUShaderModule; compiled: Promise<void> }>();
+  readonly #pipelines = new Map<string, GPUComputePipeline>();
+  /** Asynchronous compile and validation checks; their first failure is thrown at the next sync point. */
+  #pendingChecks: Promise<void>[] = [];
+  /** A kernel's compile or pipeline error: the root cause, reported in preference to what follows from it. */
+  #kernelError: Error | null = null;
+  /** Any other validation error the device raised (uncaptured); often a consequence of a kernel error. */
+  #validationError: Error | null = null;
+
+  #encoder: GPUCommandEncoder | null = null;
+  #pass: GPUComputePassEncoder | null = null;
+  #recordedDispatches = 0;
+  readonly #uniformArena: GPUBuffer;
+  readonly #uniformBytes = new ArrayBuffer(UNIFORM_ARENA_BYTES);
+  readonly #uniformView = new DataView(this.#uniformBytes);
+  #uniformUsed = 0;
+  readonly #uniformAlign: number;
+
+  #scopes: Set<Disposable>[] = [];
+  #gradEnabled = true;
+  #seedCounter = 0;
+  observer: DispatchObserver | null = null;
+  /** Dispatches and submits so far: tests use these to check batching. */
+  readonly counters = { dispatches: 0, submits: 0 };
+
+  constructor(device: GPUDevice, info: EngineInfo) {
+    this.device = device;
+    this.info = info;
+    // GPUBufferUsage is a global only once a runtime installed WebGPU, so it is read here, not at import.
+    this.storage = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
+    this.#staging = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    this.#uniformAlign = device.limits.minUniformBufferOffsetAlignment;
+    this.#uniformArena = device.createBuffer({
+      size: UNIFORM_ARENA_BYTES,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      label: 'uniform arena',
+    });
+    device.addEventListener('uncapturederror', (event) => {
+      const message = (event as GPUUncapturedErrorEvent).error.message;
+      this.#validationError ??= new KernelError(`WebGPU validation error: ${message}`);
+    });
+  }
+
+  // ---------------------------------------------------------------- kernels
+
+  /** Records one kernel launch into the current command buffer. Nothing runs until the next flush. */
+  dispatch(launch: KernelLaunch): void {
+    const encodeStartMs = this.observer ? performance.now() : 0;
+    if (this.#kernelError) throw this.#takeError();
+    const pipeline = this.#pipeline(launch);
+    const paramBytes = Math.max(16, Math.ceil((launch.params.length * 4) / 16) * 16);
+    if (this.#uniformUsed + paramBytes > UNIFORM_ARENA_BYTES) this.flush();
+    const offset = this.#uniformUsed;
+    writeUniforms(this.#uniformView, offset, launch.params);
+    this.#uniformUsed = Math.ceil((offset + paramBytes) / this.#uniformAlign) * this.#uniformAlign;
+
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: { buffer: this.#uniformArena, offset, size: paramBytes } },
+      ...launch.buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } })),
+    ];
+    const label = `${launch.kernel.name}.${launch.entry}`;
+    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label });
+
+    const encoder = (this.#encoder ??= this.device.createCommandEncoder({ label: 'posedyn batch' }));
+    const timestampWrites = this.observer?.timestampWritesFor(launch, encodeStartMs);
+    if (timestampWrites) {
+      this.#endPass();
+      const pass = encoder.beginComputePass({ label, timestampWrites });
+      encodeDispatch(pass, pipeline, bindGroup, launch);
+      pass.end();
+    } else {
+      const pass = (this.#pass ??= encoder.beginComputePass({ label: 'posedyn kernels' }));
+      encodeDispatch(pass, pipeline, bindGroup, launch);
+    }
+    this.observer?.afterDispatch?.();
+    this.#recordedDispatches++;
+    this.counters.dispatches++;
+  }
+
+  /** Copies bytes between storage buffers inside the recorded command stream (ordered with dispatches). */
+  copyBuffer(source: GPUBuffer, sourceOffset: number, target: GPUBuffer, targetOffset: number, bytes: number): void {
+    this.#endPass();
+    const encoder = (this.#encoder ??= this.device.createCommandEncoder({ label: 'posedyn batch' }));
+    encoder.copyBufferToBuffer(source, sourceOffset, target, targetOffset, bytes);
+    this.#recordedDispatches++;
+  }
+
+  /** Submits everything recorded so far as one command buffer. Cheap when nothing is recorded. */
+  flush(): void {
+    if (!this.#encoder) return;
+    this.#endPass();
+    if (this.#uniformUsed > 0) {
+      this.device.queue.writeBuffer(this.#uniformArena, 0, this.#uniformBytes, 0, this.#uniformUsed);
+    }
+    this.observer?.beforeSubmit(this.#encoder);
+    this.device.queue.submit([this.#encoder.finish()]);
+    this.observer?.afterSubmit();
+    this.counters.submits++;
+    this.#encoder = null;
+    this.#uniformUsed = 0;
+    this.#recordedDispatches = 0;
+    this.storage.markSubmitted();
+    this.#staging.markSubmitted();
+  }
+
+  /** Flushes, waits for the GPU, and throws the first compile or validation error seen so far. */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    await this.#throwDeferred();
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  /** Uploads data into a storage buffer. Recorded work is submitted first so the write cannot overtake it. */
+  upload(buffer: GPUBuffer, data: Float32Array | Uint32Array, byteOffset = 0): void {
+    if (this.#recordedDispatches > 0) this.flush();
+    this.device.queue.writeBuffer(buffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Reads `bytes` bytes of a storage buffer back to the CPU: the only way data leaves the GPU. */
+  async download(buffer: GPUBuffer, bytes: number, byteOffset = 0): Promise<ArrayBuffer> {
+    const size = Math.ceil(bytes / 4) * 4;
+    const staging = this.#staging.acquire(size, 'readback');
+    this.#endPass();
+    const encoder = (this.#encoder ??= this.device.createCommandEncoder({ label: 'posedyn batch' }));
+    encoder.copyBufferToBuffer(buffer, byteOffset, staging, 0, size);
+    this.#recordedDispatches++;
+    this.flush();
+    try {
+      await staging.mapAsync(GPUMapMode.READ, 0, size);
+      const copy = staging.getMappedRange(0, size).slice(0, bytes);
+      staging.unmap();
+      return copy;
+    } catch (error) {
+      await this.#throwDeferred();
+      throw error;
+    } finally {
+      this.#staging.release(staging);
+      await this.#throwDeferred();
+    }
+  }
+
+  memory(): MemoryReport {
+    return this.storage.report();
+  }
+
+  // ---------------------------------------------------------------- scopes, gradients, seeds
+
+  /**
+   * Runs fn; every tensor created inside and not returned (nor kept) is disposed when it ends. Returned
+   * tensors (also inside arrays and plain objects) move to the enclosing scope.
+   */
+  tidy<T>(fn: () => T): T {
+    const scope = new Set<Disposable>();
+    this.#scopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } finally {
+      this.#scopes.pop();
+    }
+    const returned = new Set<Disposable>();
+    collectDisposables(result, returned);
+    const parent = this.#scopes.at(-1);
+    for (const item of scope) {
+      if (returned.has(item)) parent?.add(item);
+      else if (!item.isDisposed) item.dispose();
+    }
+    return result;
+  }
+
+  /** Registers a new tensor with the innermost scope (called by the tensor constructor). */
+  track(item: Disposable): void {
+    this.#scopes.at(-1)?.add(item);
+  }
+
+  /** Removes a tensor from every scope: it lives until disposed explicitly (parameters, optimizer state). */
+  keep<T extends Disposable>(item: T): T {
+    for (const scope of this.#scopes) scope.delete(item);
+    return item;
+  }
+
+  get gradEnabled(): boolean {
+    return this.#gradEnabled;
+  }
+
+  /** Runs fn without recording gradients. */
+  noGrad<T>(fn: () => T): T {
+    const previous = this.#gradEnabled;
+    this.#gradEnabled = false;
+    try {
+      return fn();
+    } finally {
+      this.#gradEnabled = previous;
+    }
+  }
+
+  /** Sets the engine's seed; every random op draws a fresh stream from it in call order, so runs repeat. */
+  seed(seed: number): void {
+    this.#seedCounter = (seed >>> 0) * 0x9e3779b1;
+  }
+
+  nextSeed(): number {
+    this.#seedCounter = (this.#seedCounter + 0x9e3779b9) >>> 0;
+    return this.#seedCounter;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #endPass(): void {
+    this.#pass?.end();
+    this.#pass = null;
+  }
+
+  #module(kernel: KernelSource): { module: GPUShaderModule; compiled: Promise<void> } {
+    let entry = this.#modules.get(kernel.file);
+    if (!entry) {
+      this.device.pushErrorScope('validation');
+      const module = this.device.createShaderModule({ code: kernel.code, label: kernel.file });
+      const scope = this.device.popErrorScope();
+      const compiled = (async () => {
+        const info = await module.getCompilationInfo();
+        const errors = info.messages.filter((m) => m.type === 'error');
+        if (errors.length > 0) throw new KernelError(formatCompileMessages(kernel, errors));
+        const error = await scope;
+        if (error) throw new KernelError(`WGSL kernel '${kernel.name}' (${kernel.file}): ${error.message}`);
+      })();
+      this.#defer(compiled);
+      entry = { module, compiled };
+      this.#modules.set(kernel.file, entry);
+    }
+    return entry;
+  }
+
+  #pipeline(launch: KernelLaunch): GPUComputePipeline {
+    const constants = launch.constants ?? {};
+    const key = `${launch.kernel.file}|${launch.entry}|${Object.entries(constants).sort().map(([k, v]) => `${k}=${v}`).join(',')}`;
+    let pipeline = this.#pipelines.get(key);
+    if (!pipeline) {
+      const { module, compiled } = this.#module(launch.kernel);
+      this.device.pushErrorScope('validation');
+      pipeline = this.device.createComputePipeline({
+        layout: 'auto',
+        compute: { module, entryPoint: launch.entry, constants },
+        label: `${launch.kernel.name}.${launch.entry}`,
+      });
+      const scope = this.device.popErrorScope();
+      this.#defer(
+        (async () => {
+          // A module that failed to compile makes every pipeline on it invalid: report the compile error.
+          await compiled;
+          const error = await scope;
+          if (error) {
+            throw new KernelError(
+              `pipeline for kernel '${launch.kernel.name}' entry '${launch.entry}' (${launch.kernel.file}) with constants ${JSON.stringify(constants)} is invalid: ${error.message}`,
+            );
+          }
+        })(),
+      );
+      this.#pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  #defer(check: Promise<void>): void {
+    this.#pendingChecks.push(
+      check.catch((error: unknown) => {
+        this.#kernelError ??= error instanceof Error ? error : new KernelError(String(error));
+      }),
+    );
+  }
+
+  async #throwDeferred(): Promise<void> {
+    const checks = this.#pendingChecks;
+    this.#pendingChecks = [];
+    await Promise.all(checks);
+    if (this.#kernelError || this.#validationError) throw this.#takeError();
+  }
+
+  /** The most telling error seen so far (a kernel's own before its consequences); clears them all. */
+  #takeError(): Error {
+    const error = this.#kernelError ?? this.#validationError!;
+    this.#kernelError = null;
+    this.#validationError = null;
+    return error;
+  }
+}
+
+function encodeDispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, launch: KernelLaunch): void {
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  const [x, y, z] = launch.workgroups;
+  pass.dispatchWorkgroups(x, y, z);
+}
+
+function writeUniforms(view: DataView, offset: number, params: readonly UniformValue[]): void {
+  params.forEach((value, i) => {
+    const at = offset + 4 * i;
+    if ('u32' in value) view.setUint32(at, value.u32, true);
+    else if ('i32' in value) view.setInt32(at, value.i32, true);
+    else view.setFloat32(at, value.f32, true);
+  });
+}
+
+function collectDisposables(value: unknown, into: Set<Disposable>): void {
+  if (value === null || typeof value !== 'object') return;
+  if ('dispose' in value && 'isDisposed' in value) {
+    into.add(value as Disposable);
+    return;
+  }
+  const items = Array.isArray(value) ? value : value.constructor === Object ? Object.values(value) : [];
+  for (const item of items) collectDisposables(item, into);
+}

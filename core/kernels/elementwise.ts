@@ -1,0 +1,64 @@
+// Launch descriptions for kernels/elementwise.wgsl.
+import source from './elementwise.wgsl';
+import { type KernelLaunch, type KernelSource, f32, gridForItems, u32 } from './launch.ts';
+
+export const elementwiseKernel: KernelSource = { name: 'elementwise', file: 'core/kernels/elementwise.wgsl', code: source };
+
+const WG = 256;
+const MAX_RANK = 8;
+
+/** Codes of the unary ops, as the WGSL constants UNARY_* define them. */
+export const UnaryOp = {
+  neg: 0, exp: 1, log: 2, sqrt: 3, square: 4, relu: 5, leakyRelu: 6, tanh: 7, sigmoid: 8, affine: 9, rdiv: 10, abs: 11,
+} as const;
+export type UnaryOpName = keyof typeof UnaryOp;
+
+export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3, max: 4, left: 5 } as const;
+export type BinaryOpName = keyof typeof BinaryOp;
+
+/** Rough cost of each unary op in flops, for the profiler (transcendentals count as several). */
+const UNARY_FLOPS: Record<UnaryOpName, number> = {
+  neg: 1, exp: 4, log: 4, sqrt: 4, square: 1, relu: 1, leakyRelu: 2, tanh: 6, sigmoid: 5, affine: 2, rdiv: 1, abs: 1,
+};
+
+export function unaryLaunch(op: UnaryOpName, x: GPUBuffer, y: GPUBuffer, n: number, alpha = 0, beta = 0): KernelLaunch {
+  return {
+    kernel: elementwiseKernel, entry: 'unary', constants: { OP: UnaryOp[op] },
+    params: [u32(n), f32(alpha), f32(beta)], buffers: [x, y], workgroups: gridForItems(n, WG),
+    flops: UNARY_FLOPS[op] * n, bytes: 8 * n, shapes: `${op}[${n}]`,
+  };
+}
+
+export function unaryBackwardLaunch(op: UnaryOpName, x: GPUBuffer, y: GPUBuffer, dy: GPUBuffer, dx: GPUBuffer, n: number, alpha = 0): KernelLaunch {
+  return {
+    kernel: elementwiseKernel, entry: 'unary_backward', constants: { OP: UnaryOp[op] },
+    params: [u32(n), f32(alpha), f32(0)], buffers: [x, y, dy, dx], workgroups: gridForItems(n, WG),
+    flops: (UNARY_FLOPS[op] + 1) * n, bytes: 16 * n, shapes: `${op}'[${n}]`,
+  };
+}
+
+/**
+ * out = a (op) b with broadcasting. `outShape` has rank <= 8; the strides are each operand's row-major
+ * strides aligned to outShape, with 0 on broadcast axes.
+ */
+export function binaryLaunch(
+  op: BinaryOpName, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer,
+  outShape: readonly number[], aStrides: readonly number[], bStrides: readonly number[], sameShape: boolean,
+): KernelLaunch {
+  if (outShape.length > MAX_RANK) throw new RangeError(`binary ${op}: rank ${outShape.length} exceeds ${MAX_RANK}`);
+  const n = outShape.reduce((p, d) => p * d, 1);
+  const pad = (v: readonly number[], fill: number) => [...v, ...new Array<number>(MAX_RANK - v.length).fill(fill)];
+  return {
+    kernel: elementwiseKernel, entry: 'binary', constants: { OP: BinaryOp[op], SAME_SHAPE: sameShape ? 1 : 0 },
+    params: [u32(n), u32(outShape.length), u32(0), u32(0), ...pad(outShape, 1).map(u32), ...pad(aStrides, 0).map(u32), ...pad(bStrides, 0).map(u32)],
+    buffers: [a, b, out], workgroups: gridForItems(n, WG),
+    flops: n, bytes: 12 * n, shapes: `${op}[${outShape.join(',')}]`,
+  };
+}
+
+export function fillLaunch(out: GPUBuffer, n: number, value: number): KernelLaunch {
+  return {
+    kernel: elementwiseKernel, entry: 'fill', params: [u32(n), f32(value)], buffers: [out],
+    workgroups: gridForItems(n, WG), flops: 0, bytes: 4 * n, shapes: `fill[${n}]`,
+  };
+}

@@ -1,0 +1,64 @@
+// Launch descriptions for core/kernels/optim.wgsl: the Adam update and clipping by the global gradient norm.
+import source from './optim.wgsl';
+import { type KernelLaunch, type KernelSource, f32, gridFor, gridForItems, u32 } from './launch.ts';
+
+export const optimKernel: KernelSource = { name: 'optim', file: 'core/kernels/optim.wgsl', code: source };
+
+const WG = 256;
+/** Elements one workgroup of sum_squares covers: WG threads x VEC4_PER_THREAD (16) vec4s. */
+export const SUM_SQUARES_CHUNK = WG * 16 * 4;
+
+export interface AdamHyperparameters {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+}
+
+/**
+ * One Adam step of one parameter tensor of n elements, in place: param, m and v are read and written.
+ * `step` is the 1-based step count t; the bias corrections 1 - beta^t are computed here in float64.
+ */
+export function adamLaunch(
+  grad: GPUBuffer, param: GPUBuffer, m: GPUBuffer, v: GPUBuffer, n: number, step: number, h: AdamHyperparameters,
+): KernelLaunch {
+  const biasCorrection1 = 1 - h.beta1 ** step;
+  const biasCorrection2 = 1 - h.beta2 ** step;
+  return {
+    kernel: optimKernel, entry: 'adam',
+    params: [u32(n), f32(h.lr), f32(h.beta1), f32(h.beta2), f32(h.eps), f32(h.weightDecay), f32(biasCorrection1), f32(biasCorrection2)],
+    buffers: [grad, param, m, v], workgroups: gridForItems(Math.ceil(n / 4), WG),
+    flops: 16 * n, bytes: 28 * n, shapes: `adam[${n}] t=${step}`,
+  };
+}
+
+/** Workgroups (and so partial sums) sum_squares needs for a gradient of n elements. */
+export function sumSquaresChunks(n: number): number {
+  return Math.ceil(n / SUM_SQUARES_CHUNK);
+}
+
+/** partials[offset + c] = sum of g^2 over chunk c of the n-element gradient, for c < sumSquaresChunks(n). */
+export function sumSquaresLaunch(grad: GPUBuffer, partials: GPUBuffer, n: number, offset: number): KernelLaunch {
+  return {
+    kernel: optimKernel, entry: 'sum_squares', params: [u32(n), u32(offset)], buffers: [grad, partials],
+    workgroups: gridFor(sumSquaresChunks(n)), flops: 2 * n, bytes: 4 * n + 4 * sumSquaresChunks(n),
+    shapes: `sum_squares[${n}]`,
+  };
+}
+
+/** norm[0] = sqrt(sum of the first `count` partials). */
+export function normFinishLaunch(partials: GPUBuffer, norm: GPUBuffer, count: number): KernelLaunch {
+  return {
+    kernel: optimKernel, entry: 'norm_finish', params: [u32(count)], buffers: [partials, norm],
+    workgroups: [1, 1, 1], flops: count + 1, bytes: 4 * count + 4, shapes: `norm_finish[${count}]`,
+  };
+}
+
+/** grad *= min(1, maxNorm / (norm[0] + 1e-6)) in place, for an n-element gradient. */
+export function clipScaleLaunch(norm: GPUBuffer, grad: GPUBuffer, n: number, maxNorm: number): KernelLaunch {
+  return {
+    kernel: optimKernel, entry: 'clip_scale', params: [u32(n), f32(maxNorm)], buffers: [norm, grad],
+    workgroups: gridForItems(Math.ceil(n / 4), WG), flops: n + 3, bytes: 8 * n + 4, shapes: `clip_scale[${n}]`,
+  };
+}

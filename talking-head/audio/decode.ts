@@ -1,0 +1,31 @@
+// Speech audio bytes -> mono float samples at 16 kHz, the rate of posedyn's audio front end.
+// WAV (RIFF / RF64: PCM 8/16/24/32-bit, IEEE float 32/64, extensible) is decoded here; compressed formats are
+// recognised by their magic bytes and rejected with a hint, because no small pure-JS decoder is bundled.
+import { FormatError } from '../../core/formats/bytes.ts';
+import { parseWav } from '../formats/wav.ts';
+import { Resampler } from './resample.ts';
+
+export const MODEL_SAMPLE_RATE = 16000;
+
+const CONVERT_HINT = 'convert it first, e.g. `ffmpeg -i input -ac 1 -ar 16000 output.wav` or `sox input -c 1 -r 16000 output.wav`';
+
+function sniffCompressed(bytes: Uint8Array): string | undefined {
+  const text = (at: number, n: number) => String.fromCharCode(...bytes.subarray(at, at + n));
+  if (text(0, 4) === 'fLaC') return 'FLAC';
+  if (text(0, 4) === 'OggS') return 'Ogg (Vorbis/Opus)';
+  if (text(0, 3) === 'ID3' || (bytes[0] === 0xff && (bytes[1]! & 0xe0) === 0xe0)) return 'MP3 / MPEG audio';
+  if (text(4, 4) === 'ftyp') return 'MP4 / M4A';
+  return undefined;
+}
+
+/** Decodes a WAV file to mono samples in [-1, 1] at MODEL_SAMPLE_RATE (channels averaged, then resampled). */
+export function decodeAudio(bytes: Uint8Array, source: string): Float32Array {
+  const head = String.fromCharCode(...bytes.subarray(0, 4));
+  if (head !== 'RIFF' && head !== 'RF64') {
+    const kind = sniffCompressed(bytes);
+    const what = kind ? `is ${kind} audio` : 'is not a recognised audio file';
+    throw new FormatError(source, `${what}; posedyn decodes WAV only (PCM 8/16/24/32-bit or float 32/64, any rate, any channel count): ${CONVERT_HINT}`);
+  }
+  const wav = parseWav(bytes, source);
+  return wav.sampleRate === MODEL_SAMPLE_RATE ? wav.samples : new Resampler(wav.sampleRate, MODEL_SAMPLE_RATE).run(wav.samples);
+}

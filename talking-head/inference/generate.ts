@@ -1,0 +1,142 @@
+// Speech in, head poses and face coefficients out (PAPER.md, Pipeline; Sec. 4.1 inference):
+//   features [N, F] -> normalised -> context windows [N, F, 16]
+//   PoseGAN over 256-frame windows: the first starts at the identity's rest (mean) pose, each next one at
+//     the last pose of the previous window (the tail window is zero-padded to 256 frames and cut back)
+//   -> de-normalised poses, scaled about the rest pose (--motion-scale), optionally smoothed (Eq. 1)
+//   PGFace on every frame's window and pose -> [alpha_id, alpha_exp] a frame
+// Everything stays on the GPU until the two final readbacks.
+import { tensor } from '../../core/creation.ts';
+import type { Engine } from '../../core/engine.ts';
+import { add, div, mul, mulScalar, sub } from '../../core/ops/elementwise.ts';
+import { smoothPoseSequence } from '../ops/gaussian-filter.ts';
+import { concat, pad, slice } from '../../core/ops/layout.ts';
+import { reshape } from '../../core/ops/reshape.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import type { ChannelStats, IdentityEntry } from '../data/dataset-format.ts';
+import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
+import type { FeatureConfig } from '../features/config.ts';
+import type { PgFace } from '../pgface/pgface.ts';
+import type { PoseGenerator } from '../posegan/generator.ts';
+import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
+
+export interface GenerateOptions {
+  /** Identity whose rest pose starts the sequence; default: the first in the PoseGAN checkpoint. */
+  readonly identity?: string;
+  /** Scales motion about the rest pose: 0 = a still head at the rest pose, 1 = as generated. */
+  readonly motionScale?: number;
+  /** Gaussian smoothing of the generated poses (Eq. 1), sigma in frames; 0 = none. */
+  readonly smoothSigma?: number;
+  /** Frames PGFace runs at once (bounds GPU memory for long audio). */
+  readonly faceChunk?: number;
+}
+
+export interface TalkingHeadResult {
+  readonly fps: number;
+  readonly frames: number;
+  readonly identity: string;
+  /** [frames, 6]: pitch, yaw, roll (radians), tx, ty, tz (the dataset's unit) */
+  readonly pose: Float32Array;
+  /** [frames, 144]: alpha_id (80) then alpha_exp (64) */
+  readonly face: Float32Array;
+}
+
+export function findIdentity(identities: readonly IdentityEntry[], name: string | undefined, source: string): IdentityEntry {
+  if (identities.length === 0) throw new Error(`${source}: the checkpoint lists no identities`);
+  if (name === undefined) return identities[0]!;
+  const found = identities.find((i) => i.name === name);
+  if (!found) throw new Error(`identity '${name}' is not in ${source} (known: ${identities.map((i) => i.name).join(', ')})`);
+  return found;
+}
+
+/** x [N, C] -> (x - mean) / std per channel, with the checkpoint's statistics. */
+export function normaliseChannels(engine: Engine, x: Tensor, stats: ChannelStats): Tensor {
+  const c = stats.mean.length;
+  return div(sub(x, tensor(engine, stats.mean, [c])), tensor(engine, stats.std.map((s) => Math.max(s, 1e-6)), [c]));
+}
+
+export function denormaliseChannels(engine: Engine, x: Tensor, stats: ChannelStats): Tensor {
+  const c = stats.mean.length;
+  return add(mul(x, tensor(engine, stats.std.map((s) => Math.max(s, 1e-6)), [c])), tensor(engine, stats.mean, [c]));
+}
+
+/**
+ * Frames the generator runs on for a window of `valid` real frames: the training length T for full windows;
+ * for the tail (or a short clip) `valid` rounded up to the U-Net's down-sampling factor. (ours) The
+ * generator is fully convolutional, and padding a short tail with silence up to T would let hundreds of
+ * silent frames shift GroupNorm's statistics over the real ones.
+ */
+export function generatorWindowFrames(config: PoseGenerator['config'], valid: number): number {
+  const factor = 2 ** (config.unetChannels.length - 1);
+  return Math.min(config.frames, Math.ceil(valid / factor) * factor);
+}
+
+/**
+ * PoseGAN over a whole sequence of windows [N, F, W] (normalised), 256 frames at a time, chaining each
+ * window's initial pose from the previous window's last generated pose. initial [1, 6] normalised.
+ * Returns normalised poses [N, 6].
+ */
+export function generatePoseSequence(generator: PoseGenerator, windows: Tensor, initial: Tensor): Tensor {
+  const c = generator.config;
+  const [n, f, w] = windows.shape as [number, number, number];
+  const parts: Tensor[] = [];
+  let start = initial;
+  for (let s = 0; s < n; s += c.frames) {
+    const valid = Math.min(c.frames, n - s);
+    const length = generatorWindowFrames(c, valid);
+    let chunk = slice(windows, [s, 0, 0], [valid, f, w]);
+    if (valid < length) chunk = pad(chunk, [0, 0, 0], [length - valid, 0, 0]);
+    const out = generator.forward(reshape(chunk, [1, length, f, w]), start);
+    parts.push(reshape(slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]));
+    start = reshape(slice(out, [0, valid - 1, 0], [1, 1, c.poseChannels]), [1, c.poseChannels]);
+  }
+  return parts.length === 1 ? parts[0]! : concat(parts, 0);
+}
+
+/** PGFace on every frame, in chunks. windows [N, F, W], poses [N, 6], both normalised -> [N, 144]. */
+export function generateFaceSequence(model: PgFace, windows: Tensor, poses: Tensor, chunk: number): Tensor {
+  const [n, f, w] = windows.shape as [number, number, number];
+  const parts: Tensor[] = [];
+  for (let s = 0; s < n; s += chunk) {
+    const size = Math.min(chunk, n - s);
+    parts.push(model.forward(slice(windows, [s, 0, 0], [size, f, w]), slice(poses, [s, 0], [size, poses.shape[1]!])));
+  }
+  return parts.length === 1 ? parts[0]! : concat(parts, 0);
+}
+
+/** The whole pipeline on 16 kHz mono samples. */
+export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan, pgface: LoadedPgFace, samples16k: Float32Array, options: GenerateOptions = {}): Promise<TalkingHeadResult> {
+  assertCompatible(posegan, pgface);
+  const featureConfig = posegan.featureConfig;
+  if (featureConfig.frontEnd !== 'logmel-pitch-v1') {
+    throw new Error('this checkpoint was trained on precomputed features; generate from audio needs a checkpoint trained on posedyn\'s own front end');
+  }
+  const meta = posegan.checkpoint.meta;
+  const identity = findIdentity(meta.identities, options.identity, 'the PoseGAN checkpoint');
+  const motionScale = options.motionScale ?? 1;
+  const { pose, face, frames } = engine.noGrad(() =>
+    engine.tidy(() => {
+      const perFrame = computeFrameFeatures(engine, samples16k, featureConfig as FeatureConfig);
+      const frames = perFrame.shape[0]!;
+      if (frames === 0) return { pose: null, face: null, frames };
+      const normalised = normaliseChannels(engine, perFrame, meta.normalisation.features);
+      const windows = contextWindows(normalised, featureConfig.context, featureConfig.contextCentre);
+      const rest = tensor(engine, identity.meanPose, [1, 6], 'rest pose');
+      const initial = normaliseChannels(engine, rest, meta.normalisation.pose);
+      const generated = denormaliseChannels(engine, generatePoseSequence(posegan.generator, windows, initial), meta.normalisation.pose);
+      let poses = add(rest, mulScalar(sub(generated, rest), motionScale));
+      if ((options.smoothSigma ?? 0) > 0) poses = smoothPoseSequence(poses, options.smoothSigma!);
+      const faceMeta = pgface.checkpoint.meta.normalisation;
+      if (!faceMeta.face) throw new Error('the PGFace checkpoint has no face-coefficient statistics');
+      const normalisedFace = generateFaceSequence(pgface.model, windows, normaliseChannels(engine, poses, faceMeta.pose), options.faceChunk ?? 1024);
+      return { pose: poses, face: denormaliseChannels(engine, normalisedFace, faceMeta.face), frames };
+    }),
+  );
+  const result: TalkingHeadResult = {
+    fps: featureConfig.fps, frames, identity: identity.name,
+    pose: pose ? await pose.read() : new Float32Array(0),
+    face: face ? await face.read() : new Float32Array(0),
+  };
+  pose?.dispose();
+  face?.dispose();
+  return result;
+}

@@ -1,0 +1,152 @@
+// Launch descriptions for talking-head/kernels/audio-features.wgsl: the audio front end's power spectrum, mel and energy,
+// pitch correlation, pitch peak picking, and the context windowing of per-frame features.
+import source from './audio-features.wgsl';
+import { type KernelLaunch, type KernelSource, f32, gridForItems, u32 } from '../../core/kernels/launch.ts';
+
+export const audioFeaturesKernel: KernelSource = { name: 'audio-features', file: 'talking-head/kernels/audio-features.wgsl', code: source };
+
+const WG = 64;
+/** DFT bins a power_spectrum thread computes; pitch lags a pitch_correlation thread computes. */
+const BINS_PER_THREAD = 8;
+const LAGS_PER_THREAD = 8;
+
+/** How frames sit on the signal: frame i is centred on round((i + 1/2) * sampleRate / fps). */
+export interface FrameTiming {
+  readonly sampleCount: number;
+  readonly frames: number;
+  /** integers */
+  readonly sampleRate: number;
+  readonly fps: number;
+}
+
+/** The uniforms from which the WGSL recovers frame centres without 32-bit overflow (see the .wgsl header). */
+function centreParams(timing: FrameTiming) {
+  const twoFps = 2 * timing.fps;
+  return [u32(Math.floor(timing.sampleRate / twoFps)), u32(timing.sampleRate % twoFps), u32(timing.fps)];
+}
+
+/**
+ * The power_spectrum table [windowLength + 2 (nFft/2 + 1)]: the analysis window, then cos and sin of
+ * 2 pi k / nFft for every bin k, in float64 (rounded once to float32 on upload).
+ */
+export function spectrumTable(window: ArrayLike<number>, nFft: number): Float64Array {
+  const nBins = nFft / 2 + 1;
+  const table = new Float64Array(window.length + 2 * nBins);
+  table.set(Array.from(window));
+  for (let k = 0; k < nBins; k++) {
+    table[window.length + k] = Math.cos((2 * Math.PI * k) / nFft);
+    table[window.length + nBins + k] = Math.sin((2 * Math.PI * k) / nFft);
+  }
+  return table;
+}
+
+/** power: [frames, nFft/2 + 1] = |DFT of the Hann-windowed frame|^2. samples: [sampleCount]; table: spectrumTable. */
+export function powerSpectrumLaunch(samples: GPUBuffer, table: GPUBuffer, power: GPUBuffer, timing: FrameTiming, windowLength: number, nFft: number): KernelLaunch {
+  const nBins = nFft / 2 + 1;
+  const groups = Math.ceil(nBins / BINS_PER_THREAD);
+  const [q, r, fps] = centreParams(timing);
+  return {
+    kernel: audioFeaturesKernel, entry: 'power_spectrum',
+    params: [u32(timing.sampleCount), u32(timing.frames), u32(windowLength), u32(nFft), u32(nBins), u32(groups), q!, r!, fps!, u32(Math.floor(windowLength / 2))],
+    buffers: [samples, table, power], workgroups: gridForItems(timing.frames * groups, WG),
+    // a complex multiply-add and a phasor rotation (8 flops each) a bin and sample
+    flops: 16 * timing.frames * groups * BINS_PER_THREAD * windowLength,
+    bytes: 4 * timing.frames * (2 * groups * windowLength + nBins),
+    shapes: `spectrum[${timing.frames},${nBins}]<-[${timing.sampleCount}]`,
+  };
+}
+
+export interface MelEnergyShape {
+  readonly frames: number;
+  readonly nMels: number;
+  readonly nFft: number;
+  /** features a frame in the output; mel_energy writes columns 0 .. nMels */
+  readonly features: number;
+  /** sum of the squared window, to turn frame energy into mean power */
+  readonly windowPower: number;
+  readonly logFloor: number;
+  /** nonzero weights of the filterbank, for the declared work */
+  readonly filterbankNonzeros: number;
+}
+
+/**
+ * features[:, 0 .. nMels-1] = log-mel energies in dB, features[:, nMels] = log energy in dB, from
+ * power [frames, nBins], weights [nMels, nBins] and bin ranges [nMels, 2].
+ */
+export function melEnergyLaunch(power: GPUBuffer, weights: GPUBuffer, binRanges: GPUBuffer, features: GPUBuffer, shape: MelEnergyShape): KernelLaunch {
+  const nBins = shape.nFft / 2 + 1;
+  const threads = shape.frames * (shape.nMels + 1);
+  return {
+    kernel: audioFeaturesKernel, entry: 'mel_energy',
+    params: [u32(shape.frames), u32(shape.nMels), u32(nBins), u32(shape.features), u32(shape.nFft), f32(shape.windowPower), f32(shape.logFloor)],
+    buffers: [power, weights, binRanges, features], workgroups: gridForItems(threads, WG),
+    flops: shape.frames * (2 * shape.filterbankNonzeros + nBins + 8 * (shape.nMels + 1)),
+    bytes: 4 * (shape.frames * (2 * shape.filterbankNonzeros + nBins + shape.nMels + 1)),
+    shapes: `mel[${shape.frames},${shape.nMels}+1]<-[${shape.frames},${nBins}]`,
+  };
+}
+
+export interface PitchCorrelationShape {
+  /** samples summed at each lag */
+  readonly windowLength: number;
+  readonly tauMin: number;
+  readonly tauMax: number;
+}
+
+/** Lags stored a frame: tauMin - 1 .. tauMax + 1 (the ends only feed the peak tests and the interpolation). */
+export const correlationLags = (shape: Pick<PitchCorrelationShape, 'tauMin' | 'tauMax'>): number => shape.tauMax - shape.tauMin + 3;
+
+/** correlation: [frames, correlationLags] normalised cross-correlation of each frame's pitch segment. */
+export function pitchCorrelationLaunch(samples: GPUBuffer, correlation: GPUBuffer, timing: FrameTiming, shape: PitchCorrelationShape): KernelLaunch {
+  const nLags = correlationLags(shape);
+  const groups = Math.ceil(nLags / LAGS_PER_THREAD);
+  const [q, r, fps] = centreParams(timing);
+  const halfSpan = Math.floor((shape.windowLength + shape.tauMax) / 2);
+  return {
+    kernel: audioFeaturesKernel, entry: 'pitch_correlation',
+    params: [u32(timing.sampleCount), u32(timing.frames), q!, r!, fps!, u32(halfSpan), u32(shape.windowLength), u32(shape.tauMin - 1), u32(nLags), u32(groups)],
+    buffers: [samples, correlation], workgroups: gridForItems(timing.frames * groups, WG),
+    flops: 4 * timing.frames * groups * LAGS_PER_THREAD * shape.windowLength,
+    bytes: 4 * timing.frames * (2 * groups * shape.windowLength + nLags),
+    shapes: `correlation[${timing.frames},${nLags}]<-[${timing.sampleCount}]`,
+  };
+}
+
+export interface PitchPickShape {
+  readonly frames: number;
+  readonly tauMin: number;
+  readonly tauMax: number;
+  readonly features: number;
+  /** the output column of voicing; log F0 goes in the next */
+  readonly voicingColumn: number;
+  readonly sampleRate: number;
+  readonly peakRatio: number;
+  readonly voicingThreshold: number;
+  readonly neutralLogF0: number;
+}
+
+/** features[:, voicingColumn] = voicing, features[:, voicingColumn + 1] = log F0, from correlation [frames, lags]. */
+export function pitchPickLaunch(correlation: GPUBuffer, features: GPUBuffer, shape: PitchPickShape): KernelLaunch {
+  const nLags = correlationLags(shape);
+  return {
+    kernel: audioFeaturesKernel, entry: 'pitch_pick',
+    params: [
+      u32(shape.frames), u32(nLags), u32(shape.tauMin), u32(shape.tauMax), u32(shape.features), u32(shape.voicingColumn),
+      f32(shape.sampleRate), f32(shape.peakRatio), f32(shape.voicingThreshold), f32(shape.neutralLogF0),
+    ],
+    buffers: [correlation, features], workgroups: gridForItems(shape.frames, WG),
+    flops: 4 * shape.frames * nLags, bytes: 4 * shape.frames * (2 * nLags + 2),
+    shapes: `pitch[${shape.frames},2]<-[${shape.frames},${nLags}]`,
+  };
+}
+
+/** windows: [frames, features, context], column c of window i = frame i - centre + c, zero outside. */
+export function contextWindowsLaunch(perFrame: GPUBuffer, windows: GPUBuffer, frames: number, features: number, context: number, centre: number): KernelLaunch {
+  const n = frames * features * context;
+  return {
+    kernel: audioFeaturesKernel, entry: 'context_windows',
+    params: [u32(frames), u32(features), u32(context), u32(centre)],
+    buffers: [perFrame, windows], workgroups: gridForItems(n, WG),
+    flops: 0, bytes: 8 * n, shapes: `windows[${frames},${features},${context}]<-[${frames},${features}]`,
+  };
+}

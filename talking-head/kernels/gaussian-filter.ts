@@ -1,0 +1,84 @@
+// Launch descriptions for kernels/gaussian-filter.wgsl, and the filter's weights (Eq. 1, normalised).
+import source from './gaussian-filter.wgsl';
+import { type KernelLaunch, type KernelSource, type UniformValue, f32, gridForItems, u32 } from '../../core/kernels/launch.ts';
+
+export const gaussianFilterKernel: KernelSource = { name: 'gaussian-filter', file: 'talking-head/kernels/gaussian-filter.wgsl', code: source };
+
+const WG = 64;
+/** The uniform block holds 16 vec4 of weights: 2m + 1 <= 63 taps (and 2m + 2 <= 64 running sums). */
+export const MAX_HALF_WINDOW = 31;
+
+/** The filter: sigma d (in frames) and half-window m (2m + 1 taps). */
+export interface GaussianFilterSpec {
+  readonly sigma: number;
+  readonly halfWindow: number;
+}
+
+/** m = ceil(3 d) unless given: the taps beyond 3 sigma carry < 0.3% of the weight. */
+export function gaussianFilterSpec(sigma: number, halfWindow?: number): GaussianFilterSpec {
+  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new RangeError(`gaussian filter: sigma ${sigma} must be a positive number of frames`);
+  const m = halfWindow ?? Math.ceil(3 * sigma);
+  if (!Number.isInteger(m) || m < 0 || m > MAX_HALF_WINDOW) {
+    throw new RangeError(`gaussian filter: half-window ${m} (sigma ${sigma}) must be an integer in [0, ${MAX_HALF_WINDOW}] (at most ${2 * MAX_HALF_WINDOW + 1} taps)`);
+  }
+  return { sigma, halfWindow: m };
+}
+
+/**
+ * w_j = F(j) / sum_k F(k) for j = -m .. m, F(x) = exp(-x^2 / (2 d^2)) / (sqrt(2 pi) d) (Eq. 1): the
+ * 1 / (sqrt(2 pi) d) factor cancels in the normalisation. Index j + m.
+ */
+export function gaussianFilterWeights(spec: GaussianFilterSpec): Float64Array {
+  const m = spec.halfWindow;
+  const w = new Float64Array(2 * m + 1);
+  let total = 0;
+  for (let j = -m; j <= m; j++) total += w[j + m] = Math.exp(-(j * j) / (2 * spec.sigma * spec.sigma));
+  for (let k = 0; k < w.length; k++) w[k]! /= total;
+  return w;
+}
+
+/** The weights and their running sums as the kernel's Params tail: two arrays of 16 vec4. */
+function weightUniforms(spec: GaussianFilterSpec): UniformValue[] {
+  const w = gaussianFilterWeights(spec);
+  const weights = new Array<number>(4 * 16).fill(0);
+  const cumulative = new Array<number>(4 * 16).fill(0);
+  let running = 0;
+  w.forEach((value, k) => {
+    weights[k] = value;
+    running += value;
+    cumulative[k + 1] = running;
+  });
+  return [...weights, ...cumulative].map(f32);
+}
+
+/** The filtered axis of a row-major tensor viewed as [outer, length, inner]. */
+export interface FilterAxis {
+  readonly outer: number;
+  readonly length: number;
+  readonly inner: number;
+}
+
+function launch(entry: 'forward' | 'backward', input: GPUBuffer, output: GPUBuffer, axis: FilterAxis, spec: GaussianFilterSpec): KernelLaunch {
+  const n = axis.outer * axis.length * axis.inner;
+  const taps = 2 * spec.halfWindow + 1;
+  return {
+    kernel: gaussianFilterKernel,
+    entry,
+    params: [u32(axis.outer), u32(axis.length), u32(axis.inner), u32(spec.halfWindow), ...weightUniforms(spec)],
+    buffers: [input, output],
+    workgroups: gridForItems(n, WG),
+    flops: 2 * taps * n,
+    bytes: 8 * n,
+    shapes: `${entry === 'forward' ? 'gaussian' : 'gaussian\''}[${axis.outer},${axis.length},${axis.inner}] d=${spec.sigma} m=${spec.halfWindow}`,
+  };
+}
+
+/** y = the filtered x along the middle axis of [outer, length, inner]. */
+export function gaussianFilterLaunch(x: GPUBuffer, y: GPUBuffer, axis: FilterAxis, spec: GaussianFilterSpec): KernelLaunch {
+  return launch('forward', x, y, axis, spec);
+}
+
+/** dx = Aᵀ dy, the transposed (clamped-edge) filter. */
+export function gaussianFilterBackwardLaunch(dy: GPUBuffer, dx: GPUBuffer, axis: FilterAxis, spec: GaussianFilterSpec): KernelLaunch {
+  return launch('backward', dy, dx, axis, spec);
+}

@@ -1,0 +1,86 @@
+// PoseGAN's generator G(x, p), Sec. 4.1: a CNN audio encoder on each frame's 16-frame window, then a 1-D
+// U-Net over the T-frame sequence, with the initial pose p embedded in the input layer and in the output
+// layer (concatenated as 6 constant channels), so the generated sequence starts where it should.
+//
+//   audio [B, T, F, W] --encoder per frame--> [B, E, T] --concat p--> conv_in --> h0 [B, u0, T]
+//   down i = 1..D:  h_i = leaky(GN(conv_{stride 2}(h_{i-1})))                      [B, u_i, T / 2^i]
+//   up   i = D..1:  h   = leaky(GN(conv(concat(upsample2(h), h_{i-1}))))             [B, u_{i-1}, T / 2^(i-1)]
+//   out = conv_out(concat(h, p)) (+ p, see residualInitialPose)                   [B, 6, T] -> [B, T, 6]
+import type { Engine } from '../../core/engine.ts';
+import type { InitRandom } from '../../core/nn/init.ts';
+import { Conv1d, GroupNorm } from '../../core/nn/layers.ts';
+import { Module } from '../../core/nn/module.ts';
+import { upsampleNearest1d } from '../../core/ops/conv1d.ts';
+import { add, expand, leakyRelu } from '../../core/ops/elementwise.ts';
+import { concat, permute } from '../../core/ops/layout.ts';
+import { reshape } from '../../core/ops/reshape.ts';
+import { assertRank, assertShape } from '../../core/shape.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { AudioWindowEncoder } from '../nn/audio-window-encoder.ts';
+import { type PoseGanConfig, validatePoseGanConfig } from './config.ts';
+
+class ConvNormAct extends Module {
+  readonly #conv: Conv1d;
+  readonly #norm: GroupNorm;
+  readonly #slope: number;
+  constructor(engine: Engine, name: string, inChannels: number, outChannels: number, stride: number, config: PoseGanConfig, random: InitRandom) {
+    super();
+    this.#conv = this.registerModule('conv', new Conv1d(engine, `${name}.conv`, { inChannels, outChannels, kernelSize: 5, stride, padding: 2 }, random));
+    this.#norm = this.registerModule('norm', new GroupNorm(engine, `${name}.norm`, outChannels, config.groups));
+    this.#slope = config.leakySlope;
+  }
+  forward(x: Tensor): Tensor {
+    return leakyRelu(this.#norm.forward(this.#conv.forward(x)), this.#slope);
+  }
+}
+
+export class PoseGenerator extends Module {
+  readonly config: PoseGanConfig;
+  readonly #encoder: AudioWindowEncoder;
+  readonly #input: Conv1d;
+  readonly #down: ConvNormAct[] = [];
+  readonly #up: ConvNormAct[] = [];
+  readonly #output: Conv1d;
+
+  constructor(engine: Engine, config: PoseGanConfig, random: InitRandom, name = 'generator') {
+    super();
+    validatePoseGanConfig(config);
+    this.config = config;
+    const u = config.unetChannels;
+    const pc = config.poseChannels;
+    this.#encoder = this.registerModule('encoder', new AudioWindowEncoder(engine, `${name}.encoder`, {
+      featureCount: config.featureCount, windowFrames: config.windowFrames, leakySlope: config.leakySlope, ...config.encoder,
+    }, random));
+    this.#input = this.registerModule('input', new Conv1d(engine, `${name}.input`, { inChannels: config.encoder.embedding + pc, outChannels: u[0]!, kernelSize: 5, padding: 2 }, random));
+    for (let i = 1; i < u.length; i++) {
+      this.#down.push(this.registerModule(`down${i}`, new ConvNormAct(engine, `${name}.down${i}`, u[i - 1]!, u[i]!, 2, config, random)));
+    }
+    for (let i = u.length - 1; i >= 1; i--) {
+      this.#up.push(this.registerModule(`up${i}`, new ConvNormAct(engine, `${name}.up${i}`, u[i]! + u[i - 1]!, u[i - 1]!, 1, config, random)));
+    }
+    this.#output = this.registerModule('output', new Conv1d(engine, `${name}.output`, { inChannels: u[0]! + pc, outChannels: pc, kernelSize: 5, padding: 2 }, random));
+  }
+
+  /** audio [B, T, F, W], initial [B, 6] -> poses [B, T, 6] (in the dataset's normalised pose units). */
+  forward(audio: Tensor, initial: Tensor): Tensor {
+    const c = this.config;
+    assertRank('PoseGenerator', 'audio', audio.shape, 4, `[batch, frames, features=${c.featureCount}, window=${c.windowFrames}]`);
+    const [batch, frames] = audio.shape as [number, number];
+    assertShape('PoseGenerator', 'audio', audio.shape, [batch, frames, c.featureCount, c.windowFrames]);
+    assertShape('PoseGenerator', 'initial pose', initial.shape, [batch, c.poseChannels]);
+    const factor = 2 ** (c.unetChannels.length - 1);
+    if (frames % factor !== 0) throw new RangeError(`PoseGenerator: ${frames} frames are not divisible by ${factor}; pad the window`);
+
+    const perFrame = this.#encoder.forward(reshape(audio, [batch * frames, c.featureCount, c.windowFrames]));
+    const sequence = permute(reshape(perFrame, [batch, frames, c.encoder.embedding]), [0, 2, 1]);
+    const initialChannels = expand(reshape(initial, [batch, c.poseChannels, 1]), [batch, c.poseChannels, frames]);
+
+    const skips: Tensor[] = [leakyRelu(this.#input.forward(concat([sequence, initialChannels], 1)), c.leakySlope)];
+    for (const block of this.#down) skips.push(block.forward(skips.at(-1)!));
+    let h = skips.pop()!;
+    for (const block of this.#up) h = block.forward(concat([upsampleNearest1d(h, 2), skips.pop()!], 1));
+    let out = this.#output.forward(concat([h, initialChannels], 1));
+    if (c.residualInitialPose) out = add(out, initialChannels);
+    return permute(out, [0, 2, 1]);
+  }
+}
