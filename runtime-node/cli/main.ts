@@ -10,6 +10,7 @@ import { runFinetune } from '../training/finetune-command.ts';
 import { registerServeCommand } from '../serve/serve-command.ts';
 import { runBench } from '../bench/bench-command.ts';
 import { runEval } from '../evaluation/eval-command.ts';
+import { runTrack } from '../tracking/track-command.ts';
 
 const program = new Command()
   .name('posedyn')
@@ -32,6 +33,16 @@ program
   .option('--seed <n>', 'random seed', '1')
   .action(async (options: { steps: string; seed: string }) => {
     await runSelfCheck({ steps: positiveInt(options.steps, '--steps'), seed: positiveInt(options.seed, '--seed') });
+  });
+
+program
+  .command('track')
+  .description('talking-head video -> <out>/track.json (30 fps: head pose, 468 landmarks, mouth opening, face coefficients a frame) and <out>/speech.wav: ffmpeg decodes, MediaPipe Face Mesh tracks in headless Chromium')
+  .requiredOption('--video <file>', 'the video (mp4, webm, mov, ...: anything ffmpeg reads; any frame rate)')
+  .option('--out <dir>', 'output folder', 'out/track')
+  .option('--no-progress', 'no progress bar')
+  .action(async (options: { video: string; out: string; progress: boolean }) => {
+    await runTrack({ video: options.video, out: options.out, progress: options.progress });
   });
 
 program
