@@ -78,7 +78,10 @@ interface TrainingRun {
 function poseGanRun(engine: Engine, dataset: Dataset, options: TrainOptions): TrainingRun {
   const variant = options.variant ?? 'posegan';
   if (variant !== 'posegan' && variant !== 'cnn') throw new Error(`--variant for posegan must be 'posegan' or 'cnn', got '${variant}'`);
-  const config = defaultPoseGanConfig(dataset.featureCount, { ...options.modelOverrides, variant, frames: dataset.windowLength });
+  // A fine-tune keeps its checkpoint's window (inference runs on it) even when it trains on shorter windows
+  // (talking-head/data/personal-data.ts withFittingWindows): the networks are fully convolutional.
+  const frames = (options.modelOverrides?.frames as number | undefined) ?? dataset.windowLength;
+  const config = defaultPoseGanConfig(dataset.featureCount, { ...options.modelOverrides, variant, frames });
   const trainer = new PoseGanTrainer(engine, config, { learningRate: options.lr, seed: options.seed });
   const modules: SavedModule[] = [{ prefix: 'generator.', module: trainer.generator, optimizer: trainer.generatorOptimizer }];
   if (trainer.discriminator) modules.push({ prefix: 'discriminator.', module: trainer.discriminator, optimizer: trainer.discriminatorOptimizer! });
@@ -181,7 +184,8 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
     ? new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} | {losses} | {speed} samples/s', hideCursor: true }, cliProgress.Presets.shades_classic)
     : null;
   const samples = options.maxStepsPerEpoch === undefined ? run.samples : run.samples.slice(0, options.maxStepsPerEpoch * options.batch);
-  log(`training ${options.kind} (${run.modelConfig.variant}) on ${samples.length} samples, batch ${options.batch}, ${options.epochs} epochs, lr ${options.lr}, seed ${options.seed}`);
+  const windows = options.kind === 'posegan' ? ` (windows of ${dataset.windowLength} frames)` : '';
+  log(`training ${options.kind} (${run.modelConfig.variant}) on ${samples.length} samples${windows}, batch ${options.batch}, ${options.epochs} epochs, lr ${options.lr}, seed ${options.seed}`);
   try {
     return await runEpochs({
       samples,
