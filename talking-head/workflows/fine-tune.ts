@@ -122,7 +122,7 @@ export async function createFineTune(engine: Engine, pretrainedBytes: Uint8Array
     if (trainingSamples(meta.kind, dataset) === 0) {
       if (meta.kind === 'posegan') {
         const config = meta.modelConfig as unknown as PoseGanConfig;
-        dataset = withFittingWindows(dataset, config.frames, 2 ** (config.unetChannels.length - 1));
+        dataset = withFittingWindows(dataset, config.frames, 2 ** (config.unetChannels.length - 1), options.dataSource);
         options.log?.(`the clips are shorter than one ${config.frames}-frame PoseGAN window: fine-tuning on windows of ${dataset.windowLength} frames (its networks are fully convolutional)`);
       } else {
         throw new RangeError(`${options.dataSource}: too little data to fine-tune on: a clip needs at least 2 frames with face coefficients, the longest has ${Math.max(0, ...dataset.clips.map((c) => c.frames))}`);

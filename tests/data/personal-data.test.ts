@@ -39,13 +39,13 @@ test('the fine-tune statistics: the checkpoint\'s, with the person\'s on transla
 });
 
 test('short clips get the longest PoseGAN windows that fit, a multiple of 8; too short ones are refused naming them', () => {
-  const long = withFittingWindows(trackedDataset(400), 256, 8);
+  const long = withFittingWindows(trackedDataset(400), 256, 8, 'me');
   assert.is(long.windowLength, 256, 'a 280-frame train split holds 256-frame windows');
   assert.is(long.manifest.windows.train.length, Math.floor((280 - 256) / 5) + 1);
-  const short = withFittingWindows(trackedDataset(240), 256, 8);
+  const short = withFittingWindows(trackedDataset(240), 256, 8, 'me');
   assert.is(short.windowLength, 168, '168 train frames');
   assert.equal(short.manifest.windows.train, [[0, 0]]);
-  assert.throws(() => withFittingWindows(trackedDataset(80), 256, 8), new RegExp(`too short to fine-tune PoseGAN on: its training windows need at least ${MIN_FINE_TUNE_WINDOW} frames .*me_000: 80 frames`));
+  assert.throws(() => withFittingWindows(trackedDataset(80), 256, 8, 'my-clips'), new RegExp(`^my-clips: too little data to fine-tune PoseGAN on: its shortest training window is ${MIN_FINE_TUNE_WINDOW} frames .* the most a clip has is 56 \\(me_000: 80 frames\\)`));
 });
 
 test('the unit of a checkpoint: as recorded, else guessed from its mean depth', () => {

@@ -43,7 +43,9 @@ if (!videos || !speech || !hasFfmpeg || !existsSync(CHROMIUM)) {
     assert.ok(checkpoint.identities.some((i) => i.name === PERSON));
     const log = lines.join('\n');
     assert.match(log, /translations are in cm and .*'s in bfm/);
-    assert.match(log, /fine-tuning PoseGAN on windows of 168 frames/);
+    assert.match(log, /shorter than one 256-frame PoseGAN window: fine-tuning on windows of 240 frames/);
+    assert.is(checkpoint.training.fineTuneSplit, "whole clips (too little data to hold frames out)");
+    assert.is(checkpoint.training.personalisedTo, PERSON);
   });
 
   test('finetune --dataset: PGFace on the frames of the same dataset', async () => {
