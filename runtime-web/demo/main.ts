@@ -1,5 +1,5 @@
 // The demo page: wires the inputs (checkpoints, speech), the generation, the head view, the pose plot, the
-// personalise panel and the profile panel together. Each of those lives in its own module here; this file
+// face-tracking panel, the personalise panel and the profile panel together. Each of those lives in its own module here; this file
 // holds the page's state and the one rule that keeps it usable: work runs one task at a time (`task`), and a
 // task that fails reports in plain words and leaves the page as it was.
 //
@@ -9,6 +9,8 @@
 import type { Engine } from '../../core/engine.ts';
 import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { FaceDecoder } from '../../talking-head/face/decode.ts';
+import { FACE_COEFFICIENTS } from '../../talking-head/face/face-model.ts';
+import { tensor } from '../../core/creation.ts';
 import { proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
 import { MODEL_SAMPLE_RATE, decodeAudio } from '../../talking-head/audio/decode.ts';
 import { findIdentity } from '../../talking-head/inference/generate.ts';
@@ -24,6 +26,8 @@ import { drawLanes } from './line-plot.ts';
 import { OrbitCamera } from './orbit-camera.ts';
 import { PageMessages } from './page-messages.ts';
 import { PersonalisePanel } from './personalise-panel.ts';
+import { TrackPanel } from './track-panel.ts';
+import type { FaceTrack } from '../../talking-head/tracking/face-track.ts';
 import { showProfile } from './profile-panel.ts';
 import { SpeechPlayer } from './speech-player.ts';
 
@@ -62,14 +66,27 @@ let busy = false;
 let needsDraw = true;
 let generation = 0;
 
+const tracking = new TrackPanel({
+  drop: byId('video-drop'), picker: byId('video-file'), camera: byId('camera'), video: byId('track-video'), overlay: byId('track-overlay'),
+  progress: byId('track-progress'), summary: byId('track-summary'), plot: byId('track-plot'), download: byId('track-download'),
+}, {
+  run: (doing, work) => task(doing, work),
+  onTracked: (track, speechSamples, source) => showTracked(track, speechSamples, source),
+});
+
 const personalise = new PersonalisePanel({
   drop: byId('clips-drop'), picker: byId('clips-file'), summary: byId('clips-summary'), steps: byId('fine-tune-steps'),
-  start: byId('fine-tune'), progress: byId('fine-tune-progress'), lossPlot: byId('loss-plot'), download: byId('download'),
+  start: byId('fine-tune'), progress: byId('fine-tune-progress'), lossPlot: byId('loss-plot'), download: byId('download'), downloadFace: byId('download-face'),
 }, {
-  current: () => (engine && posegan ? { engine, posegan: posegan.file, featureConfig: posegan.model.featureConfig } : null),
+  current: () => (engine && posegan && decoder
+    ? { engine, posegan: posegan.file, pgface: pgface?.file ?? null, featureConfig: posegan.model.featureConfig, faceModel: decoder.model }
+    : null),
   run: (doing, work) => task(doing, work),
-  onFineTuned: async (checkpoint) => {
-    useCheckpoint(checkpoint);
+  trackVideo: (file) => tracking.trackFile(file),
+  onFineTuned: async (checkpoints) => {
+    for (const checkpoint of checkpoints) useCheckpoint(checkpoint);
+    // The person's own face network now, for every identity.
+    if (checkpoints.some((c) => pgface?.file === c)) sharedFace = null;
     await generate();
   },
 });
@@ -181,6 +198,33 @@ async function generate(): Promise<void> {
   generation++;
   body.generation = String(generation);
   body.frames = String(made.result.frames);
+  needsDraw = true;
+}
+
+/**
+ * A face track replayed on the head: its poses (cm) and the faces its coefficients decode to, with its speech
+ * (or silence) as the clock. The rest pose is the track's mean, so the head moves about the view's centre.
+ */
+async function showTracked(track: FaceTrack, speechSamples: Float32Array | null, source: string): Promise<void> {
+  if (!engine || !decoder || !renderer) throw new Error('WebGPU is not available');
+  player.pause();
+  ui.play.textContent = 'Play';
+  const vertices = engine.keep(engine.noGrad(() => engine!.tidy(() => decoder!.decode(tensor(engine!, track.face, [track.frames, FACE_COEFFICIENTS], 'tracked face')))));
+  // The decode is recorded, not yet submitted: the renderer's own command buffer must find the vertices there.
+  await engine.sync();
+  renderer.setVertices(vertices);
+  const rest = Array.from({ length: 6 }, (_, k) => {
+    let sum = 0;
+    for (let f = 0; f < track.frames; f++) sum += track.pose[f * 6 + k]!;
+    return sum / track.frames;
+  });
+  animation = { result: { fps: track.fps, frames: track.frames, identity: `tracked: ${source}`, pose: track.pose, face: track.face }, rest, profile: '', cmPerUnit: 1 };
+  player.load(speechSamples ?? new Float32Array(Math.round((track.frames / track.fps) * MODEL_SAMPLE_RATE)), MODEL_SAMPLE_RATE);
+  ui.time.max = String(player.duration);
+  ui.time.value = '0';
+  generation++;
+  body.generation = String(generation);
+  body.frames = String(track.frames);
   needsDraw = true;
 }
 

@@ -26,9 +26,10 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+/** `extraArgs`: more Chromium flags, e.g. a fake camera for getUserMedia. */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'posedyn-chromium-'));
-  const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-data-dir=${profile}`], headless: true });
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs, `--user-data-dir=${profile}`], headless: true });
   const log: string[] = [];
   return {
     browser,
