@@ -1,7 +1,7 @@
 /**
  * The package entry `posedyn/web`: everything a page needs, from one import. The browser device, and all of
  * `posedyn` (the engine) and of `posedyn/talking-head` (the paper's models, with their namespaces `formats`,
- * `features`, `pose`, `data`, `training`, `workflows`, `evaluation`, `render`; personalisation from dropped clip
+ * `features`, `pose`, `data`, `training`, `workflows`, `evaluation`, `render`, `tracking`; personalisation from dropped clip
  * files is `workflows.fineTune`), and the frame clock: the same bindings as those entries, so Engine is one class whichever entry it came
  * from. Nothing here imports Node or the DOM beyond navigator.gpu. Bundlers drop what a page does not use: an
  * inference-only page pays for no trainer, optimizer or dataset code.

@@ -12,7 +12,7 @@
  * Flat: what generation needs (models, checkpoints, audio, face models and decode, the paper's ops) and its
  * output (frames as data, the GLB). The rest is in namespaces, one a folder, each with its own index.ts:
  * `formats`, `features`, `pose`, `data`, `training`, `workflows` (the training-run builder, fine-tune, checkpoint
- * writer: the jobs the CLI and the page share), `evaluation`, `render` (the head renderer). Every name is listed by name; to add one, export it from its module and list it here (flat) or
+ * writer: the jobs the CLI and the page share), `evaluation`, `render` (the head renderer), `tracking` (landmarks to poses and coefficients). Every name is listed by name; to add one, export it from its module and list it here (flat) or
  * in the folder's index.ts (namespace). A new folder with its own job gets a namespace line at the end.
  *
  * @module posedyn/talking-head
@@ -98,3 +98,5 @@ export * as workflows from './workflows/index.ts';
 export * as evaluation from './evaluation/index.ts';
 /** The talking-head renderer on a plain GPUDevice: head mesh, normals, renderer, camera, placement, offscreen frames. */
 export * as render from './render/index.ts';
+/** A face tracker's landmarks and pose matrices as head poses and face coefficients a frame; the track file. */
+export * as tracking from './tracking/index.ts';

@@ -67,7 +67,7 @@ test('npm pack: built JavaScript, declarations, the shipped checkpoints and page
   sizes.tarballBytes = report.size;
   sizes.unpackedBytes = report.unpackedSize;
   const files = report.files.map((f) => f.path);
-  const allowed = /^(package\.json|README\.md|dist\/lib\/.+\.(js|d\.ts)|dist\/posedyn\.js|dist\/demo\/.+|talking-head\/pretrained\/.+\.(safetensors|wav|md)|talking-head\/face\/mediapipe-mesh\/NOTICE)$/;
+  const allowed = /^(package\.json|README\.md|dist\/lib\/.+\.(js|d\.ts)|dist\/posedyn\.js|dist\/(demo|tracker|face_mesh)\/.+|talking-head\/pretrained\/.+\.(safetensors|wav|md)|talking-head\/face\/mediapipe-mesh\/NOTICE)$/;
   const stray = files.filter((f) => !allowed.test(f));
   assert.equal(stray, [], `files that should not ship: ${stray.join(', ')}`);
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>>; bin: Record<string, string> };
