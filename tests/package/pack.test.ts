@@ -175,26 +175,36 @@ test('npx posedyn generate writes result.json; npx posedyn serve serves the preb
   }
 });
 
-test('a TypeScript program using all four entries type-checks against the shipped declarations', () => {
-  writeFileSync(join(consumer, 'check.ts'), [
+test('TypeScript programs type-check against the shipped declarations: a page without Node types, a Node program with them', () => {
+  writeFileSync(join(consumer, 'check-web.ts'), [
     "import { Engine, type Tensor, tensor } from 'posedyn';",
     "import { type TalkingHeadResult, generateTalkingHead, training } from 'posedyn/talking-head';",
-    "import { createNodeEngine, PRETRAINED } from 'posedyn/node';",
     "import { createBrowserEngine, type BrowserEngineOptions } from 'posedyn/web';",
-    'export async function check(device: GPUDevice): Promise<[Engine, Tensor, string, typeof generateTalkingHead, typeof training.PoseGanTrainer, TalkingHeadResult | null]> {',
-    '  const engine: Engine = await createNodeEngine({ device, log: (line: string) => console.log(line) });',
-    "  const options: BrowserEngineOptions = { device };",
-    '  void createBrowserEngine(options);',
-    '  return [engine, tensor(engine, [1, 2], [2]), PRETRAINED.posegan, generateTalkingHead, training.PoseGanTrainer, null];',
+    'export async function check(device: GPUDevice): Promise<[Engine, Tensor, typeof generateTalkingHead, typeof training.PoseGanTrainer, TalkingHeadResult | null]> {',
+    "  const options: BrowserEngineOptions = { device, log: (line: string) => console.log(line) };",
+    '  const engine: Engine = await createBrowserEngine(options);',
+    '  return [engine, tensor(engine, [1, 2], [2]), generateTalkingHead, training.PoseGanTrainer, null];',
+    '}',
+    '// @ts-expect-error a mistyped option is caught',
+    'void createBrowserEngine({ devise: null });',
+  ].join('\n'));
+  writeFileSync(join(consumer, 'check-node.ts'), [
+    "import { type Engine, createNodeEngine, PRETRAINED } from 'posedyn/node';",
+    'export async function check(device: GPUDevice): Promise<[Engine, string]> {',
+    '  return [await createNodeEngine({ device, log: (line: string) => console.log(line) }), PRETRAINED.posegan];',
     '}',
     '// @ts-expect-error a mistyped option is caught',
     'void createNodeEngine({ devise: null });',
   ].join('\n'));
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  for (const [module, moduleResolution] of [['nodenext', 'nodenext'], ['esnext', 'bundler']]) {
-    const config = { compilerOptions: { strict: true, noEmit: true, target: 'es2022', lib: ['es2022', 'dom'], types: [], module, moduleResolution, skipLibCheck: false }, files: ['check.ts'] };
-    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify(config));
-    ok(run('node', [tsc, '-p', 'tsconfig.json'], consumer), `tsc with module ${module}, moduleResolution ${moduleResolution}`);
+  // posedyn/node's declarations name Node's types (node:http in the server's): a Node program has @types/node.
+  const nodeTypes = { typeRoots: [join(root, 'node_modules/@types')], types: ['node'] };
+  for (const [file, types] of [['check-web.ts', { types: [] }], ['check-node.ts', nodeTypes]] as const) {
+    for (const [module, moduleResolution] of [['nodenext', 'nodenext'], ['esnext', 'bundler']]) {
+      const config = { compilerOptions: { strict: true, noEmit: true, target: 'es2022', lib: ['es2022', 'dom'], ...types, module, moduleResolution, skipLibCheck: false }, files: [file] };
+      writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify(config));
+      ok(run('node', [tsc, '-p', 'tsconfig.json'], consumer), `tsc ${file} with module ${module}, moduleResolution ${moduleResolution}`);
+    }
   }
 });
 
