@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The posedyn command line. Each subcommand lives in its own file; this one only wires them up.
 import { basename } from 'node:path';
 import { Command } from 'commander';
@@ -7,12 +8,14 @@ import { runSelfCheck } from './selfcheck.ts';
 import { runDemo } from '../generate/demo-command.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { runTrain } from '../training/train-command.ts';
-import { PRETRAINED, runGenerate } from '../generate/generate-command.ts';
+import { runGenerate } from '../generate/generate-command.ts';
+import { PRETRAINED } from '../files/pretrained.ts';
 import { runProfile } from '../profile/profile-command.ts';
 import { runFinetune } from '../training/finetune-command.ts';
 import { registerServeCommand } from '../serve/serve-command.ts';
 import { runBench } from '../bench/bench-command.ts';
 import { runEval } from '../evaluation/eval-command.ts';
+import { runTrack } from '../tracking/track-command.ts';
 import { runExport } from '../export/export-command.ts';
 import { runRender } from '../video/render-command.ts';
 import { parseBackground } from '../video/render-video.ts';
@@ -42,11 +45,21 @@ program
   });
 
 program
+  .command('track')
+  .description('talking-head video -> <out>/track.json (30 fps: head pose, 468 landmarks, mouth opening, face coefficients a frame) and <out>/speech.wav: ffmpeg decodes, MediaPipe Face Mesh tracks in headless Chromium')
+  .requiredOption('--video <file>', 'the video (mp4, webm, mov, ...: anything ffmpeg reads; any frame rate)')
+  .option('--out <dir>', 'output folder', 'out/track')
+  .option('--no-progress', 'no progress bar')
+  .action(async (options: { video: string; out: string; progress: boolean }) => {
+    await runTrack({ video: options.video, out: options.out, progress: options.progress });
+  });
+
+program
   .command('dataset')
   .description('datasets for training and evaluation')
   .command('build')
-  .description('clip folder (<stem>.wav + <stem>.mat or .csv) -> dataset folder: features, smoothed poses, 7:1:2 splits, windows, train statistics')
-  .option('--data <dir>', 'folder of clips', '../shared/data/styletalk')
+  .description('clip folder (<stem>.wav + <stem>.mat or .csv, or talking-head videos <stem>.mp4 with sound, tracked as `posedyn track` does) -> dataset folder: features, smoothed poses, 7:1:2 splits, windows, train statistics')
+  .requiredOption('--data <dir>', 'folder of clips (e.g. the styletalk set of the shared data folder)')
   .option('--out <dir>', 'dataset folder to write', 'out/dataset')
   .option('--sigma <frames>', 'Eq. (1) Gaussian sigma in frames (default 1)')
   .option('--half-window <frames>', 'Eq. (1) half-window m in frames (default ceil(3 sigma))')
@@ -72,7 +85,7 @@ program
   .option('--resume', 'continue from <out>/last.safetensors', false)
   .option('--init-from <checkpoint>', 'start from the parameters of this checkpoint')
   .option('--max-steps-per-epoch <n>', 'cap on steps an epoch (quick runs)')
-  .option('--config <json>', 'model config overrides as JSON, e.g. \'{"unetChannels":[32,64,96]}\' (see models/*/config.ts)')
+  .option('--config <json>', 'model config overrides as JSON, e.g. \'{"unetChannels":[32,64,96]}\' (see talking-head/{posegan,pgface}/config.ts)')
   .option('--no-progress', 'no progress bar')
   .action(async (model: string, options: Record<string, string | boolean | undefined>) => {
     if (model !== 'posegan' && model !== 'pgface') throw new Error(`train: model must be 'posegan' or 'pgface', got '${model}'`);
@@ -99,7 +112,7 @@ program
   .command('finetune')
   .description("personalise a pretrained PoseGAN or PGFace on a new person's clips (paper Sec. 5.1: 20 epochs, batch 16)")
   .requiredOption('--from <checkpoint>', 'pretrained checkpoint (posegan or pgface)')
-  .option('--data <dir>', "folder of the person's clips (<stem>.wav + <stem>.mat or OpenFace .csv)")
+  .option('--data <dir>', "folder of the person's clips (<stem>.wav + <stem>.mat or OpenFace .csv, or talking-head videos with sound)")
   .option('--dataset <dir>', 'instead of --data: a dataset folder already built (posedyn dataset build)')
   .option('--identity <name>', 'with --dataset: the person in it to personalise to')
   .option('--no-recentre', "PGFace: do not re-centre the output on the person's frames before fine-tuning")

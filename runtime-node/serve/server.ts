@@ -1,7 +1,8 @@
 // A small static file server for the browser side, on 127.0.0.1 only (a secure context for WebGPU, and nothing
-// exposed to the network). URL prefixes map to folders; a path that leaves its folder is refused.
+// exposed to the network). URL prefixes map to folders; a path that leaves its folder is refused. A caller may
+// add routes answered by code (the face tracker's frame and result exchange, runtime-node/tracking/).
 import { createReadStream, statSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 
 export interface Mount {
@@ -10,6 +11,13 @@ export interface Mount {
   readonly dir: string;
   /** when given, only files with these extensions are served from this mount (e.g. ['.safetensors']) */
   readonly extensions?: readonly string[];
+}
+
+/** A URL path answered by code instead of a file. */
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  handle(request: IncomingMessage, response: ServerResponse): void;
 }
 
 export interface RunningServer {
@@ -26,6 +34,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.map': 'application/json',
   '.wav': 'audio/wav',
+  '.wasm': 'application/wasm',
   '.png': 'image/png',
   '.safetensors': 'application/octet-stream',
 };
@@ -52,9 +61,14 @@ export function resolveFile(mounts: readonly Mount[], urlPath: string): string |
   }
 }
 
-export async function startServer(mounts: readonly Mount[], port = 0): Promise<RunningServer> {
+export async function startServer(mounts: readonly Mount[], port = 0, routes: readonly Route[] = []): Promise<RunningServer> {
   const server: Server = createServer((request, response) => {
     const urlPath = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const route = routes.find((r) => r.path === urlPath && r.method === request.method);
+    if (route) {
+      route.handle(request, response);
+      return;
+    }
     const file = request.method === 'GET' || request.method === 'HEAD' ? resolveFile(mounts, urlPath) : null;
     if (!file) {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`not found: ${urlPath}\n`);
