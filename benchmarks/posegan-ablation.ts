@@ -3,8 +3,8 @@
 // same way. Every training is short and time-boxed (a few minutes on 2 CPU cores); compare rows of one run.
 //
 //   node --import ./runtime-node/register.mjs benchmarks/posegan-ablation.ts --dataset out/dataset \
-//     --out out/ablation --variants benchmarks/posegan-ablation-variants.json [--only NAME,...] \
-//     [--epochs 12] [--batch 16] [--lr 1e-4] --speech talking-head/pretrained/sample-speech.wav ../shared/data/speech/*.wav
+//     --out out/ablation --variants VARIANTS.json [--only NAME,...] \
+//     [--epochs 12] [--batch 16] [--lr 1e-4] --speech talking-head/pretrained/sample-speech.wav $POSEDYN_DATA/speech/*.wav
 //
 // The variants file: [{ "name": "...", "overrides": { ... }, "note": "..." }, ...]; the variant named "cnn" is the
 // L_L2-only baseline (variant cnn). Models already trained in --out/<name> are reused. Writes --out/ablation.json

@@ -1,4 +1,4 @@
-// Reads a folder of pose-only clips (Deep3DFaceRecon `.mat` files, e.g. ../shared/data/pose-only/*/) for
+// Reads a folder of pose-only clips (Deep3DFaceRecon `.mat` files, e.g. $POSEDYN_DATA/pose-only/*/) for
 // PoseGAN's motion critic: talking-head/data/pose-only.ts prepares them in a dataset's units.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';

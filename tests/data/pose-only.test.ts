@@ -1,4 +1,4 @@
-// Pose-only clips (talking-head/data/pose-only.ts) for the motion critic: the real ones of ../shared/data load
+// Pose-only clips (talking-head/data/pose-only.ts) for the motion critic: the real ones of the shared data folder load
 // in the dataset's units, smoothed as the dataset's poses are. Skips when the shared data is absent.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

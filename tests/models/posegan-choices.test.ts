@@ -1,4 +1,4 @@
-// The PoseGAN design choices of issue 14 (models/posegan/config.ts): each computes what its comment says, and a
+// The PoseGAN design choices of issue 14 (talking-head/posegan/config.ts): each computes what its comment says, and a
 // training step with every one of them switched on runs and moves both networks.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
