@@ -86,6 +86,7 @@ program
   .option('--init-from <checkpoint>', 'start from the parameters of this checkpoint')
   .option('--max-steps-per-epoch <n>', 'cap on steps an epoch (quick runs)')
   .option('--config <json>', 'model config overrides as JSON, e.g. \'{"unetChannels":[32,64,96]}\' (see talking-head/{posegan,pgface}/config.ts)')
+  .option('--note <text>', "free text the checkpoints record (training.note), e.g. where the run deviates from the paper's recipe and why")
   .option('--no-progress', 'no progress bar')
   .action(async (model: string, options: Record<string, string | boolean | undefined>) => {
     if (model !== 'posegan' && model !== 'pgface') throw new Error(`train: model must be 'posegan' or 'pgface', got '${model}'`);
@@ -105,6 +106,7 @@ program
       progress: options.progress !== false,
       modelOverrides: options.config === undefined ? undefined : parseJsonOption(options.config as string, '--config'),
       producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,
+      note: options.note as string | undefined,
     });
   });
 

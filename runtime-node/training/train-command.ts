@@ -56,6 +56,8 @@ export interface TrainOptions {
   readonly identities?: readonly IdentityEntry[];
   /** PoseGAN: real pose-only clips for the motion critic (config motionCritic > 0; talking-head/training/motion-critic.ts) */
   readonly poseOnly?: readonly PoseOnlyClip[];
+  /** Free text the checkpoints record as `training.note` (e.g. where a run deviates from the paper's recipe, and why). */
+  readonly note?: string;
 }
 
 export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
@@ -67,6 +69,7 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
     kind: options.kind, variant: options.variant, learningRate: options.lr, seed: options.seed, batch: options.batch,
     modelOverrides: options.modelOverrides, faceModel: options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : undefined,
     source: options.dataset, identities: options.identities, producedBy: options.producedBy, poseOnly: options.poseOnly, log,
+    extraMeta: options.note === undefined ? undefined : { note: options.note },
   });
   try {
     const lastPath = join(options.out, 'last.safetensors');
