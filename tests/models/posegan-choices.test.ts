@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { tensor } from '../../core/creation.ts';
 import { InitRandom } from '../../core/nn/init.ts';
 import { conv1d } from '../../core/ops/conv1d.ts';
-import { defaultPoseGanConfig, LEGACY_POSEGAN_CHOICES, poseGanConfigFromJson } from '../../talking-head/posegan/config.ts';
+import { DESIGN_CHOICES_OF_ISSUE_14, defaultPoseGanConfig, LEGACY_POSEGAN_CHOICES, poseGanConfigFromJson } from '../../talking-head/posegan/config.ts';
 import { PoseDiscriminator, frameDifferences } from '../../talking-head/posegan/discriminator.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
 import { chainPose, generatePoseSequence, generatePoseWindows, windowHop } from '../../talking-head/inference/generate.ts';
@@ -111,16 +111,28 @@ test('a spectrally normalised conv1d converges to conv1d with W / sigma_max(W) a
 
 test('D\'s input follows the config: rotation only, frame differences, no audio, wider kernels (parameter shapes)', async () => {
   const shapeOf = (d: PoseDiscriminator, name: string) => d.namedParameters().find(([n]) => n === name)?.[1].shape;
-  const legacy = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, TINY), new InitRandom(1));
+  const legacy = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, { ...TINY, ...LEGACY_POSEGAN_CHOICES }), new InitRandom(1));
   assert.equal(shapeOf(legacy, 'conv1.weight'), [8, 32 + 6, 5]);
+  const chosen = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, { ...TINY, discriminatorKernel: 7 }), new InitRandom(1));
+  assert.equal(shapeOf(chosen, 'conv1.weight'), [8, 32 + 3 + 3, 7], 'the default D sees audio, the rotation and its frame differences');
   const motion = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, { ...TINY, discriminatorPose: 'rotation', discriminatorMotion: 10, discriminatorAudio: false, discriminatorKernel: 9 }), new InitRandom(1));
   assert.equal(shapeOf(motion, 'conv1.weight'), [8, 3 + 3, 9]);
   assert.is(shapeOf(motion, 'audio.weight'), undefined);
   const logits = motion.forward(null, tensor(engine, uniform(2 * 64 * 6, 2), [2, 64, 6]));
   assert.equal(logits.shape, [2, 1, 16]);
-  const spectral = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, { ...TINY, spectralNorm: true }), new InitRandom(1));
+  const spectral = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, { ...TINY, ...LEGACY_POSEGAN_CHOICES, spectralNorm: true }), new InitRandom(1));
   assert.equal(shapeOf(spectral, 'conv1.conv.weight'), [8, 38, 5]);
-  for (const d of [legacy, motion, spectral]) d.dispose();
+  for (const d of [legacy, chosen, motion, spectral]) d.dispose();
+});
+
+test('the defaults are the choices issue 14 kept, and the paper\'s lambda is selectable with the legacy choices', () => {
+  const config = defaultPoseGanConfig(FEATURES) as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(DESIGN_CHOICES_OF_ISSUE_14)) assert.equal(config[key], value, key);
+  assert.is(config.lambda, 1);
+  assert.is(config.reconstructionNormalisation, 'frame-mean');
+  const paper = defaultPoseGanConfig(FEATURES, { ...LEGACY_POSEGAN_CHOICES, lambda: 0.01 }) as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(LEGACY_POSEGAN_CHOICES)) assert.equal(paper[key], value, key);
+  assert.is(paper.lambda, 0.01);
 });
 
 test('a checkpoint config without the issue-14 choices loads with their legacy values', () => {
@@ -198,7 +210,7 @@ function batch(seed: number) {
 }
 
 test('\'frame-mean\' divides Eq. (3)-(4) by the window\'s frames, so L_L2 is the sum form over T', async () => {
-  const sums = new PoseGanTrainer(engine, defaultPoseGanConfig(FEATURES, { ...TINY, variant: 'cnn' }), { learningRate: 1e-3, seed: 1 });
+  const sums = new PoseGanTrainer(engine, defaultPoseGanConfig(FEATURES, { ...TINY, variant: 'cnn', reconstructionNormalisation: 'sum' }), { learningRate: 1e-3, seed: 1 });
   const means = new PoseGanTrainer(engine, defaultPoseGanConfig(FEATURES, { ...TINY, variant: 'cnn', reconstructionNormalisation: 'frame-mean' }), { learningRate: 1e-3, seed: 1 });
   const a = sums.step(batch(1));
   const b = means.step(batch(1));
