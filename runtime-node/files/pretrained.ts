@@ -8,6 +8,8 @@ const folder = join(packageRoot(), 'talking-head/pretrained');
 
 export const PRETRAINED = {
   posegan: join(folder, 'posegan.safetensors'),
+  /** The paper's CNN baseline (PoseGAN's generator trained with L_L2 only), trained as posegan.safetensors was: shipped for evaluation. */
+  cnn: join(folder, 'cnn.safetensors'),
   pgface: join(folder, 'pgface.safetensors'),
   /** Table 3's baseline (PGFace generating expression only), shipped for evaluation. */
   fixedIdentityFace: join(folder, 'pgface-fixed-identity.safetensors'),
