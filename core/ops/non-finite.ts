@@ -55,8 +55,16 @@ export async function countNonFinite(engine: Engine, tensors: readonly Tensor[])
   return (await readWithNonFiniteCounts(engine, [], tensors.map((t) => [t]))).nonFinite;
 }
 
-/** Where the first non-finite value of `values` is (-1 when all are finite), and what it is: for messages. */
-export function firstNonFinite(values: ArrayLike<number>): { index: number; value: number } {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return { index: i, value: values[i]! };
-  return { index: -1, value: 0 };
+/**
+ * The non-finite values of an array already on the CPU: how many, where the first is (-1 when none) and what it
+ * is, for messages that point at it.
+ */
+export function findNonFinite(values: ArrayLike<number>): { count: number; first: number; value: number } {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i]!)) continue;
+    if (count++ === 0) first = i;
+  }
+  return { count, first, value: first >= 0 ? values[first]! : 0 };
 }

@@ -10,6 +10,7 @@ import { type DatasetManifest, datasetManifestToJson, datasetSummaryTable } from
 import { defaultFeatureConfig, deepSpeechFeatureConfig } from '../../talking-head/features/config.ts';
 import { createNodeEngine } from '../device.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
+import { checkOutputFolder } from '../files/output-folder.ts';
 import { readFileBytes } from '../files/read-file.ts';
 
 export interface DatasetBuildOptions {
@@ -46,6 +47,7 @@ async function listFolder(folder: string): Promise<string[]> {
 export async function runDatasetBuild(options: DatasetBuildOptions): Promise<DatasetBuildReport> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const started = performance.now();
+  await checkOutputFolder(options.out, '--out');
   const names = await listFolder(options.data);
   const { clips: found, skipped } = discoverClips(names);
   for (const { file, reason } of skipped) log(`skipped ${join(options.data, file)}: ${reason}`);

@@ -2,7 +2,6 @@
 // one frame out. Uses the project's pretrained checkpoints unless others are given: PoseGAN, and the PGFace
 // personalised to the chosen identity when the project ships one (talking-head/pretrained/personal/), else the
 // PGFace pretrained on every identity (which has no identity input and infers whose face from the speech).
-import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudio } from '../../talking-head/audio/decode.ts';
@@ -10,7 +9,7 @@ import { faceFrameObj } from '../../talking-head/face/obj-export.ts';
 import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../talking-head/inference/generate.ts';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { createNodeEngine } from '../device.ts';
-import { writeFileAtomic } from '../files/atomic-write.ts';
+import { checkOutputFolder, writeOutputFiles } from '../files/output-folder.ts';
 import { pathExists } from '../files/path-exists.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
@@ -57,8 +56,11 @@ function rows(values: Float32Array, width: number): number[][] {
 }
 
 export async function runGenerate(options: GenerateCommandOptions): Promise<TalkingHeadResult> {
-  const engine = await createNodeEngine();
+  // Everything that can be wrong with the inputs or the output folder is found before the GPU works.
+  await checkOutputFolder(options.out, '--out');
   const samples = decodeAudio(await readFileBytes(options.audio), options.audio);
+  const faceModel = await loadFaceModelOption(options.faceModel);
+  const engine = await createNodeEngine();
   const posegan = loadPoseGan(engine, await readFileBytes(options.checkpoint), options.checkpoint);
   const identity = findIdentity(posegan.checkpoint.meta, options.identity, options.checkpoint).name;
   const faceCheckpoint = options.faceCheckpoint ?? (await defaultFaceCheckpoint(identity));
@@ -67,29 +69,31 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
   const started = performance.now();
   const result = await generateTalkingHead(engine, posegan, pgface, samples, {
     identity: options.identity, motionScale: options.motionScale, smoothSigma: options.smooth,
+    names: { audio: options.audio, posegan: options.checkpoint, pgface: faceCheckpoint },
   });
   const seconds = (performance.now() - started) / 1000;
-  await mkdir(options.out, { recursive: true });
-  const resultPath = join(options.out, 'result.json');
-  await writeFileAtomic(resultPath, JSON.stringify({
-    fps: result.fps,
-    frames: result.frames,
-    identity: result.identity,
-    audio: options.audio,
-    poseChannels: ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'],
-    poseUnits: { angles: 'radians', translation: String(posegan.checkpoint.meta.training.poseUnit ?? 'unknown') },
-    pose: rows(result.pose, 6),
-    face: rows(result.face, 144),
-  }));
-  if (result.frames > 0) {
-    const faceModel = await loadFaceModelOption(options.faceModel);
-    const frame = Math.floor(result.frames / 2);
-    const objPath = join(options.out, `frame-${frame}.obj`);
-    await writeFileAtomic(objPath, faceFrameObj(faceModel, result.face.subarray(frame * 144, (frame + 1) * 144), result.pose.subarray(frame * 6, (frame + 1) * 6), `posedyn: frame ${frame} of ${options.audio}`));
-    console.log(`wrote ${objPath}`);
-  }
+  const frame = Math.floor(result.frames / 2);
+  const written = await writeOutputFiles(options.out, [
+    {
+      name: `frame-${frame}.obj`,
+      content: faceFrameObj(faceModel, result.face.subarray(frame * 144, (frame + 1) * 144), result.pose.subarray(frame * 6, (frame + 1) * 6), `posedyn: frame ${frame} of ${options.audio}`),
+    },
+    {
+      name: 'result.json',
+      content: JSON.stringify({
+        fps: result.fps,
+        frames: result.frames,
+        identity: result.identity,
+        audio: options.audio,
+        poseChannels: ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'],
+        poseUnits: { angles: 'radians', translation: String(posegan.checkpoint.meta.training.poseUnit ?? 'unknown') },
+        pose: rows(result.pose, 6),
+        face: rows(result.face, 144),
+      }),
+    },
+  ]);
   const duration = samples.length / 16000;
   console.log(`generated ${result.frames} frames (${duration.toFixed(2)} s of audio) for identity '${result.identity}' in ${seconds.toFixed(2)} s (real-time factor ${(seconds / Math.max(duration, 1e-9)).toFixed(3)})`);
-  console.log(`wrote ${resultPath}`);
+  for (const path of written) console.log(`wrote ${path}`);
   return result;
 }

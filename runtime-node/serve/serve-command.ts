@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { integerOption } from '../cli/options.ts';
 import { type Mount, type RunningServer, startServer } from './server.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,8 +50,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'port (0 picks a free one)', '8080')
     .option('--rebuild', 'rebuild the page and bundle even when dist/ has them', false)
     .action(async (options: { port: string; rebuild: boolean }) => {
-      const port = Number(options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port expects an integer in 0..65535, got '${options.port}'`);
+      const port = integerOption(options.port, '--port');
       await serveDemo({ port, rebuild: options.rebuild });
       process.stdout.write('press Ctrl-C to stop\n');
       await new Promise(() => undefined);

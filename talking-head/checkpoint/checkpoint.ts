@@ -16,6 +16,7 @@ import { formatShape, sameShape } from '../../core/shape.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import type { ChannelStats, IdentityEntry } from '../data/dataset-format.ts';
 import { type Float32Tensor, parseSafetensors, writeSafetensors } from '../../core/formats/safetensors.ts';
+import { findNonFinite } from '../../core/ops/non-finite.ts';
 
 export const CHECKPOINT_FORMAT = 'posedyn-checkpoint-v1';
 
@@ -88,6 +89,11 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   const tensors = new Map<string, Float32Tensor>();
   for (const [name, t] of file.tensors) {
     if (!(t.data instanceof Float32Array)) throw new CheckpointError(`${source}: tensor '${name}' is ${t.dtype}, expected F32`);
+    // The values are on the CPU here, so the numeric guard of every checkpoint read is a scan of them.
+    const bad = findNonFinite(t.data);
+    if (bad.count > 0) {
+      throw new CheckpointError(`${source}: tensor '${name}' holds ${bad.count} non-finite values of ${t.data.length} (the first, at index ${bad.first}, is ${bad.value}); the checkpoint is unusable (saved from a training that diverged?)`);
+    }
     tensors.set(name, { shape: t.shape, data: t.data });
   }
   return {
@@ -97,22 +103,6 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
     },
     tensors,
   };
-}
-
-/** Reads a module's parameters back from the GPU, keyed `prefix + dotted name`. */
-export async function readModuleTensors(module: Module, prefix: string, into: Map<string, Float32Tensor>): Promise<void> {
-  for (const [name, p] of module.namedParameters(prefix)) into.set(name, { shape: [...p.shape], data: await p.read() });
-}
-
-/** Reads an optimizer's moments back, keyed `prefix.m.<param name>` and `prefix.v.<param name>`, and its step. */
-export async function readOptimizerTensors(optimizer: Adam, module: Module, prefix: string, into: Map<string, Float32Tensor>): Promise<void> {
-  const state = optimizer.getState();
-  const names = module.namedParameters().map(([n]) => n);
-  for (let i = 0; i < names.length; i++) {
-    into.set(`${prefix}.m.${names[i]}`, { shape: [...state.m[i]!.shape], data: await state.m[i]!.read() });
-    into.set(`${prefix}.v.${names[i]}`, { shape: [...state.v[i]!.shape], data: await state.v[i]!.read() });
-  }
-  into.set(`${prefix}.step`, { shape: [1], data: Float32Array.of(state.step) });
 }
 
 function expectTensor(tensors: ReadonlyMap<string, Float32Tensor>, name: string, shape: readonly number[], source: string): Float32Tensor {

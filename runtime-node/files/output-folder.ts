@@ -1,0 +1,95 @@
+// Output paths checked before any work, so a command fails in its first second instead of after minutes of
+// training with a raw EEXIST / ENOTDIR / EACCES: an output folder must be a folder (or not exist yet, below a
+// folder) that this process can write in, which is probed by creating and removing a file there. Nothing is
+// created by the checks. writeOutputFiles then writes a command's results so that a failure leaves nothing new.
+import { mkdir, open, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { pathExists } from './path-exists.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+
+/** Why a folder cannot be written in, in a person's words. */
+function writeProblem(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'EACCES':
+    case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'read-only file system';
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EDQUOT': return 'disk quota exceeded';
+    default: return error.message;
+  }
+}
+
+/** The nearest folder at or above `path` that exists, or a description of what is in the way. */
+async function nearestExisting(path: string): Promise<{ folder: string; exists: boolean }> {
+  let at = resolve(path);
+  for (;;) {
+    const info = await stat(at).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      if (error.code === 'ENOTDIR') return 'not a folder' as const;
+      throw error;
+    });
+    if (info === 'not a folder' || (info && !info.isDirectory())) throw new Error(`${at} is a file, expected a folder`);
+    if (info) return { folder: at, exists: at === resolve(path) };
+    const parent = dirname(at);
+    if (parent === at) throw new Error(`${path}: no part of the path exists`);
+    at = parent;
+  }
+}
+
+/** Creates and removes a probe file in `folder`; throws the reason when that is not allowed. */
+async function probeWrite(folder: string): Promise<void> {
+  const probe = join(folder, `.posedyn-write-check.${process.pid}.${randomBytes(4).toString('hex')}`);
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (error) {
+    throw new Error(`${folder} is not writable (${writeProblem(error as NodeJS.ErrnoException)})`, { cause: error });
+  }
+  await rm(probe, { force: true });
+}
+
+/**
+ * Checks that `path` can be an output folder (named `flag` in messages): an existing folder this process can
+ * write in, or a path that does not exist yet below one. Returns whether it exists already.
+ */
+export async function checkOutputFolder(path: string, flag: string): Promise<{ exists: boolean }> {
+  try {
+    const { folder, exists } = await nearestExisting(path);
+    await probeWrite(folder);
+    return { exists };
+  } catch (error) {
+    throw new Error(`${flag} ${path}: ${(error as Error).message}; expected a folder to write in`, { cause: error });
+  }
+}
+
+/** Checks that an output file can be written at `path` (its folder as checkOutputFolder; the path not a folder). */
+export async function checkOutputFile(path: string, flag: string): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (info?.isDirectory()) throw new Error(`${flag} ${path}: is a folder, expected a file name`);
+  await checkOutputFolder(dirname(resolve(path)), flag);
+}
+
+/**
+ * Writes a command's output files into `folder` (created when missing), each atomically. When one fails, the
+ * files of this call that were new are removed again, and the folder when this call created it: a failed
+ * command leaves nothing behind (files it replaced keep their new content; each is whole).
+ */
+export async function writeOutputFiles(folder: string, files: readonly { readonly name: string; readonly content: Uint8Array | string }[]): Promise<string[]> {
+  const created = !(await pathExists(folder));
+  await mkdir(folder, { recursive: true });
+  const fresh: string[] = [];
+  const written: string[] = [];
+  try {
+    for (const file of files) {
+      const path = join(folder, file.name);
+      if (!(await pathExists(path))) fresh.push(path);
+      await writeFileAtomic(path, file.content);
+      written.push(path);
+    }
+    return written;
+  } catch (error) {
+    for (const path of fresh) await rm(path, { force: true });
+    if (created) await rmdir(folder).catch(() => undefined);
+    throw error;
+  }
+}
