@@ -20,20 +20,18 @@ function writeProblem(error: NodeJS.ErrnoException): string {
   }
 }
 
-/** The nearest folder at or above `path` that exists, or a description of what is in the way. */
+/** The nearest folder at or above `path` that exists; throws when a file stands where a folder must be. */
 async function nearestExisting(path: string): Promise<{ folder: string; exists: boolean }> {
-  let at = resolve(path);
-  for (;;) {
+  const target = resolve(path);
+  for (let at = target; ; at = dirname(at)) {
+    // ENOTDIR: a file further up the path; the walk reaches it and says so.
     const info = await stat(at).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return null;
-      if (error.code === 'ENOTDIR') return 'not a folder' as const;
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
       throw error;
     });
-    if (info === 'not a folder' || (info && !info.isDirectory())) throw new Error(`${at} is a file, expected a folder`);
-    if (info) return { folder: at, exists: at === resolve(path) };
-    const parent = dirname(at);
-    if (parent === at) throw new Error(`${path}: no part of the path exists`);
-    at = parent;
+    if (info && !info.isDirectory()) throw new Error(at === target ? 'is a file, expected a folder' : `${at} is a file, so no folder can be made below it`);
+    if (info) return { folder: at, exists: at === target };
+    if (dirname(at) === at) throw new Error('no part of the path exists');
   }
 }
 
@@ -43,7 +41,7 @@ async function probeWrite(folder: string): Promise<void> {
   try {
     await (await open(probe, 'wx')).close();
   } catch (error) {
-    throw new Error(`${folder} is not writable (${writeProblem(error as NodeJS.ErrnoException)})`, { cause: error });
+    throw new Error(`cannot write in ${folder} (${writeProblem(error as NodeJS.ErrnoException)})`, { cause: error });
   }
   await rm(probe, { force: true });
 }
@@ -58,7 +56,7 @@ export async function checkOutputFolder(path: string, flag: string): Promise<{ e
     await probeWrite(folder);
     return { exists };
   } catch (error) {
-    throw new Error(`${flag} ${path}: ${(error as Error).message}; expected a folder to write in`, { cause: error });
+    throw new Error(`${flag} ${path}: ${(error as Error).message}`, { cause: error });
   }
 }
 

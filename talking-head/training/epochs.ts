@@ -27,6 +27,13 @@ export interface EpochLoopOptions<Sample> {
   readonly onEpoch?: (report: EpochReport) => Promise<boolean | void>;
 }
 
+/** A step's loss or updated parameters are not finite; `stepsBefore` counts the updates this loop made before. */
+export class TrainingDivergedError extends NonFiniteError {
+  constructor(message: string, readonly stepsBefore: number) {
+    super(message);
+  }
+}
+
 export interface StepProgress {
   readonly epoch: number;
   readonly step: number;
@@ -71,7 +78,7 @@ export async function runEpochs<Sample>(options: EpochLoopOptions<Sample>): Prom
       stepsDone++;
       const batch = order.slice(step * batchSize, (step + 1) * batchSize).map((i) => samples[i]!);
       const stepStarted = performance.now();
-      const losses = await readStepLosses(options.step(batch), options.watch ?? [], `epoch ${epoch}, step ${step + 1} of ${stepsPerEpoch}`);
+      const losses = await readStepLosses(options.step(batch), options.watch ?? [], `epoch ${epoch}, step ${step + 1} of ${stepsPerEpoch}`, stepsDone - 1);
       for (const [name, value] of Object.entries(losses)) sums[name] = (sums[name] ?? 0) + value;
       options.onStep?.({ epoch, step: step + 1, stepsPerEpoch, losses, samplesPerSecond: batch.length / ((performance.now() - stepStarted) / 1000) });
     }
@@ -90,7 +97,7 @@ export async function runEpochs<Sample>(options: EpochLoopOptions<Sample>): Prom
  * A step's named losses (scalars on the GPU) and the non-finite count of `watch`, read back in one download; the
  * loss tensors are disposed. Throws a NonFiniteError naming `where` and the first loss term or tensor at fault.
  */
-async function readStepLosses(lossTensors: Record<string, Tensor | null>, watch: readonly (readonly [string, Tensor])[], where: string): Promise<Record<string, number>> {
+async function readStepLosses(lossTensors: Record<string, Tensor | null>, watch: readonly (readonly [string, Tensor])[], where: string, stepsBefore: number): Promise<Record<string, number>> {
   const named = Object.entries(lossTensors).filter((e): e is [string, Tensor] => e[1] !== null);
   if (named.length === 0) return {};
   const engine = named[0]![1].engine;
@@ -103,14 +110,15 @@ async function readStepLosses(lossTensors: Record<string, Tensor | null>, watch:
   const losses = Object.fromEntries(named.map(([name], i) => [name, read.values[i]![0]!]));
   const bad = Object.entries(losses).filter(([, v]) => !Number.isFinite(v));
   if (bad.length > 0) {
-    throw new NonFiniteError(`${where}: the loss term '${bad[0]![0]}' is ${bad[0]![1]}${bad.length > 1 ? ` (and ${bad.slice(1).map(([n, v]) => `'${n}' ${v}`).join(', ')})` : ''}; training stopped, nothing of this epoch was saved`);
+    throw new TrainingDivergedError(`${where}: the loss term '${bad[0]![0]}' is ${bad[0]![1]}${bad.length > 1 ? ` (and ${bad.slice(1).map(([n, v]) => `'${n}' ${v}`).join(', ')})` : ''}; training stopped, nothing of this epoch was saved`, stepsBefore);
   }
   if (read.nonFinite[0]! > 0) {
     const counts = await countNonFinite(engine, watch.map(([, t]) => t));
     const k = counts.findIndex((c) => c > 0);
-    throw new NonFiniteError(
+    throw new TrainingDivergedError(
       `${where}: the losses were finite, but after the update ${read.nonFinite[0]} parameter values are NaN or infinite ` +
         `(first in '${watch[k]![0]}': ${counts[k]} of ${watch[k]![1].size}); training stopped, nothing of this epoch was saved`,
+      stepsBefore + 1,
     );
   }
   return losses;

@@ -4,12 +4,11 @@
 // checkpoint bytes and the log lines go.
 import { BufferTooLargeError } from '../../core/buffer-pool.ts';
 import type { Engine } from '../../core/engine.ts';
-import { NonFiniteError } from '../../core/ops/non-finite.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import { type Checkpoint, CheckpointError, type CheckpointMeta } from '../checkpoint/checkpoint.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { IdentityEntry } from '../data/dataset-format.ts';
-import { type EpochReport, type StepProgress, runEpochs } from '../training/epochs.ts';
+import { type EpochReport, type StepProgress, TrainingDivergedError, runEpochs } from '../training/epochs.ts';
 import { encodeModulesCheckpoint, restoreModules } from './checkpoint-writer.ts';
 import { type RunRecord, datasetFingerprint, resumeMismatches } from './run-record.ts';
 import { type TrainingRun, type TrainingRunSpec, type TrainingSample, createTrainingRun } from './training-run.ts';
@@ -126,8 +125,12 @@ export class TrainingSession {
     try {
       return await this.#epochs(options, samples);
     } catch (error) {
-      if (error instanceof NonFiniteError) {
-        throw new NonFiniteError(`${error.message} (learning rate ${this.#options.learningRate}: a lower one usually keeps training finite)`);
+      if (error instanceof TrainingDivergedError) {
+        // Before any update the learning rate played no part: the data or the loss weights made the value.
+        const cause = error.stepsBefore === 0 && this.#epoch === 0
+          ? 'before any update, so from the data or the model config (its loss weights), not the learning rate'
+          : `learning rate ${this.#options.learningRate}: a lower one usually keeps training finite`;
+        throw new TrainingDivergedError(`${error.message} (${cause})`, error.stepsBefore);
       }
       throw error;
     }
