@@ -12,7 +12,7 @@ const VALUES_PER_WORKGROUP = WG * 8;
 /** counts[slot] += the number of non-finite values among the first n floats of x (counts as u32 words). */
 export function countNonFiniteLaunch(x: GPUBuffer, counts: GPUBuffer, n: number, slot: number): KernelLaunch {
   return {
-    kernel: nonFiniteKernel, entry: 'count_non_finite', params: [u32(n), u32(slot)], buffers: [x, counts],
+    kernel: nonFiniteKernel, entry: 'count_non_finite', params: { n: u32(n), slot: u32(slot) }, buffers: [x, counts],
     workgroups: gridForItems(n, VALUES_PER_WORKGROUP), flops: n, bytes: 4 * n, shapes: `[${n}] -> counts[${slot}]`,
   };
 }
@@ -20,7 +20,7 @@ export function countNonFiniteLaunch(x: GPUBuffer, counts: GPUBuffer, n: number,
 /** counts[slot .. slot + n) = 0. */
 export function clearCountsLaunch(counts: GPUBuffer, slot: number, n: number): KernelLaunch {
   return {
-    kernel: nonFiniteKernel, entry: 'clear', params: [u32(n), u32(slot)], buffers: [counts],
+    kernel: nonFiniteKernel, entry: 'clear', params: { n: u32(n), slot: u32(slot) }, buffers: [counts],
     workgroups: gridForItems(n, WG), flops: 0, bytes: 4 * n, shapes: `counts[${slot}..${slot + n})`,
   };
 }
