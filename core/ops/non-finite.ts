@@ -50,6 +50,13 @@ export async function readWithNonFiniteCounts(engine: Engine, read: readonly Ten
   }
 }
 
+/** Reads a tensor with its non-finite count; throws a NonFiniteError starting with `what` when it has any. */
+export async function readFinite(t: Tensor, what: string): Promise<Float32Array> {
+  const { values, nonFinite } = await readWithNonFiniteCounts(t.engine, [t], [[t]]);
+  if (nonFinite[0]! > 0) throw new NonFiniteError(`${what}: ${nonFinite[0]} NaN or infinite values of ${t.size} (the first at index ${findNonFinite(values[0]!).first})`);
+  return Float32Array.from(values[0]!);
+}
+
 /** The number of non-finite values of each tensor, counted on the GPU and read back together. */
 export async function countNonFinite(engine: Engine, tensors: readonly Tensor[]): Promise<number[]> {
   return (await readWithNonFiniteCounts(engine, [], tensors.map((t) => [t]))).nonFinite;

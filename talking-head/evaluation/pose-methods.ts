@@ -9,7 +9,7 @@ import type { Engine } from '../../core/engine.ts';
 import { tensor } from '../../core/creation.ts';
 import { InitRandom } from '../../core/nn/init.ts';
 import { concat, slice } from '../../core/ops/layout.ts';
-import { NonFiniteError, findNonFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
+import { NonFiniteError, findNonFinite, readFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import { type Dataset, poseBatch, segmentFrames } from '../data/dataset.ts';
 import type { FrameRange, Split } from '../data/dataset-format.ts';
@@ -108,7 +108,9 @@ export async function wholeClipPoses(engine: Engine, generator: PoseGenerator, d
     }
     return parts.length === 1 ? parts[0]! : concat(parts, 0);
   }));
-  const values = await poses.read();
-  poses.dispose();
-  return values;
+  try {
+    return await readFinite(poses, `window joins: the generator on clip '${clip.entry.name}' (${mode})`);
+  } finally {
+    poses.dispose();
+  }
 }

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tensor } from '../../core/creation.ts';
-import { countNonFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
+import { NonFiniteError, countNonFinite, readFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
 import { countNonFiniteReference } from '../../core/reference/non-finite.ts';
 import { testEngine } from '../helpers/engine.ts';
 import { rng, uniform } from '../helpers/random.ts';
@@ -60,6 +60,18 @@ test('counts start from zero on every readback (the counters are cleared inside 
   const x = tensor(engine, Float32Array.of(NaN, Infinity, 1), [3]);
   for (let k = 0; k < 3; k++) assert.equal(await countNonFinite(engine, [x]), [2], `readback ${k + 1}`);
   x.dispose();
+});
+
+test('readFinite returns finite values and refuses others naming what and where', async () => {
+  const fine = tensor(engine, Float32Array.of(1, -2, 3), [3]);
+  assert.equal(Array.from(await readFinite(fine, 'x')), [1, -2, 3]);
+  const bad = tensor(engine, Float32Array.of(1, 2, Infinity, NaN), [4]);
+  await readFinite(bad, 'the poses of clip a').then(() => assert.unreachable(), (e: Error) => {
+    assert.instance(e, NonFiniteError);
+    assert.is(e.message, 'the poses of clip a: 2 NaN or infinite values of 4 (the first at index 2)');
+  });
+  fine.dispose();
+  bad.dispose();
 });
 
 test.run();
