@@ -10,8 +10,7 @@
 //     leaves the two consistent;
 //   - a new run that fails before saving its first checkpoint removes what it wrote (and the folder when it
 //     made it): a failed command leaves nothing behind.
-import { readdir, rm, rmdir } from 'node:fs/promises';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
