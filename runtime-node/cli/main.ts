@@ -11,6 +11,7 @@ import { registerServeCommand } from '../serve/serve-command.ts';
 import { runBench } from '../bench/bench-command.ts';
 import { runEval } from '../evaluation/eval-command.ts';
 import { integerOption, jsonObjectOption, numberOption } from './options.ts';
+import { runTrack } from '../tracking/track-command.ts';
 import { runExport } from '../export/export-command.ts';
 import { runRender } from '../video/render-command.ts';
 import { parseBackground } from '../video/render-video.ts';
@@ -40,10 +41,20 @@ program
   });
 
 program
+  .command('track')
+  .description('talking-head video -> <out>/track.json (30 fps: head pose, 468 landmarks, mouth opening, face coefficients a frame) and <out>/speech.wav: ffmpeg decodes, MediaPipe Face Mesh tracks in headless Chromium')
+  .requiredOption('--video <file>', 'the video (mp4, webm, mov, ...: anything ffmpeg reads; any frame rate)')
+  .option('--out <dir>', 'output folder', 'out/track')
+  .option('--no-progress', 'no progress bar')
+  .action(async (options: { video: string; out: string; progress: boolean }) => {
+    await runTrack({ video: options.video, out: options.out, progress: options.progress });
+  });
+
+program
   .command('dataset')
   .description('datasets for training and evaluation')
   .command('build')
-  .description('clip folder (<stem>.wav + <stem>.mat or .csv) -> dataset folder: features, smoothed poses, 7:1:2 splits, windows, train statistics')
+  .description('clip folder (<stem>.wav + <stem>.mat or .csv, or talking-head videos <stem>.mp4 with sound, tracked as `posedyn track` does) -> dataset folder: features, smoothed poses, 7:1:2 splits, windows, train statistics')
   .option('--data <dir>', 'folder of clips', '../shared/data/styletalk')
   .option('--out <dir>', 'dataset folder to write', 'out/dataset')
   .option('--sigma <frames>', 'Eq. (1) Gaussian sigma in frames (default 1)')
@@ -98,7 +109,7 @@ program
   .command('finetune')
   .description("personalise a pretrained PoseGAN or PGFace on a new person's clips (paper Sec. 5.1: 20 epochs, batch 16)")
   .requiredOption('--from <checkpoint>', 'pretrained checkpoint (posegan or pgface)')
-  .option('--data <dir>', "folder of the person's clips (<stem>.wav + <stem>.mat or OpenFace .csv)")
+  .option('--data <dir>', "folder of the person's clips (<stem>.wav + <stem>.mat or OpenFace .csv, or talking-head videos with sound)")
   .option('--dataset <dir>', 'instead of --data: a dataset folder already built (posedyn dataset build)')
   .option('--identity <name>', 'with --dataset: the person in it to personalise to')
   .option('--no-recentre', "PGFace: do not re-centre the output on the person's frames before fine-tuning")

@@ -20,11 +20,21 @@ function buildPage(log: (line: string) => void): void {
   for (const line of run.stdout.trim().split('\n')) if (line) log(line);
 }
 
-/** What the demo page needs, by URL: the page at /, the bundle at /posedyn.js, checkpoints under /pretrained/. */
+/** The files in dist/ that the pages need; when one is missing the page is built. */
+const BUILT_FILES = ['posedyn.js', 'demo/index.html', 'demo/main.js', 'tracker/index.html', 'tracker/page.js', 'face_mesh/face_mesh.js'];
+
+/** Builds dist/ (page, bundle, tracker page, face tracker files) unless it is there already or `rebuild` asks. */
+export function ensurePagesBuilt(options: { rebuild?: boolean; log: (line: string) => void; dist?: string }): void {
+  const dist = options.dist ?? join(root, 'dist');
+  if (options.rebuild || !BUILT_FILES.every((f) => existsSync(join(dist, f)))) buildPage(options.log);
+}
+
+/** What the demo page needs, by URL: the page at /, the bundle at /posedyn.js, checkpoints under /pretrained/, the face tracker under /face_mesh/. */
 export function demoMounts(dist = join(root, 'dist')): Mount[] {
   return [
     { prefix: '/', dir: join(dist, 'demo') },
     { prefix: '/dist/', dir: dist },
+    { prefix: '/face_mesh/', dir: join(dist, 'face_mesh') },
     { prefix: '/pretrained/', dir: join(root, 'talking-head/pretrained'), extensions: ['.safetensors'] },
   ];
 }
@@ -32,8 +42,7 @@ export function demoMounts(dist = join(root, 'dist')): Mount[] {
 export async function serveDemo(options: { port: number; rebuild: boolean; log?: (line: string) => void }): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dist = join(root, 'dist');
-  const built = ['posedyn.js', 'demo/index.html', 'demo/main.js'].every((f) => existsSync(join(dist, f)));
-  if (options.rebuild || !built) buildPage(log);
+  ensurePagesBuilt({ rebuild: options.rebuild, log });
   const server = await startServer(demoMounts(dist), options.port);
   const pretrained = ['posegan', 'pgface'].filter((k) => existsSync(join(root, `talking-head/pretrained/${k}.safetensors`)));
   log(`posedyn demo at ${server.url} (bundle at ${server.url}dist/posedyn.js)`);
