@@ -26,11 +26,12 @@ import { windowJoinTable } from '../../talking-head/evaluation/window-join-table
 import { identityFaceIdMeans } from '../../talking-head/training/fixed-identity.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { checkOutputFolder } from '../files/output-folder.ts';
 import { pathExists } from '../files/path-exists.ts';
 import { readFileBytes } from '../files/read-file.ts';
-import { personalFacePath } from '../generate/generate-command.ts';
+import { personalFacePath } from '../files/pretrained.ts';
 import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 import { type ModelSource, type TrainingPlan, pgFaceModel, poseGanModel } from './eval-models.ts';
@@ -91,7 +92,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const dataset = await loadDatasetFolder(options.dataset);
   await checkEvalInputs(options, dataset);
   const faceModel = await loadFaceModelOption(options.faceModel);
-  const engine = options.engine ?? (await createNodeEngine());
+  const engine = options.engine ?? (await createNodeEngine({ log: stderrLog }));
   const seeds = options.seeds ?? 1;
   const plan: TrainingPlan = {
     datasetFolder: options.dataset,

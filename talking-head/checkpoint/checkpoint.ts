@@ -105,6 +105,25 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   };
 }
 
+/**
+ * Reads a module's parameters back from the GPU, keyed `prefix + dotted name` (a download a tensor; the
+ * workflows' checkpoint writer reads everything in one guarded download instead: workflows/checkpoint-writer.ts).
+ */
+export async function readModuleTensors(module: Module, prefix: string, into: Map<string, Float32Tensor>): Promise<void> {
+  for (const [name, p] of module.namedParameters(prefix)) into.set(name, { shape: [...p.shape], data: await p.read() });
+}
+
+/** Reads an optimizer's moments back, keyed `prefix.m.<param name>` and `prefix.v.<param name>`, and its step. */
+export async function readOptimizerTensors(optimizer: Adam, module: Module, prefix: string, into: Map<string, Float32Tensor>): Promise<void> {
+  const state = optimizer.getState();
+  const names = module.namedParameters().map(([n]) => n);
+  for (let i = 0; i < names.length; i++) {
+    into.set(`${prefix}.m.${names[i]}`, { shape: [...state.m[i]!.shape], data: await state.m[i]!.read() });
+    into.set(`${prefix}.v.${names[i]}`, { shape: [...state.v[i]!.shape], data: await state.v[i]!.read() });
+  }
+  into.set(`${prefix}.step`, { shape: [1], data: Float32Array.of(state.step) });
+}
+
 function expectTensor(tensors: ReadonlyMap<string, Float32Tensor>, name: string, shape: readonly number[], source: string): Float32Tensor {
   const t = tensors.get(name);
   if (!t) throw new CheckpointError(`${source}: tensor '${name}' is missing (the checkpoint was made for a different model or config)`);
