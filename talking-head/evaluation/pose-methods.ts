@@ -8,6 +8,7 @@
 import type { Engine } from '../../core/engine.ts';
 import { tensor } from '../../core/creation.ts';
 import { InitRandom } from '../../core/nn/init.ts';
+import { NonFiniteError, findNonFinite, readFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
 import { type Dataset, poseBatch, segmentFrames } from '../data/dataset.ts';
 import type { FrameRange, Split } from '../data/dataset-format.ts';
 import { generatePoseSequence } from '../inference/generate.ts';
@@ -51,14 +52,24 @@ export function nearestNeighbourDraws(dataset: Dataset, segments: readonly Evalu
   return segments.map((s) => [stretchPoses(dataset, nearestTrainingStretch(dataset, s.identityIndex, s.audio), s.length)]);
 }
 
-/** One generator's poses for every segment, started at the real first pose. */
+/**
+ * One generator's poses for every segment, started at the real first pose. Numeric guard: each readback carries
+ * the GPU's count of non-finite poses, and a NaN or infinite pose throws (no metric is computed from one).
+ */
 export async function generatorPoses(engine: Engine, generator: PoseGenerator, dataset: Dataset, segments: readonly EvaluationSegment[]): Promise<Float32Array[]> {
   generator.train(false);
   const out: Float32Array[] = [];
   for (const s of segments) {
     const generated = engine.noGrad(() => engine.tidy(() => generateSegment(engine, generator, dataset, s.clipIndex, s.range[0], s.length).generated));
-    out.push(await generated.read());
-    generated.dispose();
+    try {
+      const { values, nonFinite } = await readWithNonFiniteCounts(engine, [generated], [[generated]]);
+      if (nonFinite[0]! > 0) {
+        throw new NonFiniteError(`generated ${nonFinite[0]} NaN or infinite pose values on clip '${s.clip}' frames ${s.range[0]}-${s.range[1]} (the first at frame ${s.range[0] + Math.floor(findNonFinite(values[0]!).first / 6)})`);
+      }
+      out.push(Float32Array.from(values[0]!));
+    } finally {
+      generated.dispose();
+    }
   }
   return out;
 }
@@ -96,7 +107,9 @@ export async function wholeClipPoses(engine: Engine, generator: PoseGenerator, d
     const initial = tensor(engine, rest, [1, c.poseChannels], 'clip.restPose');
     return generatePoseSequence(generator, windows, initial, { chain: mode === 'chained' });
   }));
-  const values = await poses.read();
-  poses.dispose();
-  return values;
+  try {
+    return await readFinite(poses, `window joins: the generator on clip '${clip.entry.name}' (${mode})`);
+  } finally {
+    poses.dispose();
+  }
 }

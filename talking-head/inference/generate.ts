@@ -5,13 +5,17 @@
 //     (ours, config windowOverlap, anchorInitialPose) windows overlap, and the next starts one step on
 //   -> de-normalised poses, scaled about the rest pose (--motion-scale), optionally smoothed (Eq. 1)
 //   PGFace on every frame's window and pose -> [alpha_id, alpha_exp] a frame
-// Everything stays on the GPU until the two final readbacks.
+// Everything stays on the GPU until the final readback, which also carries the numeric guard: the GPU's count
+// of non-finite values in the features, the poses and the face coefficients, so a broken input or checkpoint is
+// refused naming it instead of giving NaN (null in JSON) frames.
+import { BufferTooLargeError } from '../../core/buffer-pool.ts';
 import { tensor } from '../../core/creation.ts';
 import type { Engine } from '../../core/engine.ts';
 import { InitRandom } from '../../core/nn/init.ts';
 import { add, div, mul, mulScalar, sub } from '../../core/ops/elementwise.ts';
 import { smoothPoseSequence } from '../ops/gaussian-filter.ts';
 import { concat, pad, slice } from '../../core/ops/layout.ts';
+import { NonFiniteError, findNonFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
 import { reshape } from '../../core/ops/reshape.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import type { CheckpointMeta } from '../checkpoint/checkpoint.ts';
@@ -32,6 +36,8 @@ export interface GenerateOptions {
   readonly smoothSigma?: number;
   /** Frames PGFace runs at once (bounds GPU memory for long audio). */
   readonly faceChunk?: number;
+  /** What to call the inputs in errors (file names); default 'the speech', 'the PoseGAN checkpoint', 'the PGFace checkpoint'. */
+  readonly names?: { readonly audio?: string; readonly posegan?: string; readonly pgface?: string };
 }
 
 export interface TalkingHeadResult {
@@ -182,11 +188,29 @@ export function generateFaceSequence(model: PgFace, windows: Tensor, poses: Tens
 }
 
 /**
- * PoseGAN on speech (16 kHz mono samples), as inference runs it: the first window starts at the identity's rest
- * pose. Returns the normalised audio windows [N, F, W] and poses [N, 6] (the checkpoint's normalised units),
- * or null for audio shorter than a frame.
+ * Runs `generate`, refusing audio too long for the adapter in its own terms: the tensors that outgrow a buffer
+ * grow with the audio's length, so the buffer limit gives the longest audio that fits.
  */
-export function speechPoseSequence(engine: Engine, posegan: LoadedPoseGan, samples16k: Float32Array, identity: IdentityEntry): { windows: Tensor; poses: Tensor } | null {
+function fitsAdapter<T>(audio: string, seconds: number, generate: () => T): T {
+  try {
+    return generate();
+  } catch (error) {
+    if (!(error instanceof BufferTooLargeError)) throw error;
+    const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
+    throw new RangeError(
+      `${audio}: ${minutes(seconds)} of audio is too long to generate in one piece on this adapter (${error.message}); ` +
+        `about ${minutes((seconds * error.limit) / error.bytes)} fit: split it into shorter files, e.g. \`ffmpeg -i in.wav -f segment -segment_time 300 part%03d.wav\``,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * PoseGAN on speech (16 kHz mono samples), as inference runs it: the first window starts at the identity's rest
+ * pose. Returns the audio features [N, F] (as computed, for the numeric guard), the normalised audio windows
+ * [N, F, W] and poses [N, 6] (the checkpoint's normalised units), or null for audio shorter than a frame.
+ */
+export function speechPoseSequence(engine: Engine, posegan: LoadedPoseGan, samples16k: Float32Array, identity: IdentityEntry): { features: Tensor; windows: Tensor; poses: Tensor } | null {
   const featureConfig = posegan.featureConfig;
   if (featureConfig.frontEnd !== 'logmel-pitch-v1') {
     throw new Error('this checkpoint was trained on precomputed features; generate from audio needs a checkpoint trained on posedyn\'s own front end');
@@ -196,21 +220,26 @@ export function speechPoseSequence(engine: Engine, posegan: LoadedPoseGan, sampl
   if (perFrame.shape[0] === 0) return null;
   const windows = contextWindows(normaliseChannels(engine, perFrame, meta.normalisation.features), featureConfig.context, featureConfig.contextCentre);
   const initial = normaliseChannels(engine, tensor(engine, identity.meanPose, [1, 6], 'rest pose'), meta.normalisation.pose);
-  return { windows, poses: generatePoseSequence(posegan.generator, windows, initial) };
+  return { features: perFrame, windows, poses: generatePoseSequence(posegan.generator, windows, initial) };
 }
 
 /** The whole pipeline on 16 kHz mono samples. */
 export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan, pgface: LoadedPgFace, samples16k: Float32Array, options: GenerateOptions = {}): Promise<TalkingHeadResult> {
   assertCompatible(posegan, pgface);
   const featureConfig = posegan.featureConfig;
+  if (featureConfig.frontEnd !== 'logmel-pitch-v1') {
+    throw new Error('this checkpoint was trained on precomputed features; generate from audio needs a checkpoint trained on posedyn\'s own front end');
+  }
   const meta = posegan.checkpoint.meta;
   const identity = findIdentity(meta, options.identity, 'the PoseGAN checkpoint');
   const motionScale = options.motionScale ?? 1;
-  const { pose, face, frames } = engine.noGrad(() =>
+  const names = { audio: 'the speech', posegan: 'the PoseGAN checkpoint', pgface: 'the PGFace checkpoint', ...options.names };
+  const seconds = samples16k.length / featureConfig.sampleRate;
+  const { pose, face, features, frames } = fitsAdapter(names.audio, seconds, () => engine.noGrad(() =>
     engine.tidy(() => {
       const speech = speechPoseSequence(engine, posegan, samples16k, identity);
-      if (!speech) return { pose: null, face: null, frames: 0 };
-      const { windows, poses: normalisedPoses } = speech;
+      if (!speech) return { pose: null, face: null, features: null, frames: 0 };
+      const { features: perFrame, windows, poses: normalisedPoses } = speech;
       const frames = windows.shape[0]!;
       const rest = tensor(engine, identity.meanPose, [1, 6], 'rest pose');
       const generated = denormaliseChannels(engine, normalisedPoses, meta.normalisation.pose);
@@ -219,15 +248,20 @@ export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan
       const faceMeta = pgface.checkpoint.meta.normalisation;
       if (!faceMeta.face) throw new Error('the PGFace checkpoint has no face-coefficient statistics');
       const normalisedFace = generateFaceSequence(pgface.model, windows, normaliseChannels(engine, poses, faceMeta.pose), options.faceChunk ?? 1024);
-      return { pose: poses, face: denormaliseChannels(engine, normalisedFace, faceMeta.face), frames };
+      return { pose: poses, face: denormaliseChannels(engine, normalisedFace, faceMeta.face), features: perFrame, frames };
     }),
-  );
-  const result: TalkingHeadResult = {
-    fps: featureConfig.fps, frames, identity: identity.name,
-    pose: pose ? await pose.read() : new Float32Array(0),
-    face: face ? await face.read() : new Float32Array(0),
-  };
-  pose?.dispose();
-  face?.dispose();
-  return result;
+  ));
+  if (!pose || !face || !features) {
+    throw new RangeError(`${names.audio}: ${seconds.toFixed(3)} s of audio is shorter than one frame (1/${featureConfig.fps} s); nothing to generate`);
+  }
+  try {
+    const { values, nonFinite } = await readWithNonFiniteCounts(engine, [pose, face], [[features], [pose], [face]]);
+    const [badFeatures, badPose, badFace] = nonFinite as [number, number, number];
+    if (badFeatures > 0) throw new NonFiniteError(`${names.audio}: ${badFeatures} of its ${features.size} audio feature values are NaN or infinite (are the samples far outside [-1, 1]?); nothing was generated`);
+    if (badPose > 0) throw new NonFiniteError(`${names.posegan}: generated ${badPose} NaN or infinite pose values (the first at frame ${Math.floor(findNonFinite(values[0]!).first / 6)}); the checkpoint is unusable`);
+    if (badFace > 0) throw new NonFiniteError(`${names.pgface}: generated ${badFace} NaN or infinite face coefficients (the first at frame ${Math.floor(findNonFinite(values[1]!).first / 144)}); the checkpoint is unusable`);
+    return { fps: featureConfig.fps, frames, identity: identity.name, pose: Float32Array.from(values[0]!), face: Float32Array.from(values[1]!) };
+  } finally {
+    for (const t of [pose, face, features]) t.dispose();
+  }
 }
