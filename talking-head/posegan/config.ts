@@ -20,6 +20,7 @@
 //                turns and how fast, not the translation channels' tracking noise
 //   G output     outputSmoothing 1.5 (generator.ts): an Eq. (1) filter on G's output, the band real poses occupy
 //   G output     anchorInitialPose (generator.ts): y^_0 = p exactly, so windows join
+//   inference    windowOverlap 32 (inference/generate.ts): windows overlap and cross-fade, no seam at the U-Net's edge
 //   Sec. 4.3     validationRealism 1 (posegan-validation.ts): "best on validation" does not reward a still head
 import type { AudioWindowEncoderConfig } from '../nn/audio-window-encoder.ts';
 
@@ -54,7 +55,10 @@ export interface PoseGanConfig {
    * starts this many frames before the previous one's end (every window but the tail keeps T - windowOverlap
    * frames; talking-head/inference/generate.ts). A window's last frames are the U-Net's right edge, where it sees
    * zero padding and the least of the audio that follows; on unseen speech they swung away and back, a visible
-   * seam at every join (issue 14). 0 = the paper's back-to-back windows.
+   * seam at every join (issue 14). 0 = the paper's back-to-back windows (legacy); default T/8 = 32 since issue 14 (the
+   * next window also cross-fades in over them, talking-head/inference/generate.ts). Inference only: no parameter
+   * and no training step depends on it (validation segments are shorter than a window), so a checkpoint's
+   * recorded value can be changed without retraining.
    */
   readonly windowOverlap: number;
   readonly discriminatorChannels: readonly number[];
@@ -145,7 +149,7 @@ export const LEGACY_POSEGAN_CHOICES = {
 /**
  * The choices issue 14 kept (its ablation table: benchmarks/reports/eval-styletalk/ablation.md). The others it tried
  * (least-squares, hinge, feature matching, D without audio, D kernel 9, spectral norm, TTUR, noise into G, the
- * motion critic with pose-only clips, overlapping windows) stay at their legacy values: none of them raised the
+ * motion critic with pose-only clips) stay at their legacy values: none of them raised the
  * targets of issue 14 over this set.
  */
 export const DESIGN_CHOICES_OF_ISSUE_14 = {
@@ -155,6 +159,7 @@ export const DESIGN_CHOICES_OF_ISSUE_14 = {
   discriminatorMotion: 10,
   outputSmoothing: 1.5,
   anchorInitialPose: true,
+  windowOverlap: 32,
   validationRealism: 1,
 } as const satisfies Partial<PoseGanConfig>;
 
@@ -184,6 +189,8 @@ export function defaultPoseGanConfig(featureCount: number, overrides: Partial<Po
     lambda: 1,
     variant: 'posegan',
     ...overrides,
+    // T/8 (32 frames of the paper's T = 256) unless set: shorter windows (tests, quick runs) get a proportional overlap.
+    windowOverlap: overrides.windowOverlap ?? Math.floor((overrides.frames ?? 256) / 8),
   };
 }
 
