@@ -49,7 +49,10 @@ export * from '../talking-head/pgface/config.ts';
 
 // ---- models: face model and decode
 export * from '../talking-head/face/face-model.ts';
+export * from '../talking-head/face/default-face-model.ts';
+export * from '../talking-head/face/fitted-face-model.ts';
 export * from '../talking-head/face/procedural-face-model.ts';
+export * from '../talking-head/face/mouth-opening.ts';
 export * from '../talking-head/face/canonical-mesh.ts';
 export * from '../talking-head/face/decode.ts';
 

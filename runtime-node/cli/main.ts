@@ -11,6 +11,8 @@ import { registerServeCommand } from '../serve/serve-command.ts';
 import { runBench } from '../bench/bench-command.ts';
 import { runEval } from '../evaluation/eval-command.ts';
 import { runTrack } from '../tracking/track-command.ts';
+import { runFitFaceModel } from '../face/fit-face-model-command.ts';
+import { FACE_MODEL_OPTION } from '../training/face-model-option.ts';
 
 const program = new Command()
   .name('posedyn')
@@ -46,6 +48,18 @@ program
   });
 
 program
+  .command('fit-face-model')
+  .description('fit the default face model (a 3DMM on MediaPipe\'s mesh with Deep3DFaceRecon\'s 80 + 64 coefficients) to the landmarks tracked in the clips\' videos and the clips\' coefficients; writes the file the project ships unless --out')
+  .requiredOption('--data <dir>', 'clips with Deep3DFaceRecon coefficients: <stem>.mat + <stem>.wav (e.g. the styletalk samples)')
+  .requiredOption('--videos <dir>', 'the same clips\' videos, <stem>.mp4 (video frame k + offset = .mat row k, offset = extra video frames)')
+  .option('--tracks <dir>', 'keep the videos\' tracks here (<dir>/<stem>/track.json, as posedyn track writes them) and read them on the next run', 'out/face-fit/tracks')
+  .option('--out <file>', 'the model file to write (default: talking-head/face/fitted/fitted-face-model.json)')
+  .option('--no-progress', 'no progress bar')
+  .action(async (options: { data: string; videos: string; tracks: string; out?: string; progress: boolean }) => {
+    await runFitFaceModel({ ...options, command: `posedyn ${process.argv.slice(2).join(' ')}` });
+  });
+
+program
   .command('dataset')
   .description('datasets for training and evaluation')
   .command('build')
@@ -72,7 +86,7 @@ program
   .option('--lr <rate>', 'Adam learning rate (paper: 1e-4)', '1e-4')
   .option('--seed <n>', 'seed for initialisation and shuffling', '1')
   .option('--variant <name>', 'posegan | cnn (L_L2 only) for PoseGAN; pgface | fixed-identity for PGFace')
-  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (PGFace's vertex loss)", 'procedural')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (PGFace's vertex loss (Eq. 7-8))`, FACE_MODEL_OPTION.default)
   .option('--resume', 'continue from <out>/last.safetensors', false)
   .option('--init-from <checkpoint>', 'start from the parameters of this checkpoint')
   .option('--max-steps-per-epoch <n>', 'cap on steps an epoch (quick runs)')
@@ -112,7 +126,7 @@ program
   .option('--batch <n>', 'batch size (paper: 16)', '16')
   .option('--lr <rate>', 'Adam learning rate', '1e-4')
   .option('--seed <n>', 'seed for shuffling', '1')
-  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat", 'procedural')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (the personalised PGFace's vertex loss)`, FACE_MODEL_OPTION.default)
   .option('--no-progress', 'no progress bar')
   .action(async (options: Record<string, string | boolean>) => {
     await runFinetune({
@@ -151,7 +165,7 @@ program
   .option('--finetune-batch <n>', 'personalisation fine-tuning batch (paper: 16)')
   .option('--finetune-lr <rate>', 'personalisation fine-tuning learning rate (default: --lr)')
   .option('--classifier-steps <n>', 'training steps of the head-pose classifier (default 600; quick 60)')
-  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (Table 3's vertices)", 'procedural')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (Table 3's vertices and the lip-motion row)`, FACE_MODEL_OPTION.default)
   .option('--reuse-trained', 'reuse <out>/models/*/best.safetensors from an earlier run instead of retraining', false)
   .action(async (options: Record<string, string | boolean | undefined>) => {
     const int = (name: string, flag: string) => (options[name] === undefined ? undefined : positiveInt(options[name] as string, flag));
@@ -197,7 +211,7 @@ program
   .option('--identity <name>', "whose rest pose starts the sequence (default: the checkpoint's first identity)")
   .option('--motion-scale <s>', 'scale head motion about the rest pose; 0 = still head', '1')
   .option('--smooth <sigma>', 'Gaussian smoothing of the generated poses (Eq. 1), sigma in frames; 0 = none', '0')
-  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (for the OBJ)", 'procedural')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (the OBJ)`, FACE_MODEL_OPTION.default)
   .action(async (options: Record<string, string>) => {
     await runGenerate({
       audio: options.audio!, out: options.out!, checkpoint: options.checkpoint!, faceCheckpoint: options.faceCheckpoint,

@@ -13,7 +13,7 @@ export async function runDemo(options: { out: string; identity?: string }): Prom
   console.log(`posedyn demo: speech ${PRETRAINED.sampleSpeech}\n  PoseGAN ${PRETRAINED.posegan}`);
   const result = await runGenerate({
     audio: PRETRAINED.sampleSpeech, out: options.out, checkpoint: PRETRAINED.posegan,
-    identity: options.identity, motionScale: 1, smooth: 0, faceModel: 'procedural',
+    identity: options.identity, motionScale: 1, smooth: 0, faceModel: 'default',
   });
   const series = [0, 1, 2].map((c) => ({
     name: CHANNELS[c]!,

@@ -9,7 +9,7 @@
 import type { Engine } from '../../core/engine.ts';
 import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { FaceDecoder } from '../../talking-head/face/decode.ts';
-import { proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
+import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
 import { MODEL_SAMPLE_RATE, decodeAudio } from '../../talking-head/audio/decode.ts';
 import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { createBrowserEngine } from '../device.ts';
@@ -289,7 +289,7 @@ async function start(): Promise<void> {
     if (info.reason !== 'destroyed') messages.error(new Error(`the GPU device was lost (${info.message}); reload the page`), 'Using the GPU');
   });
   await task('Starting: face model, checkpoints and the sample speech', async () => {
-    decoder = new FaceDecoder(engine!, proceduralFaceModel());
+    decoder = new FaceDecoder(engine!, defaultFaceModel());
     const target = createFrameTarget(engine!.device, ui.head, choosePresentation(engine!.info.isSoftwareAdapter, location.search));
     renderer = await HeadRenderer.create(engine!.device, target, decoder.model.triangles, decoder.model.vertexCount);
     renderer.setVertices(neutralFace(engine!, decoder));

@@ -1,9 +1,12 @@
-// The face model posedyn uses where none is chosen. One definition, so that what follows it (the tracker's face
-// fit, talking-head/tracking/landmark-face-fit.ts) changes with it: today the procedural model on MediaPipe's
-// mesh; issue 13 replaces it with a model fitted to real tracked faces.
+// The face model posedyn uses where none is chosen: the fitted model (fitted-face-model.ts), whose coefficients
+// mean what Deep3DFaceRecon's mean, so PGFace's output (trained on Deep3DFaceRecon coefficients) decodes to the
+// face the training data showed. One definition, which everything that decodes coefficients without being
+// told which model to use follows: the training losses (Eq. 7-8), the evaluation, OBJ and video output, the
+// page, the renderer and the tracker's face fit (talking-head/tracking/landmark-face-fit.ts). The procedural
+// model (procedural-face-model.ts) and the user's own BFM (bfm-face-model.ts) stay available by name.
 import type { FaceModel } from './face-model.ts';
-import { proceduralFaceModel } from './procedural-face-model.ts';
+import { fittedFaceModel } from './fitted-face-model.ts';
 
 export function defaultFaceModel(): FaceModel {
-  return proceduralFaceModel();
+  return fittedFaceModel();
 }
