@@ -16,7 +16,9 @@ import type { Engine } from '../../core/engine.ts';
 import { type Dataset } from '../../talking-head/data/dataset.ts';
 import { type BootstrapOptions } from '../../talking-head/evaluation/bootstrap.ts';
 import { correlationTable } from '../../talking-head/evaluation/correlation-table.ts';
-import { faceMeasure, faceTable, tableThreeMethods } from '../../talking-head/evaluation/face-table.ts';
+import { faceMeasure, faceTable, generateFaces, tableThreeMethods } from '../../talking-head/evaluation/face-table.ts';
+import { lipMotionTable } from '../../talking-head/evaluation/lip-motion-table.ts';
+import { MouthOpeningDecoder } from '../../talking-head/face/mouth-opening.ts';
 import type { PgFace } from '../../talking-head/pgface/pgface.ts';
 import { identityClassifierTable, trainIdentityClassifier } from '../../talking-head/evaluation/identity-classifier-table.ts';
 import { distanceRow, realSmoothness } from '../../talking-head/evaluation/method-scores.ts';
@@ -181,6 +183,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
 
   // ---- Table 3 ----
   let face: EvalReport['face'] = { skipped: 'the dataset has no face coefficients (OpenFace poses only)' };
+  let lipMotion: EvalReport['lipMotion'] = face;
   if (dataset.manifest.stats.face) {
     log('eval: face models (Table 3)');
     const pg = await pgFaceModel(engine, dataset, plan, modelsFolder, { name: 'pgface', kind: 'pgface', variant: 'pgface', seed: 1, given: options.checkpoints.pgface }, log);
@@ -202,10 +205,14 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     const faceMethods = tableThreeMethods(
       { pgface: pg.model.model, fixed: fixed.model.model }, { pgface: networks(personalPg), fixed: networks(personalFixed) }, fixedIdentity,
     );
-    const table = await faceTable(engine, dataset, faceMethods, segments, await faceMeasure(engine, faceModel), bootstrap, [
-      ['PGFace, personalised', 'Fixed identity, personalised'], ['PGFace', 'Fixed identity'],
-    ]);
+    const generations = await generateFaces(engine, dataset, faceMethods, segments);
+    const comparisons = [['PGFace, personalised', 'Fixed identity, personalised'], ['PGFace', 'Fixed identity']] as const;
+    const table = faceTable(dataset, generations, await faceMeasure(engine, faceModel), bootstrap, comparisons);
     face = { faceModel: faceModel.name, units: faceModel.units, ...table };
+    log('eval: lip motion');
+    lipMotion = faceModel.innerLipVertices
+      ? lipMotionTable(dataset, generations, new MouthOpeningDecoder(faceModel), bootstrap, comparisons)
+      : { skipped: `the face model '${faceModel.name}' does not name its inner-lip vertices` };
     for (const loaded of [pg.model, fixed.model, ...personalFixed.values(), ...personalPg.values()]) loaded.model.dispose();
   }
 
@@ -242,6 +249,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     classifier,
     correlation,
     face,
+    lipMotion,
     ablations: { noMotion: { row: noMotionRow, posegan: poseRows.find((r) => r.method === 'PoseGAN')!, realJitter: real.jitter }, windowJoin: windowJoinNumbers },
     personalisation,
     figures,
