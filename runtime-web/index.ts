@@ -76,6 +76,9 @@ export * from '../talking-head/data/clip-sources.ts';
 export * from '../talking-head/data/dataset.ts';
 
 // ---- personalisation in the page, checkpoints from modules, the untrained stand-in pair
-export * from './models/fine-tune.ts';
-export * from './models/module-checkpoint.ts';
-export * from './models/untrained-checkpoints.ts';
+export * from '../talking-head/workflows/checkpoint-writer.ts';
+export * from '../talking-head/workflows/clip-files.ts';
+export * from '../talking-head/workflows/fine-tune.ts';
+export * from '../talking-head/workflows/training-run.ts';
+export * from '../talking-head/workflows/training-session.ts';
+export * from '../talking-head/checkpoint/untrained-checkpoints.ts';

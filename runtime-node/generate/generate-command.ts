@@ -60,7 +60,7 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
   const engine = await createNodeEngine();
   const samples = decodeAudio(await readFileBytes(options.audio), options.audio);
   const posegan = loadPoseGan(engine, await readFileBytes(options.checkpoint), options.checkpoint);
-  const identity = findIdentity(posegan.checkpoint.meta.identities, options.identity, options.checkpoint).name;
+  const identity = findIdentity(posegan.checkpoint.meta, options.identity, options.checkpoint).name;
   const faceCheckpoint = options.faceCheckpoint ?? (await defaultFaceCheckpoint(identity));
   console.log(`PGFace: ${faceCheckpoint}`);
   const pgface = loadPgFace(engine, await readFileBytes(faceCheckpoint), faceCheckpoint);

@@ -10,6 +10,7 @@ import { LandmarkFaceFit } from '../../talking-head/tracking/landmark-face-fit.t
 import { faceTrackToJson } from '../../talking-head/tracking/track-format.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { ChromiumFaceTracker } from './chromium-tracker.ts';
+import { probeVideo } from './ffmpeg.ts';
 import { type TrackedVideo, describeTrackedVideo, trackVideoFile } from './track-video.ts';
 
 export interface TrackCommandOptions {
@@ -24,6 +25,8 @@ export const SPEECH_FILE = 'speech.wav';
 
 export async function runTrack(options: TrackCommandOptions): Promise<TrackedVideo> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // A file that is no video is refused before Chromium starts.
+  await probeVideo(options.video);
   const faceFit = new LandmarkFaceFit(defaultFaceModel());
   const tracker = await ChromiumFaceTracker.launch({ log });
   let video: TrackedVideo;

@@ -11,6 +11,7 @@ import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { FaceDecoder } from '../../talking-head/face/decode.ts';
 import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
 import { MODEL_SAMPLE_RATE, decodeAudio } from '../../talking-head/audio/decode.ts';
+import { findIdentity } from '../../talking-head/inference/generate.ts';
 import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { createBrowserEngine } from '../device.ts';
 import { type Animation, animateSpeech, neutralFace } from './animate-speech.ts';
@@ -121,7 +122,8 @@ function useCheckpoint(file: PageFile): void {
     const model = loadPoseGan(engine, file.bytes, file.name);
     posegan?.model.generator.dispose();
     posegan = { file, model };
-    ui.identity.replaceChildren(...model.checkpoint.meta.identities.map((i) => new Option(i.name, i.name)));
+    const chosen = findIdentity(model.checkpoint.meta, undefined, file.name).name;
+    ui.identity.replaceChildren(...model.checkpoint.meta.identities.map((i) => new Option(i.name, i.name, i.name === chosen, i.name === chosen)));
   } else {
     const model = loadPgFace(engine, file.bytes, file.name);
     pgface?.model.model.dispose();

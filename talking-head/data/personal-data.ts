@@ -92,16 +92,17 @@ export function inPoseUnit(dataset: Dataset, unit: TranslationUnit, restTranslat
 /**
  * The dataset with PoseGAN's training windows as long as the person's clips allow: `length` frames when some
  * train segment holds one, else the longest train segment rounded down to `factor` frames (at least
- * MIN_FINE_TUNE_WINDOW); throws naming the clips when even that does not fit. Windows every `stride` frames.
+ * MIN_FINE_TUNE_WINDOW); throws, starting with `source`, when even that does not fit. Windows every `stride` frames.
  */
-export function withFittingWindows(dataset: Dataset, length: number, factor: number): Dataset {
+export function withFittingWindows(dataset: Dataset, length: number, factor: number, source: string): Dataset {
   const trainLength = (clip: DatasetClip) => clip.entry.segments.train[1] - clip.entry.segments.train[0];
   const longest = Math.max(0, ...dataset.clips.map(trainLength));
   const fitting = longest >= length ? length : Math.floor(longest / factor) * factor;
   if (fitting < MIN_FINE_TUNE_WINDOW) {
+    const fps = dataset.manifest.featureConfig.fps;
     throw new RangeError(
-      `the clips are too short to fine-tune PoseGAN on: its training windows need at least ${MIN_FINE_TUNE_WINDOW} frames of a clip's train split (70%), ` +
-        `i.e. a clip of ${Math.ceil(MIN_FINE_TUNE_WINDOW / 0.7)} frames or more; the longest train split has ${longest} (${dataset.clips.map((c) => `${c.entry.name}: ${c.frames} frames`).join(', ')})`,
+      `${source}: too little data to fine-tune PoseGAN on: its shortest training window is ${MIN_FINE_TUNE_WINDOW} frames (${(MIN_FINE_TUNE_WINDOW / fps).toFixed(1)} s) of a clip's training frames, ` +
+        `the most a clip has is ${longest} (${dataset.clips.map((c) => `${c.entry.name}: ${c.frames} frames`).join(', ')})`,
     );
   }
   if (fitting === dataset.manifest.windowing.length && dataset.manifest.windows.train.length > 0) return dataset;
