@@ -140,7 +140,7 @@ program
 
 program
   .command('eval')
-  .description("the paper's evaluation (Tables 1-4, ablations, personalisation) on a dataset's test split: report.md, report.json, PNG figures")
+  .description("the paper's evaluation (Tables 1-4, lip motion, ablations, personalisation) on a dataset's test split: report.md, report.json, PNG figures")
   .option('--dataset <dir>', 'dataset folder from `posedyn dataset build`', 'out/dataset')
   .option('--out <dir>', 'output folder', 'out/eval')
   .option('--quick', 'tiny networks, a few steps (CI smoke run); the report says so', false)

@@ -1,5 +1,5 @@
 // `posedyn eval --dataset DIR --out DIR`: the paper's evaluation (Sec. 5) on a dataset's test split, beside the
-// paper's numbers. Trains what it needs on one shared engine (runTrain), or uses given checkpoints, then
+// paper's numbers, with our lip-motion row in place of Table 5's SyncNet score (lip-motion-table.ts). Trains what it needs on one shared engine (runTrain), or uses given checkpoints, then
 // writes <out>/report.json, <out>/report.md and <out>/figures/*.png. The metrics live in talking-head/evaluation/.
 //
 // Models (under <out>/models/<name>/ when trained here):

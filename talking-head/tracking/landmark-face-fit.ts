@@ -58,10 +58,10 @@ export class LandmarkFaceFit {
 
   /** Throws when `model` is not a model on MediaPipe's mesh (see MAX_MEAN_DISTANCE_CM). */
   constructor(model: FaceModel, sigmaCm = LANDMARK_NOISE_CM) {
-    assertFaceModel(model);
     if (model.vertexCount < LANDMARK_COUNT) {
       throw new RangeError(`face model '${model.name}' has ${model.vertexCount} vertices; fitting it to tracked landmarks needs a model whose first ${LANDMARK_COUNT} vertices are MediaPipe's face-mesh landmarks in their order`);
     }
+    assertFaceModel(model);
     const distance = distanceToCanonicalMesh(model);
     if (!(distance <= MAX_MEAN_DISTANCE_CM)) {
       throw new RangeError(
