@@ -55,6 +55,19 @@ export * from '../talking-head/face/procedural-face-model.ts';
 export * from '../talking-head/face/mouth-opening.ts';
 export * from '../talking-head/face/canonical-mesh.ts';
 export * from '../talking-head/face/decode.ts';
+export * from '../talking-head/face/default-face-model.ts';
+export * from '../talking-head/face/mouth-opening.ts';
+
+// ---- output: the head renderer, frames as data (also on the audio clock), GLB export (docs/output-format.md)
+export * from '../talking-head/render/head-renderer.ts';
+export * from '../talking-head/render/mesh/head-mesh.ts';
+export * from '../talking-head/render/offscreen-frame.ts';
+export * from '../talking-head/render/camera.ts';
+export * from '../talking-head/render/head-placement.ts';
+export * from '../talking-head/export/head-frames.ts';
+export * from '../talking-head/export/gltf-export.ts';
+export * from '../talking-head/formats/head-motion.ts';
+export * from './head-frame-clock.ts';
 
 // ---- models: audio, features, poses, file formats (bytes in, arrays out)
 export * from '../talking-head/audio/decode.ts';

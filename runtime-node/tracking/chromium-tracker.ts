@@ -58,7 +58,7 @@ export class ChromiumFaceTracker {
   }
 
   /** Builds the tracker page if dist/ lacks it, starts the server and Chromium, and waits until MediaPipe is loaded. */
-  static async launch(options: { log?: (line: string) => void } = {}): Promise<ChromiumFaceTracker> {
+  static async launch(options: { log?: (line: string) => void; faceMeshOptions?: Readonly<Record<string, unknown>> } = {}): Promise<ChromiumFaceTracker> {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the face tracker runs MediaPipe in Debian's Chromium (./setup.sh installs it)`);
     ensurePagesBuilt({ log: options.log ?? (() => undefined) });
     let tracker: ChromiumFaceTracker | null = null;
@@ -81,7 +81,7 @@ export class ChromiumFaceTracker {
       });
       page.on('pageerror', (e) => log.push(e instanceof Error ? e.message : String(e)));
       tracker = new ChromiumFaceTracker(browser, page, server, profile, log);
-      await page.goto(`${server.url}tracker/`);
+      await page.goto(`${server.url}tracker/${options.faceMeshOptions ? `?options=${encodeURIComponent(JSON.stringify(options.faceMeshOptions))}` : ''}`);
       await page.waitForFunction(() => 'posedynTrackerReady' in globalThis, { timeout: 60_000 });
       await page.evaluate(() => (globalThis as unknown as { posedynTrackerReady: Promise<void> }).posedynTrackerReady);
       return tracker;

@@ -56,8 +56,11 @@ function rate(text: unknown): number {
   return Number.isFinite(value) && value > 0 ? value : NaN;
 }
 
-/** What the file holds; throws naming the file when it is missing, unreadable or has no video stream. */
-export async function probeVideo(file: string): Promise<VideoInfo> {
+/**
+ * What the file holds; throws naming the file when it is missing, unreadable or has no video stream. Frames
+ * will be decoded at most `maxSide` pixels on their longer side (default MAX_FRAME_SIDE).
+ */
+export async function probeVideo(file: string, maxSide = MAX_FRAME_SIDE): Promise<VideoInfo> {
   try {
     if (!(await stat(file)).isFile()) throw new Error(`${file}: is not a file, expected a video file (mp4, webm, mov, ...)`);
   } catch (error) {
@@ -82,7 +85,7 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
   if (!(video.width! > 0 && video.height! > 0)) throw new Error(`${file}: video stream has size ${video.width} x ${video.height}, expected a picture`);
   const rotation = Math.abs(Number(video.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? video.tags?.rotate ?? 0)) % 180;
   let [width, height] = rotation === 90 ? [video.height!, video.width!] : [video.width!, video.height!];
-  const scale = Math.min(1, MAX_FRAME_SIDE / Math.max(width, height));
+  const scale = Math.min(1, maxSide / Math.max(width, height));
   // Even sizes: what ffmpeg's scaler and most decoders expect.
   width = Math.max(2, 2 * Math.round((width * scale) / 2));
   height = Math.max(2, 2 * Math.round((height * scale) / 2));

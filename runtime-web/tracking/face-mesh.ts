@@ -94,11 +94,14 @@ export class FaceMeshTracker {
     solution.onResults((results) => (this.#last = results));
   }
 
-  /** `baseUrl` is where the package's files are served, ending in '/' (e.g. 'face_mesh/'). */
-  static async create(baseUrl: string): Promise<FaceMeshTracker> {
+  /**
+   * `baseUrl` is where the package's files are served, ending in '/' (e.g. 'face_mesh/'). `overrides` change
+   * FACE_MESH_OPTIONS (benchmarks/tracker.ts compares the inference back ends with it).
+   */
+  static async create(baseUrl: string, overrides: Readonly<Record<string, unknown>> = {}): Promise<FaceMeshTracker> {
     const FaceMesh = await loadScript(baseUrl);
     const solution = new FaceMesh({ locateFile: (file) => `${baseUrl}${file}` });
-    solution.setOptions({ ...FACE_MESH_OPTIONS });
+    solution.setOptions({ ...FACE_MESH_OPTIONS, ...overrides });
     await solution.initialize();
     return new FaceMeshTracker(solution);
   }

@@ -7,6 +7,7 @@
 //   POST results       tracked frames so far, talking-head/tracking/tracked-frame.ts's encoding
 // window.posedynTrack() tracks every frame the server has and resolves with the number of frames; the next call
 // starts over with face detection (a new video). window.posedynTrackerReady resolves when the tracker is loaded.
+// The query `?options=<JSON>` overrides MediaPipe's options (face-mesh.ts FACE_MESH_OPTIONS; benchmarks only).
 import { encodeTrackedFrames, type TrackedFrame } from '../../talking-head/tracking/tracked-frame.ts';
 import { FaceMeshTracker } from './face-mesh.ts';
 
@@ -44,7 +45,8 @@ async function sendResults(frames: TrackedFrame[]): Promise<void> {
 
 const canvas = document.createElement('canvas');
 const context = canvas.getContext('2d', { willReadFrequently: false })!;
-const tracker = FaceMeshTracker.create('../face_mesh/');
+const overrides = JSON.parse(new URLSearchParams(location.search).get('options') ?? '{}') as Record<string, unknown>;
+const tracker = FaceMeshTracker.create('../face_mesh/', overrides);
 
 async function track(): Promise<number> {
   const faceMesh = await tracker;

@@ -104,9 +104,9 @@ export function lipMotionTable(dataset: Dataset, generations: FaceGenerations, d
   };
   const real = segments.map((s) => decoder.sequence(realFaceCoefficients(dataset, s)));
   const still = stillMouthOpenings(dataset, decoder);
-  const openingsOf = new Map<string, Float32Array[]>([[REAL_MOUTH, real]]);
+  const openingsOf = new Map<string, Float64Array[]>([[REAL_MOUTH, real]]);
   for (const [name, generated] of generations.methods) openingsOf.set(name, generated.map((g) => decoder.sequence(g)));
-  openingsOf.set(STILL_MOUTH, segments.map((s) => new Float32Array(s.length).fill(still.get(s.identityIndex) ?? NaN)));
+  openingsOf.set(STILL_MOUTH, segments.map((s) => new Float64Array(s.length).fill(still.get(s.identityIndex) ?? NaN)));
 
   const realSpread = real.reduce((a, r) => a + spread(r), 0);
   const allReal = real.flatMap((r) => [...r]);

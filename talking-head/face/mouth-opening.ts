@@ -1,10 +1,10 @@
-// The mouth opening of a decoded face: the distance between its inner-lip vertices (FaceModel.innerLipVertices:
-// MediaPipe's 13 and 14, whose distance in tracked landmarks is the tracker's `mouthOpening`,
-// talking-head/tracking/landmarks.ts), in cm whatever the model's unit. Eq. (2) is evaluated on those two
-// vertices only (6 rows of the basis), so a whole clip costs a few thousand multiplications a frame.
+// The mouth opening of a decoded face (Eq. 2): the distance between its inner-lip vertices
+// (FaceModel.innerLipVertices: MediaPipe's 13 and 14 on its mesh, whose distance in tracked landmarks is the
+// tracker's track.json `mouthOpening`, talking-head/tracking/landmarks.ts, so the two compare; the BFM's
+// keypoints 63 and 67), in centimetres whatever the model's unit. Only those two vertices are decoded (6 rows of
+// the basis), in float64 on the CPU, so a whole clip costs a few thousand multiplications a frame.
 import { FACE_COEFFICIENTS, type FaceModel, ID_COMPONENTS } from './face-model.ts';
-
-const CENTIMETRES: Readonly<Record<string, number>> = { mm: 0.1, cm: 1, dm: 10 };
+import { centimetresPerModelUnit } from './model-units.ts';
 
 export class MouthOpeningDecoder {
   readonly model: FaceModel;
@@ -16,8 +16,7 @@ export class MouthOpeningDecoder {
   /** Throws naming the model when it does not say where its inner lips are, or has an unknown unit. */
   constructor(model: FaceModel) {
     if (!model.innerLipVertices) throw new RangeError(`face model '${model.name}' does not name its inner-lip vertices (innerLipVertices): no mouth opening can be measured on it`);
-    const cm = CENTIMETRES[model.units];
-    if (cm === undefined) throw new RangeError(`face model '${model.name}': units '${model.units}', expected one of ${Object.keys(CENTIMETRES).join(', ')}`);
+    const cm = centimetresPerModelUnit(model);
     this.model = model;
     const E = FACE_COEFFICIENTS - ID_COMPONENTS;
     model.innerLipVertices.forEach((v, side) => {
@@ -43,8 +42,16 @@ export class MouthOpeningDecoder {
   }
 
   /** Openings (cm) of frames [N, 144] row-major -> [N]. */
-  sequence(coefficients: ArrayLike<number>): Float32Array {
-    if (coefficients.length % FACE_COEFFICIENTS !== 0) throw new RangeError(`MouthOpeningDecoder: ${coefficients.length} values, expected whole frames of ${FACE_COEFFICIENTS} coefficients`);
-    return Float32Array.from({ length: coefficients.length / FACE_COEFFICIENTS }, (_, t) => this.opening(coefficients, t * FACE_COEFFICIENTS));
+  sequence(coefficients: ArrayLike<number>): Float64Array {
+    if (coefficients.length % FACE_COEFFICIENTS !== 0) throw new RangeError(`mouthOpening: ${coefficients.length} coefficients, not a multiple of ${FACE_COEFFICIENTS} (alpha_id 80, alpha_exp 64 a frame)`);
+    return Float64Array.from({ length: coefficients.length / FACE_COEFFICIENTS }, (_, t) => this.opening(coefficients, t * FACE_COEFFICIENTS));
   }
+}
+
+/**
+ * coefficients [frames, 144] (alpha_id, alpha_exp) -> [frames] cm; null for a model that does not name its inner
+ * lips (a mesh without MediaPipe's landmarks or the BFM's keypoints).
+ */
+export function mouthOpening(model: FaceModel, coefficients: ArrayLike<number>): Float64Array | null {
+  return model.innerLipVertices ? new MouthOpeningDecoder(model).sequence(coefficients) : null;
 }

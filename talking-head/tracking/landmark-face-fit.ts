@@ -17,6 +17,7 @@
 // mesh live.
 import { canonicalFaceMesh } from '../face/canonical-mesh.ts';
 import { FACE_COEFFICIENTS, type FaceModel, assertFaceModel, combinedBasis } from '../face/face-model.ts';
+import { centimetresPerModelUnit } from '../face/model-units.ts';
 import { solveSymmetricPositiveDefinite } from '../face/symmetric-solve.ts';
 import { LANDMARK_COUNT } from './landmarks.ts';
 
@@ -28,15 +29,6 @@ export const LANDMARK_NOISE_CM = 0.1;
 
 /** A model whose first 468 mean vertices lie further than this (RMS, cm) from MediaPipe's canonical mesh is refused. */
 export const MAX_MEAN_DISTANCE_CM = 1.5;
-
-const CENTIMETRES: Readonly<Record<string, number>> = { mm: 0.1, cm: 1, dm: 10 };
-
-/** The factor that turns the model's length unit into cm, or throws naming the model and unit. */
-function centimetresPerModelUnit(model: FaceModel): number {
-  const factor = CENTIMETRES[model.units];
-  if (factor === undefined) throw new RangeError(`face model '${model.name}': units '${model.units}', expected one of ${Object.keys(CENTIMETRES).join(', ')}`);
-  return factor;
-}
 
 /** RMS distance (cm) between the model's first 468 mean vertices and MediaPipe's canonical mesh. */
 export function distanceToCanonicalMesh(model: FaceModel): number {

@@ -54,9 +54,9 @@ if (!videos || !coefficients || !hasFfmpeg || !existsSync(CHROMIUM)) {
   const frames = results.reduce((n, r) => n + r.video.track.summary.trackedFrames, 0);
   const seconds = results.reduce((n, r) => n + r.video.trackingSeconds, 0);
   console.log(`  tracked ${frames} frames of ${results.length} clips in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s)`);
-  console.log(`  ${'clip'.padEnd(21)} offset  ${ANGLE_NAMES.map((c) => `${c} r / std ratio`.padEnd(19)).join('')}`);
+  console.log(`  ${'clip'.padEnd(21)} offset  ${ANGLE_NAMES.map((c) => `${c} r / std ratio`.padEnd(21)).join('')}`);
   for (const { name, agreement: a } of results) {
-    console.log(`  ${name.padEnd(21)} ${String(a.offset).padStart(6)}  ${ANGLE_NAMES.map((c) => `${a.channels[c].r.toFixed(3)} / ${a.channels[c].stdRatio.toFixed(2)}`.padEnd(19)).join('')}`);
+    console.log(`  ${name.padEnd(21)} ${String(a.offset).padStart(6)}  ${ANGLE_NAMES.map((c) => `${a.channels[c].r.toFixed(3)} / ${a.channels[c].stdRatio.toFixed(2)}`.padEnd(21)).join('')}`);
   }
 
   test('every clip is tracked in every frame, at 30 frames a second, one output frame a video frame', () => {

@@ -28,10 +28,10 @@ export interface LandmarkAgreement {
 }
 
 /** The decoded and tracked inner-lip gap (cm) of every frame of `segment`. */
-export function mouthOpenings(decoder: MouthOpeningDecoder, segment: AlignedFrames): { decoded: Float32Array; tracked: Float32Array } {
+export function mouthOpenings(decoder: MouthOpeningDecoder, segment: AlignedFrames): { decoded: Float64Array; tracked: Float64Array } {
   return {
     decoded: decoder.sequence(segment.coefficients),
-    tracked: Float32Array.from({ length: segment.frames }, (_, t) => mouthOpening(segment.landmarks, t * 3 * LANDMARK_COUNT)),
+    tracked: Float64Array.from({ length: segment.frames }, (_, t) => mouthOpening(segment.landmarks, t * 3 * LANDMARK_COUNT)),
   };
 }
 
