@@ -16,7 +16,7 @@ import type { Engine } from '../../core/engine.ts';
 import { type Dataset } from '../../talking-head/data/dataset.ts';
 import { type BootstrapOptions } from '../../talking-head/evaluation/bootstrap.ts';
 import { correlationTable } from '../../talking-head/evaluation/correlation-table.ts';
-import { faceMeasure, faceTable, generateFaces, tableThreeMethods } from '../../talking-head/evaluation/face-table.ts';
+import { faceMeasure, faceTable, generateFaces, realFaceCoefficients, tableThreeMethods } from '../../talking-head/evaluation/face-table.ts';
 import { lipMotionTable } from '../../talking-head/evaluation/lip-motion-table.ts';
 import { MouthOpeningDecoder } from '../../talking-head/face/mouth-opening.ts';
 import type { PgFace } from '../../talking-head/pgface/pgface.ts';
@@ -30,7 +30,7 @@ import { createNodeEngine } from '../device.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 import { type ModelSource, type TrainingPlan, pgFaceModel, poseGanModel } from './eval-models.ts';
-import { poseChannelFigures } from './figures.ts';
+import { mouthOpeningFigure, poseChannelFigures } from './figures.ts';
 import { personalFaceModels } from './personal-face-models.ts';
 import { runPersonalisation } from './personalisation.ts';
 import { type EvalReport, reportJson, reportMarkdown } from './report-markdown.ts';
@@ -210,9 +210,19 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     const table = faceTable(dataset, generations, await faceMeasure(engine, faceModel), bootstrap, comparisons);
     face = { faceModel: faceModel.name, units: faceModel.units, ...table };
     log('eval: lip motion');
-    lipMotion = faceModel.innerLipVertices
-      ? lipMotionTable(dataset, generations, new MouthOpeningDecoder(faceModel), bootstrap, comparisons)
-      : { skipped: `the face model '${faceModel.name}' does not name its inner-lip vertices` };
+    if (faceModel.innerLipVertices) {
+      const decoder = new MouthOpeningDecoder(faceModel);
+      lipMotion = lipMotionTable(dataset, generations, decoder, bootstrap, comparisons);
+      // The longest test segment with face coefficients: the real mouth and the personalised networks' over it.
+      const k = generations.segments.reduce((a, s, i) => (s.length > generations.segments[a]!.length ? i : a), 0);
+      const segment = generations.segments[k]!;
+      figures.push(`figures/${await mouthOpeningFigure(figureFolder, 'lip-motion.png', `${segment.clip}, test frames ${segment.range.join('-')}: mouth opening`, [
+        { name: 'Real', opening: decoder.sequence(realFaceCoefficients(dataset, segment)) },
+        ...['PGFace, personalised', 'Fixed identity, personalised'].map((name) => ({ name, opening: decoder.sequence(generations.methods.get(name)![k]!) })),
+      ])}`);
+    } else {
+      lipMotion = { skipped: `the face model '${faceModel.name}' does not name its inner-lip vertices` };
+    }
     for (const loaded of [pg.model, fixed.model, ...personalFixed.values(), ...personalPg.values()]) loaded.model.dispose();
   }
 
