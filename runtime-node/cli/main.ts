@@ -241,7 +241,7 @@ program
   .requiredOption('--video <file>', 'the MP4 to write')
   .option('--audio <file>', "the speech (default: the file's own, or <name>.wav beside it)")
   .option('--compare <file>', 'draw the head of this .mat or track.json beside it')
-  .option('--face-model <source>', "'default', 'procedural' or a path to your BFM_model_front.mat", 'default')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (the video)`, FACE_MODEL_OPTION.default)
   .option('--width <px>', `video width (default ${VIDEO_DEFAULTS.size} a head)`)
   .option('--height <px>', `video height (default ${VIDEO_DEFAULTS.size})`)
   .option('--background <#rrggbb>', 'background colour', VIDEO_DEFAULTS.background)
@@ -257,7 +257,7 @@ program
   .requiredOption('--glb <file>', 'the GLB to write')
   .option('--identity <name>', "name the person and draw the translation relative to that identity's rest pose in --checkpoint (default: the file's own rest pose, else its mean pose)")
   .option('--checkpoint <file>', 'PoseGAN checkpoint holding the identities (for --identity)', PRETRAINED.posegan)
-  .option('--face-model <source>', "'default', 'procedural' or a path to your BFM_model_front.mat", 'default')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (the GLB)`, FACE_MODEL_OPTION.default)
   .action(async (options: Record<string, string | undefined>) => {
     await runExport({ from: options.from!, glb: options.glb!, identity: options.identity, checkpoint: options.checkpoint!, faceModel: options.faceModel! });
   });
