@@ -29,6 +29,9 @@ export class BufferPool {
   readonly #free = new Map<number, GPUBuffer[]>();
   /** Freed since the last submit: may still be used by the command buffer being recorded. */
   #awaitingSubmit: GPUBuffer[] = [];
+  /** Every buffer this pool made and has not destroyed, in use or not: what destroy() frees. */
+  readonly #created = new Set<GPUBuffer>();
+  #destroyed = false;
   #inUseBytes = 0;
   #inUseBuffers = 0;
   #pooledBytes = 0;
@@ -40,6 +43,7 @@ export class BufferPool {
   }
 
   acquire(bytes: number, label: string): GPUBuffer {
+    if (this.#destroyed) throw new Error(`BufferPool.acquire('${label}'): its engine was disposed (engine.dispose()), which destroyed the pool`);
     const size = bucketBytes(bytes);
     const reused = this.#free.get(size)?.pop();
     this.#inUseBytes += size;
@@ -49,11 +53,14 @@ export class BufferPool {
       this.#pooledBuffers--;
       return reused;
     }
-    return this.#device.createBuffer({ size, usage: this.#usage, label });
+    const buffer = this.#device.createBuffer({ size, usage: this.#usage, label });
+    this.#created.add(buffer);
+    return buffer;
   }
 
   /** Gives a buffer back; it becomes reusable after the next submit (see markSubmitted). */
   release(buffer: GPUBuffer): void {
+    if (this.#destroyed) return;
     this.#inUseBytes -= buffer.size;
     this.#inUseBuffers--;
     this.#pooledBytes += buffer.size;
@@ -77,10 +84,24 @@ export class BufferPool {
       for (const buffer of bucket) {
         this.#pooledBytes -= buffer.size;
         this.#pooledBuffers--;
+        this.#created.delete(buffer);
         buffer.destroy();
       }
     }
     this.#free.clear();
+  }
+
+  /**
+   * Destroys every buffer the pool made, those still held by tensors included; the pool hands out nothing
+   * after. Releasing a buffer afterwards (a tensor disposed late) is a no-op.
+   */
+  destroy(): void {
+    this.#destroyed = true;
+    for (const buffer of this.#created) buffer.destroy();
+    this.#created.clear();
+    this.#free.clear();
+    this.#awaitingSubmit = [];
+    this.#inUseBytes = this.#inUseBuffers = this.#pooledBytes = this.#pooledBuffers = 0;
   }
 
   report(): MemoryReport {

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../files/package-root.ts';
 
 export interface BenchOptions {
   readonly json?: string;
@@ -15,9 +15,8 @@ export interface BenchOptions {
   readonly suites?: readonly string[];
 }
 
-const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
-
 export async function runBench(options: BenchOptions): Promise<void> {
+  const repositoryRoot = packageRoot();
   const script = join(repositoryRoot, 'benchmarks/run.ts');
   if (!existsSync(script)) {
     throw new Error(`posedyn bench runs the benchmarks of a source checkout, and ${script} is not here (the installed package does not carry them)`);

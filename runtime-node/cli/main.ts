@@ -1,10 +1,12 @@
+#!/usr/bin/env node
 // The posedyn command line. Each subcommand lives in its own file; this one only wires them up.
 import { Command } from 'commander';
 import { runSelfCheck } from './selfcheck.ts';
 import { runDemo } from '../generate/demo-command.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { runTrain } from '../training/train-command.ts';
-import { PRETRAINED, runGenerate } from '../generate/generate-command.ts';
+import { runGenerate } from '../generate/generate-command.ts';
+import { PRETRAINED } from '../files/pretrained.ts';
 import { runProfile } from '../profile/profile-command.ts';
 import { runFinetune } from '../training/finetune-command.ts';
 import { registerServeCommand } from '../serve/serve-command.ts';
@@ -68,7 +70,7 @@ program
   .description('datasets for training and evaluation')
   .command('build')
   .description('clip folder (<stem>.wav + <stem>.mat or .csv, or talking-head videos <stem>.mp4 with sound, tracked as `posedyn track` does) -> dataset folder: features, smoothed poses, 7:1:2 splits, windows, train statistics')
-  .option('--data <dir>', 'folder of clips', '../shared/data/styletalk')
+  .requiredOption('--data <dir>', 'folder of clips (e.g. the styletalk set of the shared data folder)')
   .option('--out <dir>', 'dataset folder to write', 'out/dataset')
   .option('--sigma <frames>', 'Eq. (1) Gaussian sigma in frames (default 1)')
   .option('--half-window <frames>', 'Eq. (1) half-window m in frames (default ceil(3 sigma))')
@@ -94,7 +96,7 @@ program
   .option('--resume', 'continue from <out>/last.safetensors', false)
   .option('--init-from <checkpoint>', 'start from the parameters of this checkpoint')
   .option('--max-steps-per-epoch <n>', 'cap on steps an epoch (quick runs)')
-  .option('--config <json>', 'model config overrides as JSON, e.g. \'{"unetChannels":[32,64,96]}\' (see models/*/config.ts)')
+  .option('--config <json>', 'model config overrides as JSON, e.g. \'{"unetChannels":[32,64,96]}\' (see talking-head/{posegan,pgface}/config.ts)')
   .option('--no-progress', 'no progress bar')
   .action(async (model: string, options: Record<string, string | boolean | undefined>) => {
     if (model !== 'posegan' && model !== 'pgface') throw new Error(`train: model must be 'posegan' or 'pgface', got '${model}'`);

@@ -11,6 +11,7 @@ import { IDENTITY_MANIFEST, assignIdentities, discoverClips, parseIdentityManife
 import { type DatasetManifest, datasetManifestToJson, datasetSummaryTable } from '../../talking-head/data/dataset-format.ts';
 import { defaultFeatureConfig, deepSpeechFeatureConfig } from '../../talking-head/features/config.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
@@ -85,7 +86,7 @@ export async function runDatasetBuild(options: DatasetBuildOptions): Promise<Dat
   } finally {
     await (tracker as { tracker: ChromiumFaceTracker } | null)?.tracker.close();
   }
-  const engine = options.engine ?? await createNodeEngine();
+  const engine = options.engine ?? await createNodeEngine({ log: stderrLog });
   const read = performance.now();
   const built = await buildDataset(engine, inputs, { sigma: options.sigma, halfWindow: options.halfWindow });
   const builtAt = performance.now();

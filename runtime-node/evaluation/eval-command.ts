@@ -27,6 +27,7 @@ import { windowJoinTable } from '../../talking-head/evaluation/window-join-table
 import { identityFaceIdMeans } from '../../talking-head/training/fixed-identity.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 import { type ModelSource, type TrainingPlan, pgFaceModel, poseGanModel } from './eval-models.ts';
@@ -84,7 +85,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const log = options.log ?? ((line: string) => console.log(line));
   const quick = options.quick;
   await mkdir(join(options.out, 'figures'), { recursive: true });
-  const engine = options.engine ?? (await createNodeEngine());
+  const engine = options.engine ?? (await createNodeEngine({ log: stderrLog }));
   const dataset = await loadDatasetFolder(options.dataset);
   const seeds = options.seeds ?? 1;
   const plan: TrainingPlan = {

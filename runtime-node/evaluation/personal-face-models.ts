@@ -12,7 +12,7 @@ import type { Dataset } from '../../talking-head/data/dataset.ts';
 import { type LoadedPgFace, loadPgFace } from '../../talking-head/inference/load-models.ts';
 import { pathExists } from '../files/path-exists.ts';
 import { readFileBytes } from '../files/read-file.ts';
-import { personalFacePath } from '../generate/generate-command.ts';
+import { personalFacePath } from '../files/pretrained.ts';
 import { runFinetune } from '../training/finetune-command.ts';
 import { type ModelSource, type TrainingPlan, trainingRecord } from './eval-models.ts';
 

@@ -5,8 +5,7 @@
 // project ships one (talking-head/pretrained/personal/), else the PGFace pretrained on every identity (which has
 // no identity input and infers whose face from the speech).
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { decodeAudio } from '../../talking-head/audio/decode.ts';
 import { faceFrameObj } from '../../talking-head/face/obj-export.ts';
 import { headFrames } from '../../talking-head/export/head-frames.ts';
@@ -15,34 +14,13 @@ import { checkpointTranslationUnit } from '../../talking-head/render/head-placem
 import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../talking-head/inference/generate.ts';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
-import { pathExists } from '../files/path-exists.ts';
+import { defaultFaceCheckpoint } from '../files/pretrained.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 import { writeTalkingHeadGlb } from '../export/glb-output.ts';
 import { type VideoRequest, writeTalkingHeadVideo } from '../video/video-output.ts';
-
-const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const PRETRAINED = {
-  posegan: join(repositoryRoot, 'talking-head/pretrained/posegan.safetensors'),
-  pgface: join(repositoryRoot, 'talking-head/pretrained/pgface.safetensors'),
-  /** Table 3's baseline (PGFace generating expression only), shipped for evaluation. */
-  fixedIdentityFace: join(repositoryRoot, 'talking-head/pretrained/pgface-fixed-identity.safetensors'),
-  sampleSpeech: join(repositoryRoot, 'talking-head/pretrained/sample-speech.wav'),
-  /** PGFace and the baseline personalised to each identity (Sec. 5.1): <identity>/{pgface,fixed-identity}.safetensors */
-  personalFace: join(repositoryRoot, 'talking-head/pretrained/personal'),
-};
-
-/** Where personalised face networks lie (talking-head/pretrained/personal/, or eval --personal-face): <folder>/<identity>/<variant>.safetensors. */
-export function personalFacePath(folder: string, identity: string, variant: string): string {
-  return join(folder, identity, `${variant}.safetensors`);
-}
-
-/** The shipped PGFace personalised to `identity` when there is one, else the pretrained PGFace. */
-export async function defaultFaceCheckpoint(identity: string): Promise<string> {
-  const personal = personalFacePath(PRETRAINED.personalFace, identity, 'pgface');
-  return (await pathExists(personal)) ? personal : PRETRAINED.pgface;
-}
 
 export interface GenerateCommandOptions {
   readonly audio: string;
@@ -62,7 +40,7 @@ export interface GenerateCommandOptions {
 }
 
 export async function runGenerate(options: GenerateCommandOptions): Promise<TalkingHeadResult> {
-  const engine = await createNodeEngine();
+  const engine = await createNodeEngine({ log: stderrLog });
   const samples = decodeAudio(await readFileBytes(options.audio), options.audio);
   const posegan = loadPoseGan(engine, await readFileBytes(options.checkpoint), options.checkpoint);
   const identity = findIdentity(posegan.checkpoint.meta, options.identity, options.checkpoint).name;

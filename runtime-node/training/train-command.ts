@@ -18,6 +18,7 @@ import type { EpochReport, StepProgress } from '../../talking-head/training/epoc
 import { TrainingSession } from '../../talking-head/workflows/training-session.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { pathExists } from '../files/path-exists.ts';
 import { lineChartPng } from '../plots/line-chart.ts';
@@ -57,7 +58,7 @@ export interface TrainOptions {
 export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
   await mkdir(options.out, { recursive: true });
   const dataset = options.loadedDataset ?? (await loadDatasetFolder(options.dataset));
-  const engine = options.engine ?? (await createNodeEngine());
+  const engine = options.engine ?? (await createNodeEngine({ log: stderrLog }));
   const log = options.log ?? ((line: string) => console.log(line));
   const session = new TrainingSession(engine, dataset, {
     kind: options.kind, variant: options.variant, learningRate: options.lr, seed: options.seed, batch: options.batch,

@@ -8,7 +8,7 @@ import { centimetresPerModelUnit } from './model-units.ts';
 
 export class MouthOpeningDecoder {
   readonly model: FaceModel;
-  /** [6, 144]: x, y, z of the upper then the lower inner-lip vertex, cm per unit coefficient */
+  /** Shape `[6, 144]`: x, y, z of the upper then the lower inner-lip vertex, cm per unit coefficient */
   readonly #rows = new Float64Array(6 * FACE_COEFFICIENTS);
   /** [6] their mean positions, cm */
   readonly #mean = new Float64Array(6);

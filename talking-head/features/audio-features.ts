@@ -1,6 +1,6 @@
 // Audio features on the GPU: mono samples at config.sampleRate -> per-frame features [frames, F] at config.fps
 // -> context windows [frames, F, context] (the layout PoseGAN and PGFace read). The math is in
-// kernels/audio-features.wgsl, its float64 specification in audio-features-reference.ts, the choices behind it
+// talking-head/kernels/audio-features.wgsl, its float64 specification in audio-features-reference.ts, the choices behind it
 // in README.md here. Everything is recorded into the engine's command stream; nothing is read back.
 import type { Engine } from '../../core/engine.ts';
 import { ShapeError, formatShape } from '../../core/shape.ts';

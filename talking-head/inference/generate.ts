@@ -35,9 +35,9 @@ export interface TalkingHeadResult {
   readonly fps: number;
   readonly frames: number;
   readonly identity: string;
-  /** [frames, 6]: pitch, yaw, roll (radians), tx, ty, tz (the dataset's unit) */
+  /** Shape `[frames, 6]`: pitch, yaw, roll (radians), tx, ty, tz (the dataset's unit) */
   readonly pose: Float32Array;
-  /** [frames, 144]: alpha_id (80) then alpha_exp (64) */
+  /** Shape `[frames, 144]`: alpha_id (80) then alpha_exp (64) */
   readonly face: Float32Array;
 }
 

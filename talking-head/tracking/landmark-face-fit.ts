@@ -41,7 +41,7 @@ export function distanceToCanonicalMesh(model: FaceModel): number {
 
 export class LandmarkFaceFit {
   readonly model: FaceModel;
-  /** [144, 1404]: coefficients per landmark coordinate (cm) */
+  /** Shape `[144, 1404]`: coefficients per landmark coordinate (cm) */
   readonly #projector: Float64Array;
   /** [1404] the face of the prior's mean coefficients at the landmarks, S_mean + B mu, cm */
   readonly #mean: Float64Array;

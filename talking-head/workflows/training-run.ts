@@ -2,7 +2,6 @@
 // `posedyn train`, `posedyn finetune`, `posedyn eval` and the page alike: the trainer (Sec. 4.3: Adam), the
 // modules a checkpoint saves, the training samples (256-frame windows for PoseGAN, neighbouring frame pairs
 // for PGFace), one step, the validation measure, and what the checkpoint records beyond the common metadata.
-import { defaultFaceModel } from '../face/default-face-model.ts';
 import type { Engine } from '../../core/engine.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import { type Dataset, type FrameRef, faceBatch, facePairs, poseBatch } from '../data/dataset.ts';
@@ -28,7 +27,7 @@ export interface TrainingRunSpec {
   readonly seed: number;
   /** Overrides of the model config's defaults (widths, depths, loss weights), e.g. { unetChannels: [32, 64] }. */
   readonly modelOverrides?: Record<string, unknown>;
-  /** The 3DMM whose vertices PGFace's losses (Eq. 7-8) compare (PGFace only); default defaultFaceModel(). */
+  /** The 3DMM whose vertices PGFace's losses (Eq. 7-8) compare; PGFace only (callers pass defaultFaceModel() unless told otherwise). */
   readonly faceModel?: FaceModel;
   /** Where the data came from, for error messages (a folder, "the dropped clips"). */
   readonly source: string;
@@ -83,7 +82,10 @@ function pgFaceRun(engine: Engine, dataset: Dataset, spec: TrainingRunSpec): Tra
   if (variant !== 'pgface' && variant !== 'fixed-identity') throw new Error(`the variant of pgface must be 'pgface' or 'fixed-identity', got '${variant}'`);
   const faceStats = dataset.manifest.stats.face;
   if (!faceStats) throw new Error(`${spec.source}: no clip has face coefficients, PGFace cannot be trained (OpenFace CSV gives poses only)`);
-  const faceModel = spec.faceModel ?? defaultFaceModel();
+  // No default here: a page that fine-tunes PoseGAN only must not carry a face model it never uses; the CLI
+  // (--face-model default) and the page (the model it draws) pass the default face model.
+  if (!spec.faceModel) throw new Error('training PGFace needs a face model for its vertex losses (Eq. 7-8): the default is defaultFaceModel()');
+  const faceModel = spec.faceModel;
   const config = defaultPgFaceConfig(dataset.featureCount, { ...spec.modelOverrides, variant });
   const trainer = new PgFaceTrainer(engine, config, faceQuadraticForm(engine, faceModel, faceStats), { learningRate: spec.learningRate, seed: spec.seed });
   const idMeans = identityFaceIdMeans(dataset);

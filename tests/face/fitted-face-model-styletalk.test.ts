@@ -1,7 +1,7 @@
 // The shipped fitted face model on the styletalk test split, measured afresh: the test frames of every clip of
-// ../shared/data/styletalk-video/ are tracked here (`posedyn track`'s pipeline: ffmpeg, MediaPipe in headless
+// $POSEDYN_DATA/styletalk-video/ (the shared data folder) are tracked here (`posedyn track`'s pipeline: ffmpeg, MediaPipe in headless
 // Chromium; the 15 frames before each test segment are tracked and dropped), and the same frames'
-// Deep3DFaceRecon coefficients from ../shared/data/styletalk/ are decoded with the fitted and with the
+// Deep3DFaceRecon coefficients from $POSEDYN_DATA/styletalk/ are decoded with the fitted and with the
 // procedural model. The issue's bar: the decoded inner-lip gap (vertices 13-14) correlates with the tracked one
 // at r >= 0.75 for every identity (its test frames pooled), and the decoded faces' mean landmark distance is
 // reported beside the procedural model's (and must be lower). The model was fitted on the training split

@@ -1,7 +1,7 @@
 // A clip with both kinds of face data the fit needs: the Deep3DFaceRecon coefficients of its .mat (one row a
 // frame) and the landmarks the tracker found in the same clip's video. The two are offset in time: the styletalk
 // videos have 2 frames more than their .mat files (0 for Obama_clip3), and video frame k + offset is row k,
-// with offset = video frames - rows (../shared/data/README.md; the tracker's test finds the same offset by
+// with offset = video frames - rows (the shared data folder's README.md; the tracker's test finds the same offset by
 // correlating the head angles). The split is the dataset's: 7:1:2 by time over the clip's dataset frames
 // (talking-head/data/build-dataset.ts splitSegments; those are the rows trimmed to the audio, reconcileFrames).
 import { splitSegments } from '../../data/build-dataset.ts';
