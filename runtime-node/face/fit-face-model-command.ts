@@ -3,16 +3,16 @@
 // to --out (by default the file the project ships). Deterministic: the same clips and tracks give the same bytes
 // (the tracker is deterministic on a machine; --tracks keeps its tracks, and a second run reads them).
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { FITTED_FACE_MODEL_NAME, fitFaceModel } from '../../talking-head/face/fitted/fit-face-model.ts';
 import type { LandmarkAgreement } from '../../talking-head/face/fitted/landmark-agreement.ts';
 import { proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
+import { packageRoot } from '../files/package-root.ts';
 import { readCoefficientClips, trackCoefficientClips } from './coefficient-clips.ts';
 
 /** The model the project ships, which fittedFaceModel() reads (talking-head/face/fitted-face-model.ts). */
-export const SHIPPED_FITTED_FACE_MODEL = fileURLToPath(new URL('../../talking-head/face/fitted/fitted-face-model.json', import.meta.url));
+export const SHIPPED_FITTED_FACE_MODEL = join(packageRoot(), 'talking-head/face/fitted/fitted-face-model.json');
 
 export interface FitFaceModelOptions {
   /** clips: <stem>.mat (Deep3DFaceRecon coefficients) + <stem>.wav */
