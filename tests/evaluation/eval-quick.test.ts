@@ -48,7 +48,7 @@ test('eval --quick writes report.md with every table, report.json and PNG figure
   }
   const [real, still] = [report.lipMotion.rows[0], report.lipMotion.rows.at(-1)];
   assert.ok(real.correlation.value > 0.999 && real.openingError.value === 0 && Math.abs(real.amplitude - 1) < 1e-9, 'the real mouth against itself');
-  assert.ok(still.correlation.value === 0 && still.amplitude === 0, 'a still mouth correlates with nothing and does not move');
+  assert.ok(still.correlation.value === 0 && still.amplitude < 1e-6, `a still mouth correlates with nothing and does not move: r ${still.correlation.value}, amplitude ${still.amplitude}`);
   assert.ok(markdown.includes('| Still mouth |'), 'the lip-motion table has the still mouth');
   const personal = report.models.filter((m: { name: string }) => m.name.includes('personalised to'));
   assert.equal(personal.map((m: { name: string }) => m.name).sort(), ['fixed-identity, personalised to alice', 'fixed-identity, personalised to bob', 'pgface, personalised to alice', 'pgface, personalised to bob']);
