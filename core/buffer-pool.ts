@@ -23,9 +23,24 @@ export interface MemoryReport {
   readonly pooledBuffers: number;
 }
 
+/**
+ * A buffer larger than the adapter allows (WebGPU would only report it later, as validation text about bind
+ * groups). `bytes` and `limit` let callers say what to change in their own terms (a batch, an audio length).
+ */
+export class BufferTooLargeError extends RangeError {
+  override name = 'BufferTooLargeError';
+  constructor(readonly label: string, readonly bytes: number, readonly limit: number) {
+    super(`'${label}' needs a ${megabytes(bytes)} buffer, more than this adapter's largest (${megabytes(limit)})`);
+  }
+}
+
+const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
 export class BufferPool {
   readonly #device: GPUDevice;
   readonly #usage: GPUBufferUsageFlags;
+  /** The largest buffer one binding or mapping may use (the adapter's limit for this kind of buffer). */
+  readonly maxBytes: number;
   readonly #free = new Map<number, GPUBuffer[]>();
   /** Freed since the last submit: may still be used by the command buffer being recorded. */
   #awaitingSubmit: GPUBuffer[] = [];
@@ -37,14 +52,17 @@ export class BufferPool {
   #pooledBytes = 0;
   #pooledBuffers = 0;
 
-  constructor(device: GPUDevice, usage: GPUBufferUsageFlags) {
+  constructor(device: GPUDevice, usage: GPUBufferUsageFlags, maxBytes = device.limits.maxBufferSize) {
     this.#device = device;
     this.#usage = usage;
+    this.maxBytes = maxBytes;
   }
 
   acquire(bytes: number, label: string): GPUBuffer {
     if (this.#destroyed) throw new Error(`BufferPool.acquire('${label}'): its engine was disposed (engine.dispose()), which destroyed the pool`);
-    const size = bucketBytes(bytes);
+    if (bytes > this.maxBytes) throw new BufferTooLargeError(label, bytes, this.maxBytes);
+    // Near the limit the bucket's rounding must not push a buffer that fits over it.
+    const size = Math.min(bucketBytes(bytes), Math.max(Math.ceil(bytes / 16) * 16, this.maxBytes - (this.maxBytes % 16)));
     const reused = this.#free.get(size)?.pop();
     this.#inUseBytes += size;
     this.#inUseBuffers++;

@@ -102,7 +102,8 @@ export class Engine {
     this.info = info;
     this.ownsDevice = options.ownsDevice ?? false;
     // GPUBufferUsage is a global only once a runtime installed WebGPU, so it is read here, not at import.
-    this.storage = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
+    // Kernels bind whole buffers, so a storage buffer may be no larger than one binding.
+    this.storage = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, device.limits.maxStorageBufferBindingSize);
     this.#staging = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     this.#uniformAlign = device.limits.minUniformBufferOffsetAlignment;
     this.#uniformArena = device.createBuffer({

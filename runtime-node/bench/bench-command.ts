@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkOutputFile } from '../files/output-folder.ts';
 import { packageRoot } from '../files/package-root.ts';
 
 export interface BenchOptions {
@@ -21,6 +22,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
   if (!existsSync(script)) {
     throw new Error(`posedyn bench runs the benchmarks of a source checkout, and ${script} is not here (the installed package does not carry them)`);
   }
+  if (options.json) await checkOutputFile(options.json, '--json');
   const args = [
     ...(options.quick ? ['--quick'] : []),
     ...(options.peers ? [] : ['--no-peers']),

@@ -13,6 +13,7 @@ import { defaultFeatureConfig, deepSpeechFeatureConfig } from '../../talking-hea
 import { createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
+import { checkOutputFolder } from '../files/output-folder.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
 import { LandmarkFaceFit } from '../../talking-head/tracking/landmark-face-fit.ts';
@@ -59,6 +60,7 @@ async function listFolder(folder: string): Promise<string[]> {
 export async function runDatasetBuild(options: DatasetBuildOptions): Promise<DatasetBuildReport> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const started = performance.now();
+  await checkOutputFolder(options.out, '--out');
   const names = await listFolder(options.data);
   const { clips: found, skipped } = discoverClips(names);
   for (const { file, reason } of skipped) log(`skipped ${join(options.data, file)}: ${reason}`);

@@ -51,7 +51,7 @@ export async function personalFaceModels(engine: Engine, dataset: Dataset, plan:
         log(`${name}: fine-tuning ${request.pretrained} (${request.epochs} epochs, batch ${request.batch})`);
         await runFinetune({
           from: request.pretrained, dataset: plan.datasetFolder, identity, out, epochs: request.epochs, batch: request.batch, lr: request.lr,
-          seed: request.seed, faceModel: plan.faceModel, progress: false, producedBy: plan.producedBy, engine, log: (line) => log(`  ${name}: ${line}`),
+          seed: request.seed, faceModel: plan.faceModel, overwrite: true, progress: false, producedBy: plan.producedBy, engine, log: (line) => log(`  ${name}: ${line}`),
         });
       }
       source = { ...(await trainingRecord(out)), name, checkpoint, origin: reuse ? 'reused' : 'trained', variant: request.variant, seed: request.seed };

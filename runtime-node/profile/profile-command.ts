@@ -14,6 +14,7 @@ import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
 import { createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
+import { checkOutputFile } from '../files/output-folder.ts';
 
 export interface ProfileOptions {
   readonly target: 'train-step' | 'generate';
@@ -86,6 +87,7 @@ function workload(engine: Engine, options: ProfileOptions): { run: () => Promise
 }
 
 export async function runProfile(options: ProfileOptions): Promise<void> {
+  if (options.trace) await checkOutputFile(options.trace, '--trace');
   // Dawn quantises timestamps to 65.5 us unless told not to: short kernels would read as zero.
   const engine = await createNodeEngine({ log: stderrLog, dawnOptions: options.dawnOptions ?? ['disable-dawn-features=timestamp_quantization'] });
   const work = workload(engine, options);

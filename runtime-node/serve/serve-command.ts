@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { integerOption } from '../cli/options.ts';
 import { packageRoot } from '../files/package-root.ts';
 import { type Mount, type RunningServer, startServer } from './server.ts';
 
@@ -60,8 +61,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'port (0 picks a free one)', '8080')
     .option('--rebuild', 'rebuild the page and bundle even when dist/ has them', false)
     .action(async (options: { port: string; rebuild: boolean }) => {
-      const port = Number(options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port expects an integer in 0..65535, got '${options.port}'`);
+      const port = integerOption(options.port, '--port');
       await serveDemo({ port, rebuild: options.rebuild, log: (line) => process.stdout.write(`${line}\n`) });
       process.stdout.write('press Ctrl-C to stop\n');
       await new Promise(() => undefined);

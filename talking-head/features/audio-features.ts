@@ -21,13 +21,6 @@ export function computeFrameFeatures(engine: Engine, samples: Float32Array, conf
   const frames = frameCount(samples.length, config);
   const F = config.features;
   if (frames === 0) return Tensor.empty(engine, [0, F], 'audio features');
-  const limit = engine.device.limits.maxStorageBufferBindingSize;
-  if (samples.length * 4 > limit) {
-    throw new RangeError(
-      `computeFrameFeatures: ${samples.length} samples (${(samples.length / config.sampleRate).toFixed(1)} s) exceed the device's ` +
-        `${limit}-byte storage binding; split the audio into shorter pieces`,
-    );
-  }
   const bad = samples.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new RangeError(`computeFrameFeatures: sample ${bad} is ${samples[bad]}, expected a finite number`);
 
