@@ -41,7 +41,7 @@ export interface FineTuneOptions {
   readonly seed?: number;
   /** PGFace: re-centre the output on the person's frames before fine-tuning (default true). */
   readonly recentre?: boolean;
-  /** PGFace: the 3DMM of its vertex losses. */
+  /** PGFace: the 3DMM of its vertex losses (callers pass defaultFaceModel() unless told otherwise). */
   readonly faceModel?: FaceModel;
   /** Where the person's data came from, for messages and the record (a folder, "the dropped clips"). */
   readonly dataSource: string;
