@@ -4,11 +4,11 @@
 // identities, ~2 minutes of training frames, 295 training windows) and for training on a CPU-backed WebGPU
 // adapter: an encoder of 16/16 channels and a 16-d frame embedding, a U-Net of 16-32-32 channels over two 2x
 // down-samplings (256 -> 64 frames), GroupNorm with 4 groups, a discriminator of 16-32 channels. At these widths
-// the paper's schedule (batch 64, 50 epochs) takes ~15 min on lavapipe. Issue 14's study
+// the paper's schedule (batch 64, 50 epochs) takes 15-40 min on lavapipe (quiet to shared machine). Issue 14's study
 // (benchmarks/reports/eval-styletalk/ablation.md) tried the earlier, wider defaults (encoder 16/32, embedding 32,
-// U-Net 32-48-64-64, 8 groups, D 32-64-64): they cost ~4x a step and fitted this small dataset no better, and
-// the wider D alone lowered the identity classifier's confidence (0.46 vs 0.52, row n-wide-d). Everything is
-// configurable (--config) and recorded in checkpoints.
+// U-Net 32-48-64-64, 8 groups, D 32-64-64): they cost 3-7x the training time (20-26 min against 3-7 for the
+// study's short runs), and the wider D alone lowered the identity classifier's confidence (0.46 vs 0.52, row
+// n-wide-d). Everything is configurable (--config) and recorded in checkpoints.
 //
 // The design choices of issue 14 (the defaults below; DESIGN_CHOICES_OF_ISSUE_14 lists them, LEGACY_POSEGAN_CHOICES
 // gives the values before it, which stay selectable with --config and which a checkpoint that predates a choice
