@@ -332,13 +332,21 @@ async function checkEvalInputs(options: EvalOptions, dataset: Dataset): Promise<
     if (!options.data) throw new Error('--holdout chooses whom the personalisation experiment holds out, and that experiment needs --data (the clip folder of the dataset)');
     if (!identities.includes(options.holdout)) throw new Error(`--holdout '${options.holdout}' is not an identity of ${options.dataset} (identities: ${identities.join(', ')})`);
   }
-  const { personalFace, ...checkpoints } = options.checkpoints;
+  const { personalFace, personalPosegan, ...checkpoints } = options.checkpoints;
   for (const path of Object.values(checkpoints)) if (path) decodeCheckpoint(await readFileBytes(path), path);
-  if (personalFace && dataset.manifest.stats.face) {
-    for (const identity of identities) {
-      for (const variant of ['pgface', 'fixed-identity']) {
-        const path = personalFacePath(personalFace, identity, variant);
-        if (!(await pathExists(path))) throw new Error(`--personal-face ${personalFace}: no personalised ${variant} checkpoint for '${identity}' (expected ${path})`);
+  // The identities each kind is personalised to (personal-models.ts): every one for the face networks, those
+  // with training windows for PoseGAN.
+  const withWindows = [...new Set(dataset.manifest.windows.train.map(([clip]) => dataset.clips[clip]!.entry.identity))];
+  const personalFolders: [string, string | undefined, string[], string[]][] = [
+    ['--personal-face', personalFace, ['pgface', 'fixed-identity'], dataset.manifest.stats.face ? identities : []],
+    ['--personal-posegan', personalPosegan, ['posegan'], withWindows],
+  ];
+  for (const [flag, folder, variants, people] of personalFolders) {
+    if (!folder) continue;
+    for (const identity of people) {
+      for (const variant of variants) {
+        const path = personalFacePath(folder, identity, variant);
+        if (!(await pathExists(path))) throw new Error(`${flag} ${folder}: no personalised ${variant} checkpoint for '${identity}' (expected ${path})`);
       }
     }
   }
