@@ -40,7 +40,7 @@ import { type ModelSource, type TrainingPlan, pgFaceModel, poseGanModel } from '
 import { mouthOpeningFigure, poseChannelFigures } from './figures.ts';
 import { personalFaceModels } from './personal-face-models.ts';
 import { runPersonalisation } from './personalisation.ts';
-import { type EvalReport, reportJson, reportMarkdown } from './report-markdown.ts';
+import { type EvalReport, reportJson, reportMarkdown } from '../../talking-head/evaluation/report-markdown.ts';
 
 export interface EvalOptions {
   readonly dataset: string;
