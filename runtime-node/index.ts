@@ -45,7 +45,7 @@ export type { VideoSettings } from './video/ffmpeg-video.ts';
 export { writeTalkingHeadGlb } from './export/glb-output.ts';
 export type { GlbMotion } from './export/glb-output.ts';
 
-// ---- video in: a talking-head video's face track and speech (ffmpeg + MediaPipe in headless Chromium, loaded on use)
+// ---- video in: a talking-head video's face track and speech (ffmpeg + MediaPipe in headless Chromium; puppeteer-core loads on use)
 export { trackVideo } from './tracking/track.ts';
 export type { TrackOptions, TrackedVideo } from './tracking/track.ts';
 

@@ -1,10 +1,12 @@
 // A talking-head video's face track and speech for a Node program: what `posedyn track` computes, without its
-// files (one implementation: track-video.ts, used by the command and `dataset build` too). Chromium and
-// puppeteer-core load only when a video is tracked, so importing `posedyn/node` stays light.
+// files (one implementation: track-video.ts, used by the command and `dataset build` too). puppeteer-core
+// loads only when a video is tracked (chromium-tracker.ts), so importing `posedyn/node` stays light.
 import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
 import type { FaceModel } from '../../talking-head/face/face-model.ts';
 import { LandmarkFaceFit } from '../../talking-head/tracking/landmark-face-fit.ts';
-import type { TrackedVideo, TrackVideoOptions } from './track-video.ts';
+import { ChromiumFaceTracker } from './chromium-tracker.ts';
+import { probeVideo } from './ffmpeg.ts';
+import { type TrackedVideo, type TrackVideoOptions, trackVideoFile } from './track-video.ts';
 
 export type { TrackedVideo } from './track-video.ts';
 
@@ -30,9 +32,6 @@ export interface TrackOptions {
  * ```
  */
 export async function trackVideo(file: string, options: TrackOptions = {}): Promise<TrackedVideo> {
-  const [{ ChromiumFaceTracker }, { trackVideoFile }, { probeVideo }] = await Promise.all([
-    import('./chromium-tracker.ts'), import('./track-video.ts'), import('./ffmpeg.ts'),
-  ]);
   // A file that is no video is refused before Chromium starts.
   await probeVideo(file);
   const faceFit = new LandmarkFaceFit(options.faceModel ?? defaultFaceModel());
