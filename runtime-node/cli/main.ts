@@ -11,6 +11,7 @@ import { registerServeCommand } from '../serve/serve-command.ts';
 import { runBench } from '../bench/bench-command.ts';
 import { runEval } from '../evaluation/eval-command.ts';
 import { runTrack } from '../tracking/track-command.ts';
+import { runFitHeadFrame } from '../tracking/fit-head-frame-command.ts';
 import { runExport } from '../export/export-command.ts';
 import { runRender } from '../video/render-command.ts';
 import { parseBackground } from '../video/render-video.ts';
@@ -47,6 +48,17 @@ program
   .option('--no-progress', 'no progress bar')
   .action(async (options: { video: string; out: string; progress: boolean }) => {
     await runTrack({ video: options.video, out: options.out, progress: options.progress });
+  });
+
+program
+  .command('fit-head-frame')
+  .description("the tracker's head-frame readout (Deep3DFaceRecon's head frame for MediaPipe's mesh) from clips with Deep3DFaceRecon coefficients and their videos: training split only, lambda and sigma by leave-one-identity-out")
+  .requiredOption('--data <dir>', 'folder of <stem>.mat (Deep3DFaceRecon coeff) + <stem>.wav clips')
+  .requiredOption('--videos <dir>', 'folder of the same clips as videos, <stem>.mp4 (video frame k + offset = coefficient row k)')
+  .option('--tracks <dir>', "cache of MediaPipe's tracked frames, <stem>.frames.f32 (read where present, else tracked and written)", 'out/head-frame/tracks')
+  .option('--out <file>', 'the readout file to write', 'talking-head/tracking/head-frame-pose.json')
+  .action(async (options: { data: string; videos: string; tracks: string; out: string }) => {
+    await runFitHeadFrame(options);
   });
 
 program
