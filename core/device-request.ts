@@ -1,6 +1,6 @@
 // Asking an adapter for a device the engine can use, the same way in every runtime: the adapter's own limits
 // for the resources the kernels need, and timestamp queries when offered (the profiler uses them).
-import type { EngineInfo } from './engine.ts';
+import { type EngineInfo, describeAdapterInfo } from './engine.ts';
 
 const LIMITS_TO_RAISE = [
   'maxStorageBuffersPerShaderStage',
@@ -14,23 +14,15 @@ const LIMITS_TO_RAISE = [
   'maxComputeWorkgroupsPerDimension',
 ] as const;
 
+/** A device on `adapter` with the adapter's own limits for what the kernels use, and timestamp queries if offered. */
 export async function requestEngineDevice(adapter: GPUAdapter): Promise<GPUDevice> {
   const requiredLimits: Record<string, number> = {};
   for (const name of LIMITS_TO_RAISE) requiredLimits[name] = adapter.limits[name];
   const requiredFeatures: GPUFeatureName[] = [];
   if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
-  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'posedyn' });
-  device.lost.then((info) => {
-    if (info.reason !== 'destroyed') console.error(`posedyn: GPU device lost (${info.reason}): ${info.message}`);
-  });
-  return device;
+  return adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'posedyn' });
 }
 
 export function describeAdapter(adapter: GPUAdapter): EngineInfo {
-  const i = adapter.info;
-  const name = [i.description || i.device, i.vendor && `vendor ${i.vendor}`, i.architecture && `arch ${i.architecture}`]
-    .filter(Boolean)
-    .join(', ');
-  const software = i.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader|software/i.test(`${i.description} ${i.device} ${i.architecture}`);
-  return { adapter: name || 'unknown adapter', isSoftwareAdapter: software };
+  return describeAdapterInfo(adapter.info);
 }

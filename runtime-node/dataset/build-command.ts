@@ -11,7 +11,9 @@ import { IDENTITY_MANIFEST, assignIdentities, discoverClips, parseIdentityManife
 import { type DatasetManifest, datasetManifestToJson, datasetSummaryTable } from '../../talking-head/data/dataset-format.ts';
 import { defaultFeatureConfig, deepSpeechFeatureConfig } from '../../talking-head/features/config.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
+import { checkOutputFolder } from '../files/output-folder.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
 import { LandmarkFaceFit } from '../../talking-head/tracking/landmark-face-fit.ts';
@@ -58,6 +60,7 @@ async function listFolder(folder: string): Promise<string[]> {
 export async function runDatasetBuild(options: DatasetBuildOptions): Promise<DatasetBuildReport> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const started = performance.now();
+  await checkOutputFolder(options.out, '--out');
   const names = await listFolder(options.data);
   const { clips: found, skipped } = discoverClips(names);
   for (const { file, reason } of skipped) log(`skipped ${join(options.data, file)}: ${reason}`);
@@ -85,7 +88,7 @@ export async function runDatasetBuild(options: DatasetBuildOptions): Promise<Dat
   } finally {
     await (tracker as { tracker: ChromiumFaceTracker } | null)?.tracker.close();
   }
-  const engine = options.engine ?? await createNodeEngine();
+  const engine = options.engine ?? await createNodeEngine({ log: stderrLog });
   const read = performance.now();
   const built = await buildDataset(engine, inputs, { sigma: options.sigma, halfWindow: options.halfWindow });
   const builtAt = performance.now();

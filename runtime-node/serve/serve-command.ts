@@ -1,18 +1,20 @@
 // `posedyn serve`: the demo page (dist/demo), the bundle (dist/posedyn.js) and the pretrained checkpoints
-// (talking-head/pretrained/) on http://127.0.0.1:<port>/. Builds the page first when dist/ lacks it.
+// (talking-head/pretrained/) on http://127.0.0.1:<port>/. The installed package carries the page prebuilt; a
+// source checkout builds it first when dist/ lacks it (or with --rebuild).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { integerOption } from '../cli/options.ts';
+import { packageRoot } from '../files/package-root.ts';
 import { type Mount, type RunningServer, startServer } from './server.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = packageRoot();
 
 /** Builds the page with runtime-web/build.mjs (esbuild, a development tool) in a child process. */
 function buildPage(log: (line: string) => void): void {
   const script = join(root, 'runtime-web/build.mjs');
-  if (!existsSync(script)) throw new Error(`the demo page is not built (${join(root, 'dist/demo')}) and ${script}, which builds it, is not here`);
+  if (!existsSync(script)) throw new Error(`the demo page is not built (${join(root, 'dist/demo')}) and ${script}, which builds it, is not here (the installed package carries the page prebuilt; reinstall it)`);
   log('building the page and bundle (runtime-web/build.mjs)');
   const run = spawnSync(process.execPath, [script], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`building the page failed: ${(run.stderr || run.stdout).trim()}`);
@@ -38,8 +40,9 @@ export function demoMounts(dist = join(root, 'dist')): Mount[] {
   ];
 }
 
-export async function serveDemo(options: { port: number; rebuild: boolean; log?: (line: string) => void }): Promise<RunningServer> {
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+/** Serves the page (building it first in a source checkout when needed); `log` hears what it does (default: nothing). */
+export async function serveDemo(options: { port: number; rebuild?: boolean; log?: (line: string) => void }): Promise<RunningServer> {
+  const log = options.log ?? (() => undefined);
   const dist = join(root, 'dist');
   ensurePagesBuilt({ rebuild: options.rebuild, log });
   const server = await startServer(demoMounts(dist), options.port);
@@ -58,9 +61,8 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'port (0 picks a free one)', '8080')
     .option('--rebuild', 'rebuild the page and bundle even when dist/ has them', false)
     .action(async (options: { port: string; rebuild: boolean }) => {
-      const port = Number(options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port expects an integer in 0..65535, got '${options.port}'`);
-      await serveDemo({ port, rebuild: options.rebuild });
+      const port = integerOption(options.port, '--port');
+      await serveDemo({ port, rebuild: options.rebuild, log: (line) => process.stdout.write(`${line}\n`) });
       process.stdout.write('press Ctrl-C to stop\n');
       await new Promise(() => undefined);
     });

@@ -6,9 +6,9 @@ import type { IncomingMessage } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { decodeTrackedFrames, type TrackedFrame } from '../../talking-head/tracking/tracked-frame.ts';
+import { packageRoot } from '../files/package-root.ts';
 import { ensurePagesBuilt } from '../serve/serve-command.ts';
 import { type RunningServer, startServer } from '../serve/server.ts';
 import type { DecodedFrame, VideoInfo } from './ffmpeg.ts';
@@ -22,7 +22,9 @@ const CHROMIUM_ARGS = [
   '--disable-renderer-backgrounding',
 ];
 
-const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+// The built pages: the repository's dist/ in a checkout, the installed package's dist/ (found from the package root,
+// which also holds when this module runs built, from dist/lib/).
+const dist = join(packageRoot(), 'dist');
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -416,7 +416,7 @@ ui.stillHead.addEventListener('change', onMotionChange);
 
 async function start(): Promise<void> {
   try {
-    engine = await createBrowserEngine();
+    engine = await createBrowserEngine({ log: (message) => console.info(message) });
   } catch (error) {
     messages.error(error, 'Starting WebGPU');
     messages.status(summary());

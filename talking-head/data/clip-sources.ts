@@ -18,6 +18,7 @@ import { type NpyArray, parseNpy, parseNpz } from '../formats/npy.ts';
 import { parseOpenFaceCsv } from '../formats/openface-csv.ts';
 import { deep3dCoeffColumns, fromOpenFace, posesFromDeep3DCoeff } from '../pose/pose-convention.ts';
 import type { FaceTrack } from '../tracking/face-track.ts';
+import { checkTrackingSuccess } from '../tracking/tracking-success.ts';
 import type { ClipAudio, ClipInput, ClipPose } from './build-dataset.ts';
 import { FACE_CHANNELS, FACE_EXP_CHANNELS, FACE_ID_CHANNELS, POSE_CHANNELS } from './dataset-format.ts';
 
@@ -141,12 +142,32 @@ export function assignIdentities(stems: readonly string[], manifest?: ReadonlyMa
 
 // ---- decoding ----
 
+/** The Deep3DFaceRecon `coeff` columns posedyn reads, by name (texture and lighting are not used). */
+const USED_COEFF_COLUMNS = [['alpha_id', deep3dCoeffColumns.id], ['alpha_exp', deep3dCoeffColumns.exp], ['angle', deep3dCoeffColumns.angles], ['trans', deep3dCoeffColumns.trans]] as const;
+
+/**
+ * Refuses a NaN or infinite value in the used columns [from, to) of a row-major [rows, cols] variable, naming the
+ * file, the variable, the frame (row, 0-based) and the column (0-based, with its coefficient's name).
+ */
+function assertFiniteColumns(data: ArrayLike<number>, rows: number, cols: number, source: string, variable: string, columns: readonly (readonly [string, readonly [number, number]])[]): void {
+  for (let r = 0; r < rows; r++) {
+    for (const [name, [from, to]] of columns) {
+      for (let c = from; c < to; c++) {
+        const v = data[r * cols + c]!;
+        if (Number.isFinite(v)) continue;
+        throw new RangeError(`${source}: '${variable}' frame ${r} (row ${r + 1}), column ${c} (${name}[${c - from}]) is ${v}, expected a finite number; the clip cannot be used`);
+      }
+    }
+  }
+}
+
 /** Deep3DFaceRecon coefficients -> poses (unit 'bfm') and face [frames, 144] (id then exp, or null). */
 export function clipFromDeep3DMat(bytes: Uint8Array, source: string): { pose: ClipPose; face: Float32Array | null } {
   const vars = parseMat5(bytes, source);
   const coeff = vars.get('coeff');
   if (coeff) {
     const m = matrixRowMajor(coeff, source, 'coeff', { cols: deep3dCoeffColumns.total });
+    assertFiniteColumns(m.data, m.rows, m.cols, source, 'coeff', USED_COEFF_COLUMNS);
     const face = new Float32Array(m.rows * FACE_CHANNELS);
     for (let r = 0; r < m.rows; r++) face.set(m.data.subarray(r * m.cols + deep3dCoeffColumns.id[0], r * m.cols + deep3dCoeffColumns.exp[1]), r * FACE_CHANNELS);
     return { pose: { ...posesFromDeep3DCoeff(m.data, m.rows), frames: m.rows }, face };
@@ -158,6 +179,8 @@ export function clipFromDeep3DMat(bytes: Uint8Array, source: string): { pose: Cl
   };
   const angle = matrixRowMajor(required('angle'), source, 'angle', { cols: 3, as: 'float64' });
   const trans = matrixRowMajor(required('trans'), source, 'trans', { cols: 3, rows: angle.rows, as: 'float64' });
+  assertFiniteColumns(angle.data, angle.rows, 3, source, 'angle', [['angle', [0, 3]]]);
+  assertFiniteColumns(trans.data, trans.rows, 3, source, 'trans', [['trans', [0, 3]]]);
   const frames = angle.rows;
   const values = new Float64Array(frames * POSE_CHANNELS);
   for (let f = 0; f < frames; f++) {
@@ -168,6 +191,8 @@ export function clipFromDeep3DMat(bytes: Uint8Array, source: string): { pose: Cl
   if (!vars.has('id') && !vars.has('exp')) return { pose, face: null };
   const id = matrixRowMajor(required('id'), source, 'id', { cols: FACE_ID_CHANNELS, rows: frames });
   const exp = matrixRowMajor(required('exp'), source, 'exp', { cols: FACE_EXP_CHANNELS, rows: frames });
+  assertFiniteColumns(id.data, frames, FACE_ID_CHANNELS, source, 'id', [['alpha_id', [0, FACE_ID_CHANNELS]]]);
+  assertFiniteColumns(exp.data, frames, FACE_EXP_CHANNELS, source, 'exp', [['alpha_exp', [0, FACE_EXP_CHANNELS]]]);
   const face = new Float32Array(frames * FACE_CHANNELS);
   for (let f = 0; f < frames; f++) {
     face.set(id.data.subarray(f * FACE_ID_CHANNELS, (f + 1) * FACE_ID_CHANNELS), f * FACE_CHANNELS);
@@ -178,7 +203,8 @@ export function clipFromDeep3DMat(bytes: Uint8Array, source: string): { pose: Cl
 
 /**
  * OpenFace CSV -> poses in posedyn's convention (unit 'mm'). The track must be at `fps`: when its timestamps
- * span time, the rate they imply must be within 5% of it.
+ * span time, the rate they imply must be within 5% of it. Frames OpenFace failed on (success 0 or a low
+ * confidence) are reported, and a clip that failed on most frames is refused (talking-head/tracking/tracking-success.ts).
  */
 export function clipFromOpenFaceCsv(bytes: Uint8Array, source: string, fps: number): ClipPose {
   const track = parseOpenFaceCsv(bytes, source);
@@ -187,12 +213,13 @@ export function clipFromOpenFaceCsv(bytes: Uint8Array, source: string, fps: numb
     const rate = (track.length - 1) / span;
     if (Math.abs(rate - fps) > 0.05 * fps) throw new RangeError(`${source}: timestamps give ${rate.toFixed(2)} frames a second, expected ${fps}; track the video at ${fps} fps`);
   }
+  const note = checkTrackingSuccess(source, track.valid, fps);
   const values = new Float64Array(track.length * POSE_CHANNELS);
   for (let f = 0; f < track.length; f++) {
     const p = track.pose.subarray(f * 6, f * 6 + 6);
     values.set(fromOpenFace(p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!).values, f * POSE_CHANNELS);
   }
-  return { values, frames: track.length, unit: 'mm' };
+  return { values, frames: track.length, unit: 'mm', notes: note ? [note] : [] };
 }
 
 /**
@@ -230,8 +257,8 @@ export function clipAudioFromWav(bytes: Uint8Array, source: string, sampleRate: 
 
 /** A video tracked by the runtime (`posedyn track`'s pipeline in Node, the page's own tracker in a browser). */
 export interface TrackedVideoClip {
-  /** frames at `fps`, [frames, 6] poses in cm (talking-head/tracking/face-track.ts) and [frames, 144] face coefficients */
-  readonly track: Pick<FaceTrack, 'fps' | 'frames' | 'pose' | 'face'>;
+  /** frames at `fps`, [frames, 6] poses in cm (talking-head/tracking/face-track.ts), [frames, 144] face coefficients, and which frames had a face */
+  readonly track: Pick<FaceTrack, 'fps' | 'frames' | 'pose' | 'face' | 'success'>;
   /** the video's sound, mono at 16 kHz, or null when it has none */
   readonly speech: Float32Array | null;
 }
@@ -257,8 +284,10 @@ export async function readClipInput(
     video = await options.trackVideo(files.pose.file);
     if (video.track.fps !== options.fps) throw new RangeError(`${files.pose.file}: tracked at ${video.track.fps} frames a second, expected ${options.fps}`);
   }
+  // A video tracked on too few frames is refused, as an OpenFace track is (talking-head/tracking/tracking-success.ts).
+  const videoNote = video && checkTrackingSuccess(files.pose.file, video.track.success, options.fps);
   const { pose, face } = video
-    ? { pose: { values: Float64Array.from(video.track.pose), frames: video.track.frames, unit: 'cm' as const }, face: video.track.face }
+    ? { pose: { values: Float64Array.from(video.track.pose), frames: video.track.frames, unit: 'cm' as const, notes: videoNote ? [videoNote] : [] }, face: video.track.face }
     : files.pose.kind === 'deep3d-mat'
       ? clipFromDeep3DMat(await readBytes(files.pose.file), files.pose.file)
       : { pose: clipFromOpenFaceCsv(await readBytes(files.pose.file), files.pose.file, options.fps), face: null };

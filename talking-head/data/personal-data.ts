@@ -27,7 +27,7 @@ export const MIN_FINE_TUNE_WINDOW = 64;
 
 /**
  * The translation unit a checkpoint's poses are in: what training recorded, or, for checkpoints written before
- * it was recorded, a guess from its mean depth as the demo page makes it (runtime-web/demo/head-pose.ts):
+ * it was recorded, a guess from its mean depth as the demo page makes it (talking-head/render/head-placement.ts, guessTranslationUnit):
  * Deep3DFaceRecon poses keep tz near 0 (camera at z = 10 dm), the tracker's put the head tens of centimetres
  * from the camera, OpenFace's hundreds of millimetres.
  */

@@ -10,7 +10,7 @@
 //   - translation unit recorded with the pose: 'bfm' (Deep3DFaceRecon units, decimetres, camera at z = 10), 'mm'
 //     (OpenFace, camera at the origin) or 'cm' (MediaPipe's face geometry, camera at the origin).
 //
-// Deep3DFaceRecon (models/bfm.py, ParametricFaceModel.compute_rotation) builds rot_x, rot_y, rot_z exactly as
+// Deep3DFaceRecon (bfm.py, ParametricFaceModel.compute_rotation) builds rot_x, rot_y, rot_z exactly as
 // above from angles (x, y, z) = coeff[224:227] and returns (rot_z @ rot_y @ rot_x).T, which it applies to row
 // vectors: face_shape @ rot + trans = (Rz Ry Rx · v)^T + t. So its angles and trans are posedyn's as they are.
 //

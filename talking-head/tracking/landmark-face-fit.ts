@@ -73,7 +73,7 @@ function solveSymmetricPositiveDefinite(a: Float64Array, b: Float64Array, n: num
 
 export class LandmarkFaceFit {
   readonly model: FaceModel;
-  /** [144, 1404]: coefficients per landmark coordinate (cm) */
+  /** Shape `[144, 1404]`: coefficients per landmark coordinate (cm) */
   readonly #projector: Float64Array;
   /** [1404] the model's mean at the landmarks, cm */
   readonly #mean: Float64Array;

@@ -46,6 +46,8 @@ export interface FineTuneOptions {
   readonly dataSource: string;
   readonly producedBy: string;
   readonly log?: (line: string) => void;
+  /** Continue an interrupted fine-tune from its resumable checkpoint instead of starting from `pretrained`. */
+  readonly resume?: { readonly checkpoint: Checkpoint; readonly source: string };
 }
 
 export type FineTuneSplit = 'by time (7:1:2)' | 'whole clips (too little data to hold frames out)';
@@ -150,9 +152,13 @@ export async function createFineTune(engine: Engine, pretrainedBytes: Uint8Array
     extraMeta: { personalisedTo: personalisedTo[0], fineTunedFrom: source, fineTuneSplit: split },
   });
   try {
-    session.initialiseFrom(pretrained, source);
-    options.log?.(`fine-tuning ${meta.kind} ${source} on ${personalisedTo.join(', ')} (${options.dataSource}; split ${split})`);
-    if ((options.recentre ?? true) && session.run.recentre) options.log?.(await session.run.recentre());
+    if (options.resume) {
+      options.log?.(`resuming the fine-tune of ${source} on ${personalisedTo.join(', ')} from ${options.resume.source}: ${session.resumeFrom(options.resume.checkpoint, options.resume.source)}`);
+    } else {
+      session.initialiseFrom(pretrained, source);
+      options.log?.(`fine-tuning ${meta.kind} ${source} on ${personalisedTo.join(', ')} (${options.dataSource}; split ${split})`);
+      if ((options.recentre ?? true) && session.run.recentre) options.log?.(await session.run.recentre());
+    }
   } catch (error) {
     session.dispose();
     throw error;

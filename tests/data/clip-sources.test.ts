@@ -97,8 +97,8 @@ test('videos are clips: pose, face and sound from one file; .mat and .csv are pr
   assert.equal(skipped.map((s) => [s.file, s.reason]).sort(), [['b.mov', "clip 'b' uses b.mat and b.wav"], ['twice.mp4', "clip 'twice' has twice.mkv already"]]);
 });
 
-const trackedVideo = (frames: number, speech: Float32Array | null): TrackedVideoClip => ({
-  track: { fps: 30, frames, pose: new Float32Array(frames * 6).fill(0.5), face: new Float32Array(frames * 144).fill(0.25) },
+const trackedVideo = (frames: number, speech: Float32Array | null, found = (_frame: number) => true): TrackedVideoClip => ({
+  track: { fps: 30, frames, pose: new Float32Array(frames * 6).fill(0.5), face: new Float32Array(frames * 144).fill(0.25), success: Uint8Array.from({ length: frames }, (_, k) => (found(k) ? 1 : 0)) },
   speech,
 });
 const decode = { sampleRate: 16000, fps: 30, precomputed: deepSpeechFeatureConfig };
@@ -132,6 +132,18 @@ test('a video clip without sound, or without a tracker, is refused naming the fi
   } catch (error) {
     assert.match((error as Error).message, /^mute\.mp4: a video clip, and no face tracker was given to read it/);
   }
+});
+
+test('a video tracked on under half of its frames is refused naming the file; a few frames without a face are reported', async () => {
+  const [files] = discoverClips(['me.mp4']).clips;
+  const noBytes = (): Promise<Uint8Array> => Promise.reject(new Error('no bytes are read'));
+  const speech = new Float32Array(16000).fill(0.1);
+  await readClipInput(files!, 'me', noBytes, { ...decode, trackVideo: async () => trackedVideo(30, speech, (k) => k < 10) }).then(
+    () => assert.unreachable('refused'),
+    (e: Error) => assert.match(e.message, /^me\.mp4: tracking failed on 20 of 30 frames \(66\.7%\), more than the 50% a clip may miss/),
+  );
+  const clip = await readClipInput(files!, 'me', noBytes, { ...decode, trackVideo: async () => trackedVideo(30, speech, (k) => k !== 7) });
+  assert.equal(clip.pose.notes, ['me.mp4: tracking failed on 1 of 30 frames (3.3%), the longest gap 1 frames (0.03 s); their poses are interpolated']);
 });
 
 test.run();

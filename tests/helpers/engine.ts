@@ -5,6 +5,6 @@ import { createNodeEngine } from '../../runtime-node/device.ts';
 let shared: Promise<Engine> | null = null;
 
 export function testEngine(): Promise<Engine> {
-  shared ??= createNodeEngine({ verbose: false });
+  shared ??= createNodeEngine();
   return shared;
 }

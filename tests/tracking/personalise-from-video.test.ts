@@ -1,5 +1,5 @@
 // Personalisation from a person's own video, end to end (issue: video in): the real 8 s talking video with sound
-// in ../shared/data/talking-video/ -> `posedyn finetune --data` (dataset built from the video: tracked pose,
+// in $POSEDYN_DATA/talking-video/ -> `posedyn finetune --data` (dataset built from the video: tracked pose,
 // fitted face, speech) for PoseGAN, and for PGFace from that dataset -> `posedyn generate` with both on unseen
 // speech, starting from the person's rest pose.
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,7 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
-import { PRETRAINED, runGenerate } from '../../runtime-node/generate/generate-command.ts';
+import { PRETRAINED } from '../../runtime-node/files/pretrained.ts';
+import { runGenerate } from '../../runtime-node/generate/generate-command.ts';
 import { CHROMIUM } from '../../runtime-node/tracking/chromium-tracker.ts';
 import { runFinetune } from '../../runtime-node/training/finetune-command.ts';
 import { removeFolders, tempFolder } from '../data/synthetic-clips.ts';

@@ -1,6 +1,6 @@
-// The face tracker on every clip of ../shared/data/styletalk-video/ (`posedyn track`'s pipeline: ffmpeg frames,
+// The face tracker on every clip of $POSEDYN_DATA/styletalk-video/ (`posedyn track`'s pipeline: ffmpeg frames,
 // MediaPipe in headless Chromium, talking-head/tracking/) against the same clips' Deep3DFaceRecon coefficients in
-// ../shared/data/styletalk/: the issue's bounds are a per-clip correlation of the tracked angles with the
+// $POSEDYN_DATA/styletalk/: the issue's bounds are a per-clip correlation of the tracked angles with the
 // coefficients' of at least 0.85 (pitch), 0.9 (yaw), 0.95 (roll), and a standard deviation within 0.7-1.4 times
 // theirs, after the frame offset (found by correlation, and checked against the clips' frame counts). A plot of
 // tracked against .mat angles for every clip goes to tests/output/tracking/.

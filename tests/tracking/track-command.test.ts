@@ -1,4 +1,4 @@
-// `posedyn track` as a user runs it: on the real talking video with sound (../shared/data/talking-video/), and on
+// `posedyn track` as a user runs it: on the real talking video with sound ($POSEDYN_DATA/talking-video/), and on
 // files it must refuse (no video stream, not a video, no file, no face) with a message naming the file, a
 // non-zero exit status and the output folder left as it was.
 import { spawnSync } from 'node:child_process';
