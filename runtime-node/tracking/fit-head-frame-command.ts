@@ -18,12 +18,11 @@ import { reconcileFrames, splitSegments } from '../../talking-head/data/build-da
 import { VIDEO_SUFFIXES, assignIdentities, discoverClips, readClipInput } from '../../talking-head/data/clip-sources.ts';
 import { defaultFeatureConfig, deepSpeechFeatureConfig } from '../../talking-head/features/config.ts';
 import { frameCount } from '../../talking-head/features/framing.ts';
-import { FACE_COEFFICIENTS } from '../../talking-head/face/face-model.ts';
 import { fromFaceGeometry } from '../../talking-head/pose/pose-convention.ts';
 import {
-  type HeadFrameClip, type HeadFrameCandidate, HeadFrameScatter, fitHeadFrameModel, headFrameAngles, headFrameReadout, pooledAngleCorrelation, selectHeadFrameFit, trackerAngles,
+  type HeadFrameClip, type HeadFrameClipSource, type HeadFrameCandidate, HeadFrameScatter, fitHeadFrameModel, headFrameAngles, headFrameClip, headFrameReadout, pooledAngleCorrelation, selectHeadFrameFit, trackerAngles,
 } from '../../talking-head/tracking/head-frame-fit.ts';
-import { HeadFramePose, LANDMARK_VALUES, encodeHeadFramePose } from '../../talking-head/tracking/head-frame-pose.ts';
+import { HeadFramePose, encodeHeadFramePose } from '../../talking-head/tracking/head-frame-pose.ts';
 import { type TrackedFrame, decodeTrackedFrames, encodeTrackedFrames } from '../../talking-head/tracking/tracked-frame.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { pathExists } from '../files/path-exists.ts';
@@ -116,23 +115,13 @@ function trainingClip(clip: ReadClip, tracked: readonly TrackedFrame[]): Trainin
   if (!(offset >= 0 && offset <= MAX_VIDEO_OFFSET)) {
     throw new RangeError(`clip '${clip.name}': its video has ${tracked.length} frames and its .mat ${clip.rows} rows; expected the video to have 0 to ${MAX_VIDEO_OFFSET} frames more (video frame k + offset = row k)`);
   }
+  for (const f of tracked) if (f.face) fromFaceGeometry(f.face.poseMatrix); // checks every matrix is rigid
   const [from, to] = splitSegments(clip.frames).train;
-  const n = to - from;
-  const out = {
-    clip: clip.name, identity: clip.identity, frames: n,
-    landmarks: new Float32Array(n * LANDMARK_VALUES), trackerRotations: new Float64Array(n * 9), referenceAngles: new Float64Array(n * 3),
-    coefficients: clip.coefficients.slice(from * FACE_COEFFICIENTS, to * FACE_COEFFICIENTS),
-  };
-  for (let k = from; k < to; k++) {
-    const face = tracked[k + offset]!.face;
-    if (!face) throw new RangeError(`clip '${clip.name}': no face in video frame ${k + offset} (coefficient row ${k}); the fit needs a face in every training frame`);
-    fromFaceGeometry(face.poseMatrix); // checks the matrix is rigid
-    const m = face.poseMatrix;
-    out.trackerRotations.set([m[0]!, m[1]!, m[2]!, m[4]!, m[5]!, m[6]!, m[8]!, m[9]!, m[10]!], 9 * (k - from));
-    out.landmarks.set(face.landmarks, LANDMARK_VALUES * (k - from));
-    out.referenceAngles.set(clip.pose.subarray(6 * k, 6 * k + 3), 3 * (k - from));
-  }
-  return { ...out, offset };
+  return { ...headFrameClip(clipSource(clip, tracked), from, to), offset };
+}
+
+function clipSource(clip: ReadClip, tracked: readonly TrackedFrame[]): HeadFrameClipSource {
+  return { clip: clip.name, identity: clip.identity, tracked, offset: tracked.length - clip.rows, referencePose: clip.pose, coefficients: clip.coefficients };
 }
 
 /** Pearson correlation per angle of [frames, 3] series over the frames both have. */
@@ -140,23 +129,14 @@ function angleR(a: Float64Array, b: Float64Array): number[] {
   return pooledAngleCorrelation([{ estimate: a, reference: b }]).map((r) => Number(r.toFixed(4)));
 }
 
-/** The whole clip's angles, MediaPipe's and read out (video frame k + offset against row k), for the provenance. */
-function wholeClipAgreement(clip: ReadClip, tracked: readonly TrackedFrame[], pose: HeadFramePose): { mediapipe: number[]; headFrame: number[] } | null {
+/** The whole clip's angles, MediaPipe's, relative to the viewing ray, and read out (video frame k + offset against row k), for the provenance. */
+function wholeClipAgreement(clip: ReadClip, tracked: readonly TrackedFrame[], pose: HeadFramePose): { mediapipe: number[]; viewingRay: number[]; headFrame: number[] } | null {
   const offset = tracked.length - clip.rows;
-  const frames = clip.rows;
-  if (tracked.slice(offset).some((f) => !f.face)) return null;
-  const whole: HeadFrameClip = {
-    clip: clip.name, identity: clip.identity, frames,
-    landmarks: new Float32Array(frames * LANDMARK_VALUES), trackerRotations: new Float64Array(frames * 9), referenceAngles: new Float64Array(frames * 3),
-    coefficients: clip.coefficients.slice(0, frames * FACE_COEFFICIENTS),
-  };
-  for (let k = 0; k < frames; k++) {
-    const m = tracked[k + offset]!.face!.poseMatrix;
-    whole.trackerRotations.set([m[0]!, m[1]!, m[2]!, m[4]!, m[5]!, m[6]!, m[8]!, m[9]!, m[10]!], 9 * k);
-    whole.landmarks.set(tracked[k + offset]!.face!.landmarks, LANDMARK_VALUES * k);
-    whole.referenceAngles.set(clip.pose.subarray(6 * k, 6 * k + 3), 3 * k);
-  }
-  return { mediapipe: angleR(trackerAngles(whole), whole.referenceAngles), headFrame: angleR(headFrameAngles(pose, whole), whole.referenceAngles) };
+  if (tracked.slice(offset, offset + clip.rows).some((f) => !f.face)) return null;
+  const whole = headFrameClip(clipSource(clip, tracked), 0, clip.rows);
+  const mediapipe = new Float64Array(3 * clip.rows);
+  for (let k = 0; k < clip.rows; k++) mediapipe.set(fromFaceGeometry(tracked[k + offset]!.face!.poseMatrix).values.subarray(0, 3), 3 * k);
+  return { mediapipe: angleR(mediapipe, whole.referenceAngles), viewingRay: angleR(trackerAngles(whole), whole.referenceAngles), headFrame: angleR(headFrameAngles(pose, whole), whole.referenceAngles) };
 }
 
 export async function runFitHeadFrame(options: FitHeadFrameOptions): Promise<{ best: HeadFrameCandidate; file: string }> {
@@ -180,9 +160,9 @@ export async function runFitHeadFrame(options: FitHeadFrameOptions): Promise<{ b
   const readout = headFrameReadout(model, best.sigma, name);
   const pose = new HeadFramePose(readout);
   const agreement = clips.map((c) => ({ clip: c.name, ...wholeClipAgreement(c, tracked.get(c.name)!, pose) }));
-  for (const a of agreement) log(`  ${a.clip}: whole clip r pitch/yaw/roll, MediaPipe ${a.mediapipe?.join(' ')} -> head frame ${a.headFrame?.join(' ')}`);
+  for (const a of agreement) log(`  ${a.clip}: whole clip r pitch/yaw/roll, MediaPipe ${a.mediapipe?.join(' ')}, ray-relative ${a.viewingRay?.join(' ')} -> head frame ${a.headFrame?.join(' ')}`);
   const provenance = {
-    description: "Deep3DFaceRecon's head frame for MediaPipe's face mesh: the rotation rows of the MAP fit of a linear face model (MediaPipe's 468 landmarks, Deep3DFaceRecon's 80 + 64 coefficients) fitted to tracked meshes rotated into Deep3DFaceRecon's head frame (talking-head/tracking/head-frame-fit.ts). Holds no Basel Face Model data.",
+    description: "Deep3DFaceRecon's head frame for MediaPipe's face mesh, applied to MediaPipe's rotation relative to the viewing ray's elevation (head-frame-pose.ts viewingRayRotation, no parameter): the rotation rows of the MAP fit of a linear face model (MediaPipe's 468 landmarks, Deep3DFaceRecon's 80 + 64 coefficients) fitted to tracked meshes rotated into Deep3DFaceRecon's head frame (talking-head/tracking/head-frame-fit.ts). Holds no Basel Face Model data.",
     command: 'node runtime-node/bin/posedyn.js fit-head-frame --data ../shared/data/styletalk --videos ../shared/data/styletalk-video',
     data: 'the styletalk samples (FuxiVirtualHuman/styletalk, MIT licence): Deep3DFaceRecon coefficients (.mat coeff: angles 224:227, alpha 0:144) and the same clips as 256 x 256 videos, tracked by MediaPipe Face Mesh 0.4.1633559619 (posedyn track\'s tracker)',
     split: 'training split only: the first 70% of each clip\'s dataset frames (talking-head/data/build-dataset.ts splitSegments)',

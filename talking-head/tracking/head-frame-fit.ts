@@ -2,9 +2,10 @@
 // a tracked face and Deep3DFaceRecon coefficients of the same video frame: the styletalk clips' training split
 // (`posedyn fit-head-frame`, runtime-node/tracking/fit-head-frame-command.ts).
 //
-// (ours) 1. The tracked mesh in Deep3DFaceRecon's head frame: the tracker gives L (its rotation R_t removed,
-//    cm) and Deep3DFaceRecon the rotation R_d of the same frame, so that frame's face in Deep3DFaceRecon's head
-//    frame is y = R_d^T R_t L (centred on its vertex mean; translation is not modelled).
+// (ours) 1. The tracked mesh in Deep3DFaceRecon's head frame: the tracker gives L (MediaPipe's rotation removed,
+//    cm) and its rotation relative to the viewing ray R_t (head-frame-pose.ts viewingRayRotation), Deep3DFaceRecon
+//    the rotation R_d of the same frame, so that frame's face in Deep3DFaceRecon's head frame is y = R_d^T R_t L
+//    (centred on its vertex mean; translation is not modelled).
 // 2. The model, ridge regression of y on the coefficients c = [alpha_id, alpha_exp] over the training frames:
 //      B^T = (C + lambda I)^-1 X,  m = mean(y) - B mean(c),
 //    C the centred coefficient scatter, X the centred cross-scatter with y; lambda counts pseudo-frames.
@@ -21,7 +22,8 @@
 import { solveSymmetricPositiveDefinite } from '../face/symmetric-solve.ts';
 import { FACE_COEFFICIENTS } from '../face/face-model.ts';
 import { type Mat3, eulerToMatrix, matrixToEuler } from '../pose/pose-convention.ts';
-import { HeadFramePose, type HeadFrameReadout, LANDMARK_VALUES, multiplyMat3 } from './head-frame-pose.ts';
+import { HeadFramePose, type HeadFrameReadout, LANDMARK_VALUES, multiplyMat3, viewingRayRotation } from './head-frame-pose.ts';
+import type { TrackedFrame } from './tracked-frame.ts';
 
 const K = FACE_COEFFICIENTS;
 const V = LANDMARK_VALUES;
@@ -39,6 +41,41 @@ export interface HeadFrameClip {
   readonly referenceAngles: Float64Array;
   /** [frames, 144] Deep3DFaceRecon's alpha_id then alpha_exp */
   readonly coefficients: Float32Array;
+}
+
+export interface HeadFrameClipSource {
+  readonly clip: string;
+  readonly identity: string;
+  /** the tracker's frames of the clip's video, one a video frame */
+  readonly tracked: readonly TrackedFrame[];
+  /** video frame k + offset is coefficient row k */
+  readonly offset: number;
+  /** [rows, 6] Deep3DFaceRecon's pose a row (angles first, radians) */
+  readonly referencePose: ArrayLike<number>;
+  /** [rows, 144] Deep3DFaceRecon's alpha_id then alpha_exp a row */
+  readonly coefficients: Float32Array;
+}
+
+/**
+ * Coefficient rows [from, to) of a clip as the fit reads them (the tracker's rotation relative to the viewing
+ * ray, viewingRayRotation); throws naming the clip where a video frame has no face.
+ */
+export function headFrameClip(source: HeadFrameClipSource, from: number, to: number): HeadFrameClip {
+  const n = to - from;
+  const out = {
+    clip: source.clip, identity: source.identity, frames: n,
+    landmarks: new Float32Array(n * V), trackerRotations: new Float64Array(n * 9), referenceAngles: new Float64Array(n * 3),
+    coefficients: source.coefficients.slice(from * K, to * K),
+  };
+  for (let k = from; k < to; k++) {
+    const face = source.tracked[k + source.offset]?.face;
+    if (!face) throw new RangeError(`clip '${source.clip}': no face in video frame ${k + source.offset} (coefficient row ${k}); the head-frame fit needs a face in every frame it reads`);
+    out.trackerRotations.set(viewingRayRotation(face.poseMatrix), 9 * (k - from));
+    out.landmarks.set(face.landmarks, V * (k - from));
+    for (let a = 0; a < 3; a++) out.referenceAngles[3 * (k - from) + a] = source.referencePose[6 * k + a]!;
+  }
+  assertClip(out);
+  return out;
 }
 
 /** Sufficient statistics of the regression over some frames: sums of c, y, c c^T and c y^T. */
@@ -243,7 +280,7 @@ export function headFrameAngles(pose: HeadFramePose, clip: HeadFrameClip): Float
   return out;
 }
 
-/** The tracker's own angles [frames, 3] of a clip (what the readout is compared with). */
+/** The tracker's angles [frames, 3] of a clip, relative to the viewing ray (what the readout corrects). */
 export function trackerAngles(clip: HeadFrameClip): Float64Array {
   const out = new Float64Array(3 * clip.frames);
   for (let f = 0; f < clip.frames; f++) out.set(matrixToEuler(clip.trackerRotations.subarray(9 * f, 9 * f + 9)), 3 * f);

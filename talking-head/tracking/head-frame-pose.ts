@@ -12,7 +12,7 @@
 //
 // (ours) The head-frame model is a linear face model S(c) = m + B c on MediaPipe's 468 landmarks with
 // c = Deep3DFaceRecon's [alpha_id, alpha_exp], fitted to tracked meshes rotated into Deep3DFaceRecon's head frame
-// (head-frame-fit.ts). For one frame with landmarks L (the tracker's mesh with its rotation R_t removed) the
+// (head-frame-fit.ts). For one frame with landmarks L (the tracker's mesh, MediaPipe's rotation removed) the
 // rotation is the maximum a posteriori fit, linearised about the model's mean,
 //   L ~ (I + [w]x) S(c) + t,   landmark noise sigma, prior c ~ N(mu, diag(s^2)), w and t free,
 // whose w rows are a fixed linear map of L: w = W (L - m) + w0 (W [3, 1404], w0 [3]: the readout). The pose is
@@ -20,6 +20,19 @@
 // costs 3 x 1404 multiply-adds a frame. Translation stays the tracker's (the canonical origin's position, cm):
 // the correction is a rotation about the face, a few degrees, and moves the origin by well under a millimetre
 // per degree at the face's scale.
+//
+// (ours) Before the readout, the tracker's rotation is taken relative to the viewing ray's elevation
+// (viewingRayRotation): R_t = Rx(-phi) R_mp, phi = atan2(ty, -tz), the angle above the optical axis at which
+// MediaPipe places the face. Why: MediaPipe reconstructs every frame with a fixed 63 degree perspective camera at
+// the crop's centre, so a face that sits higher in the crop and looks straight into the lens is reported pitched
+// by phi; Deep3DFaceRecon aligns every frame (a similarity crop centred on five landmarks) before it fits, so its
+// pitch is relative to the ray through the face. Measured on the styletalk clips (the lead's analysis,
+// talking-head/tracking/README.md): MediaPipe's pitch error follows the tracked ty (r -0.24 to -0.63) and
+// removing phi raises pitch r on every clip. No parameter is fitted: phi comes from the tracker's own
+// translation. Elevation only (a deviation we cannot yet explain): the same correction for the ray's azimuth
+// (the full rotation of the optical axis onto the ray) lowered yaw r on the clips with the most head turn
+// (feifeili_clip1 0.99 -> 0.90, feifeili_clip2_short 0.97 -> 0.84, measured on all their frames), so the
+// azimuth is left as MediaPipe gives it.
 //
 // Free translation makes the readout exactly invariant to where the face is: shifting L by a constant leaves w
 // as it is (tests/tracking/head-frame-pose.test.ts checks it).
@@ -59,6 +72,27 @@ export function multiplyMat3(a: Mat3, b: Mat3): Mat3 {
   return out;
 }
 
+/** The viewing ray's elevation phi = atan2(ty, -tz) (radians; the camera looks down -z) for a translation in camera space. */
+export function viewingRayElevation(ty: number, tz: number): number {
+  return Math.atan2(ty, -tz);
+}
+
+/**
+ * The tracker's rotation relative to the viewing ray's elevation, Rx(-phi) R (row-major), from a face-geometry
+ * transform (4 x 4 row-major, canonical face frame -> camera space, cm): what the readout corrects (see above).
+ */
+export function viewingRayRotation(poseMatrix: ArrayLike<number>): Mat3 {
+  const m = poseMatrix;
+  const phi = viewingRayElevation(m[7]!, m[11]!);
+  const c = Math.cos(phi), s = Math.sin(phi);
+  // Rx(-phi) = [1 0 0; 0 c s; 0 -s c]
+  return Float64Array.of(
+    m[0]!, m[1]!, m[2]!,
+    c * m[4]! + s * m[8]!, c * m[5]! + s * m[9]!, c * m[6]! + s * m[10]!,
+    -s * m[4]! + c * m[8]!, -s * m[5]! + c * m[9]!, -s * m[6]! + c * m[10]!,
+  );
+}
+
 export class HeadFramePose {
   readonly name: string;
   readonly #readout: HeadFrameReadout;
@@ -84,7 +118,7 @@ export class HeadFramePose {
     return w;
   }
 
-  /** The head-frame rotation R_t exp([w]x) for the tracker's rotation R_t (row-major 3 x 3) and its landmarks. */
+  /** The head-frame rotation R_t exp([w]x) for the ray-relative tracker rotation R_t (row-major 3 x 3, viewingRayRotation) and its landmarks. */
   rotation(trackerRotation: Mat3, landmarks: ArrayLike<number>, at = 0): Mat3 {
     const [wx, wy, wz] = this.correction(landmarks, at);
     return multiplyMat3(trackerRotation, rotationFromVector(wx, wy, wz));
@@ -96,7 +130,7 @@ export class HeadFramePose {
    */
   pose(poseMatrix: ArrayLike<number>, landmarks: ArrayLike<number>, at = 0): Float64Array {
     const m = poseMatrix;
-    const r = this.rotation(Float64Array.of(m[0]!, m[1]!, m[2]!, m[4]!, m[5]!, m[6]!, m[8]!, m[9]!, m[10]!), landmarks, at);
+    const r = this.rotation(viewingRayRotation(m), landmarks, at);
     const [pitch, yaw, roll] = matrixToEuler(r);
     return Float64Array.of(pitch, yaw, roll, m[3]!, m[7]!, m[11]!);
   }
