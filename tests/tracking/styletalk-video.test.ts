@@ -12,6 +12,26 @@
 // of the other three people, read out on every frame of the held-out person's clips. (lambda and sigma were chosen
 // by a leave-one-identity-out over the training frames of all four: two numbers that saw every person.) The
 // shipped readout is also scored on the frames after its training split (validation + test rows) and printed.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { splitSegments } from '../../talking-head/data/build-dataset.ts';
+import { assignIdentities, clipFromDeep3DMat } from '../../talking-head/data/clip-sources.ts';
+import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
+import { fromFaceGeometry } from '../../talking-head/pose/pose-convention.ts';
+import { headFramePoseProvenance } from '../../talking-head/tracking/default-head-frame-pose.ts';
+import { type HeadFrameClip, HeadFrameScatter, fitHeadFrameModel, headFrameAngles, headFrameClip, headFrameReadout, trackerAngles } from '../../talking-head/tracking/head-frame-fit.ts';
+import { HeadFramePose } from '../../talking-head/tracking/head-frame-pose.ts';
+import { LandmarkFaceFit } from '../../talking-head/tracking/landmark-face-fit.ts';
+import { readFileBytes } from '../../runtime-node/files/read-file.ts';
+import { lineChartPng } from '../../runtime-node/plots/line-chart.ts';
+import { CHROMIUM, ChromiumFaceTracker } from '../../runtime-node/tracking/chromium-tracker.ts';
+import { type TrackedVideo, trackVideoFile } from '../../runtime-node/tracking/track-video.ts';
+import { REPO_ROOT, sharedData } from '../formats/paths.ts';
+import { ANGLE_NAMES, type AngleAgreement, angleAgreement } from './angle-agreement.ts';
+import { hasFfmpeg } from './tools.ts';
+
 const CLIPS = ['KristiNoem', 'Obama_clip1', 'Obama_clip2', 'Obama_clip3', 'andrew_clip_1', 'andrew_clip_2', 'feifeili_clip1', 'feifeili_clip2_short', 'feifeili_clip3'];
 const MIN_R = { pitch: 0.85, yaw: 0.9, roll: 0.95 } as const;
 const STD_RATIO = [0.7, 1.4] as const;
