@@ -20,7 +20,7 @@ import { defaultFeatureConfig, deepSpeechFeatureConfig } from '../../talking-hea
 import { frameCount } from '../../talking-head/features/framing.ts';
 import { fromFaceGeometry } from '../../talking-head/pose/pose-convention.ts';
 import {
-  type HeadFrameClip, type HeadFrameClipSource, type HeadFrameCandidate, HeadFrameScatter, fitHeadFrameModel, headFrameAngles, headFrameClip, headFrameReadout, pooledAngleCorrelation, selectHeadFrameFit, trackerAngles,
+  type HeadFrameClip, type HeadFrameClipSource, type HeadFrameCandidate, HeadFrameScatter, fitHeadFrameModel, fitRayFraction, headFrameAngles, headFrameClip, headFrameReadout, pooledAngleCorrelation, selectHeadFrameFit, trackerAngles,
 } from '../../talking-head/tracking/head-frame-fit.ts';
 import { HeadFramePose, encodeHeadFramePose } from '../../talking-head/tracking/head-frame-pose.ts';
 import { type TrackedFrame, decodeTrackedFrames, encodeTrackedFrames } from '../../talking-head/tracking/tracked-frame.ts';
@@ -104,20 +104,15 @@ async function trackedFrames(clip: ReadClip, options: FitHeadFrameOptions, track
   return frames;
 }
 
-interface TrainingClip extends HeadFrameClip {
-  /** video frame k + offset is coefficient row k */
-  readonly offset: number;
-}
-
 /** The training frames of a clip as the fit reads them; throws naming the clip for a bad offset or a frame without a face. */
-function trainingClip(clip: ReadClip, tracked: readonly TrackedFrame[]): TrainingClip {
+function trainingRows(clip: ReadClip, tracked: readonly TrackedFrame[]): { source: HeadFrameClipSource; from: number; to: number } {
   const offset = tracked.length - clip.rows;
   if (!(offset >= 0 && offset <= MAX_VIDEO_OFFSET)) {
     throw new RangeError(`clip '${clip.name}': its video has ${tracked.length} frames and its .mat ${clip.rows} rows; expected the video to have 0 to ${MAX_VIDEO_OFFSET} frames more (video frame k + offset = row k)`);
   }
   for (const f of tracked) if (f.face) fromFaceGeometry(f.face.poseMatrix); // checks every matrix is rigid
   const [from, to] = splitSegments(clip.frames).train;
-  return { ...headFrameClip(clipSource(clip, tracked), from, to), offset };
+  return { source: clipSource(clip, tracked), from, to };
 }
 
 function clipSource(clip: ReadClip, tracked: readonly TrackedFrame[]): HeadFrameClipSource {
@@ -130,10 +125,10 @@ function angleR(a: Float64Array, b: Float64Array): number[] {
 }
 
 /** The whole clip's angles, MediaPipe's, relative to the viewing ray, and read out (video frame k + offset against row k), for the provenance. */
-function wholeClipAgreement(clip: ReadClip, tracked: readonly TrackedFrame[], pose: HeadFramePose): { mediapipe: number[]; viewingRay: number[]; headFrame: number[] } | null {
+function wholeClipAgreement(clip: ReadClip, tracked: readonly TrackedFrame[], pose: HeadFramePose, rayFraction: number): { mediapipe: number[]; viewingRay: number[]; headFrame: number[] } | null {
   const offset = tracked.length - clip.rows;
   if (tracked.slice(offset, offset + clip.rows).some((f) => !f.face)) return null;
-  const whole = headFrameClip(clipSource(clip, tracked), 0, clip.rows);
+  const whole = headFrameClip(clipSource(clip, tracked), 0, clip.rows, rayFraction);
   const mediapipe = new Float64Array(3 * clip.rows);
   for (let k = 0; k < clip.rows; k++) mediapipe.set(fromFaceGeometry(tracked[k + offset]!.face!.poseMatrix).values.subarray(0, 3), 3 * k);
   return { mediapipe: angleR(mediapipe, whole.referenceAngles), viewingRay: angleR(trackerAngles(whole), whole.referenceAngles), headFrame: angleR(headFrameAngles(pose, whole), whole.referenceAngles) };
@@ -149,24 +144,28 @@ export async function runFitHeadFrame(options: FitHeadFrameOptions): Promise<{ b
   } finally {
     await (tracker as ChromiumFaceTracker | null)?.close();
   }
-  const training = clips.map((c) => trainingClip(c, tracked.get(c.name)!));
+  const rows = clips.map((c) => trainingRows(c, tracked.get(c.name)!));
+  const rayFraction = fitRayFraction(rows);
+  log(`ray fraction k ${rayFraction.toFixed(4)} (least squares of Deep3DFaceRecon's minus MediaPipe's pitch on the viewing ray's elevation, training frames)`);
+  const training: HeadFrameClip[] = rows.map((r) => headFrameClip(r.source, r.from, r.to, rayFraction));
   const identities = [...new Set(training.map((c) => c.identity))];
   log(`${training.reduce((n, c) => n + c.frames, 0)} training frames of ${training.length} clips, ${identities.length} identities (${identities.join(', ')})`);
   log('leave-one-identity-out selection of lambda (pseudo-frames) and sigma (cm):');
-  const { candidates, best } = selectHeadFrameFit(training, HEAD_FRAME_LAMBDAS, HEAD_FRAME_SIGMAS, log);
+  const { candidates, best } = selectHeadFrameFit(training, rayFraction, HEAD_FRAME_LAMBDAS, HEAD_FRAME_SIGMAS, log);
   log(`chosen: lambda ${best.lambda}, sigma ${best.sigma} cm (held-out r pitch ${best.r[0].toFixed(4)}, yaw ${best.r[1].toFixed(4)}, roll ${best.r[2].toFixed(4)})`);
   const model = fitHeadFrameModel(HeadFrameScatter.merge(training.map((c) => new HeadFrameScatter().addClip(c))), best.lambda);
   const name = 'head-frame(styletalk)';
-  const readout = headFrameReadout(model, best.sigma, name);
+  const readout = headFrameReadout(model, best.sigma, name, rayFraction);
   const pose = new HeadFramePose(readout);
-  const agreement = clips.map((c) => ({ clip: c.name, ...wholeClipAgreement(c, tracked.get(c.name)!, pose) }));
-  for (const a of agreement) log(`  ${a.clip}: whole clip r pitch/yaw/roll, MediaPipe ${a.mediapipe?.join(' ')}, ray-relative ${a.viewingRay?.join(' ')} -> head frame ${a.headFrame?.join(' ')}`);
+  const agreement = clips.map((c) => ({ clip: c.name, ...wholeClipAgreement(c, tracked.get(c.name)!, pose, rayFraction) }));
+  for (const a of agreement) log(`  ${a.clip}: whole clip r pitch/yaw/roll, MediaPipe ${a.mediapipe?.join(' ')}, relative to k of the ray's elevation ${a.viewingRay?.join(' ')} -> head frame ${a.headFrame?.join(' ')}`);
   const provenance = {
-    description: "Deep3DFaceRecon's head frame for MediaPipe's face mesh, applied to MediaPipe's rotation relative to the viewing ray's elevation (head-frame-pose.ts viewingRayRotation, no parameter): the rotation rows of the MAP fit of a linear face model (MediaPipe's 468 landmarks, Deep3DFaceRecon's 80 + 64 coefficients) fitted to tracked meshes rotated into Deep3DFaceRecon's head frame (talking-head/tracking/head-frame-fit.ts). Holds no Basel Face Model data.",
-    command: 'node runtime-node/bin/posedyn.js fit-head-frame --data ../shared/data/styletalk --videos ../shared/data/styletalk-video',
+    description: "Deep3DFaceRecon's head frame for MediaPipe's face mesh, applied to MediaPipe's rotation relative to a fraction rayFraction of the viewing ray's elevation (head-frame-pose.ts viewingRayRotation; rayFraction by least squares on the training frames, head-frame-fit.ts fitRayFraction): the rotation rows of the MAP fit of a linear face model (MediaPipe's 468 landmarks, Deep3DFaceRecon's 80 + 64 coefficients) fitted to tracked meshes rotated into Deep3DFaceRecon's head frame (talking-head/tracking/head-frame-fit.ts). Holds no Basel Face Model data.",
+    command: 'node runtime-node/bin/posedyn.js fit-head-frame --data $POSEDYN_DATA/styletalk --videos $POSEDYN_DATA/styletalk-video',
     data: 'the styletalk samples (FuxiVirtualHuman/styletalk, MIT licence): Deep3DFaceRecon coefficients (.mat coeff: angles 224:227, alpha 0:144) and the same clips as 256 x 256 videos, tracked by MediaPipe Face Mesh 0.4.1633559619 (posedyn track\'s tracker)',
     split: 'training split only: the first 70% of each clip\'s dataset frames (talking-head/data/build-dataset.ts splitSegments)',
-    clips: training.map((c) => ({ clip: c.clip, identity: c.identity, trainingFrames: c.frames, videoOffset: c.offset })),
+    clips: rows.map((r) => ({ clip: r.source.clip, identity: r.source.identity, trainingRows: [r.from, r.to], videoOffset: r.source.offset })),
+    rayFraction,
     trainingFrames: model.frames,
     selection: {
       criterion: 'leave-one-identity-out over the training frames: pooled per-clip-centred correlation with Deep3DFaceRecon\'s angles, summed over pitch, yaw, roll',

@@ -2,8 +2,12 @@
 // a tracked face and Deep3DFaceRecon coefficients of the same video frame: the styletalk clips' training split
 // (`posedyn fit-head-frame`, runtime-node/tracking/fit-head-frame-command.ts).
 //
-// (ours) 1. The tracked mesh in Deep3DFaceRecon's head frame: the tracker gives L (MediaPipe's rotation removed,
-//    cm) and its rotation relative to the viewing ray R_t (head-frame-pose.ts viewingRayRotation), Deep3DFaceRecon
+// (ours) 0. k, the fraction of the viewing ray's elevation taken out of the tracker's rotation first
+//    (head-frame-pose.ts viewingRayRotation): fitRayFraction, least squares over the training frames (one number;
+//    the selection in step 4 uses this k for every held-out person).
+// 1. The tracked mesh in Deep3DFaceRecon's head frame: the tracker gives L (MediaPipe's rotation removed,
+//    cm) and its rotation relative to k of the viewing ray's elevation R_t (head-frame-pose.ts viewingRayRotation; k
+//    fitted first, fitRayFraction), Deep3DFaceRecon
 //    the rotation R_d of the same frame, so that frame's face in Deep3DFaceRecon's head frame is y = R_d^T R_t L
 //    (centred on its vertex mean; translation is not modelled).
 // 2. The model, ridge regression of y on the coefficients c = [alpha_id, alpha_exp] over the training frames:
@@ -22,7 +26,7 @@
 import { solveSymmetricPositiveDefinite } from '../face/symmetric-solve.ts';
 import { FACE_COEFFICIENTS } from '../face/face-model.ts';
 import { type Mat3, eulerToMatrix, matrixToEuler } from '../pose/pose-convention.ts';
-import { HeadFramePose, type HeadFrameReadout, LANDMARK_VALUES, multiplyMat3, viewingRayRotation } from './head-frame-pose.ts';
+import { HeadFramePose, type HeadFrameReadout, LANDMARK_VALUES, multiplyMat3, viewingRayElevation, viewingRayRotation } from './head-frame-pose.ts';
 import type { TrackedFrame } from './tracked-frame.ts';
 
 const K = FACE_COEFFICIENTS;
@@ -57,10 +61,38 @@ export interface HeadFrameClipSource {
 }
 
 /**
- * Coefficient rows [from, to) of a clip as the fit reads them (the tracker's rotation relative to the viewing
- * ray, viewingRayRotation); throws naming the clip where a video frame has no face.
+ * k of viewingRayRotation: least squares of Deep3DFaceRecon's pitch minus MediaPipe's on the viewing ray's
+ * elevation phi, each clip centred (the correlation ignores offsets; the readout takes them), over coefficient rows
+ * [from, to) of each source (the training split). Clamped to [0, 1].
  */
-export function headFrameClip(source: HeadFrameClipSource, from: number, to: number): HeadFrameClip {
+export function fitRayFraction(parts: readonly { readonly source: HeadFrameClipSource; readonly from: number; readonly to: number }[]): number {
+  let xy = 0, xx = 0;
+  for (const { source, from, to } of parts) {
+    const phi: number[] = [];
+    const error: number[] = [];
+    for (let k = from; k < to; k++) {
+      const face = source.tracked[k + source.offset]?.face;
+      if (!face) continue;
+      const m = face.poseMatrix;
+      phi.push(viewingRayElevation(m[7]!, m[11]!));
+      error.push(source.referencePose[6 * k]! - matrixToEuler(Float64Array.of(m[0]!, m[1]!, m[2]!, m[4]!, m[5]!, m[6]!, m[8]!, m[9]!, m[10]!))[0]);
+    }
+    const mp = phi.reduce((a, b) => a + b, 0) / phi.length;
+    const me = error.reduce((a, b) => a + b, 0) / error.length;
+    for (let i = 0; i < phi.length; i++) {
+      xy += (phi[i]! - mp) * (error[i]! - me);
+      xx += (phi[i]! - mp) ** 2;
+    }
+  }
+  if (!(xx > 0)) throw new RangeError('fitRayFraction: the viewing ray\'s elevation does not vary over the frames');
+  return Math.min(1, Math.max(0, -xy / xx));
+}
+
+/**
+ * Coefficient rows [from, to) of a clip as the fit reads them (the tracker's rotation relative to k of the viewing
+ * ray's elevation, viewingRayRotation); throws naming the clip where a video frame has no face.
+ */
+export function headFrameClip(source: HeadFrameClipSource, from: number, to: number, rayFraction: number): HeadFrameClip {
   const n = to - from;
   const out = {
     clip: source.clip, identity: source.identity, frames: n,
@@ -70,7 +102,7 @@ export function headFrameClip(source: HeadFrameClipSource, from: number, to: num
   for (let k = from; k < to; k++) {
     const face = source.tracked[k + source.offset]?.face;
     if (!face) throw new RangeError(`clip '${source.clip}': no face in video frame ${k + source.offset} (coefficient row ${k}); the head-frame fit needs a face in every frame it reads`);
-    out.trackerRotations.set(viewingRayRotation(face.poseMatrix), 9 * (k - from));
+    out.trackerRotations.set(viewingRayRotation(face.poseMatrix, rayFraction), 9 * (k - from));
     out.landmarks.set(face.landmarks, V * (k - from));
     for (let a = 0; a < 3; a++) out.referenceAngles[3 * (k - from) + a] = source.referencePose[6 * k + a]!;
   }
@@ -212,8 +244,8 @@ function designGram(model: HeadFrameModel): { design: Float64Array; gram: Float6
   return { design, gram };
 }
 
-/** Step 3: the readout of `model` for landmark noise sigma (cm). */
-export function headFrameReadout(model: HeadFrameModel, sigma: number, name: string, gram = designGram(model)): HeadFrameReadout {
+/** Step 3: the readout of `model` for landmark noise sigma (cm), on rotations relative to k = rayFraction of the ray's elevation. */
+export function headFrameReadout(model: HeadFrameModel, sigma: number, name: string, rayFraction: number, gram = designGram(model)): HeadFrameReadout {
   if (!(sigma > 0)) throw new RangeError(`headFrameReadout: sigma ${sigma}, expected > 0`);
   const { design, gram: ata } = gram;
   const h = new Float64Array(D * D);
@@ -232,7 +264,7 @@ export function headFrameReadout(model: HeadFrameModel, sigma: number, name: str
     rotation.set(rhs.subarray(row, row + V), j * V);
     offset[j] = rhs[row + V]!;
   }
-  return { name, mean: Float64Array.from(model.mean), rotation, offset };
+  return { name, mean: Float64Array.from(model.mean), rotation, offset, rayFraction };
 }
 
 // ---- step 4: the selection ----
@@ -291,7 +323,7 @@ export function trackerAngles(clip: HeadFrameClip): Float64Array {
  * Step 4: every (lambda, sigma) of the grid scored by leave-one-identity-out over `clips`; the candidates in grid
  * order and the best (highest summed correlation; ties to the larger lambda, then the larger sigma).
  */
-export function selectHeadFrameFit(clips: readonly HeadFrameClip[], lambdas: readonly number[], sigmas: readonly number[], log: (line: string) => void = () => undefined): { candidates: HeadFrameCandidate[]; best: HeadFrameCandidate } {
+export function selectHeadFrameFit(clips: readonly HeadFrameClip[], rayFraction: number, lambdas: readonly number[], sigmas: readonly number[], log: (line: string) => void = () => undefined): { candidates: HeadFrameCandidate[]; best: HeadFrameCandidate } {
   const identities = [...new Set(clips.map((c) => c.identity))];
   if (identities.length < 2) throw new RangeError(`selectHeadFrameFit: clips of ${identities.length} identity, expected at least 2 to hold one out`);
   const scatters = new Map(identities.map((id) => [id, HeadFrameScatter.merge(clips.filter((c) => c.identity === id).map((c) => new HeadFrameScatter().addClip(c)))]));
@@ -301,7 +333,7 @@ export function selectHeadFrameFit(clips: readonly HeadFrameClip[], lambdas: rea
       const model = fitHeadFrameModel(HeadFrameScatter.merge(identities.filter((id) => id !== heldOut).map((id) => scatters.get(id)!)), lambda);
       const gram = designGram(model);
       for (const sigma of sigmas) {
-        const pose = new HeadFramePose(headFrameReadout(model, sigma, 'selection', gram));
+        const pose = new HeadFramePose(headFrameReadout(model, sigma, 'selection', rayFraction, gram));
         const key = `${lambda}/${sigma}`;
         const list = estimates.get(key) ?? [];
         for (const clip of clips.filter((c) => c.identity === heldOut)) list.push({ estimate: headFrameAngles(pose, clip), reference: clip.referenceAngles });

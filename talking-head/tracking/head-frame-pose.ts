@@ -21,16 +21,19 @@
 // the correction is a rotation about the face, a few degrees, and moves the origin by well under a millimetre
 // per degree at the face's scale.
 //
-// (ours) Before the readout, the tracker's rotation is taken relative to the viewing ray's elevation
-// (viewingRayRotation): R_t = Rx(-phi) R_mp, phi = atan2(ty, -tz), the angle above the optical axis at which
-// MediaPipe places the face. Why: MediaPipe reconstructs every frame with a fixed 63 degree perspective camera at
-// the crop's centre, so a face that sits higher in the crop and looks straight into the lens is reported pitched
-// by phi; Deep3DFaceRecon aligns every frame (a similarity crop centred on five landmarks) before it fits, so its
-// pitch is relative to the ray through the face. Measured on the styletalk clips (the lead's analysis,
-// talking-head/tracking/README.md): MediaPipe's pitch error follows the tracked ty (r -0.24 to -0.63) and
-// removing phi raises pitch r on every clip. No parameter is fitted: phi comes from the tracker's own
-// translation. Elevation only (a deviation we cannot yet explain): the same correction for the ray's azimuth
-// (the full rotation of the optical axis onto the ray) lowered yaw r on the clips with the most head turn
+// (ours) Before the readout, the tracker's rotation is taken relative to part of the viewing ray's elevation
+// (viewingRayRotation): R_t = Rx(-k phi) R_mp, phi = atan2(ty, -tz), the angle above the optical axis at which
+// MediaPipe places the face, and k the readout's `rayFraction`. Why: MediaPipe reconstructs every frame with a
+// fixed 63 degree perspective camera at the crop's centre, so a face that sits higher in the crop and looks
+// straight into the lens is reported pitched by phi; Deep3DFaceRecon aligns every frame (a similarity crop centred
+// on five landmarks) before it fits, so its pitch is relative to the ray through the face. Measured on the
+// styletalk clips (talking-head/tracking/README.md): MediaPipe's pitch error follows the tracked ty (r -0.24 to
+// -0.63). The whole of phi (k = 1) over-corrects: it raises pitch r on every clip but its pitch standard deviation
+// to 1.67x Deep3DFaceRecon's on KristiNoem (the real camera's field of view is not MediaPipe's 63 degrees, so
+// MediaPipe's phi is not the true ray angle). k is fitted (head-frame-fit.ts fitRayFraction: least squares of
+// Deep3DFaceRecon's minus MediaPipe's pitch on phi over the training frames; 0.56 on the styletalk clips).
+// Elevation only (a deviation we cannot yet explain): the same correction for the ray's azimuth (the full
+// rotation of the optical axis onto the ray) lowered yaw r on the clips with the most head turn
 // (feifeili_clip1 0.99 -> 0.90, feifeili_clip2_short 0.97 -> 0.84, measured on all their frames), so the
 // azimuth is left as MediaPipe gives it.
 //
@@ -49,6 +52,8 @@ export interface HeadFrameReadout {
   readonly rotation: Float64Array;
   /** [3] the rotation vector of the mean face under the coefficient prior, radians */
   readonly offset: Float64Array;
+  /** k: the fraction of the viewing ray's elevation taken out of the tracker's rotation first (viewingRayRotation) */
+  readonly rayFraction: number;
 }
 
 /** Rodrigues: the rotation matrix of rotation vector w (axis * angle, radians), row-major. */
@@ -78,12 +83,12 @@ export function viewingRayElevation(ty: number, tz: number): number {
 }
 
 /**
- * The tracker's rotation relative to the viewing ray's elevation, Rx(-phi) R (row-major), from a face-geometry
- * transform (4 x 4 row-major, canonical face frame -> camera space, cm): what the readout corrects (see above).
+ * The tracker's rotation relative to a fraction k of the viewing ray's elevation, Rx(-k phi) R (row-major), from a
+ * face-geometry transform (4 x 4 row-major, canonical face frame -> camera space, cm): what the readout corrects.
  */
-export function viewingRayRotation(poseMatrix: ArrayLike<number>): Mat3 {
+export function viewingRayRotation(poseMatrix: ArrayLike<number>, fraction: number): Mat3 {
   const m = poseMatrix;
-  const phi = viewingRayElevation(m[7]!, m[11]!);
+  const phi = fraction * viewingRayElevation(m[7]!, m[11]!);
   const c = Math.cos(phi), s = Math.sin(phi);
   // Rx(-phi) = [1 0 0; 0 c s; 0 -s c]
   return Float64Array.of(
@@ -98,11 +103,19 @@ export class HeadFramePose {
   readonly #readout: HeadFrameReadout;
 
   constructor(readout: HeadFrameReadout) {
+    if (!(Number.isFinite(readout.rayFraction) && readout.rayFraction >= 0 && readout.rayFraction <= 1)) {
+      throw new RangeError(`head-frame readout '${readout.name}': rayFraction ${readout.rayFraction}, expected a number in [0, 1]`);
+    }
     if (readout.mean.length !== LANDMARK_VALUES || readout.rotation.length !== 3 * LANDMARK_VALUES || readout.offset.length !== 3) {
       throw new RangeError(`head-frame readout '${readout.name}': mean ${readout.mean.length}, rotation ${readout.rotation.length}, offset ${readout.offset.length} values, expected ${LANDMARK_VALUES}, 3 x ${LANDMARK_VALUES} and 3`);
     }
     this.name = readout.name;
     this.#readout = readout;
+  }
+
+  /** k of viewingRayRotation */
+  get rayFraction(): number {
+    return this.#readout.rayFraction;
   }
 
   /** The rotation vector w (radians) that turns the tracker's face frame into the head frame, for landmarks [1404] at `at`. */
@@ -130,7 +143,7 @@ export class HeadFramePose {
    */
   pose(poseMatrix: ArrayLike<number>, landmarks: ArrayLike<number>, at = 0): Float64Array {
     const m = poseMatrix;
-    const r = this.rotation(viewingRayRotation(m), landmarks, at);
+    const r = this.rotation(viewingRayRotation(m, this.#readout.rayFraction), landmarks, at);
     const [pitch, yaw, roll] = matrixToEuler(r);
     return Float64Array.of(pitch, yaw, roll, m[3]!, m[7]!, m[11]!);
   }
@@ -149,6 +162,7 @@ export interface HeadFramePoseFile {
   readonly version: number;
   readonly name: string;
   readonly provenance: unknown;
+  readonly rayFraction: number;
   readonly arrays: { readonly mean: StoredArray; readonly rotation: StoredArray; readonly offset: StoredArray };
 }
 
@@ -192,6 +206,7 @@ export function encodeHeadFramePose(readout: HeadFrameReadout, provenance: unkno
     version: HEAD_FRAME_POSE_VERSION,
     name: readout.name,
     provenance,
+    rayFraction: readout.rayFraction,
     arrays: {
       mean: encodeArray(readout.mean, [LANDMARK_VALUES]),
       rotation: encodeArray(readout.rotation, [3, LANDMARK_VALUES]),
@@ -209,9 +224,13 @@ export function decodeHeadFramePose(value: unknown, source: string): HeadFramePo
   }
   if (file.version !== HEAD_FRAME_POSE_VERSION) throw new RangeError(`${source}: field 'version' is ${JSON.stringify(file.version)}, expected ${HEAD_FRAME_POSE_VERSION}`);
   if (typeof file.name !== 'string' || !file.name) throw new RangeError(`${source}: field 'name' is missing, expected the readout's name`);
+  if (typeof file.rayFraction !== 'number' || !(file.rayFraction >= 0 && file.rayFraction <= 1)) {
+    throw new RangeError(`${source}: field 'rayFraction' is ${JSON.stringify(file.rayFraction)}, expected a number in [0, 1]`);
+  }
   const arrays = (file.arrays ?? {}) as Partial<HeadFramePoseFile['arrays']>;
   return new HeadFramePose({
     name: file.name,
+    rayFraction: file.rayFraction,
     mean: decodeArray(arrays.mean, [LANDMARK_VALUES], 'mean', source),
     rotation: decodeArray(arrays.rotation, [3, LANDMARK_VALUES], 'rotation', source),
     offset: decodeArray(arrays.offset, [3], 'offset', source),

@@ -19,9 +19,10 @@ import * as assert from 'uvu/assert';
 import { splitSegments } from '../../talking-head/data/build-dataset.ts';
 import { assignIdentities, clipFromDeep3DMat } from '../../talking-head/data/clip-sources.ts';
 import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
-import { fromFaceGeometry } from '../../talking-head/pose/pose-convention.ts';
-import { headFramePoseProvenance } from '../../talking-head/tracking/default-head-frame-pose.ts';
-import { type HeadFrameClip, HeadFrameScatter, fitHeadFrameModel, headFrameAngles, headFrameClip, headFrameReadout, trackerAngles } from '../../talking-head/tracking/head-frame-fit.ts';
+import { defaultHeadFramePose, headFramePoseProvenance } from '../../talking-head/tracking/default-head-frame-pose.ts';
+import {
+  type HeadFrameClip, type HeadFrameClipSource, HeadFrameScatter, fitHeadFrameModel, fitRayFraction, headFrameAngles, headFrameClip, headFrameReadout, trackerAngles,
+} from '../../talking-head/tracking/head-frame-fit.ts';
 import { HeadFramePose } from '../../talking-head/tracking/head-frame-pose.ts';
 import { LandmarkFaceFit } from '../../talking-head/tracking/landmark-face-fit.ts';
 import { readFileBytes } from '../../runtime-node/files/read-file.ts';
@@ -47,7 +48,9 @@ interface ClipResult {
   readonly referenceFrames: number;
   /** the shipped track's pose, whole clip */
   readonly agreement: AngleAgreement;
-  /** the whole clip as the head-frame fit reads it (video frame k + offset = row k) */
+  /** what the head-frame fit reads of the clip (video frame k + offset = row k) */
+  readonly source: HeadFrameClipSource;
+  /** the whole clip with MediaPipe's rotation (ray fraction 0) */
   readonly whole: HeadFrameClip;
   /** its training split's rows, [from, to) */
   readonly train: readonly [number, number];
@@ -79,7 +82,7 @@ if (!videos || !coefficients || !hasFfmpeg || !existsSync(CHROMIUM)) {
       const reference = Float32Array.from(pose.values);
       const agreement = angleAgreement(video.track.pose, video.track.frames, reference, pose.frames);
       const source = { clip: name, identity: identities.get(name)!, tracked: video.frames, offset: video.frames.length - pose.frames, referencePose: reference, coefficients: face! };
-      results.push({ name, identity: source.identity, video, referenceFrames: pose.frames, agreement, whole: headFrameClip(source, 0, pose.frames), train: splitSegments(pose.frames).train });
+      results.push({ name, identity: source.identity, video, referenceFrames: pose.frames, agreement, source, whole: headFrameClip(source, 0, pose.frames, 0), train: splitSegments(pose.frames).train });
       if (name === 'KristiNoem' || name === 'feifeili_clip1') await plotAngles(name, video, reference, pose.frames, agreement);
     }
   } finally {
@@ -89,20 +92,23 @@ if (!videos || !coefficients || !hasFfmpeg || !existsSync(CHROMIUM)) {
   const seconds = results.reduce((n, r) => n + r.video.trackingSeconds, 0);
   console.log(`  tracked ${frames} frames of ${results.length} clips in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s)`);
 
-  // Leave one identity out: for each person a readout fitted to the other people's training frames.
+  // Leave one identity out: for each person k and a readout fitted to the other people's training frames.
   const chosen = (headFramePoseProvenance() as { selection?: { chosen?: { lambda?: number; sigma?: number } } } | undefined)?.selection?.chosen;
   const heldOut = new Map<string, AngleAgreement>();
+  const heldOutFraction = new Map<string, number>();
   if (chosen?.lambda && chosen.sigma) {
-    const scatters = new Map<string, HeadFrameScatter>();
-    for (const r of results) {
-      const training: HeadFrameClip = headFrameClip({ clip: r.name, identity: r.identity, tracked: r.video.frames, offset: r.video.frames.length - r.referenceFrames, referencePose: asPoses(r.whole.referenceAngles), coefficients: r.whole.coefficients }, r.train[0], r.train[1]);
-      scatters.set(r.identity, (scatters.get(r.identity) ?? new HeadFrameScatter()).addClip(training));
+    for (const person of new Set(results.map((r) => r.identity))) {
+      const others = results.filter((r) => r.identity !== person).map((r) => ({ source: r.source, from: r.train[0], to: r.train[1] }));
+      const k = fitRayFraction(others);
+      const scatter = HeadFrameScatter.merge(others.map((o) => new HeadFrameScatter().addClip(headFrameClip(o.source, o.from, o.to, k))));
+      const readout = new HeadFramePose(headFrameReadout(fitHeadFrameModel(scatter, chosen.lambda), chosen.sigma, `without ${person}`, k));
+      heldOutFraction.set(person, k);
+      for (const r of results.filter((c) => c.identity === person)) {
+        const whole = headFrameClip(r.source, 0, r.referenceFrames, k);
+        heldOut.set(r.name, alignedAgreement(headFrameAngles(readout, whole), whole.referenceAngles));
+      }
     }
-    for (const person of scatters.keys()) {
-      const model = fitHeadFrameModel(HeadFrameScatter.merge([...scatters].filter(([id]) => id !== person).map(([, s]) => s)), chosen.lambda);
-      const readout = new HeadFramePose(headFrameReadout(model, chosen.sigma, `without ${person}`));
-      for (const r of results.filter((c) => c.identity === person)) heldOut.set(r.name, alignedAgreement(headFrameAngles(readout, r.whole), r.whole.referenceAngles));
-    }
+    console.log(`  ray fraction k fitted without each person: ${[...heldOutFraction].map(([p, k]) => `${p} ${k.toFixed(3)}`).join(', ')}; shipped ${defaultHeadFramePose().rayFraction.toFixed(3)}`);
   }
 
   const cell = (a: AngleAgreement) => ANGLE_NAMES.map((c) => `${a.channels[c].r.toFixed(3)} / ${a.channels[c].stdRatio.toFixed(2)}`.padEnd(15)).join('');
@@ -114,13 +120,12 @@ if (!videos || !coefficients || !hasFfmpeg || !existsSync(CHROMIUM)) {
       if (a) console.log(`  ${r.name.padEnd(21)} ${cell(a)}`);
     }
   };
-  const mediapipe = (r: ClipResult) => {
-    const angles = new Float64Array(3 * r.referenceFrames);
-    for (let k = 0; k < r.referenceFrames; k++) angles.set(fromFaceGeometry(r.video.frames[k + r.agreement.offset]!.face!.poseMatrix).values.subarray(0, 3), 3 * k);
-    return alignedAgreement(angles, r.whole.referenceAngles);
-  };
-  rows("MediaPipe's rotation (the pose before this readout), whole clip:", mediapipe);
-  rows('relative to the viewing ray\'s elevation (no fitted parameter), whole clip:', (r) => alignedAgreement(trackerAngles(r.whole), r.whole.referenceAngles));
+  rows("MediaPipe's rotation (the pose before this readout), whole clip:", (r) => alignedAgreement(trackerAngles(r.whole), r.whole.referenceAngles));
+  const shippedK = defaultHeadFramePose().rayFraction;
+  rows(`relative to ${shippedK.toFixed(3)} of the viewing ray's elevation (the shipped k), no readout, whole clip:`, (r) => {
+    const clip = headFrameClip(r.source, 0, r.referenceFrames, shippedK);
+    return alignedAgreement(trackerAngles(clip), clip.referenceAngles);
+  });
   rows('the shipped readout on the rows after its training split (not fitted on):', (r) => {
     const from = r.train[1];
     const n = r.referenceFrames - from;
@@ -129,7 +134,7 @@ if (!videos || !coefficients || !hasFfmpeg || !existsSync(CHROMIUM)) {
     return alignedAgreement(tracked, r.whole.referenceAngles.slice(3 * from));
   });
   rows(`the shipped track (${results[0]?.video.track.headPoseName}), whole clip (its first 70% were fitted on):`, (r) => r.agreement);
-  rows(`leave one identity out (lambda ${chosen?.lambda}, sigma ${chosen?.sigma} cm), whole clip, the bounds' figures:`, (r) => heldOut.get(r.name));
+  rows(`leave one identity out (k and readout fitted without the person; lambda ${chosen?.lambda}, sigma ${chosen?.sigma} cm), whole clip, the bounds' figures:`, (r) => heldOut.get(r.name));
 
   test('every clip is tracked in every frame, at 30 frames a second, one output frame a video frame', () => {
     for (const { name, video } of results) {
