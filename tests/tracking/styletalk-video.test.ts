@@ -126,7 +126,7 @@ if (!videos || !coefficients || !hasFfmpeg || !existsSync(CHROMIUM)) {
     const clip = headFrameClip(r.source, 0, r.referenceFrames, shippedK);
     return alignedAgreement(trackerAngles(clip), clip.referenceAngles);
   });
-  const afterTraining = (r: ClipResult, pose: (k: number) => Float64Array) => {
+  const afterTraining = (r: ClipResult, pose: (k: number) => ArrayLike<number>) => {
     const from = r.train[1];
     const n = r.referenceFrames - from;
     const tracked = new Float64Array(n * 3);
