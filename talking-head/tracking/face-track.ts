@@ -18,14 +18,14 @@
 //      frame, the frame of the training data's poses), its translation the face-geometry matrix's (cm, camera at
 //      the origin; pose-convention.ts fromFaceGeometry). `headPose: null` keeps MediaPipe's own rotation.
 import { FACE_COEFFICIENTS } from '../face/face-model.ts';
-import { fromFaceGeometry } from '../pose/pose-convention.ts';
+import { POSE_CHANNEL_NAMES, fromFaceGeometry } from '../pose/pose-convention.ts';
 import { defaultHeadFramePose } from './default-head-frame-pose.ts';
 import type { HeadFramePose } from './head-frame-pose.ts';
 import { LandmarkFaceFit } from './landmark-face-fit.ts';
 import { LANDMARK_COUNT, mouthOpening } from './landmarks.ts';
 import type { TrackedFrame } from './tracked-frame.ts';
 
-export const POSE_CHANNEL_NAMES = ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'] as const;
+export { POSE_CHANNEL_NAMES };
 export const FACE_TRACK_POSE_UNITS = { angles: 'radians', translation: 'cm' } as const;
 
 export interface FaceTrack {
