@@ -14,6 +14,7 @@ import { runBench } from '../bench/bench-command.ts';
 import { runEval } from '../evaluation/eval-command.ts';
 import { integerOption, jsonObjectOption, numberOption } from './options.ts';
 import { runTrack } from '../tracking/track-command.ts';
+import { runFitHeadFrame } from '../tracking/fit-head-frame-command.ts';
 import { runFitFaceModel } from '../face/fit-face-model-command.ts';
 import { FACE_MODEL_OPTION } from '../training/face-model-option.ts';
 import { runExport } from '../export/export-command.ts';
@@ -52,6 +53,17 @@ program
   .option('--no-progress', 'no progress bar')
   .action(async (options: { video: string; out: string; progress: boolean }) => {
     await runTrack({ video: options.video, out: options.out, progress: options.progress });
+  });
+
+program
+  .command('fit-head-frame')
+  .description("the tracker's head-frame readout (Deep3DFaceRecon's head frame for MediaPipe's mesh) from clips with Deep3DFaceRecon coefficients and their videos: training split only, lambda and sigma by leave-one-identity-out")
+  .requiredOption('--data <dir>', 'folder of <stem>.mat (Deep3DFaceRecon coeff) + <stem>.wav clips')
+  .requiredOption('--videos <dir>', 'folder of the same clips as videos, <stem>.mp4 (video frame k + offset = coefficient row k)')
+  .option('--tracks <dir>', "cache of MediaPipe's tracked frames, <stem>.frames.f32 (read where present, else tracked and written)", 'out/head-frame/tracks')
+  .option('--out <file>', 'the readout file to write', 'talking-head/tracking/head-frame-pose.json')
+  .action(async (options: { data: string; videos: string; tracks: string; out: string }) => {
+    await runFitHeadFrame(options);
   });
 
 program
