@@ -128,6 +128,47 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   for (var i = 0u; i < 4u; i++) { c[(row0 + lid.y * 4u + i) * n4 + col40 + lid.x] = acc[i]; }
 }`;
 
+
+/**
+ * The sg-rRcC kernel written as a reader would write it in a .wgsl file: loops and arrays, the block sizes as
+ * override constants (ROWS, COLS4; SG the subgroup size, KS = 4 SG ROWS / ... fixed at 4). Does the compiler
+ * unroll and keep it as fast as the generated one?
+ */
+const STATIC_SUBGROUP = `enable subgroups;
+${PARAMS}
+${BUFFERS}
+override ROWS: u32 = 16u;
+override COLS4: u32 = 2u;
+override SG: u32 = 8u;
+const MAX_ACC: u32 = 32u;
+const MAX_A: u32 = 4u;
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(subgroup_invocation_id) sl: u32) {
+  let n4 = p.n / 4u;
+  let groups_n = p.n / (4u * COLS4 * SG);
+  let g = wg.x * (${WG}u / SG) + lane / SG;
+  let m0 = (g / groups_n) * ROWS;
+  let col4 = ((g % groups_n) * SG + sl) * COLS4;
+  // A tile of ROWS x 4 values a step: ROWS / SG vec4s a lane; vec4 f = j SG + lane holds row f.
+  let a_loads = ROWS / SG;
+  var acc: array<vec4f, MAX_ACC>;
+  for (var k0 = 0u; k0 < p.k; k0 += 4u) {
+    var av: array<vec4f, MAX_A>;
+    for (var j = 0u; j < a_loads; j++) { av[j] = a[(m0 + j * SG + sl) * (p.k / 4u) + k0 / 4u]; }
+    for (var kk = 0u; kk < 4u; kk++) {
+      var bv: array<vec4f, 4>;
+      for (var j = 0u; j < COLS4; j++) { bv[j] = b[(k0 + kk) * n4 + col4 + j]; }
+      for (var i = 0u; i < ROWS; i++) {
+        let a_ik = vec4f(subgroupBroadcast(av[i / SG][kk], i % SG));
+        for (var j = 0u; j < COLS4; j++) { acc[i * COLS4 + j] = fma(a_ik, bv[j], acc[i * COLS4 + j]); }
+      }
+    }
+  }
+  for (var i = 0u; i < ROWS; i++) {
+    for (var j = 0u; j < COLS4; j++) { c[(m0 + i) * n4 + col4 + j] = acc[i * COLS4 + j]; }
+  }
+}`;
+
 async function main(): Promise<void> {
   const [m, n, k] = (flag('size') ?? '1024,1024,1024').split(',').map(Number) as [number, number, number];
   const { device, features, subgroupSize } = await rawDevice();
@@ -157,13 +198,16 @@ async function main(): Promise<void> {
   }
   const expected = await readBuffer(device, realOut, 4 * m * n);
 
-  const candidates: { name: string; code: string; workgroups: [number, number, number]; needs?: string }[] = [];
+  const candidates: { name: string; code: string; workgroups: [number, number, number]; needs?: string; constants?: Record<string, number> }[] = [];
   const shapes = (flag('shapes') ?? '4x4k8,8x4k4,8x4k8,8x8k4,16x4k4,16x4k8,12x4k8').split(',');
   for (const shape of shapes) {
     const [r, c, ks] = shape.split(/[xk]/).map(Number) as [number, number, number];
     const lanes = (m / r) * (n / c);
     if (!Number.isInteger(lanes / WG) || !Number.isInteger((r * ks) / (4 * sg))) continue;
     candidates.push({ name: `sg-r${r}c${c}k${ks}`, code: subgroupKernel(r, c / 4, sg, ks), workgroups: [lanes / WG, 1, 1], needs: 'subgroups' });
+  }
+  for (const [r, c] of [[16, 8], [16, 4], [8, 4]] as const) {
+    candidates.push({ name: `static-r${r}c${c}`, code: STATIC_SUBGROUP, constants: { ROWS: r, COLS4: c / 4, SG: sg }, workgroups: [(m / r) * (n / c) / WG, 1, 1], needs: 'subgroups' });
   }
   candidates.push({ name: 'plain-r8c4', code: plainKernel(8, 1), workgroups: [(m / 8) * (n / 4) / WG, 1, 1] });
   candidates.push({ name: 'wg-tile64', code: WG_TILE64, workgroups: [n / 64, m / 64, 1] });
@@ -176,7 +220,7 @@ async function main(): Promise<void> {
       continue;
     }
     try {
-      const pipeline = await computePipeline(device, cand.name, cand.code);
+      const pipeline = await computePipeline(device, cand.name, cand.code, cand.constants);
       const c = out(cand.name);
       variants.push({
         name: cand.name, flops, bytes: 0,

@@ -6,6 +6,7 @@
 // Common flags: --only=a,b (variants), --rounds=N (default 3), --dawn=TOGGLES.
 import { create, globals } from 'webgpu';
 import peakSource from '../../core/kernels/peak.wgsl';
+import type { KernelLaunch } from '../../core/kernels/launch.ts';
 import { median } from '../harness.ts';
 import { flag, selected } from './lab.ts';
 
@@ -36,7 +37,10 @@ export async function rawDevice(wanted: readonly string[] = ['subgroups', 'times
     'maxSampledTexturesPerShaderStage', 'maxStorageTexturesPerShaderStage', 'maxTextureDimension2D',
   ] as const) requiredLimits[name] = adapter.limits[name];
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
-  device.addEventListener('uncapturederror', (e) => console.error(`validation: ${(e as GPUUncapturedErrorEvent).error.message}`));
+  let reported = 0;
+  device.addEventListener('uncapturederror', (e) => {
+    if (reported++ < 2) console.error(`validation: ${(e as GPUUncapturedErrorEvent).error.message.split('\n')[0]}`);
+  });
   const info = adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
   const name = `${info.description || info.device || 'adapter'} ${info.vendor ?? ''} ${info.architecture ?? ''}`.trim();
   const subgroupSize = info.subgroupMinSize ? { min: info.subgroupMinSize, max: info.subgroupMaxSize ?? info.subgroupMinSize } : null;
@@ -272,4 +276,31 @@ export async function tfjsWasm(): Promise<typeof import('@tensorflow/tfjs')> {
   const tf = await loadTf('wasm', notes);
   console.log(notes.join('; '));
   return tf;
+}
+
+/** One of the engine's own launches (core/kernels/*.ts) as a raw dispatch on this device. */
+export async function launchDispatch(device: GPUDevice, launch: KernelLaunch): Promise<Dispatch> {
+  const words = new Uint32Array(Math.max(4, Math.ceil(launch.params.length / 4) * 4));
+  const view = new DataView(words.buffer);
+  launch.params.forEach((value, i) => {
+    if ('u32' in value) view.setUint32(4 * i, value.u32, true);
+    else if ('i32' in value) view.setInt32(4 * i, value.i32, true);
+    else view.setFloat32(4 * i, value.f32, true);
+  });
+  const pipeline = await computePipeline(device, `${launch.kernel.name}.${launch.entry}`, launch.kernel.code, { ...(launch.constants ?? {}) }, launch.entry);
+  return { pipeline, bindGroup: bindGroup(device, pipeline, [uniformBuffer(device, words), ...launch.buffers]), workgroups: launch.workgroups };
+}
+
+/** Runs dispatches once, waiting for them. */
+export async function runOnce(device: GPUDevice, dispatches: readonly Dispatch[]): Promise<void> {
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  for (const d of dispatches) {
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, d.bindGroup);
+    pass.dispatchWorkgroups(...d.workgroups);
+  }
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+  await device.queue.onSubmittedWorkDone();
 }
