@@ -55,13 +55,13 @@ else
 fi
 
 missing=()
-for p in chromium sox espeak-ng fonts-dejavu-core; do have_pkg "$p" || missing+=("$p"); done
+for p in chromium sox espeak-ng fonts-dejavu-core ffmpeg; do have_pkg "$p" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   apt_update
   say "installing ${missing[*]}"
   "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "could not install ${missing[*]}"
 else
-  say "chromium, sox, espeak-ng already installed"
+  say "chromium, sox, espeak-ng, ffmpeg already installed"
 fi
 
 command -v node >/dev/null || die "node is not installed: posedyn needs Node.js 20 or newer"

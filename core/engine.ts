@@ -2,7 +2,8 @@
 // one command buffer, and submits only when asked to (flush), when a readback needs the results, or when the
 // per-submit uniform arena is full. It owns the pipeline cache, the buffer pools, the tensor scopes, the
 // gradient switch and the seed counter. It never learns where its GPUDevice came from (Dawn or a browser).
-import type { KernelLaunch, KernelSource, UniformValue } from './kernels/launch.ts';
+import type { KernelLaunch, KernelSource } from './kernels/launch.ts';
+import { type UniformLayout, packUniforms, uniformLayout } from './kernels/uniform-layout.ts';
 import { BufferPool, type MemoryReport } from './buffer-pool.ts';
 import { KernelError, formatCompileMessages } from './kernel-errors.ts';
 
@@ -41,6 +42,8 @@ export class Engine {
   readonly #staging: BufferPool;
   readonly #modules = new Map<string, { module: GPUShaderModule; compiled: Promise<void> }>();
   readonly #pipelines = new Map<string, GPUComputePipeline>();
+  /** Each entry point's uniform struct, parsed from its WGSL once (keyed by file and entry, like pipelines). */
+  readonly #uniformLayouts = new Map<string, UniformLayout>();
   /** Asynchronous compile and validation checks; their first failure is thrown at the next sync point. */
   #pendingChecks: Promise<void>[] = [];
   /** A kernel's compile or pipeline error: the root cause, reported in preference to what follows from it. */
@@ -88,12 +91,14 @@ export class Engine {
   dispatch(launch: KernelLaunch): void {
     const encodeStartMs = this.observer ? performance.now() : 0;
     if (this.#kernelError) throw this.#takeError();
-    const pipeline = this.#pipeline(launch);
-    const paramBytes = Math.max(16, Math.ceil((launch.params.length * 4) / 16) * 16);
+    const layout = this.#uniformLayout(launch);
+    const paramBytes = layout.bindingSize;
     if (this.#uniformUsed + paramBytes > UNIFORM_ARENA_BYTES) this.flush();
     const offset = this.#uniformUsed;
-    writeUniforms(this.#uniformView, offset, launch.params);
+    // Throws (naming the field) before anything is recorded when the launch does not fit the WGSL struct.
+    packUniforms(layout, launch.params, this.#uniformView, offset);
     this.#uniformUsed = Math.ceil((offset + paramBytes) / this.#uniformAlign) * this.#uniformAlign;
+    const pipeline = this.#pipeline(launch);
 
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: { buffer: this.#uniformArena, offset, size: paramBytes } },
@@ -274,6 +279,16 @@ export class Engine {
     return entry;
   }
 
+  #uniformLayout(launch: KernelLaunch): UniformLayout {
+    const key = `${launch.kernel.file}|${launch.entry}`;
+    let layout = this.#uniformLayouts.get(key);
+    if (!layout) {
+      layout = uniformLayout(launch.kernel, launch.entry);
+      this.#uniformLayouts.set(key, layout);
+    }
+    return layout;
+  }
+
   #pipeline(launch: KernelLaunch): GPUComputePipeline {
     const constants = launch.constants ?? {};
     const key = `${launch.kernel.file}|${launch.entry}|${Object.entries(constants).sort().map(([k, v]) => `${k}=${v}`).join(',')}`;
@@ -333,15 +348,6 @@ function encodeDispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipelin
   pass.setBindGroup(0, bindGroup);
   const [x, y, z] = launch.workgroups;
   pass.dispatchWorkgroups(x, y, z);
-}
-
-function writeUniforms(view: DataView, offset: number, params: readonly UniformValue[]): void {
-  params.forEach((value, i) => {
-    const at = offset + 4 * i;
-    if ('u32' in value) view.setUint32(at, value.u32, true);
-    else if ('i32' in value) view.setInt32(at, value.i32, true);
-    else view.setFloat32(at, value.f32, true);
-  });
 }
 
 function collectDisposables(value: unknown, into: Set<Disposable>): void {

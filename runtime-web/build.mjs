@@ -16,12 +16,17 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
-/** An esbuild plugin that turns every import of a Node built-in into a build error naming the importer. */
+/**
+ * An esbuild plugin that turns every import of a Node built-in into a build error naming the importer. One
+ * exception: a dependency's lazy `import('node:...')` on a path the browser never takes (@gltf-transform/core's
+ * NodeIO reads files that way; the page only writes GLB bytes) stays external.
+ */
 const noNodeBuiltins = {
   name: 'no-node-builtins',
   setup(build) {
     build.onResolve({ filter: /.*/ }, (args) => {
       if (!NODE_BUILTINS.has(args.path) && !args.path.startsWith('node:')) return undefined;
+      if (args.kind === 'dynamic-import' && args.importer.includes('/node_modules/')) return { path: args.path, external: true };
       return {
         errors: [{ text: `${relative(root, args.importer)} imports the Node built-in '${args.path}'; browser bundles must not (pass bytes in instead)` }],
       };

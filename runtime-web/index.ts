@@ -52,6 +52,19 @@ export * from '../talking-head/face/face-model.ts';
 export * from '../talking-head/face/procedural-face-model.ts';
 export * from '../talking-head/face/canonical-mesh.ts';
 export * from '../talking-head/face/decode.ts';
+export * from '../talking-head/face/default-face-model.ts';
+export * from '../talking-head/face/mouth-opening.ts';
+
+// ---- output: the head renderer, frames as data (also on the audio clock), GLB export (docs/output-format.md)
+export * from '../talking-head/render/head-renderer.ts';
+export * from '../talking-head/render/mesh/head-mesh.ts';
+export * from '../talking-head/render/offscreen-frame.ts';
+export * from '../talking-head/render/camera.ts';
+export * from '../talking-head/render/head-placement.ts';
+export * from '../talking-head/export/head-frames.ts';
+export * from '../talking-head/export/gltf-export.ts';
+export * from '../talking-head/formats/head-motion.ts';
+export * from './head-frame-clock.ts';
 
 // ---- models: audio, features, poses, file formats (bytes in, arrays out)
 export * from '../talking-head/audio/decode.ts';
@@ -73,6 +86,9 @@ export * from '../talking-head/data/clip-sources.ts';
 export * from '../talking-head/data/dataset.ts';
 
 // ---- personalisation in the page, checkpoints from modules, the untrained stand-in pair
-export * from './models/fine-tune.ts';
-export * from './models/module-checkpoint.ts';
-export * from './models/untrained-checkpoints.ts';
+export * from '../talking-head/workflows/checkpoint-writer.ts';
+export * from '../talking-head/workflows/clip-files.ts';
+export * from '../talking-head/workflows/fine-tune.ts';
+export * from '../talking-head/workflows/training-run.ts';
+export * from '../talking-head/workflows/training-session.ts';
+export * from '../talking-head/checkpoint/untrained-checkpoints.ts';

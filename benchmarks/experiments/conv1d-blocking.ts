@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   engine.dispatch(real);
   const expected = new Float32Array(await engine.download(expectedBuffer, 4 * B * C * L));
 
-  const params = [u32(B), u32(C), u32(C), u32(L)];
+  const params = { batch: u32(B), cin: u32(C), cout: u32(C), length: u32(L) };
   const candidates: [string, string, [number, number, number]][] = [
     ['naive', NAIVE, [(B * C * L) / 64, 1, 1]],
     ...[4, 8].map((o): [string, string, [number, number, number]] => [`uniformW-o${o}`, uniformWeightKernel(o), [C / o, B, 1]]),

@@ -7,7 +7,7 @@
 //   --dawn=TOGGLES    passed to Dawn's create(), e.g. --dawn=enable-dawn-features=disable_robustness
 //   --rounds=N        timed rounds, every variant once a round, interleaved (default 3; medians printed)
 import type { Engine } from '../../core/engine.ts';
-import type { KernelLaunch, KernelSource, UniformValue } from '../../core/kernels/launch.ts';
+import type { KernelLaunch, KernelSource, UniformValues } from '../../core/kernels/launch.ts';
 import { createNodeEngine } from '../../runtime-node/device.ts';
 import { fmaChainsLaunch, fmaSinkBytes } from '../../core/kernels/peak.ts';
 import { median } from '../harness.ts';
@@ -39,7 +39,7 @@ export function labKernel(file: string, code: string): KernelSource {
 }
 
 export function labLaunch(
-  kernel: KernelSource, params: readonly UniformValue[], buffers: readonly GPUBuffer[], workgroups: readonly [number, number, number], flops: number, bytes = 0,
+  kernel: KernelSource, params: UniformValues, buffers: readonly GPUBuffer[], workgroups: readonly [number, number, number], flops: number, bytes = 0,
 ): KernelLaunch {
   return { kernel, entry: 'main', params, buffers, workgroups, flops, bytes, shapes: kernel.name };
 }

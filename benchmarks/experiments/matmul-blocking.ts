@@ -14,7 +14,7 @@ import { matmulLaunch } from '../../core/kernels/matmul.ts';
 import { u32 } from '../../core/kernels/launch.ts';
 import { type Variant, compareVariants, flag, labEngine, labKernel, labLaunch, maxError, peakVariant, printComparison, randomArray, selected, upload } from './lab.ts';
 
-const PARAMS = 'struct Params { m: u32, n: u32, k: u32, pad: u32 }\n@group(0) @binding(0) var<uniform> p: Params;\n';
+const PARAMS = 'struct Params { m: u32, n: u32, k: u32, width: u32 }\n@group(0) @binding(0) var<uniform> p: Params;\n';
 
 const NAIVE = `${PARAMS}
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -79,7 +79,7 @@ function blockedKernel({ r, c4, tx, ty, divergentRows }: Blocking): string {
   body.push('  }');
   for (const i of rows) for (const j of cols) body.push(`  c[(row0 + ${i}u) * n4 + col0 + ${j}u] = acc_${i}_${j};`);
   const row0 =
-    ty !== 1 ? `(wg.y * ${ty}u + lid.y) * ${r}u` : divergentRows ? `(wg.y * p.pad + lid.x) / p.pad * ${r}u` : `wg.y * ${r}u`;
+    ty !== 1 ? `(wg.y * ${ty}u + lid.y) * ${r}u` : divergentRows ? `(wg.y * p.width + lid.x) / p.width * ${r}u` : `wg.y * ${r}u`;
   return `${PARAMS}
 @group(0) @binding(1) var<storage, read> a: array<vec4f>;
 @group(0) @binding(2) var<storage, read> b: array<vec4f>;
@@ -127,8 +127,8 @@ async function main(): Promise<void> {
   engine.dispatch(real);
   const expected = new Float32Array(await engine.download(expectedBuffer, 4 * m * n));
 
-  // The 4th field is the workgroup width of the divergentA variants (64).
-  const params = [u32(m), u32(n), u32(k), u32(64)];
+  // width: the workgroup width of the divergentA variants (64).
+  const params = { m: u32(m), n: u32(n), k: u32(k), width: u32(64) };
   const candidates: [string, string, [number, number, number]][] = [
     ['naive', NAIVE, [n / 8, m / 8, 1]],
     ['wgmem16', WGMEM16, [n / 16, m / 16, 1]],

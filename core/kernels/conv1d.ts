@@ -35,11 +35,13 @@ export function conv1dOutputLength(length: number, kernelSize: number, stride: n
 
 const blocks = (n: number) => Math.ceil(n / BLOCK);
 
+/** ConvParams of conv1d.wgsl. */
 function convParams(g: Conv1dGeometry, hasBias: boolean, splits = 1, splitLength = 0) {
-  return [
-    g.batch, g.inChannels, g.inLength, g.outChannels, g.outLength, g.kernelSize, g.stride, g.padding,
-    g.dilation, hasBias ? 1 : 0, splits, splitLength,
-  ].map(u32);
+  return {
+    batch: u32(g.batch), in_channels: u32(g.inChannels), in_length: u32(g.inLength), out_channels: u32(g.outChannels),
+    out_length: u32(g.outLength), kernel_size: u32(g.kernelSize), stride: u32(g.stride), padding: u32(g.padding),
+    dilation: u32(g.dilation), has_bias: u32(hasBias ? 1 : 0), splits: u32(splits), split_length: u32(splitLength),
+  };
 }
 
 /** Multiply-adds of the whole convolution, times 2: the same for the forward and each gradient. */
@@ -127,7 +129,7 @@ export function conv1dGradBiasLaunch(batch: number, channels: number, length: nu
 export function upsampleNearestLaunch(rows: number, inLength: number, factor: number, x: GPUBuffer, y: GPUBuffer): KernelLaunch {
   const n = rows * inLength * factor;
   return {
-    kernel: conv1dKernel, entry: 'upsample_nearest', params: [u32(rows), u32(inLength), u32(factor)],
+    kernel: conv1dKernel, entry: 'upsample_nearest', params: { rows: u32(rows), in_length: u32(inLength), factor: u32(factor) },
     buffers: [x, y], workgroups: gridForItems(n, WG),
     flops: 0, bytes: 4 * (rows * inLength + n), shapes: `upsample [${rows},${inLength}] x${factor}`,
   };
@@ -137,7 +139,7 @@ export function upsampleNearestLaunch(rows: number, inLength: number, factor: nu
 export function upsampleNearestBackwardLaunch(rows: number, inLength: number, factor: number, dy: GPUBuffer, dx: GPUBuffer): KernelLaunch {
   const n = rows * inLength;
   return {
-    kernel: conv1dKernel, entry: 'upsample_nearest_backward', params: [u32(rows), u32(inLength), u32(factor)],
+    kernel: conv1dKernel, entry: 'upsample_nearest_backward', params: { rows: u32(rows), in_length: u32(inLength), factor: u32(factor) },
     buffers: [dy, dx], workgroups: gridForItems(n, WG),
     flops: n * factor, bytes: 4 * (n + n * factor), shapes: `upsample' [${rows},${inLength}] x${factor}`,
   };

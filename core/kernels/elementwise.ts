@@ -24,7 +24,7 @@ const UNARY_FLOPS: Record<UnaryOpName, number> = {
 export function unaryLaunch(op: UnaryOpName, x: GPUBuffer, y: GPUBuffer, n: number, alpha = 0, beta = 0): KernelLaunch {
   return {
     kernel: elementwiseKernel, entry: 'unary', constants: { OP: UnaryOp[op] },
-    params: [u32(n), f32(alpha), f32(beta)], buffers: [x, y], workgroups: gridForItems(n, WG),
+    params: { n: u32(n), alpha: f32(alpha), beta: f32(beta) }, buffers: [x, y], workgroups: gridForItems(n, WG),
     flops: UNARY_FLOPS[op] * n, bytes: 8 * n, shapes: `${op}[${n}]`,
   };
 }
@@ -32,7 +32,7 @@ export function unaryLaunch(op: UnaryOpName, x: GPUBuffer, y: GPUBuffer, n: numb
 export function unaryBackwardLaunch(op: UnaryOpName, x: GPUBuffer, y: GPUBuffer, dy: GPUBuffer, dx: GPUBuffer, n: number, alpha = 0): KernelLaunch {
   return {
     kernel: elementwiseKernel, entry: 'unary_backward', constants: { OP: UnaryOp[op] },
-    params: [u32(n), f32(alpha), f32(0)], buffers: [x, y, dy, dx], workgroups: gridForItems(n, WG),
+    params: { n: u32(n), alpha: f32(alpha), beta: f32(0) }, buffers: [x, y, dy, dx], workgroups: gridForItems(n, WG),
     flops: (UNARY_FLOPS[op] + 1) * n, bytes: 16 * n, shapes: `${op}'[${n}]`,
   };
 }
@@ -47,10 +47,10 @@ export function binaryLaunch(
 ): KernelLaunch {
   if (outShape.length > MAX_RANK) throw new RangeError(`binary ${op}: rank ${outShape.length} exceeds ${MAX_RANK}`);
   const n = outShape.reduce((p, d) => p * d, 1);
-  const pad = (v: readonly number[], fill: number) => [...v, ...new Array<number>(MAX_RANK - v.length).fill(fill)];
+  const pad = (v: readonly number[], fill: number) => Uint32Array.from([...v, ...new Array<number>(MAX_RANK - v.length).fill(fill)]);
   return {
     kernel: elementwiseKernel, entry: 'binary', constants: { OP: BinaryOp[op], SAME_SHAPE: sameShape ? 1 : 0 },
-    params: [u32(n), u32(outShape.length), u32(0), u32(0), ...pad(outShape, 1).map(u32), ...pad(aStrides, 0).map(u32), ...pad(bStrides, 0).map(u32)],
+    params: { n: u32(n), rank: u32(outShape.length), out_shape: pad(outShape, 1), a_strides: pad(aStrides, 0), b_strides: pad(bStrides, 0) },
     buffers: [a, b, out], workgroups: gridForItems(n, WG),
     flops: n, bytes: 12 * n, shapes: `${op}[${outShape.join(',')}]`,
   };
@@ -58,7 +58,7 @@ export function binaryLaunch(
 
 export function fillLaunch(out: GPUBuffer, n: number, value: number): KernelLaunch {
   return {
-    kernel: elementwiseKernel, entry: 'fill', params: [u32(n), f32(value)], buffers: [out],
+    kernel: elementwiseKernel, entry: 'fill', params: { n: u32(n), value: f32(value) }, buffers: [out],
     workgroups: gridForItems(n, WG), flops: 0, bytes: 4 * n, shapes: `fill[${n}]`,
   };
 }

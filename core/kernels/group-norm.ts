@@ -14,7 +14,7 @@ export interface GroupNormGeometry {
   readonly eps: number;
 }
 
-const params = (g: GroupNormGeometry) => [u32(g.batch), u32(g.channels), u32(g.length), u32(g.groups), f32(g.eps)];
+const params = (g: GroupNormGeometry) => ({ batch: u32(g.batch), channels: u32(g.channels), length: u32(g.length), groups: u32(g.groups), eps: f32(g.eps) });
 const describe = (g: GroupNormGeometry) => `[${g.batch},${g.channels},${g.length}] G${g.groups}`;
 const size = (g: GroupNormGeometry) => g.batch * g.channels * g.length;
 

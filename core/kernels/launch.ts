@@ -9,19 +9,31 @@ export interface KernelSource {
   readonly code: string;
 }
 
-/** One 4-byte field of a kernel's `Params` uniform struct (binding 0), written in declaration order. */
-export type UniformValue = { readonly u32: number } | { readonly i32: number } | { readonly f32: number };
-export const u32 = (value: number): UniformValue => ({ u32: value });
-export const i32 = (value: number): UniformValue => ({ i32: value });
-export const f32 = (value: number): UniformValue => ({ f32: value });
+/** A scalar field of a kernel's uniform struct: u32(n), i32(k) or f32(x), so the WGSL type is checked too. */
+export type UniformScalar = { readonly u32: number } | { readonly i32: number } | { readonly f32: number };
+export const u32 = (value: number): UniformScalar => ({ u32: value });
+export const i32 = (value: number): UniformScalar => ({ i32: value });
+export const f32 = (value: number): UniformScalar => ({ f32: value });
+
+/**
+ * One field's value: a scalar, or for vec4<T> and array<vec4<T>, N> fields a typed array of T (Uint32Array,
+ * Int32Array, Float32Array) of at most 4 N values, the rest zero.
+ */
+export type UniformValue = UniformScalar | Uint32Array | Int32Array | Float32Array;
+
+/**
+ * The values of a kernel's uniform struct (binding 0) by field name, as its WGSL declares them. The engine lays
+ * them out from that declaration (core/kernels/uniform-layout.ts); padding fields (pad*) may be left out.
+ */
+export type UniformValues = Readonly<Record<string, UniformValue>>;
 
 export interface KernelLaunch {
   readonly kernel: KernelSource;
   readonly entry: string;
   /** WGSL `override` constants. They specialise the pipeline and are part of its cache key. */
   readonly constants?: Readonly<Record<string, number>>;
-  /** The `Params` uniform struct at @binding(0): every entry point reads it. */
-  readonly params: readonly UniformValue[];
+  /** The uniform struct at @binding(0), by field name: every entry point reads one. */
+  readonly params: UniformValues;
   /** Storage buffers at @binding(1), (2), ...: first those the kernel only reads, then those it writes. */
   readonly buffers: readonly GPUBuffer[];
   readonly workgroups: readonly [number, number, number];

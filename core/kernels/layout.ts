@@ -70,7 +70,7 @@ export function contiguousRun(box: Box): { srcOffset: number; dstOffset: number;
   return { srcOffset: s.srcOffset, dstOffset: s.dstOffset, count: s.extent[0]! };
 }
 
-const padTo = (values: readonly number[], fill: number) => [...values, ...new Array<number>(MAX_LAYOUT_RANK - values.length).fill(fill)];
+const padTo = (values: readonly number[], fill: number) => Uint32Array.from([...values, ...new Array<number>(MAX_LAYOUT_RANK - values.length).fill(fill)]);
 
 /**
  * Copies a box (see Box) with one thread an element, or a vec4 a thread when the innermost axis is contiguous
@@ -93,10 +93,10 @@ export function copyBoxLaunch(src: GPUBuffer, dst: GPUBuffer, box: Box): KernelL
   const n = extent.reduce((p, e) => p * e, 1);
   return {
     kernel: layoutKernel, entry: vec4 ? 'copy_box_vec4' : 'copy_box',
-    params: [
-      u32(n), u32(rank), u32(s.srcOffset / width), u32(s.dstOffset / width),
-      ...padTo(extent, 1).map(u32), ...padTo(srcStrides, 0).map(u32), ...padTo(dstStrides, 0).map(u32),
-    ],
+    params: {
+      n: u32(n), rank: u32(rank), src_offset: u32(s.srcOffset / width), dst_offset: u32(s.dstOffset / width),
+      extent: padTo(extent, 1), src_strides: padTo(srcStrides, 0), dst_strides: padTo(dstStrides, 0),
+    },
     buffers: [src, dst], workgroups: gridForItems(n, WG),
     flops: 0, bytes: 8 * n * width, shapes: `box[${s.extent.join(',')}]`,
   };
@@ -137,10 +137,10 @@ export function padLaunch(
   const n = outShape.reduce((p, d) => p * d, 1);
   return {
     kernel: layoutKernel, entry: 'pad',
-    params: [
-      u32(n), u32(rank), f32(value), u32(0),
-      ...padTo(outShape, 1).map(u32), ...padTo(shape, 1).map(u32), ...padTo(lead, 0).map(u32), ...padTo(rowMajorStrides(shape), 0).map(u32),
-    ],
+    params: {
+      n: u32(n), rank: u32(rank), value: f32(value),
+      out_shape: padTo(outShape, 1), src_shape: padTo(shape, 1), before: padTo(lead, 0), src_strides: padTo(rowMajorStrides(shape), 0),
+    },
     buffers: [src, out], workgroups: gridForItems(n, WG),
     flops: 0, bytes: 4 * n + 4 * shape.reduce((p, d) => p * d, 1), shapes: `pad[${srcShape.join(',')}]->[${outShape.join(',')}]`,
   };

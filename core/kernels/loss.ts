@@ -10,7 +10,7 @@ const WG = 256;
 /** t = (pred - target)^2 elementwise. */
 export function mseTermsLaunch(pred: GPUBuffer, target: GPUBuffer, terms: GPUBuffer, n: number): KernelLaunch {
   return {
-    kernel: lossKernel, entry: 'mse_terms', params: [u32(n), f32(1 / n), f32(0)], buffers: [pred, target, terms],
+    kernel: lossKernel, entry: 'mse_terms', params: { n: u32(n), inv_n: f32(1 / n), constant_target: f32(0) }, buffers: [pred, target, terms],
     workgroups: gridForItems(n, WG), flops: 2 * n, bytes: 12 * n, shapes: `mse[${n}]`,
   };
 }
@@ -18,7 +18,7 @@ export function mseTermsLaunch(pred: GPUBuffer, target: GPUBuffer, terms: GPUBuf
 /** dpred = 2 (pred - target) g / n, with g the loss's gradient (one value in `gradLoss`). */
 export function mseBackwardLaunch(pred: GPUBuffer, target: GPUBuffer, gradLoss: GPUBuffer, dpred: GPUBuffer, n: number): KernelLaunch {
   return {
-    kernel: lossKernel, entry: 'mse_backward', params: [u32(n), f32(1 / n), f32(0)], buffers: [pred, target, gradLoss, dpred],
+    kernel: lossKernel, entry: 'mse_backward', params: { n: u32(n), inv_n: f32(1 / n), constant_target: f32(0) }, buffers: [pred, target, gradLoss, dpred],
     workgroups: gridForItems(n, WG), flops: 4 * n, bytes: 12 * n, shapes: `mse'[${n}]`,
   };
 }
@@ -34,7 +34,7 @@ const targetValue = (targets: BceTargets) => ('constant' in targets ? targets.co
 export function bceTermsLaunch(logits: GPUBuffer, targets: BceTargets, terms: GPUBuffer, n: number): KernelLaunch {
   return {
     kernel: lossKernel, entry: 'bce_terms', constants: targetConstants(targets),
-    params: [u32(n), f32(1 / n), f32(targetValue(targets))], buffers: [logits, targetBinding(targets, logits), terms],
+    params: { n: u32(n), inv_n: f32(1 / n), constant_target: f32(targetValue(targets)) }, buffers: [logits, targetBinding(targets, logits), terms],
     workgroups: gridForItems(n, WG), flops: 12 * n, bytes: 12 * n, shapes: `bce[${n}]`,
   };
 }
@@ -43,7 +43,7 @@ export function bceTermsLaunch(logits: GPUBuffer, targets: BceTargets, terms: GP
 export function bceBackwardLaunch(logits: GPUBuffer, targets: BceTargets, gradLoss: GPUBuffer, dlogits: GPUBuffer, n: number): KernelLaunch {
   return {
     kernel: lossKernel, entry: 'bce_backward', constants: targetConstants(targets),
-    params: [u32(n), f32(1 / n), f32(targetValue(targets))], buffers: [logits, targetBinding(targets, logits), gradLoss, dlogits],
+    params: { n: u32(n), inv_n: f32(1 / n), constant_target: f32(targetValue(targets)) }, buffers: [logits, targetBinding(targets, logits), gradLoss, dlogits],
     workgroups: gridForItems(n, WG), flops: 8 * n, bytes: 12 * n, shapes: `bce'[${n}]`,
   };
 }

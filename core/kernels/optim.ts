@@ -27,7 +27,10 @@ export function adamLaunch(
   const biasCorrection2 = 1 - h.beta2 ** step;
   return {
     kernel: optimKernel, entry: 'adam',
-    params: [u32(n), f32(h.lr), f32(h.beta1), f32(h.beta2), f32(h.eps), f32(h.weightDecay), f32(biasCorrection1), f32(biasCorrection2)],
+    params: {
+      n: u32(n), lr: f32(h.lr), beta1: f32(h.beta1), beta2: f32(h.beta2),
+      eps: f32(h.eps), weight_decay: f32(h.weightDecay), bias_correction1: f32(biasCorrection1), bias_correction2: f32(biasCorrection2),
+    },
     buffers: [grad, param, m, v], workgroups: gridForItems(Math.ceil(n / 4), WG),
     flops: 16 * n, bytes: 28 * n, shapes: `adam[${n}] t=${step}`,
   };
@@ -41,7 +44,7 @@ export function sumSquaresChunks(n: number): number {
 /** partials[offset + c] = sum of g^2 over chunk c of the n-element gradient, for c < sumSquaresChunks(n). */
 export function sumSquaresLaunch(grad: GPUBuffer, partials: GPUBuffer, n: number, offset: number): KernelLaunch {
   return {
-    kernel: optimKernel, entry: 'sum_squares', params: [u32(n), u32(offset)], buffers: [grad, partials],
+    kernel: optimKernel, entry: 'sum_squares', params: { n: u32(n), offset: u32(offset) }, buffers: [grad, partials],
     workgroups: gridFor(sumSquaresChunks(n)), flops: 2 * n, bytes: 4 * n + 4 * sumSquaresChunks(n),
     shapes: `sum_squares[${n}]`,
   };
@@ -50,7 +53,7 @@ export function sumSquaresLaunch(grad: GPUBuffer, partials: GPUBuffer, n: number
 /** norm[0] = sqrt(sum of the first `count` partials). */
 export function normFinishLaunch(partials: GPUBuffer, norm: GPUBuffer, count: number): KernelLaunch {
   return {
-    kernel: optimKernel, entry: 'norm_finish', params: [u32(count)], buffers: [partials, norm],
+    kernel: optimKernel, entry: 'norm_finish', params: { count: u32(count) }, buffers: [partials, norm],
     workgroups: [1, 1, 1], flops: count + 1, bytes: 4 * count + 4, shapes: `norm_finish[${count}]`,
   };
 }
@@ -58,7 +61,7 @@ export function normFinishLaunch(partials: GPUBuffer, norm: GPUBuffer, count: nu
 /** grad *= min(1, maxNorm / (norm[0] + 1e-6)) in place, for an n-element gradient. */
 export function clipScaleLaunch(norm: GPUBuffer, grad: GPUBuffer, n: number, maxNorm: number): KernelLaunch {
   return {
-    kernel: optimKernel, entry: 'clip_scale', params: [u32(n), f32(maxNorm)], buffers: [norm, grad],
+    kernel: optimKernel, entry: 'clip_scale', params: { n: u32(n), max_norm: f32(maxNorm) }, buffers: [norm, grad],
     workgroups: gridForItems(Math.ceil(n / 4), WG), flops: n + 3, bytes: 8 * n + 4, shapes: `clip_scale[${n}]`,
   };
 }

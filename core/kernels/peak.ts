@@ -20,7 +20,7 @@ export function fmaChainsLaunch(sink: GPUBuffer, workgroups: number, iterations:
   const threads = workgroups * FMA_WG;
   const flopsPerThread = iterations * FMA_UNROLL * FMA_ACCUMULATORS * 4 * 2 + (FMA_ACCUMULATORS - 1) * 4;
   return {
-    kernel: peakKernel, entry: 'fma_chains', params: [u32(iterations), f32(0.999), f32(1e-3)], buffers: [sink],
+    kernel: peakKernel, entry: 'fma_chains', params: { iterations: u32(iterations), b: f32(0.999), c: f32(1e-3) }, buffers: [sink],
     workgroups: gridFor(workgroups), flops: threads * flopsPerThread, bytes: threads * 16,
     shapes: `fma[${threads} threads x ${iterations}]`,
   };
@@ -29,7 +29,7 @@ export function fmaChainsLaunch(sink: GPUBuffer, workgroups: number, iterations:
 /** dst[0..vec4s) = src[0..vec4s), 4 contiguous vec4s a thread. Bytes are read plus written. */
 export function copyVec4Launch(src: GPUBuffer, dst: GPUBuffer, vec4s: number): KernelLaunch {
   return {
-    kernel: peakKernel, entry: 'copy_vec4', params: [u32(vec4s)], buffers: [src, dst],
+    kernel: peakKernel, entry: 'copy_vec4', params: { vec4s: u32(vec4s) }, buffers: [src, dst],
     workgroups: gridForItems(Math.ceil(vec4s / COPY_VEC4_PER_THREAD), COPY_WG), flops: 0, bytes: 2 * 16 * vec4s,
     shapes: `copy[${vec4s} vec4]`,
   };

@@ -12,7 +12,7 @@ const UNIFORM_BITS = 2 ** 24;
 /** n values uniform in [low, high). */
 export function randomUniformLaunch(out: GPUBuffer, n: number, seed: number, low: number, high: number): KernelLaunch {
   return {
-    kernel: randomKernel, entry: 'random_uniform', params: [u32(n), u32(seed >>> 0), f32(low), f32(high)], buffers: [out],
+    kernel: randomKernel, entry: 'random_uniform', params: { n: u32(n), seed: u32(seed >>> 0), low: f32(low), high: f32(high) }, buffers: [out],
     workgroups: gridForItems(n, WG), flops: 12 * n, bytes: 4 * n, shapes: `uniform[${n}]`,
   };
 }
@@ -20,7 +20,7 @@ export function randomUniformLaunch(out: GPUBuffer, n: number, seed: number, low
 /** n values from a normal distribution (Box-Muller on two uniforms an element). */
 export function randomNormalLaunch(out: GPUBuffer, n: number, seed: number, mean: number, std: number): KernelLaunch {
   return {
-    kernel: randomKernel, entry: 'random_normal', params: [u32(n), u32(seed >>> 0), f32(mean), f32(std)], buffers: [out],
+    kernel: randomKernel, entry: 'random_normal', params: { n: u32(n), seed: u32(seed >>> 0), mean: f32(mean), deviation: f32(std) }, buffers: [out],
     workgroups: gridForItems(n, WG), flops: 40 * n, bytes: 4 * n, shapes: `normal[${n}]`,
   };
 }
@@ -32,7 +32,7 @@ export function randomNormalLaunch(out: GPUBuffer, n: number, seed: number, mean
 export function dropoutLaunch(x: GPUBuffer, out: GPUBuffer, n: number, seed: number, p: number): KernelLaunch {
   return {
     kernel: randomKernel, entry: 'dropout',
-    params: [u32(n), u32(seed >>> 0), u32(Math.round(p * UNIFORM_BITS)), f32(1 / (1 - p))], buffers: [x, out],
+    params: { n: u32(n), seed: u32(seed >>> 0), threshold: u32(Math.round(p * UNIFORM_BITS)), scale: f32(1 / (1 - p)) }, buffers: [x, out],
     workgroups: gridForItems(n, WG), flops: 12 * n, bytes: 8 * n, shapes: `dropout[${n}] p${p}`,
   };
 }

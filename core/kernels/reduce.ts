@@ -12,7 +12,7 @@ export function sumAxisLaunch(x: GPUBuffer, out: GPUBuffer, outer: number, axis:
   const rows = inner === 1 && axis >= 256 && outer <= ROW_REDUCTION_MAX_OUTPUTS;
   return {
     kernel: reduceKernel, entry: rows ? 'sum_rows' : 'sum_strided',
-    params: [u32(outer), u32(axis), u32(inner), f32(scale)], buffers: [x, out],
+    params: { outer: u32(outer), axis: u32(axis), inner: u32(inner), scale: f32(scale) }, buffers: [x, out],
     workgroups: rows ? gridFor(outer) : gridForItems(outer * inner, 256),
     flops: outer * axis * inner, bytes: 4 * (outer * axis * inner + outer * inner),
     shapes: `[${outer},${axis},${inner}]`,

@@ -124,6 +124,41 @@ export function convTranspose1dReference(
   return y;
 }
 
+type TransposeShape = Parameters<typeof convTranspose1dReference>[3];
+
+/** Calls visit(xIndex, wIndex, yIndex) for every product x * w that convTranspose1d scatters into y. */
+function forEachTransposeTerm(shape: TransposeShape, options: ConvTransposeReferenceOptions, visit: (xi: number, wi: number, yi: number) => void): void {
+  const { stride: s = 1, padding: p = 0, dilation: d = 1 } = options;
+  const { batch: B, inChannels: C, inLength: L, outChannels: O, kernelSize: K } = shape;
+  const Lout = convTranspose1dOutputLengthReference(L, K, options);
+  for (let b = 0; b < B; b++) {
+    for (let c = 0; c < C; c++) {
+      for (let t = 0; t < L; t++) {
+        for (let o = 0; o < O; o++) {
+          for (let k = 0; k < K; k++) {
+            const j = t * s - p + k * d;
+            if (j >= 0 && j < Lout) visit((b * C + c) * L + t, (c * O + o) * K + k, (b * O + o) * Lout + j);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dx [B, C, L] of convTranspose1d: each x[b,c,t] gathers dy back from every place it was scattered to. */
+export function convTranspose1dGradInputReference(dy: ArrayLike<number>, w: ArrayLike<number>, shape: TransposeShape, options: ConvTransposeReferenceOptions = {}): Float64Array {
+  const dx = new Float64Array(shape.batch * shape.inChannels * shape.inLength);
+  forEachTransposeTerm(shape, options, (xi, wi, yi) => (dx[xi]! += dy[yi]! * w[wi]!));
+  return dx;
+}
+
+/** dw [C, O, K] of convTranspose1d, given dy [B, O, Lout] and x [B, C, L]. */
+export function convTranspose1dGradWeightReference(dy: ArrayLike<number>, x: ArrayLike<number>, shape: TransposeShape, options: ConvTransposeReferenceOptions = {}): Float64Array {
+  const dw = new Float64Array(shape.inChannels * shape.outChannels * shape.kernelSize);
+  forEachTransposeTerm(shape, options, (xi, wi, yi) => (dw[wi]! += dy[yi]! * x[xi]!));
+  return dw;
+}
+
 /** y [rows, L * factor] with y[r, j] = x[r, floor(j / factor)]. */
 export function upsampleNearest1dReference(x: ArrayLike<number>, rows: number, length: number, factor: number): Float64Array {
   const y = new Float64Array(rows * length * factor);

@@ -65,15 +65,26 @@ export function padReference(x: ArrayLike<number>, shape: Shape, before: readonl
   return { data, shape: outShape };
 }
 
-/** Output axis k is input axis order[k]. */
+/** Output axis k is input axis order[k]. Walks the output in order with an odometer (16M elements stay fast). */
 export function permuteReference(x: ArrayLike<number>, shape: Shape, order: readonly number[]): ReferenceTensor {
   const outShape = order.map((k) => shape[k]!);
+  const inStrides = new Array<number>(shape.length);
+  for (let k = shape.length - 1, stride = 1; k >= 0; k--) {
+    inStrides[k] = stride;
+    stride *= shape[k]!;
+  }
+  const steps = order.map((k) => inStrides[k]!);
   const data = new Float64Array(sizeOf(outShape));
+  const c = new Array<number>(outShape.length).fill(0);
+  let source = 0;
   for (let i = 0; i < data.length; i++) {
-    const c = coordinates(i, outShape);
-    const source = new Array<number>(shape.length);
-    order.forEach((k, j) => (source[k] = c[j]!));
-    data[i] = x[flatIndex(source, shape)]!;
+    data[i] = x[source]!;
+    for (let k = outShape.length - 1; k >= 0; k--) {
+      source += steps[k]!;
+      if (++c[k]! < outShape[k]!) break;
+      source -= steps[k]! * outShape[k]!;
+      c[k] = 0;
+    }
   }
   return { data, shape: outShape };
 }

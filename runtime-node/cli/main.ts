@@ -10,6 +10,10 @@ import { runFinetune } from '../training/finetune-command.ts';
 import { registerServeCommand } from '../serve/serve-command.ts';
 import { runBench } from '../bench/bench-command.ts';
 import { runEval } from '../evaluation/eval-command.ts';
+import { runExport } from '../export/export-command.ts';
+import { runRender } from '../video/render-command.ts';
+import { parseBackground } from '../video/render-video.ts';
+import { VIDEO_DEFAULTS } from '../video/video-output.ts';
 
 const program = new Command()
   .name('posedyn')
@@ -178,7 +182,7 @@ program
 
 program
   .command('generate')
-  .description('speech -> head poses (PoseGAN) and face coefficients (PGFace): <out>/result.json and an OBJ of one frame')
+  .description('speech -> head poses (PoseGAN) and face coefficients (PGFace): <out>/result.json and an OBJ of one frame; with --video an MP4, with --glb a GLB')
   .requiredOption('--audio <file>', 'speech (WAV, any rate and channel count)')
   .option('--out <dir>', 'output folder', 'out/generate')
   .option('--checkpoint <file>', 'PoseGAN checkpoint', PRETRAINED.posegan)
@@ -186,13 +190,51 @@ program
   .option('--identity <name>', "whose rest pose starts the sequence (default: the checkpoint's first identity)")
   .option('--motion-scale <s>', 'scale head motion about the rest pose; 0 = still head', '1')
   .option('--smooth <sigma>', 'Gaussian smoothing of the generated poses (Eq. 1), sigma in frames; 0 = none', '0')
-  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (for the OBJ)", 'procedural')
-  .action(async (options: Record<string, string>) => {
+  .option('--face-model <source>', "'default', 'procedural' or a path to your BFM_model_front.mat (OBJ, mouth opening, video, GLB)", 'default')
+  .option('--video <file>', 'also write an MP4 of the talking head with the speech (H.264 + AAC, 30 fps)')
+  .option('--glb <file>', 'also write a GLB of the head and its animation (see docs/output-format.md)')
+  .option('--compare <file>', 'with --video: draw the real head of this .mat or track.json beside the generated one')
+  .option('--width <px>', `video width (default ${VIDEO_DEFAULTS.size} a head)`)
+  .option('--height <px>', `video height (default ${VIDEO_DEFAULTS.size})`)
+  .option('--background <#rrggbb>', 'video background colour', VIDEO_DEFAULTS.background)
+  .option('--no-progress', 'no progress bar')
+  .action(async (options: Record<string, string | boolean | undefined>) => {
+    const text = (name: string) => options[name] as string | undefined;
+    if (text('compare') !== undefined && text('video') === undefined) throw new Error('--compare draws beside the generated head in a video: give --video FILE too');
     await runGenerate({
-      audio: options.audio!, out: options.out!, checkpoint: options.checkpoint!, faceCheckpoint: options.faceCheckpoint,
-      identity: options.identity, motionScale: nonNegativeNumber(options.motionScale!, '--motion-scale'),
-      smooth: nonNegativeNumber(options.smooth!, '--smooth'), faceModel: options.faceModel!,
+      audio: text('audio')!, out: text('out')!, checkpoint: text('checkpoint')!, faceCheckpoint: text('faceCheckpoint'),
+      identity: text('identity'), motionScale: nonNegativeNumber(text('motionScale')!, '--motion-scale'),
+      smooth: nonNegativeNumber(text('smooth')!, '--smooth'), faceModel: text('faceModel')!, glb: text('glb'),
+      video: text('video') === undefined ? undefined : videoRequest(options),
     });
+  });
+
+program
+  .command('render')
+  .description('the talking head of a result.json, track.json or Deep3DFaceRecon .mat as an MP4 with its speech (H.264 + AAC, 30 fps)')
+  .requiredOption('--from <file>', 'result.json (posedyn generate), track.json (posedyn track) or a .mat of Deep3DFaceRecon coefficients')
+  .requiredOption('--video <file>', 'the MP4 to write')
+  .option('--audio <file>', "the speech (default: the file's own, or <name>.wav beside it)")
+  .option('--compare <file>', 'draw the head of this .mat or track.json beside it')
+  .option('--face-model <source>', "'default', 'procedural' or a path to your BFM_model_front.mat", 'default')
+  .option('--width <px>', `video width (default ${VIDEO_DEFAULTS.size} a head)`)
+  .option('--height <px>', `video height (default ${VIDEO_DEFAULTS.size})`)
+  .option('--background <#rrggbb>', 'background colour', VIDEO_DEFAULTS.background)
+  .option('--no-progress', 'no progress bar')
+  .action(async (options: Record<string, string | boolean | undefined>) => {
+    await runRender({ from: options.from as string, audio: options.audio as string | undefined, faceModel: options.faceModel as string, ...videoRequest(options) });
+  });
+
+program
+  .command('export')
+  .description('the head and its motion as a GLB for game engines: neutral face, 64 expression morph targets, a 30 fps animation of the morph weights and the head pose')
+  .requiredOption('--from <file>', 'result.json (posedyn generate), track.json (posedyn track) or a .mat of Deep3DFaceRecon coefficients')
+  .requiredOption('--glb <file>', 'the GLB to write')
+  .option('--identity <name>', "name the person and draw the translation relative to that identity's rest pose in --checkpoint (default: the file's own rest pose, else its mean pose)")
+  .option('--checkpoint <file>', 'PoseGAN checkpoint holding the identities (for --identity)', PRETRAINED.posegan)
+  .option('--face-model <source>', "'default', 'procedural' or a path to your BFM_model_front.mat", 'default')
+  .action(async (options: Record<string, string | undefined>) => {
+    await runExport({ from: options.from!, glb: options.glb!, identity: options.identity, checkpoint: options.checkpoint!, faceModel: options.faceModel! });
   });
 
 program
@@ -222,6 +264,22 @@ program
     // dawn.node keeps the process alive while the device lives.
     process.exit(0);
   });
+
+/** The video options shared by generate and render. */
+function videoRequest(options: Record<string, string | boolean | undefined>) {
+  const size = (name: string, flag: string) => {
+    const value = options[name] as string | undefined;
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 16 || n > 4096 || n % 2 !== 0) throw new Error(`${flag} expects an even number of pixels from 16 to 4096 (H.264 needs even sizes), got '${value}'`);
+    return n;
+  };
+  parseBackground(options.background as string);
+  return {
+    video: options.video as string, width: size('width', '--width'), height: size('height', '--height'),
+    background: options.background as string, compare: options.compare as string | undefined, progress: options.progress !== false,
+  };
+}
 
 /** An argument as a POSIX shell would need it typed (single-quoted unless plainly safe). */
 function shellQuote(argument: string): string {

@@ -1,12 +1,17 @@
-// `posedyn generate`: speech file in, DIR/result.json (fps, frames, identity, pose, face) and an OBJ of
-// one frame out. Uses the project's pretrained checkpoints unless others are given: PoseGAN, and the PGFace
-// personalised to the chosen identity when the project ships one (talking-head/pretrained/personal/), else the
-// PGFace pretrained on every identity (which has no identity input and infers whose face from the speech).
+// `posedyn generate`: speech file in, DIR/result.json (fps, frames, identity, pose, face, and per frame the head
+// rotation and translation in glTF's frame and the mouth opening: docs/output-format.md) and an OBJ of one frame
+// out; with --video an MP4 of the talking head with the speech, with --glb a GLB. Uses the project's pretrained
+// checkpoints unless others are given: PoseGAN, and the PGFace personalised to the chosen identity when the
+// project ships one (talking-head/pretrained/personal/), else the PGFace pretrained on every identity (which has
+// no identity input and infers whose face from the speech).
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudio } from '../../talking-head/audio/decode.ts';
 import { faceFrameObj } from '../../talking-head/face/obj-export.ts';
+import { headFrames } from '../../talking-head/export/head-frames.ts';
+import { frameDataFields, jsonRows } from '../../talking-head/export/result-fields.ts';
+import { checkpointTranslationUnit } from '../../talking-head/render/head-placement.ts';
 import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../talking-head/inference/generate.ts';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { createNodeEngine } from '../device.ts';
@@ -14,6 +19,8 @@ import { writeFileAtomic } from '../files/atomic-write.ts';
 import { pathExists } from '../files/path-exists.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
+import { writeTalkingHeadGlb } from '../export/glb-output.ts';
+import { type VideoRequest, writeTalkingHeadVideo } from '../video/video-output.ts';
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const PRETRAINED = {
@@ -46,21 +53,19 @@ export interface GenerateCommandOptions {
   readonly identity?: string;
   readonly motionScale: number;
   readonly smooth: number;
+  /** 'default', 'procedural' or a BFM path: the OBJ, mouthOpening, the video and the GLB use it */
   readonly faceModel: string;
-}
-
-/** Rows of a flat [frames, width] array as nested arrays, rounded to float32 precision for a compact JSON. */
-function rows(values: Float32Array, width: number): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < values.length; i += width) out.push(Array.from(values.subarray(i, i + width), (v) => Number(v.toPrecision(7))));
-  return out;
+  /** an MP4 of the talking head with the speech */
+  readonly video?: Omit<VideoRequest, 'faceModel'>;
+  /** a GLB of the head and its animation */
+  readonly glb?: string;
 }
 
 export async function runGenerate(options: GenerateCommandOptions): Promise<TalkingHeadResult> {
   const engine = await createNodeEngine();
   const samples = decodeAudio(await readFileBytes(options.audio), options.audio);
   const posegan = loadPoseGan(engine, await readFileBytes(options.checkpoint), options.checkpoint);
-  const identity = findIdentity(posegan.checkpoint.meta.identities, options.identity, options.checkpoint).name;
+  const identity = findIdentity(posegan.checkpoint.meta, options.identity, options.checkpoint).name;
   const faceCheckpoint = options.faceCheckpoint ?? (await defaultFaceCheckpoint(identity));
   console.log(`PGFace: ${faceCheckpoint}`);
   const pgface = loadPgFace(engine, await readFileBytes(faceCheckpoint), faceCheckpoint);
@@ -71,18 +76,24 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
   const seconds = (performance.now() - started) / 1000;
   await mkdir(options.out, { recursive: true });
   const resultPath = join(options.out, 'result.json');
+  const rest = findIdentity(posegan.checkpoint.meta, result.identity, options.checkpoint).meanPose;
+  const translationUnit = checkpointTranslationUnit(posegan.checkpoint.meta.training, rest);
+  const faceModel = await loadFaceModelOption(options.faceModel);
+  const motion = { fps: result.fps, pose: result.pose, translationUnit, rest, face: result.face };
   await writeFileAtomic(resultPath, JSON.stringify({
     fps: result.fps,
     frames: result.frames,
     identity: result.identity,
     audio: options.audio,
     poseChannels: ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'],
-    poseUnits: { angles: 'radians', translation: String(posegan.checkpoint.meta.training.poseUnit ?? 'unknown') },
-    pose: rows(result.pose, 6),
-    face: rows(result.face, 144),
+    poseUnits: { angles: 'radians', translation: translationUnit },
+    restPose: rest,
+    faceModel: faceModel.name,
+    pose: jsonRows(result.pose, 6),
+    face: jsonRows(result.face, 144),
+    ...frameDataFields(headFrames(motion, faceModel)),
   }));
   if (result.frames > 0) {
-    const faceModel = await loadFaceModelOption(options.faceModel);
     const frame = Math.floor(result.frames / 2);
     const objPath = join(options.out, `frame-${frame}.obj`);
     await writeFileAtomic(objPath, faceFrameObj(faceModel, result.face.subarray(frame * 144, (frame + 1) * 144), result.pose.subarray(frame * 6, (frame + 1) * 6), `posedyn: frame ${frame} of ${options.audio}`));
@@ -91,5 +102,11 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
   const duration = samples.length / 16000;
   console.log(`generated ${result.frames} frames (${duration.toFixed(2)} s of audio) for identity '${result.identity}' in ${seconds.toFixed(2)} s (real-time factor ${(seconds / Math.max(duration, 1e-9)).toFixed(3)})`);
   console.log(`wrote ${resultPath}`);
+  if (options.video && result.frames > 0) {
+    await writeTalkingHeadVideo(engine, { label: `generated (${result.identity})`, ...motion }, options.audio, { ...options.video, faceModel });
+  }
+  if (options.glb && result.frames > 0) {
+    await writeTalkingHeadGlb(options.glb, faceModel, motion, result.identity, `posedyn generate --audio ${options.audio}`);
+  }
   return result;
 }

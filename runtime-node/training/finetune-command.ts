@@ -1,20 +1,19 @@
-// `posedyn finetune --from CKPT --data DIR`: the paper's personalisation (Sec. 5.1): start from a pretrained
-// PoseGAN or PGFace, build the new person's clips into a dataset (--data), or take one identity of a dataset
-// already built (--dataset with --identity), and train 20 epochs at batch 16. A PGFace starts with its output
-// re-centred on the person's frames (ours, talking-head/training/recentre-face-output.ts; --no-recentre turns it off).
-// The new data is normalised with the pretrained checkpoint's statistics, not its own: the network's inputs
-// and outputs keep the meaning they were trained with, and the person's own pose offsets stay in the
-// outputs. The new identities join the checkpoint's list with their own rest (mean) poses.
+// `posedyn finetune --from CKPT --data DIR`: the paper's personalisation (Sec. 5.1), the one fine-tune of
+// talking-head/workflows/fine-tune.ts: start from a pretrained PoseGAN or PGFace, build the new person's clips
+// into a dataset (--data, written to <out>/dataset), or take one identity of a dataset already built
+// (--dataset with --identity), and train 20 epochs at batch 16 into a training folder (last/best/log/curves,
+// as `posedyn train` writes them). The rules (normalisation, split, identities, re-centring) are the workflow's.
 import { join } from 'node:path';
-import { Dataset, loadDataset } from '../../talking-head/data/dataset.ts';
+import { loadDataset } from '../../talking-head/data/dataset.ts';
 import { identitySubset } from '../../talking-head/data/identity-subset.ts';
-import type { DatasetManifest, IdentityEntry } from '../../talking-head/data/dataset-format.ts';
-import { featureConfigFromJson, sameFeatureConfig } from '../../talking-head/features/config.ts';
+import type { EpochReport } from '../../talking-head/training/epochs.ts';
+import { createFineTune } from '../../talking-head/workflows/fine-tune.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { nodeDatasetFiles } from '../dataset/dataset-files.ts';
-import type { EpochReport } from '../../talking-head/training/epochs.ts';
-import { readCheckpointFile } from './checkpoint-files.ts';
-import { runTrain, type TrainOptions } from './train-command.ts';
+import { createNodeEngine } from '../device.ts';
+import { readFileBytes } from '../files/read-file.ts';
+import { loadFaceModelOption } from './face-model-option.ts';
+import { type TrainOptions, trainIntoFolder } from './train-command.ts';
 
 export interface FinetuneOptions {
   readonly from: string;
@@ -39,52 +38,26 @@ export interface FinetuneOptions {
 }
 
 export async function runFinetune(options: FinetuneOptions): Promise<EpochReport[]> {
-  const pretrained = await readCheckpointFile(options.from);
-  const meta = pretrained.meta;
   if ((options.data === undefined) === (options.dataset === undefined)) throw new Error('finetune: give either --data (a clip folder) or --dataset (a built dataset folder)');
   if (options.identity !== undefined && options.dataset === undefined) throw new Error('finetune: --identity selects a person of --dataset; a --data folder is the person\'s clips already');
+  const log = options.log ?? ((line: string) => console.log(line));
+  const pretrained = await readFileBytes(options.from);
+  const engine = options.engine ?? (await createNodeEngine());
   let datasetFolder = options.dataset;
   if (datasetFolder === undefined) {
     datasetFolder = join(options.out, 'dataset');
-    await runDatasetBuild({ data: options.data!, out: datasetFolder, engine: options.engine, log: options.log });
+    await runDatasetBuild({ data: options.data!, out: datasetFolder, engine, log });
   }
   const built = await loadDataset(nodeDatasetFiles(datasetFolder));
   const own = options.identity === undefined ? built : identitySubset(built, options.identity);
-  const pretrainedFeatures = featureConfigFromJson(meta.featureConfig, `${options.from} feature_config`);
-  if (!sameFeatureConfig(pretrainedFeatures, own.manifest.featureConfig)) {
-    throw new Error(`${options.from}: the checkpoint was trained on another audio feature config than the one ${options.data ?? options.dataset} was built with`);
-  }
-  if (meta.kind === 'pgface' && !meta.normalisation.face) throw new Error(`${options.from}: PGFace checkpoint without face statistics`);
-  // Same clips and arrays, statistics of the pretrained model.
-  const manifest: DatasetManifest = { ...own.manifest, stats: { ...meta.normalisation, face: meta.normalisation.face ?? own.manifest.stats.face } };
-  const renormalised = new Dataset(manifest, own.clips.map((c) => ({ features: c.features, pose: c.pose, poseRaw: c.poseRaw, face: c.face })));
-  // The pretrained list in its order (a person already in it keeps their place, with their rest pose from this
-  // data), then the new people.
-  const ownByName = new Map(own.manifest.identities.map((i) => [i.name, i]));
-  const known = new Set(meta.identities.map((i) => i.name));
-  const identities: IdentityEntry[] = [
-    ...meta.identities.map((i) => ownByName.get(i.name) ?? i),
-    ...own.manifest.identities.filter((i) => !known.has(i.name)),
-  ];
-  return runTrain({
-    kind: meta.kind,
-    dataset: datasetFolder,
-    loadedDataset: renormalised,
-    identities,
-    out: options.out,
-    epochs: options.epochs,
-    batch: options.batch,
-    lr: options.lr,
-    seed: options.seed,
-    resume: false,
-    variant: String(meta.modelConfig.variant),
-    faceModel: options.faceModel,
-    initFrom: options.from,
-    recentreFaceOutput: options.recentre ?? true,
-    modelOverrides: meta.modelConfig,
-    progress: options.progress,
-    producedBy: options.producedBy,
-    engine: options.engine,
-    log: options.log,
+  const { session } = await createFineTune(engine, pretrained, options.from, own, {
+    batch: options.batch, learningRate: options.lr, seed: options.seed, recentre: options.recentre,
+    faceModel: await loadFaceModelOption(options.faceModel), dataSource: options.data ?? datasetFolder,
+    producedBy: options.producedBy, log,
   });
+  try {
+    return await trainIntoFolder(session, options.out, { epochs: options.epochs, progress: options.progress, log });
+  } finally {
+    session.dispose();
+  }
 }

@@ -1,6 +1,7 @@
 // `posedyn train posegan|pgface`: trains on a dataset folder (posedyn dataset build) with the paper's
 // defaults (Adam 1e-4, batch 64, 50 epochs, Sec. 4.3), validates every epoch, keeps the best checkpoint on
-// the validation split, writes a resumable checkpoint, a JSONL log and loss curves after every epoch.
+// the validation split, writes a resumable checkpoint, a JSONL log and loss curves after every epoch. The
+// training itself is talking-head/workflows/training-session.ts; this file reads and writes the files.
 //
 // Files in --out:
 //   last.safetensors   parameters + optimizer state + epoch: --resume continues from it
@@ -11,25 +12,17 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Engine } from '../../core/engine.ts';
-import { loadModuleTensors, loadOptimizerTensors, type CheckpointMeta } from '../../talking-head/checkpoint/checkpoint.ts';
-import { type Dataset, type FrameRef, faceBatch, facePairs, poseBatch } from '../../talking-head/data/dataset.ts';
-import type { IdentityEntry, WindowRef } from '../../talking-head/data/dataset-format.ts';
-import { type PgFaceConfig, defaultPgFaceConfig } from '../../talking-head/pgface/config.ts';
-import { type PoseGanConfig, defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
-import { type EpochReport, runEpochs } from '../../talking-head/training/epochs.ts';
-import { faceQuadraticForm } from '../../talking-head/training/face-quadratic-form.ts';
-import { identityFaceIdMeans, withFixedIdentity } from '../../talking-head/training/fixed-identity.ts';
-import { PgFaceTrainer } from '../../talking-head/training/pgface-trainer.ts';
-import { recentreFaceOutput } from '../../talking-head/training/recentre-face-output.ts';
-import { PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
-import { validatePoseGan } from '../../talking-head/training/posegan-validation.ts';
+import type { Dataset } from '../../talking-head/data/dataset.ts';
+import type { IdentityEntry } from '../../talking-head/data/dataset-format.ts';
+import type { EpochReport, StepProgress } from '../../talking-head/training/epochs.ts';
+import { TrainingSession } from '../../talking-head/workflows/training-session.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { createNodeEngine } from '../device.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
-import { lineChartPng } from '../plots/line-chart.ts';
-import { loadFaceModelOption } from './face-model-option.ts';
-import { type SavedModule, readCheckpointFile, saveCheckpoint } from './checkpoint-files.ts';
 import { pathExists } from '../files/path-exists.ts';
+import { lineChartPng } from '../plots/line-chart.ts';
+import { readCheckpointFile } from './checkpoint-files.ts';
+import { loadFaceModelOption } from './face-model-option.ts';
 
 export interface TrainOptions {
   readonly kind: 'posegan' | 'pgface';
@@ -46,10 +39,8 @@ export interface TrainOptions {
   readonly faceModel: string;
   /** Cap on steps an epoch (quick runs); undefined = all. */
   readonly maxStepsPerEpoch?: number;
-  /** Start from this checkpoint's parameters (fine-tuning). */
+  /** Start from this checkpoint's parameters. */
   readonly initFrom?: string;
-  /** With initFrom, for PGFace: re-centre the output on the training frames first (talking-head/training/recentre-face-output.ts). */
-  readonly recentreFaceOutput?: boolean;
   readonly progress: boolean;
   readonly producedBy: string;
   /** Overrides of the model config's defaults (widths, depths, loss weights), e.g. { unetChannels: [32, 64] }. */
@@ -57,83 +48,10 @@ export interface TrainOptions {
   /** An engine to reuse (tests); by default one is created. */
   readonly engine?: Engine;
   readonly log?: (line: string) => void;
-  /** A dataset already in memory (fine-tuning re-normalises with the pretrained statistics); else --dataset is loaded. */
+  /** A dataset already in memory; else --dataset is loaded. */
   readonly loadedDataset?: Dataset;
-  /** Identities to record in checkpoints instead of the dataset's (fine-tuning keeps the pretrained ones too). */
+  /** Identities to record in checkpoints instead of the dataset's. */
   readonly identities?: readonly IdentityEntry[];
-}
-
-interface TrainingRun {
-  readonly modelConfig: PoseGanConfig | PgFaceConfig;
-  readonly modules: readonly SavedModule[];
-  readonly samples: readonly (WindowRef | FrameRef)[];
-  readonly step: (batch: readonly (WindowRef | FrameRef)[]) => Record<string, import('../../core/tensor.ts').Tensor | null>;
-  readonly validate: () => Promise<number>;
-  readonly extraMeta: Record<string, unknown>;
-  /** PGFace: re-centre the output on the training frames; returns what to log */
-  readonly recentre?: () => Promise<string>;
-  dispose(): void;
-}
-
-function poseGanRun(engine: Engine, dataset: Dataset, options: TrainOptions): TrainingRun {
-  const variant = options.variant ?? 'posegan';
-  if (variant !== 'posegan' && variant !== 'cnn') throw new Error(`--variant for posegan must be 'posegan' or 'cnn', got '${variant}'`);
-  const config = defaultPoseGanConfig(dataset.featureCount, { ...options.modelOverrides, variant, frames: dataset.windowLength });
-  const trainer = new PoseGanTrainer(engine, config, { learningRate: options.lr, seed: options.seed });
-  const modules: SavedModule[] = [{ prefix: 'generator.', module: trainer.generator, optimizer: trainer.generatorOptimizer }];
-  if (trainer.discriminator) modules.push({ prefix: 'discriminator.', module: trainer.discriminator, optimizer: trainer.discriminatorOptimizer! });
-  return {
-    modelConfig: config,
-    modules,
-    samples: dataset.manifest.windows.train,
-    step: (batch) => {
-      const losses = trainer.step(poseBatch(dataset, batch as WindowRef[]));
-      return { l2: losses.l2, pose: losses.pose, motion: losses.motion, adversarial: losses.adversarial, discriminator: losses.discriminator };
-    },
-    validate: async () => (await validatePoseGan(engine, trainer.generator, dataset, 'val', config)).l2PerFrame,
-    extraMeta: {},
-    dispose: () => trainer.dispose(),
-  };
-}
-
-function pgFaceRun(engine: Engine, dataset: Dataset, options: TrainOptions, faceModel: Awaited<ReturnType<typeof loadFaceModelOption>>): TrainingRun {
-  const variant = options.variant ?? 'pgface';
-  if (variant !== 'pgface' && variant !== 'fixed-identity') throw new Error(`--variant for pgface must be 'pgface' or 'fixed-identity', got '${variant}'`);
-  const faceStats = dataset.manifest.stats.face;
-  if (!faceStats) throw new Error(`${options.dataset}: no clip has face coefficients, PGFace cannot be trained (OpenFace CSV gives poses only)`);
-  const config = defaultPgFaceConfig(dataset.featureCount, { ...options.modelOverrides, variant });
-  const trainer = new PgFaceTrainer(engine, config, faceQuadraticForm(engine, faceModel, faceStats), { learningRate: options.lr, seed: options.seed });
-  const idMeans = identityFaceIdMeans(dataset);
-  const makeBatch = (refs: readonly FrameRef[]) => withFixedIdentity(dataset, refs, faceBatch(dataset, refs), variant === 'fixed-identity' ? idMeans : null);
-  const validationPairs = facePairs(dataset, 'val');
-  return {
-    modelConfig: config,
-    modules: [{ prefix: 'pgface.', module: trainer.model, optimizer: trainer.optimizer }],
-    samples: facePairs(dataset, 'train'),
-    step: (batch) => {
-      const losses = trainer.step(makeBatch(batch as FrameRef[]));
-      return { total: losses.total, shape: losses.shape, motion: losses.motion };
-    },
-    validate: async () => {
-      let sum = 0;
-      let count = 0;
-      for (let s = 0; s < validationPairs.length; s += 256) {
-        const refs = validationPairs.slice(s, s + 256);
-        const losses = trainer.evaluate(makeBatch(refs));
-        sum += (await losses.total.item()) * refs.length;
-        count += refs.length;
-        for (const t of [losses.total, losses.shape, losses.motion]) t.dispose();
-      }
-      if (count === 0) throw new Error(`${options.dataset}: the val split has no pair of neighbouring frames with face coefficients`);
-      return sum / count;
-    },
-    extraMeta: { faceModel: faceModel.name, identityFaceId: Object.fromEntries(idMeans.entries()) },
-    recentre: async () => {
-      const shift = await recentreFaceOutput(engine, trainer.model, dataset, facePairs(dataset, 'train'));
-      return `re-centred the output on the training frames (mean shift ${Math.sqrt(shift.reduce((a, v) => a + v * v, 0) / shift.length).toFixed(3)} rms, normalised units)`;
-    },
-    dispose: () => trainer.dispose(),
-  };
 }
 
 export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
@@ -141,57 +59,46 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
   const dataset = options.loadedDataset ?? (await loadDatasetFolder(options.dataset));
   const engine = options.engine ?? (await createNodeEngine());
   const log = options.log ?? ((line: string) => console.log(line));
-  const faceModel = options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : null;
-  const run = options.kind === 'posegan' ? poseGanRun(engine, dataset, options) : pgFaceRun(engine, dataset, options, faceModel!);
-  const lastPath = join(options.out, 'last.safetensors');
-  const bestPath = join(options.out, 'best.safetensors');
-  const logPath = join(options.out, 'log.jsonl');
-  let startEpoch = 1;
-  let best: number | null = null;
-  const history: EpochReport[] = [];
-  if (options.resume && (await pathExists(lastPath))) {
-    const saved = await readCheckpointFile(lastPath);
-    for (const m of run.modules) {
-      loadModuleTensors(m.module, m.prefix, saved.tensors, lastPath);
-      if (m.optimizer) loadOptimizerTensors(engine, m.optimizer, m.module, `optimizer.${m.prefix.replace(/\.$/, '')}`, saved.tensors, lastPath);
-    }
-    startEpoch = saved.meta.training.epoch + 1;
-    best = saved.meta.training.bestValidation;
-    history.push(...((saved.meta.training.history as EpochReport[] | undefined) ?? []));
-    log(`resuming from ${lastPath} after epoch ${saved.meta.training.epoch}`);
-  } else if (options.initFrom) {
-    const init = await readCheckpointFile(options.initFrom);
-    for (const m of run.modules) loadModuleTensors(m.module, m.prefix, init.tensors, options.initFrom);
-    log(`starting from the parameters of ${options.initFrom}`);
-    if (options.recentreFaceOutput && run.recentre) log(await run.recentre());
-  }
-  const meta = (epoch: number, report: EpochReport | null): CheckpointMeta => ({
-    kind: options.kind,
-    modelConfig: run.modelConfig as unknown as Record<string, unknown>,
-    featureConfig: dataset.manifest.featureConfig as unknown as Record<string, unknown>,
-    normalisation: dataset.manifest.stats,
-    identities: options.identities ?? dataset.manifest.identities,
-    training: {
-      epoch, step: epoch * Math.ceil(run.samples.length / options.batch), seed: options.seed, bestValidation: best,
-      producedBy: options.producedBy, dataset: options.dataset, poseUnit: dataset.manifest.poseUnit, lastValidation: report?.validation ?? null, history, ...run.extraMeta,
-    },
+  const session = new TrainingSession(engine, dataset, {
+    kind: options.kind, variant: options.variant, learningRate: options.lr, seed: options.seed, batch: options.batch,
+    modelOverrides: options.modelOverrides, faceModel: options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : undefined,
+    source: options.dataset, identities: options.identities, producedBy: options.producedBy,
   });
+  try {
+    const lastPath = join(options.out, 'last.safetensors');
+    if (options.resume && (await pathExists(lastPath))) {
+      session.resumeFrom(await readCheckpointFile(lastPath), lastPath);
+      log(`resuming from ${lastPath} after epoch ${session.epoch}`);
+    } else if (options.initFrom) {
+      session.initialiseFrom(await readCheckpointFile(options.initFrom), options.initFrom);
+      log(`starting from the parameters of ${options.initFrom}`);
+    }
+    const samples = options.maxStepsPerEpoch === undefined ? session.run.samples.length : Math.min(session.run.samples.length, options.maxStepsPerEpoch * options.batch);
+    log(`training ${options.kind} (${session.run.modelConfig.variant}) on ${samples} samples, batch ${options.batch}, ${options.epochs} epochs, lr ${options.lr}, seed ${options.seed}`);
+    return await trainIntoFolder(session, options.out, { epochs: options.epochs, maxStepsPerEpoch: options.maxStepsPerEpoch, progress: options.progress, log });
+  } finally {
+    session.dispose();
+  }
+}
 
+/**
+ * Runs a session's epochs with the files of a training folder: a progress bar, log.jsonl, last (resumable)
+ * and best checkpoints written atomically after each epoch, and the loss curves. Shared by train and finetune.
+ */
+export async function trainIntoFolder(
+  session: TrainingSession, out: string,
+  options: { readonly epochs: number; readonly maxStepsPerEpoch?: number; readonly progress: boolean; readonly log: (line: string) => void },
+): Promise<EpochReport[]> {
+  await mkdir(out, { recursive: true });
+  const logPath = join(out, 'log.jsonl');
   const bar = options.progress && process.stdout.isTTY
     ? new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} | {losses} | {speed} samples/s', hideCursor: true }, cliProgress.Presets.shades_classic)
     : null;
-  const samples = options.maxStepsPerEpoch === undefined ? run.samples : run.samples.slice(0, options.maxStepsPerEpoch * options.batch);
-  log(`training ${options.kind} (${run.modelConfig.variant}) on ${samples.length} samples, batch ${options.batch}, ${options.epochs} epochs, lr ${options.lr}, seed ${options.seed}`);
   try {
-    return await runEpochs({
-      samples,
-      batchSize: options.batch,
+    return await session.train({
       epochs: options.epochs,
-      startEpoch,
-      seed: options.seed,
-      step: run.step,
-      validate: run.validate,
-      onStep: (p) => {
+      maxStepsPerEpoch: options.maxStepsPerEpoch,
+      onStep: (p: StepProgress) => {
         const losses = Object.entries(p.losses).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(' ');
         if (bar) {
           if (p.step === 1) bar.start(p.stepsPerEpoch, 0, { epoch: p.epoch, losses, speed: '-' });
@@ -199,21 +106,17 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
         }
         void appendFile(logPath, `${JSON.stringify({ type: 'step', ...p })}\n`);
       },
-      onEpoch: async (report) => {
+      onEpoch: async (report, improved) => {
         bar?.stop();
-        history.push(report);
-        const improved = best === null || report.validation < best;
-        if (improved) best = report.validation;
-        log(`epoch ${report.epoch}: train ${Object.entries(report.train).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}; validation ${report.validation.toPrecision(4)}${improved ? ' (best)' : ''}; ${report.seconds.toFixed(1)} s`);
-        await appendFile(logPath, `${JSON.stringify({ type: 'epoch', ...report, best })}\n`);
-        await saveCheckpoint(lastPath, meta(report.epoch, report), run.modules, true);
-        if (improved) await saveCheckpoint(bestPath, meta(report.epoch, report), run.modules, false);
-        await writeLossCurves(join(options.out, 'loss.png'), options.kind, history);
+        options.log(`epoch ${report.epoch}: train ${Object.entries(report.train).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}; validation ${report.validation.toPrecision(4)}${improved ? ' (best)' : ''}; ${report.seconds.toFixed(1)} s`);
+        await appendFile(logPath, `${JSON.stringify({ type: 'epoch', ...report, best: session.bestValidation })}\n`);
+        await writeFileAtomic(join(out, 'last.safetensors'), await session.checkpoint({ resumable: true }));
+        if (improved) await writeFileAtomic(join(out, 'best.safetensors'), await session.checkpoint());
+        await writeLossCurves(join(out, 'loss.png'), session.run.kind, session.history);
       },
     });
   } finally {
     bar?.stop();
-    run.dispose();
   }
 }
 

@@ -22,7 +22,7 @@ export interface Animation {
 export async function animateSpeech(
   engine: Engine, decoder: FaceDecoder, posegan: LoadedPoseGan, pgface: LoadedPgFace, samples16k: Float32Array, identity: string | undefined,
 ): Promise<Animation> {
-  const rest = findIdentity(posegan.checkpoint.meta.identities, identity, 'the PoseGAN checkpoint').meanPose;
+  const rest = findIdentity(posegan.checkpoint.meta, identity, 'the PoseGAN checkpoint').meanPose;
   const profiler = startProfiling(engine);
   try {
     const result = await generateTalkingHead(engine, posegan, pgface, samples16k, { identity });

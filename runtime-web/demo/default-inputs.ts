@@ -3,7 +3,7 @@
 // pair, the face network follows the chosen identity: the PGFace personalised to that person when the server
 // has one (talking-head/pretrained/personal/<identity>/pgface.safetensors), as `posedyn generate` does.
 import type { Engine } from '../../core/engine.ts';
-import { untrainedCheckpointPair } from '../models/untrained-checkpoints.ts';
+import { untrainedCheckpointPair } from '../../talking-head/checkpoint/untrained-checkpoints.ts';
 import type { PageFile } from './file-drop.ts';
 
 export const PRETRAINED_URLS = { posegan: 'pretrained/posegan.safetensors', pgface: 'pretrained/pgface.safetensors' } as const;

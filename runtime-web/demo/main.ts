@@ -4,27 +4,38 @@
 // task that fails reports in plain words and leaves the page as it was.
 //
 // For tests, <body> carries data-state ('starting' | 'busy' | 'ready'), data-generation (generations done),
-// data-frames, data-drawn ('<generation>:<frame>' last drawn), data-draws (frames drawn) and data-errors (errors
-// shown).
+// data-frames, data-drawn ('<generation>:<frame>' last drawn), data-draws (frames drawn), data-errors (errors
+// shown), data-video ('<method>|<bytes>' of the last video made) and data-glb (bytes of the last GLB).
+//
+// For page scripts, window.posedynDemo.onHeadFrame(callback) delivers each frame's head rotation, translation,
+// mouth opening and expression weights on the audio clock during playback (runtime-web/head-frame-clock.ts).
 import type { Engine } from '../../core/engine.ts';
 import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { FaceDecoder } from '../../talking-head/face/decode.ts';
-import { proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
+import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
+import { headFrames } from '../../talking-head/export/head-frames.ts';
+import { talkingHeadGlb } from '../../talking-head/export/gltf-export.ts';
+import { videoCameraPose } from '../../talking-head/render/camera.ts';
+import { buildHeadMesh } from '../../talking-head/render/mesh/head-mesh.ts';
+import { checkpointTranslationUnit, centimetresPerTranslationUnit, displayedPose, headMatrix, torsoMatrix } from '../../talking-head/render/head-placement.ts';
+import { OffscreenFrame } from '../../talking-head/render/offscreen-frame.ts';
 import { MODEL_SAMPLE_RATE, decodeAudio } from '../../talking-head/audio/decode.ts';
+import { findIdentity } from '../../talking-head/inference/generate.ts';
 import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { createBrowserEngine } from '../device.ts';
+import { type HeadFrameCallback, HeadFrameClock } from '../head-frame-clock.ts';
 import { type Animation, animateSpeech, neutralFace } from './animate-speech.ts';
 import { defaultCheckpoints, personalFace, sampleSpeech } from './default-inputs.ts';
 import { type PageFile, acceptFiles } from './file-drop.ts';
 import { choosePresentation, createFrameTarget } from './frame-target.ts';
-import { HeadRenderer } from './head-renderer.ts';
-import { centimetresPerTranslationUnit, displayedPose, headModelMatrix } from './head-pose.ts';
+import { HeadView, type HeadScene, PAGE_BACKGROUND } from './head-view.ts';
 import { drawLanes } from './line-plot.ts';
 import { OrbitCamera } from './orbit-camera.ts';
 import { PageMessages } from './page-messages.ts';
 import { PersonalisePanel } from './personalise-panel.ts';
 import { showProfile } from './profile-panel.ts';
 import { SpeechPlayer } from './speech-player.ts';
+import { type VideoFrames, hasWebCodecs, recordWithMediaRecorder, recordWithWebCodecs } from './video-recording.ts';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -42,21 +53,29 @@ const ui = {
   inputsSummary: byId<HTMLElement>('inputs-summary'),
   generate: byId<HTMLButtonElement>('generate'),
   profile: byId<HTMLElement>('profile-table'),
+  downloadVideo: byId<HTMLButtonElement>('download-video'),
+  downloadGlb: byId<HTMLButtonElement>('download-glb'),
+  videoProgress: byId<HTMLProgressElement>('video-progress'),
+  downloadLink: byId<HTMLAnchorElement>('download-link'),
 };
 const body = document.body.dataset;
 const messages = new PageMessages(byId('status'), byId('error'), byId('error-text'), byId('error-dismiss'));
 const player = new SpeechPlayer();
-const camera = new OrbitCamera(ui.head, () => (needsDraw = true));
+/** The head drawn: the default face model with eyes, mouth, the back of the head, neck and shoulders. */
+const mesh = buildHeadMesh(defaultFaceModel());
+const camera = new OrbitCamera(ui.head, videoCameraPose(mesh), () => (needsDraw = true));
 
 let engine: Engine | null = null;
 let decoder: FaceDecoder | null = null;
-let renderer: HeadRenderer | null = null;
+let view: HeadView | null = null;
 let posegan: { file: PageFile; model: LoadedPoseGan } | null = null;
 let pgface: { file: PageFile; model: LoadedPgFace } | null = null;
 /** The server's shared PGFace while the face follows the identity (pretrained defaults, no PGFace dropped), else null. */
 let sharedFace: PageFile | null = null;
 let speech: { name: string; samples: Float32Array } | null = null;
-let animation: Omit<Animation, 'vertices'> & { cmPerUnit: number } | null = null;
+let animation: Omit<Animation, 'vertices'> & { cmPerUnit: number; clock: HeadFrameClock } | null = null;
+/** Callbacks of page scripts (window.posedynDemo.onHeadFrame), moved to each new generation's clock. */
+const headFrameCallbacks = new Set<HeadFrameCallback>();
 let busy = false;
 let needsDraw = true;
 let generation = 0;
@@ -82,6 +101,8 @@ function setBusy(value: boolean): void {
   ui.generate.disabled = !ready || !posegan || !pgface || !speech;
   ui.play.disabled = !animation;
   ui.time.disabled = !animation;
+  ui.downloadVideo.disabled = !ready || !animation;
+  ui.downloadGlb.disabled = !ready || !animation;
   ui.identity.disabled = !ready || !posegan;
   personalise.setEnabled(ready && posegan !== null);
 }
@@ -121,7 +142,8 @@ function useCheckpoint(file: PageFile): void {
     const model = loadPoseGan(engine, file.bytes, file.name);
     posegan?.model.generator.dispose();
     posegan = { file, model };
-    ui.identity.replaceChildren(...model.checkpoint.meta.identities.map((i) => new Option(i.name, i.name)));
+    const chosen = findIdentity(model.checkpoint.meta, undefined, file.name).name;
+    ui.identity.replaceChildren(...model.checkpoint.meta.identities.map((i) => new Option(i.name, i.name, i.name === chosen, i.name === chosen)));
   } else {
     const model = loadPgFace(engine, file.bytes, file.name);
     pgface?.model.model.dispose();
@@ -163,15 +185,19 @@ async function onInputFiles(files: PageFile[]): Promise<void> {
 // ---------------------------------------------------------------- generation and drawing
 
 async function generate(): Promise<void> {
-  if (!engine || !decoder || !renderer || !posegan || !pgface || !speech) throw new Error('load both checkpoints and a speech file first');
+  if (!engine || !decoder || !view || !posegan || !pgface || !speech) throw new Error('load both checkpoints and a speech file first');
   player.pause();
   ui.play.textContent = 'Play';
   const started = performance.now();
   await useIdentityFace();
   const identity = ui.identity.value || undefined;
   const made = await animateSpeech(engine, decoder, posegan.model, pgface.model, speech.samples, identity);
-  renderer.setVertices(made.vertices);
-  animation = { result: made.result, rest: made.rest, profile: made.profile, cmPerUnit: centimetresPerTranslationUnit(made.rest) };
+  view.setVertices(made.vertices);
+  const translationUnit = checkpointTranslationUnit(posegan.model.checkpoint.meta.training, made.rest);
+  const frames = headFrames({ ...made.result, translationUnit, rest: made.rest }, mesh.face);
+  const clock = new HeadFrameClock(() => player.time, frames, made.result.face);
+  for (const callback of headFrameCallbacks) clock.onFrame(callback);
+  animation = { result: made.result, rest: made.rest, profile: made.profile, cmPerUnit: centimetresPerTranslationUnit(translationUnit), clock };
   showProfile(ui.profile, made.profile, (performance.now() - started) / 1000);
   player.load(speech.samples, MODEL_SAMPLE_RATE);
   ui.time.max = String(player.duration);
@@ -193,22 +219,27 @@ function currentFrame(): number {
 
 let drawnFrame = -1;
 let drawing = false;
+/** The scene of frame `frame` seen by the page's camera, for a target of this aspect (width / height). */
+function sceneOf(frame: number, aspect: number): HeadScene {
+  const rest = animation?.rest ?? [0, 0, 0, 0, 0, 0];
+  const pose = animation ? displayedPose(animation.result.pose, frame, rest, motionScale()) : rest;
+  return {
+    viewProjection: new Float32Array(camera.viewProjection(aspect)), eye: camera.eye(), frame: animation ? frame : 0,
+    head: headMatrix(pose, rest, animation?.cmPerUnit ?? 1, mesh.cmPerUnit), torso: torsoMatrix(mesh.cmPerUnit),
+  };
+}
+
 function drawFrame(): void {
   requestAnimationFrame(drawFrame);
-  if (!renderer || drawing) return;
+  animation?.clock.tick();
+  if (!view || drawing) return;
   const frame = currentFrame();
   if (!needsDraw && frame === drawnFrame) return;
   needsDraw = false;
   drawnFrame = frame;
   const drawnGeneration = generation;
-  const rest = animation?.rest ?? [0, 0, 0, 0, 0, 0];
-  const pose = animation ? displayedPose(animation.result.pose, frame, rest, motionScale()) : rest;
-  const aspect = ui.head.width / ui.head.height;
   drawing = true;
-  renderer.draw({
-    viewProjection: camera.viewProjection(aspect), model: headModelMatrix(pose, rest, animation?.cmPerUnit ?? 1), eye: camera.eye(),
-    frame: animation ? frame : 0,
-  }).then(
+  view.draw(sceneOf(frame, ui.head.width / ui.head.height)).then(
     () => {
       body.drawn = `${drawnGeneration}:${frame}`;
       body.draws = String(Number(body.draws ?? 0) + 1);
@@ -235,6 +266,69 @@ function drawPosePlot(frame: number): void {
     { label: 'tz', color: '#495057', values: channel(5, 1), unit: '' },
   ], frames, frame);
 }
+
+// ---------------------------------------------------------------- downloads
+
+function offerDownload(blob: Blob, filename: string): void {
+  URL.revokeObjectURL(ui.downloadLink.href);
+  ui.downloadLink.href = URL.createObjectURL(blob);
+  ui.downloadLink.download = filename;
+  ui.downloadLink.textContent = `${filename} (${(blob.size / 1024).toFixed(0)} KiB)`;
+  ui.downloadLink.hidden = false;
+  ui.downloadLink.click();
+}
+
+/** The talking head as it is drawn here (camera, motion scale), frame by frame offscreen, with the speech. */
+async function makeVideo(): Promise<void> {
+  if (!engine || !view || !animation || !speech) throw new Error('generate a talking head first');
+  const { width, height } = ui.head;
+  const offscreen = new OffscreenFrame(engine.device, width, height);
+  const v = view;
+  const frames: VideoFrames = {
+    width, height, fps: animation.result.fps, samples: speech.samples, sampleRate: MODEL_SAMPLE_RATE,
+    render: (f) => offscreen.render((encoder, target) => v.renderer.encode(encoder, target, [v.drawOf(sceneOf(f, width / height))], PAGE_BACKGROUND)),
+  };
+  const progress = (done: number, total: number) => {
+    ui.videoProgress.value = done / total;
+    messages.status(`Making the video… frame ${done} of ${total}`);
+  };
+  try {
+    const forced = new URLSearchParams(location.search).get('video') === 'mediarecorder';
+    const recording = (!forced && hasWebCodecs() ? await recordWithWebCodecs(frames, progress) : null) ?? await recordWithMediaRecorder(frames, progress);
+    offerDownload(recording.blob, `talking-head-${animation.result.identity}.${recording.extension}`);
+    body.video = `${recording.method}|${recording.blob.size}`;
+  } finally {
+    offscreen.dispose();
+  }
+}
+
+async function makeGlb(): Promise<void> {
+  if (!animation || !posegan) throw new Error('generate a talking head first');
+  const { result, rest } = animation;
+  const translationUnit = checkpointTranslationUnit(posegan.model.checkpoint.meta.training, rest);
+  const bytes = await talkingHeadGlb({
+    mesh, face: result.face, frames: headFrames({ ...result, translationUnit, rest }, mesh.face), name: result.identity, source: 'posedyn demo page',
+  });
+  offerDownload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'model/gltf-binary' }), `talking-head-${result.identity}.glb`);
+  body.glb = String(bytes.byteLength);
+}
+
+ui.downloadVideo.addEventListener('click', () => void task('Making the video', makeVideo));
+ui.downloadGlb.addEventListener('click', () => void task('Making the GLB', makeGlb));
+
+/** For page scripts: frames as data on the audio clock (runtime-web/head-frame-clock.ts). */
+(window as unknown as { posedynDemo: unknown }).posedynDemo = {
+  onHeadFrame(callback: HeadFrameCallback): () => void {
+    headFrameCallbacks.add(callback);
+    const stop = animation?.clock.onFrame(callback);
+    return () => {
+      headFrameCallbacks.delete(callback);
+      stop?.();
+    };
+  },
+  /** The current generation: fps, poses, face coefficients, rest pose and the per-frame data (HeadFrames). */
+  current: () => (animation ? { result: animation.result, rest: animation.rest, frames: animation.clock.frames } : null),
+};
 
 // ---------------------------------------------------------------- controls
 
@@ -289,10 +383,11 @@ async function start(): Promise<void> {
     if (info.reason !== 'destroyed') messages.error(new Error(`the GPU device was lost (${info.message}); reload the page`), 'Using the GPU');
   });
   await task('Starting: face model, checkpoints and the sample speech', async () => {
-    decoder = new FaceDecoder(engine!, proceduralFaceModel());
+    decoder = new FaceDecoder(engine!, mesh.model);
     const target = createFrameTarget(engine!.device, ui.head, choosePresentation(engine!.info.isSoftwareAdapter, location.search));
-    renderer = await HeadRenderer.create(engine!.device, target, decoder.model.triangles, decoder.model.vertexCount);
-    renderer.setVertices(neutralFace(engine!, decoder));
+    // SwiftShader rasterises on the CPU: 4x multisampling cut the page to 4.7 draws/s, 11 without (one busy run).
+    view = new HeadView(engine!.device, target, mesh, engine!.info.isSoftwareAdapter ? 1 : 4);
+    view.setVertices(neutralFace(engine!, decoder));
     requestAnimationFrame(drawFrame);
     const defaults = await defaultCheckpoints(engine!);
     useCheckpoint(defaults.posegan);

@@ -1,17 +1,21 @@
-// A camera orbiting the head: drag to turn (yaw, pitch), wheel to zoom, double-click to reset. Distances in cm,
-// the mesh's unit. Projection maps depth to [0, 1] (WebGPU's clip space), hence perspectiveZO.
+// A camera orbiting the head: drag to turn (yaw, pitch), wheel to zoom, double-click to reset. It starts where the
+// video camera stands (talking-head/render/camera.ts: the head framed as a talking-head video frames it). World
+// units are cm. Projection maps depth to [0, 1] (WebGPU's clip space), hence perspectiveZO.
 import { mat4, vec3 } from 'gl-matrix';
-
-const HOME = { yaw: 0, pitch: 0.08, distance: 48 };
+import { type CameraPose, FIELD_OF_VIEW } from '../../talking-head/render/camera.ts';
 
 export class OrbitCamera {
-  yaw = HOME.yaw;
-  pitch = HOME.pitch;
-  distance = HOME.distance;
-  readonly target = vec3.fromValues(0, -0.5, 2);
+  yaw = 0;
+  pitch = 0;
+  distance: number;
+  readonly target: vec3;
+  readonly #home: CameraPose;
 
   /** Listens on `element`; `onChange` is called whenever the view moves. */
-  constructor(element: HTMLElement, onChange: () => void) {
+  constructor(element: HTMLElement, home: CameraPose, onChange: () => void) {
+    this.#home = home;
+    this.distance = home.distance;
+    this.target = vec3.fromValues(...home.target);
     let drag: { x: number; y: number } | null = null;
     element.addEventListener('pointerdown', (e) => {
       drag = { x: e.clientX, y: e.clientY };
@@ -27,11 +31,13 @@ export class OrbitCamera {
     });
     element.addEventListener('wheel', (e) => {
       e.preventDefault();
-      this.distance = Math.min(200, Math.max(15, this.distance * Math.exp(e.deltaY * 0.001)));
+      this.distance = Math.min(4 * this.#home.distance, Math.max(this.#home.distance / 4, this.distance * Math.exp(e.deltaY * 0.001)));
       onChange();
     }, { passive: false });
     element.addEventListener('dblclick', () => {
-      Object.assign(this, HOME);
+      this.yaw = 0;
+      this.pitch = 0;
+      this.distance = this.#home.distance;
       onChange();
     });
   }
@@ -47,7 +53,7 @@ export class OrbitCamera {
 
   viewProjection(aspect: number): mat4 {
     const view = mat4.lookAt(mat4.create(), this.eye(), this.target, [0, 1, 0]);
-    const projection = mat4.perspectiveZO(mat4.create(), (30 * Math.PI) / 180, aspect, 1, 1000);
+    const projection = mat4.perspectiveZO(mat4.create(), FIELD_OF_VIEW, aspect, this.distance / 20, this.distance * 4);
     return mat4.multiply(mat4.create(), projection, view);
   }
 }

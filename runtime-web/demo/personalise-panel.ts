@@ -1,11 +1,17 @@
-// The "personalise" panel: the person's clips in, PoseGAN fine-tuned in the page (runtime-web/models/fine-tune.ts),
-// a progress bar and loss curve while it runs, the new checkpoint offered for download and handed to the page.
+// The "personalise" panel: the person's clips in, PoseGAN fine-tuned in the page by the same fine-tune as
+// `posedyn finetune` (talking-head/workflows/fine-tune.ts), a progress bar and loss curve while it runs, the new
+// checkpoint (best epoch on validation) offered for download and handed to the page.
 import type { Engine } from '../../core/engine.ts';
 import { discoverClips } from '../../talking-head/data/clip-sources.ts';
 import type { AudioFeatureConfig } from '../../talking-head/features/config.ts';
-import { PoseGanFineTuner, clipInputsFromFiles } from '../models/fine-tune.ts';
+import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
+import { personDatasetFromFiles } from '../../talking-head/workflows/clip-files.ts';
+import { fineTune } from '../../talking-head/workflows/fine-tune.ts';
 import { acceptFiles, type PageFile } from './file-drop.ts';
 import { drawCurve } from './line-plot.ts';
+
+/** Windows a step in the page. */
+const PAGE_BATCH = 2;
 
 export interface PersonaliseElements {
   readonly drop: HTMLElement;
@@ -59,29 +65,29 @@ export class PersonalisePanel {
       const current = this.#hooks.current();
       if (!current) throw new Error('no PoseGAN checkpoint is loaded yet');
       const steps = Math.max(1, Math.floor(Number(this.#ui.steps.value) || 1));
-      const config = current.featureConfig;
-      const sampleRate = config.frontEnd === 'logmel-pitch-v1' ? config.sampleRate : 16000;
       const files = [...this.#files].map(([name, bytes]) => ({ name, bytes }));
-      const { inputs } = await clipInputsFromFiles(files, config.fps, sampleRate);
-      const tuner = await PoseGanFineTuner.create(current.engine, current.posegan.bytes, current.posegan.name, inputs, { seed: 1 });
-      try {
-        const losses: number[] = [];
-        this.#ui.progress.value = 0;
-        for (let i = 0; i < steps; i++) {
-          const step = await tuner.step();
-          losses.push(step.l2);
-          this.#ui.progress.value = (i + 1) / steps;
+      const windowLength = Number(decodeCheckpoint(current.posegan.bytes, current.posegan.name).meta.modelConfig.frames);
+      const { dataset } = await personDatasetFromFiles(current.engine, files, current.featureConfig, windowLength);
+      const losses: number[] = [];
+      this.#ui.progress.value = 0;
+      const { checkpoint: bytes } = await fineTune(current.engine, current.posegan.bytes, current.posegan.name, dataset, {
+        dataSource: `the dropped clips (${dataset.clips.map((c) => c.entry.name).join(', ')})`,
+        producedBy: `posedyn in-page fine-tuning of ${current.posegan.name} (${steps} steps)`,
+        // A small batch keeps a step short on a software adapter; the page's one departure from Sec. 5.1's 16.
+        batch: PAGE_BATCH,
+        epochs: Number.MAX_SAFE_INTEGER, // the step budget below ends it
+        maxSteps: steps,
+        onStep: (p) => {
+          losses.push(p.losses.l2 ?? NaN);
+          this.#ui.progress.value = losses.length / steps;
           drawCurve(this.#ui.lossPlot, losses, 'L2 loss (Eq. 5)');
-        }
-        const bytes = await tuner.checkpoint();
-        if (this.#downloadUrl) URL.revokeObjectURL(this.#downloadUrl);
-        this.#downloadUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-        this.#ui.download.href = this.#downloadUrl;
-        this.#ui.download.hidden = false;
-        await this.#hooks.onFineTuned({ name: this.#ui.download.download, bytes });
-      } finally {
-        tuner.dispose();
-      }
+        },
+      });
+      if (this.#downloadUrl) URL.revokeObjectURL(this.#downloadUrl);
+      this.#downloadUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+      this.#ui.download.href = this.#downloadUrl;
+      this.#ui.download.hidden = false;
+      await this.#hooks.onFineTuned({ name: this.#ui.download.download, bytes });
     });
   }
 }

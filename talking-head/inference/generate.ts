@@ -12,6 +12,7 @@ import { smoothPoseSequence } from '../ops/gaussian-filter.ts';
 import { concat, pad, slice } from '../../core/ops/layout.ts';
 import { reshape } from '../../core/ops/reshape.ts';
 import type { Tensor } from '../../core/tensor.ts';
+import type { CheckpointMeta } from '../checkpoint/checkpoint.ts';
 import type { ChannelStats, IdentityEntry } from '../data/dataset-format.ts';
 import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
 import type { FeatureConfig } from '../features/config.ts';
@@ -40,9 +41,17 @@ export interface TalkingHeadResult {
   readonly face: Float32Array;
 }
 
-export function findIdentity(identities: readonly IdentityEntry[], name: string | undefined, source: string): IdentityEntry {
+/**
+ * The identity `name` of a checkpoint, or by default the person it was personalised to (a fine-tuned checkpoint
+ * records `training.personalisedTo`, talking-head/workflows/fine-tune.ts), else its first identity.
+ */
+export function findIdentity(meta: Pick<CheckpointMeta, 'identities' | 'training'>, name: string | undefined, source: string): IdentityEntry {
+  const identities = meta.identities;
   if (identities.length === 0) throw new Error(`${source}: the checkpoint lists no identities`);
-  if (name === undefined) return identities[0]!;
+  if (name === undefined) {
+    const personal = meta.training.personalisedTo;
+    return identities.find((i) => i.name === personal) ?? identities[0]!;
+  }
   const found = identities.find((i) => i.name === name);
   if (!found) throw new Error(`identity '${name}' is not in ${source} (known: ${identities.map((i) => i.name).join(', ')})`);
   return found;
@@ -111,7 +120,7 @@ export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan
     throw new Error('this checkpoint was trained on precomputed features; generate from audio needs a checkpoint trained on posedyn\'s own front end');
   }
   const meta = posegan.checkpoint.meta;
-  const identity = findIdentity(meta.identities, options.identity, 'the PoseGAN checkpoint');
+  const identity = findIdentity(meta, options.identity, 'the PoseGAN checkpoint');
   const motionScale = options.motionScale ?? 1;
   const { pose, face, frames } = engine.noGrad(() =>
     engine.tidy(() => {

@@ -57,7 +57,7 @@ export class TalkingHeadStream {
     this.#posegan = posegan;
     this.#pgface = pgface;
     this.#config = posegan.featureConfig;
-    this.#identity = findIdentity(posegan.checkpoint.meta.identities, options.identity, 'the PoseGAN checkpoint');
+    this.#identity = findIdentity(posegan.checkpoint.meta, options.identity, 'the PoseGAN checkpoint');
     this.#options = options;
     const sigma = options.smoothSigma ?? 0;
     this.#halfWindow = sigma > 0 ? Math.ceil(3 * sigma) : 0;

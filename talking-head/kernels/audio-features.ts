@@ -22,7 +22,7 @@ export interface FrameTiming {
 /** The uniforms from which the WGSL recovers frame centres without 32-bit overflow (see the .wgsl header). */
 function centreParams(timing: FrameTiming) {
   const twoFps = 2 * timing.fps;
-  return [u32(Math.floor(timing.sampleRate / twoFps)), u32(timing.sampleRate % twoFps), u32(timing.fps)];
+  return { centre_q: u32(Math.floor(timing.sampleRate / twoFps)), centre_r: u32(timing.sampleRate % twoFps), fps: u32(timing.fps) };
 }
 
 /**
@@ -44,10 +44,12 @@ export function spectrumTable(window: ArrayLike<number>, nFft: number): Float64A
 export function powerSpectrumLaunch(samples: GPUBuffer, table: GPUBuffer, power: GPUBuffer, timing: FrameTiming, windowLength: number, nFft: number): KernelLaunch {
   const nBins = nFft / 2 + 1;
   const groups = Math.ceil(nBins / BINS_PER_THREAD);
-  const [q, r, fps] = centreParams(timing);
   return {
     kernel: audioFeaturesKernel, entry: 'power_spectrum',
-    params: [u32(timing.sampleCount), u32(timing.frames), u32(windowLength), u32(nFft), u32(nBins), u32(groups), q!, r!, fps!, u32(Math.floor(windowLength / 2))],
+    params: {
+      n_samples: u32(timing.sampleCount), n_frames: u32(timing.frames), window_length: u32(windowLength), n_fft: u32(nFft),
+      n_bins: u32(nBins), groups_per_frame: u32(groups), ...centreParams(timing), half_window: u32(Math.floor(windowLength / 2)),
+    },
     buffers: [samples, table, power], workgroups: gridForItems(timing.frames * groups, WG),
     // a complex multiply-add and a phasor rotation (8 flops each) a bin and sample
     flops: 16 * timing.frames * groups * BINS_PER_THREAD * windowLength,
@@ -78,7 +80,10 @@ export function melEnergyLaunch(power: GPUBuffer, weights: GPUBuffer, binRanges:
   const threads = shape.frames * (shape.nMels + 1);
   return {
     kernel: audioFeaturesKernel, entry: 'mel_energy',
-    params: [u32(shape.frames), u32(shape.nMels), u32(nBins), u32(shape.features), u32(shape.nFft), f32(shape.windowPower), f32(shape.logFloor)],
+    params: {
+      n_frames: u32(shape.frames), n_mels: u32(shape.nMels), n_bins: u32(nBins), n_features: u32(shape.features),
+      n_fft: u32(shape.nFft), window_power: f32(shape.windowPower), log_floor: f32(shape.logFloor),
+    },
     buffers: [power, weights, binRanges, features], workgroups: gridForItems(threads, WG),
     flops: shape.frames * (2 * shape.filterbankNonzeros + nBins + 8 * (shape.nMels + 1)),
     bytes: 4 * (shape.frames * (2 * shape.filterbankNonzeros + nBins + shape.nMels + 1)),
@@ -100,11 +105,13 @@ export const correlationLags = (shape: Pick<PitchCorrelationShape, 'tauMin' | 't
 export function pitchCorrelationLaunch(samples: GPUBuffer, correlation: GPUBuffer, timing: FrameTiming, shape: PitchCorrelationShape): KernelLaunch {
   const nLags = correlationLags(shape);
   const groups = Math.ceil(nLags / LAGS_PER_THREAD);
-  const [q, r, fps] = centreParams(timing);
   const halfSpan = Math.floor((shape.windowLength + shape.tauMax) / 2);
   return {
     kernel: audioFeaturesKernel, entry: 'pitch_correlation',
-    params: [u32(timing.sampleCount), u32(timing.frames), q!, r!, fps!, u32(halfSpan), u32(shape.windowLength), u32(shape.tauMin - 1), u32(nLags), u32(groups)],
+    params: {
+      n_samples: u32(timing.sampleCount), n_frames: u32(timing.frames), ...centreParams(timing), half_span: u32(halfSpan),
+      window_length: u32(shape.windowLength), lag_first: u32(shape.tauMin - 1), n_lags: u32(nLags), groups_per_frame: u32(groups),
+    },
     buffers: [samples, correlation], workgroups: gridForItems(timing.frames * groups, WG),
     flops: 4 * timing.frames * groups * LAGS_PER_THREAD * shape.windowLength,
     bytes: 4 * timing.frames * (2 * groups * shape.windowLength + nLags),
@@ -130,10 +137,11 @@ export function pitchPickLaunch(correlation: GPUBuffer, features: GPUBuffer, sha
   const nLags = correlationLags(shape);
   return {
     kernel: audioFeaturesKernel, entry: 'pitch_pick',
-    params: [
-      u32(shape.frames), u32(nLags), u32(shape.tauMin), u32(shape.tauMax), u32(shape.features), u32(shape.voicingColumn),
-      f32(shape.sampleRate), f32(shape.peakRatio), f32(shape.voicingThreshold), f32(shape.neutralLogF0),
-    ],
+    params: {
+      n_frames: u32(shape.frames), n_lags: u32(nLags), tau_min: u32(shape.tauMin), tau_max: u32(shape.tauMax),
+      n_features: u32(shape.features), voicing_column: u32(shape.voicingColumn), sample_rate: f32(shape.sampleRate),
+      peak_ratio: f32(shape.peakRatio), voicing_threshold: f32(shape.voicingThreshold), neutral_log_f0: f32(shape.neutralLogF0),
+    },
     buffers: [correlation, features], workgroups: gridForItems(shape.frames, WG),
     flops: 4 * shape.frames * nLags, bytes: 4 * shape.frames * (2 * nLags + 2),
     shapes: `pitch[${shape.frames},2]<-[${shape.frames},${nLags}]`,
@@ -145,7 +153,7 @@ export function contextWindowsLaunch(perFrame: GPUBuffer, windows: GPUBuffer, fr
   const n = frames * features * context;
   return {
     kernel: audioFeaturesKernel, entry: 'context_windows',
-    params: [u32(frames), u32(features), u32(context), u32(centre)],
+    params: { n_frames: u32(frames), n_features: u32(features), context: u32(context), centre: u32(centre) },
     buffers: [perFrame, windows], workgroups: gridForItems(n, WG),
     flops: 0, bytes: 8 * n, shapes: `windows[${frames},${features},${context}]<-[${frames},${features}]`,
   };

@@ -23,7 +23,7 @@ export function faceDecodeLaunch(basis: GPUBuffer, mean: GPUBuffer, coeffs: GPUB
   return {
     kernel: faceDecodeKernel,
     entry: 'forward',
-    params: [frames, rows, rowBlocks, 0].map(u32),
+    params: { frames: u32(frames), rows: u32(rows), row_blocks: u32(rowBlocks) },
     buffers: [basis, mean, coeffs, vertices],
     workgroups: gridForItems(Math.ceil(frames / 4) * rowBlocks, WG),
     flops: 2 * frames * rows * DECODE_COEFFICIENTS,
@@ -43,7 +43,7 @@ export function faceDecodeBackwardLaunch(basis: GPUBuffer, gradVertices: GPUBuff
     kernel: faceDecodeKernel,
     entry: 'backward',
     constants: { CHUNK_ROWS: DECODE_CHUNK_ROWS },
-    params: [frames, rows, frameBlocks, chunks].map(u32),
+    params: { frames: u32(frames), rows: u32(rows), frame_blocks: u32(frameBlocks), chunks: u32(chunks) },
     buffers: [basis, gradVertices, partial],
     workgroups: gridForItems(chunks * frameBlocks * (DECODE_COEFFICIENTS / 4), WG),
     flops: 2 * frames * rows * DECODE_COEFFICIENTS,

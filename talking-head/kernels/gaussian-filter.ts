@@ -1,6 +1,6 @@
 // Launch descriptions for kernels/gaussian-filter.wgsl, and the filter's weights (Eq. 1, normalised).
 import source from './gaussian-filter.wgsl';
-import { type KernelLaunch, type KernelSource, type UniformValue, f32, gridForItems, u32 } from '../../core/kernels/launch.ts';
+import { type KernelLaunch, type KernelSource, gridForItems, u32 } from '../../core/kernels/launch.ts';
 
 export const gaussianFilterKernel: KernelSource = { name: 'gaussian-filter', file: 'talking-head/kernels/gaussian-filter.wgsl', code: source };
 
@@ -37,18 +37,18 @@ export function gaussianFilterWeights(spec: GaussianFilterSpec): Float64Array {
   return w;
 }
 
-/** The weights and their running sums as the kernel's Params tail: two arrays of 16 vec4. */
-function weightUniforms(spec: GaussianFilterSpec): UniformValue[] {
+/** The weights and their running sums: the kernel's `weights` and `cumulative` (array<vec4f, 16> each). */
+function weightUniforms(spec: GaussianFilterSpec): { weights: Float32Array; cumulative: Float32Array } {
   const w = gaussianFilterWeights(spec);
-  const weights = new Array<number>(4 * 16).fill(0);
-  const cumulative = new Array<number>(4 * 16).fill(0);
+  const weights = new Float32Array(4 * 16);
+  const cumulative = new Float32Array(4 * 16);
   let running = 0;
   w.forEach((value, k) => {
     weights[k] = value;
     running += value;
     cumulative[k + 1] = running;
   });
-  return [...weights, ...cumulative].map(f32);
+  return { weights, cumulative };
 }
 
 /** The filtered axis of a row-major tensor viewed as [outer, length, inner]. */
@@ -64,7 +64,7 @@ function launch(entry: 'forward' | 'backward', input: GPUBuffer, output: GPUBuff
   return {
     kernel: gaussianFilterKernel,
     entry,
-    params: [u32(axis.outer), u32(axis.length), u32(axis.inner), u32(spec.halfWindow), ...weightUniforms(spec)],
+    params: { outer: u32(axis.outer), length: u32(axis.length), inner: u32(axis.inner), half_window: u32(spec.halfWindow), ...weightUniforms(spec) },
     buffers: [input, output],
     workgroups: gridForItems(n, WG),
     flops: 2 * taps * n,

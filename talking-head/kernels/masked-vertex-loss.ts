@@ -7,14 +7,14 @@ export const maskedVertexLossKernel: KernelSource = { name: 'masked-vertex-loss'
 export function maskedVertexProjectLaunch(pairs: number, k: number, predicted: GPUBuffer, target: GPUBuffer, quadratic: GPUBuffer, projected: GPUBuffer): KernelLaunch {
   const rows = 2 * pairs;
   return {
-    kernel: maskedVertexLossKernel, entry: 'project', params: [u32(pairs), u32(k)], buffers: [predicted, target, quadratic, projected],
+    kernel: maskedVertexLossKernel, entry: 'project', params: { pairs: u32(pairs), coefficients: u32(k) }, buffers: [predicted, target, quadratic, projected],
     workgroups: gridForItems(rows * k, 64), flops: 3 * rows * k * k, bytes: 4 * (3 * rows * k + k * k), shapes: `[${rows},${k}]x[${k},${k}]`,
   };
 }
 
 export function maskedVertexTermsLaunch(pairs: number, k: number, predicted: GPUBuffer, target: GPUBuffer, projected: GPUBuffer, partial: GPUBuffer): KernelLaunch {
   return {
-    kernel: maskedVertexLossKernel, entry: 'terms', params: [u32(pairs), u32(k)], buffers: [predicted, target, projected, partial],
+    kernel: maskedVertexLossKernel, entry: 'terms', params: { pairs: u32(pairs), coefficients: u32(k) }, buffers: [predicted, target, projected, partial],
     workgroups: gridForItems(pairs, 64), flops: 10 * pairs * k, bytes: 4 * (6 * pairs * k + 2 * pairs), shapes: `[${2 * pairs},${k}]`,
   };
 }
@@ -22,7 +22,7 @@ export function maskedVertexTermsLaunch(pairs: number, k: number, predicted: GPU
 export function maskedVertexBackwardLaunch(pairs: number, k: number, projected: GPUBuffer, upstream: GPUBuffer, grad: GPUBuffer): KernelLaunch {
   const n = 2 * pairs * k;
   return {
-    kernel: maskedVertexLossKernel, entry: 'backward', params: [u32(pairs), u32(k)], buffers: [projected, upstream, grad],
+    kernel: maskedVertexLossKernel, entry: 'backward', params: { pairs: u32(pairs), coefficients: u32(k) }, buffers: [projected, upstream, grad],
     workgroups: gridForItems(n, 64), flops: 8 * n, bytes: 4 * 3 * n, shapes: `[${2 * pairs},${k}]`,
   };
 }

@@ -10,7 +10,7 @@ export interface PoseLossGeometry {
   readonly channels: number;
 }
 
-const params = (g: PoseLossGeometry) => [u32(g.batch), u32(g.frames), u32(g.channels)];
+const params = (g: PoseLossGeometry) => ({ batch: u32(g.batch), frames: u32(g.frames), channels: u32(g.channels) });
 const shapes = (g: PoseLossGeometry) => `[${g.batch},${g.frames},${g.channels}]`;
 
 /** partial [B, C, 2]: per-channel terms of L_pose and L_motion. */

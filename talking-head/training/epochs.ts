@@ -10,6 +10,8 @@ export interface EpochLoopOptions<Sample> {
   /** First epoch to run (resuming); epochs are numbered from 1. */
   readonly startEpoch: number;
   readonly seed: number;
+  /** Cap on steps over all epochs: the epoch that reaches it ends there (validated, reported) and the loop stops. */
+  readonly maxSteps?: number;
   /** Runs one training step on a batch; returns its named losses, still on the GPU. */
   readonly step: (batch: readonly Sample[]) => Record<string, Tensor | null>;
   /** Mean validation loss after an epoch (lower is better). */
@@ -52,11 +54,15 @@ export async function runEpochs<Sample>(options: EpochLoopOptions<Sample>): Prom
   if (samples.length === 0) throw new Error('training: no training samples (is the train split empty, or shorter than one window?)');
   const reports: EpochReport[] = [];
   const stepsPerEpoch = Math.ceil(samples.length / batchSize);
+  let stepsDone = 0;
   for (let epoch = options.startEpoch; epoch <= options.epochs; epoch++) {
     const started = performance.now();
     const order = epochOrder(samples.length, options.seed, epoch);
     const sums: Record<string, number> = {};
-    for (let step = 0; step < stepsPerEpoch; step++) {
+    let steps = 0;
+    for (let step = 0; step < stepsPerEpoch && !(options.maxSteps !== undefined && stepsDone >= options.maxSteps); step++) {
+      steps++;
+      stepsDone++;
       const batch = order.slice(step * batchSize, (step + 1) * batchSize).map((i) => samples[i]!);
       const stepStarted = performance.now();
       const lossTensors = options.step(batch);
@@ -70,10 +76,11 @@ export async function runEpochs<Sample>(options: EpochLoopOptions<Sample>): Prom
       options.onStep?.({ epoch, step: step + 1, stepsPerEpoch, losses, samplesPerSecond: batch.length / ((performance.now() - stepStarted) / 1000) });
     }
     const validation = await options.validate();
-    const train = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / stepsPerEpoch]));
-    const report: EpochReport = { epoch, steps: stepsPerEpoch, train, validation, seconds: (performance.now() - started) / 1000 };
+    const train = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / steps]));
+    const report: EpochReport = { epoch, steps, train, validation, seconds: (performance.now() - started) / 1000 };
     reports.push(report);
     if ((await options.onEpoch?.(report)) === false) break;
+    if (options.maxSteps !== undefined && stepsDone >= options.maxSteps) break;
   }
   return reports;
 }

@@ -1,7 +1,9 @@
+// dropout, randomUniform and randomNormal against references of their counter-based generator (every element, given
+// the seed; dropout's gradient applies the forward mask): declared in core/ops/declarations/random.ts, checked by
+// tests/core/op-registry.test.ts. Here: repetition under a seed, the statistics of the draws, views and errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { backward } from '../../core/autograd.ts';
-import { full, parameter, tensor } from '../../core/creation.ts';
+import { parameter, tensor } from '../../core/creation.ts';
 import { dropout, randomNormal, randomUniform } from '../../core/ops/dropout.ts';
 import { testEngine } from '../helpers/engine.ts';
 import { uniform } from '../helpers/random.ts';
@@ -53,34 +55,13 @@ for (const p of [0.1, 0.5, 0.9]) {
   });
 }
 
-test('dropout backward applies the forward mask and scale to the gradient', async () => {
-  engine.seed(5);
-  const n = 4099;
-  const x = parameter(engine, INPUT.subarray(0, n), [n], 'x');
-  const p = 0.4;
-  const y = dropout(x, p, true);
-  const gradOutput = tensor(engine, uniform(n, 2), [n]);
-  backward(y, gradOutput);
-  const [out, grad, g] = [await y.read(), await x.grad!.read(), await gradOutput.read()];
-  const scale = Math.fround(1 / (1 - p));
-  for (let i = 0; i < n; i++) {
-    const expected = out[i] === 0 ? 0 : Math.fround(g[i]! * scale);
-    if (grad[i] !== expected) assert.unreachable(`element ${i}: gradient ${grad[i]} where the forward gave ${out[i]}, expected ${expected}`);
-  }
-  x.grad!.dispose();
-  x.dispose();
-});
-
-test('dropout with p = 0, or not training, is the identity forward and backward', async () => {
+test('dropout with p = 0, or not training, returns a view: disposing it leaves the input alive', () => {
   for (const [p, training] of [[0, true], [0.5, false]] as const) {
     const x = parameter(engine, INPUT.subarray(0, 257), [257], 'x');
     const y = dropout(x, p, training);
-    assert.equal([...(await y.read())], [...INPUT.subarray(0, 257)]);
-    backward(y, full(engine, [257], 3));
-    assert.equal([...(await x.grad!.read())], new Array(257).fill(3));
+    assert.is(y.buffer, x.buffer, 'the identity should share the input buffer');
     y.dispose();
     assert.ok(!x.isDisposed, 'disposing the identity output must not dispose the input');
-    x.grad!.dispose();
     x.dispose();
   }
 });

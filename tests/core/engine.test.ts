@@ -2,7 +2,7 @@
 // recorded, work is batched into few submits, seeded runs repeat bit for bit, and errors name what is wrong.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { KernelLaunch, KernelSource } from '../../core/kernels/launch.ts';
+import { type KernelLaunch, type KernelSource, u32 } from '../../core/kernels/launch.ts';
 import { backward } from '../../core/autograd.ts';
 import { zeroGrad } from '../../core/record-grad.ts';
 import { BufferPool } from '../../core/buffer-pool.ts';
@@ -106,17 +106,18 @@ test('a WGSL compile error is a KernelError naming the kernel and pointing at th
     name: 'broken_on_purpose',
     file: 'tests/engine/broken-on-purpose.wgsl',
     code: [
-      '@group(0) @binding(0) var<uniform> n: u32;',
+      'struct Params { n: u32 }',
+      '@group(0) @binding(0) var<uniform> params: Params;',
       '@group(0) @binding(1) var<storage, read_write> out: array<f32>;',
       '@compute @workgroup_size(64)',
       'fn main(@builtin(global_invocation_id) id: vec3u) {',
-      '  out[id.x] = undefined_value * 2.0;',
+      '  out[id.x] = undefined_value * f32(params.n);',
       '}',
     ].join('\n'),
   };
   const out = engine.tidy(() => engine.keep(tensor(engine, new Float32Array(64), [64])));
   const launch: KernelLaunch = {
-    kernel: broken, entry: 'main', params: [{ u32: 64 }], buffers: [out.buffer], workgroups: [1, 1, 1],
+    kernel: broken, entry: 'main', params: { n: u32(64) }, buffers: [out.buffer], workgroups: [1, 1, 1],
     flops: 0, bytes: 0, shapes: '[64]',
   };
   let caught: unknown = null;
@@ -129,8 +130,8 @@ test('a WGSL compile error is a KernelError naming the kernel and pointing at th
   assert.instance(caught, KernelError, `expected a KernelError, got ${String(caught)}`);
   const message = (caught as KernelError).message;
   assert.match(message, 'broken_on_purpose');
-  assert.match(message, 'tests/engine/broken-on-purpose.wgsl:5');
-  assert.match(message, '  out[id.x] = undefined_value * 2.0;');
+  assert.match(message, 'tests/engine/broken-on-purpose.wgsl:6');
+  assert.match(message, '  out[id.x] = undefined_value * f32(params.n);');
   assert.match(message, /\n\s+\|\s+\^/, 'no caret under the offending line');
   out.dispose();
 

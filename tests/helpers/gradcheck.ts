@@ -6,10 +6,11 @@
 import { backward } from '../../core/autograd.ts';
 import { parameter, tensor } from '../../core/creation.ts';
 import type { Engine } from '../../core/engine.ts';
-import { mul } from '../../core/ops/elementwise.ts';
+import { add, mul } from '../../core/ops/elementwise.ts';
 import { sum } from '../../core/ops/reduce.ts';
 import type { Shape } from '../../core/shape.ts';
 import type { Tensor } from '../../core/tensor.ts';
+import * as assert from 'uvu/assert';
 import { assertClose } from './compare.ts';
 import { uniform } from './random.ts';
 
@@ -23,9 +24,9 @@ export interface GradCheckInput {
 export interface GradCheck {
   readonly name: string;
   readonly inputs: readonly GradCheckInput[];
-  /** The op on the GPU. */
-  readonly gpu: (inputs: Tensor[]) => Tensor;
-  /** The same op in float64 on the CPU, returning the output values row-major. */
+  /** The op on the GPU: one output, or several (each weighted). */
+  readonly gpu: (inputs: Tensor[]) => Tensor | readonly Tensor[];
+  /** The same op in float64 on the CPU, returning the output values row-major (the outputs one after another). */
   readonly reference: (inputs: Float64Array[]) => ArrayLike<number>;
   /** Coordinates checked per input (spread evenly); default 24. */
   readonly samples?: number;
@@ -41,16 +42,22 @@ export async function gradCheck(engine: Engine, check: GradCheck): Promise<void>
       ? tensor(engine, input.data, input.shape, `input${i}`)
       : parameter(engine, input.data, input.shape, `input${i}`),
   );
+  const outputsOf = (result: Tensor | readonly Tensor[]): readonly Tensor[] => (Array.isArray(result) ? result : [result as Tensor]);
   try {
-    const output = engine.tidy(() => check.gpu(tensors));
-    const weights = uniform(output.size, 977, -1, 1);
-    const weightTensor = tensor(engine, weights, output.shape, 'weights');
-    output.dispose();
-    engine.tidy(() => {
-      const loss = sum(mul(check.gpu(tensors), weightTensor));
-      backward(loss);
+    const shapes = engine.tidy(() => outputsOf(check.gpu(tensors)).map((t) => t.shape));
+    const total = shapes.reduce((n, shape) => n + shape.reduce((p, d) => p * d, 1), 0);
+    const weights = uniform(total, 977, -1, 1);
+    let at = 0;
+    const weightTensors = shapes.map((shape) => {
+      const size = shape.reduce((p, d) => p * d, 1);
+      at += size;
+      return tensor(engine, weights.subarray(at - size, at), shape, 'weights');
     });
-    weightTensor.dispose();
+    engine.tidy(() => {
+      const terms = outputsOf(check.gpu(tensors)).flatMap((out, j) => (out.size > 0 ? [sum(mul(out, weightTensors[j]!))] : []));
+      backward(terms.reduce((a, b) => add(a, b)));
+    });
+    for (const w of weightTensors) w.dispose();
 
     const base = check.inputs.map((input) => Float64Array.from(input.data));
     const weighted = (values: Float64Array[]) => {
@@ -61,7 +68,9 @@ export async function gradCheck(engine: Engine, check: GradCheck): Promise<void>
     };
     for (let k = 0; k < tensors.length; k++) {
       if (check.inputs[k]!.differentiable === false) continue;
-      const analytic = await tensors[k]!.grad!.read();
+      const grad = tensors[k]!.grad;
+      if (!grad) assert.unreachable(`${check.name}: no gradient reached input ${k}`);
+      const analytic = await grad!.read();
       const n = analytic.length;
       const count = Math.min(n, check.samples ?? 24);
       const picked: number[] = [];

@@ -103,10 +103,11 @@ test('finetune --dataset --identity personalises a pretrained PGFace to one pers
   const lines: string[] = [];
   const reports = await runFinetune({ from: pretrained, dataset, identity: name, out, epochs: 1, batch: 4, lr: 1e-4, seed: 1, faceModel: 'procedural', progress: false, producedBy: 'test', engine, log: (l) => lines.push(l) });
   assert.is(reports.length, 1);
-  assert.ok(lines.some((l) => /^training pgface \(/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => new RegExp(`^fine-tuning pgface .* on ${name} \\(`).test(l)), lines.join('\n'));
   const after = decodeCheckpoint(new Uint8Array(await readFile(join(out, 'best.safetensors'))), 'finetuned');
   assert.equal(after.meta.normalisation, before.meta.normalisation);
   assert.equal(after.meta.identities.map((i) => i.name), before.meta.identities.map((i) => i.name), 'the same identities, none added');
+  assert.is(after.meta.training.personalisedTo, name, 'generation defaults to the person');
   let error: Error | null = null;
   await runFinetune({ from: pretrained, dataset, identity: 'nobody', out, epochs: 1, batch: 4, lr: 1e-4, seed: 1, faceModel: 'procedural', progress: false, producedBy: 'test', engine, log: () => {} }).catch((e: Error) => { error = e; });
   assert.match(String(error), /no identity 'nobody'/);

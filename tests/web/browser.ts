@@ -28,7 +28,8 @@ export interface TestBrowser {
 
 export async function launchBrowser(): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'posedyn-chromium-'));
-  const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-data-dir=${profile}`], headless: true });
+  // Pages' download links (the demo's video and GLB) save nothing: tests read the files from the page instead.
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-data-dir=${profile}`], headless: true, downloadBehavior: { policy: 'deny' } });
   const log: string[] = [];
   return {
     browser,

@@ -2,14 +2,18 @@
 // generates for the built-in speech sample and draws the head; the head moves with the audio time and the mouse;
 // a bad file is reported in plain words and the page keeps working; clips dropped on the personalise panel
 // fine-tune PoseGAN in the page. Screenshots go to tests/output/web/.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import validator from 'gltf-validator';
 import type { Page } from 'puppeteer-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildWeb } from '../../runtime-web/build.mjs';
 import { demoMounts } from '../../runtime-node/serve/serve-command.ts';
 import { startServer } from '../../runtime-node/serve/server.ts';
+import { headFrames } from '../../talking-head/export/head-frames.ts';
+import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
 import { deep3dMat, speechLikeWav } from '../data/synthetic-clips.ts';
 import { OUTPUT, SKIP_MESSAGE, hasChromium, launchBrowser } from './browser.ts';
 import { type Image, decodePng } from './png.ts';
@@ -197,6 +201,97 @@ if (!hasChromium) {
     assert.is(await page.$eval('#fine-tune-progress', (e) => (e as HTMLProgressElement).value), 1);
     assert.is(await page.$eval('#identity', (e) => (e as HTMLSelectElement).value), 'alice', 'the person\'s identity is first, and used');
     await page.screenshot({ path: join(OUTPUT, 'demo-personalised.png') });
+  });
+
+  /** The file behind the page's download link (a blob: URL), as bytes. */
+  async function downloaded(): Promise<Uint8Array> {
+    const base64 = await page.$eval('#download-link', async (a) => {
+      const bytes = new Uint8Array(await (await fetch((a as HTMLAnchorElement).href)).arrayBuffer());
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(text);
+    });
+    return new Uint8Array(Buffer.from(base64, 'base64'));
+  }
+
+  function probe(file: string): { streams: { codec_type: string; codec_name: string; duration?: string }[]; format: { duration: string } } {
+    const run = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,duration:format=duration', '-of', 'json', file], { encoding: 'utf8' });
+    assert.is(run.status, 0, `ffprobe ${file}: ${run.stderr}`);
+    return JSON.parse(run.stdout);
+  }
+
+  test('a page script gets each frame as data on the audio clock during playback (onHeadFrame), the values of result.json', async () => {
+    await seek(page, 0);
+    await page.evaluate(() => {
+      const w = window as unknown as { received: unknown[]; stopFrames: () => void; posedynDemo: { onHeadFrame(cb: (f: unknown) => void): () => void } };
+      w.received = [];
+      w.stopFrames = w.posedynDemo.onHeadFrame((f) => w.received.push({ ...(f as object), expression: Array.from((f as { expression: Float32Array }).expression) }));
+    });
+    await page.click('#play');
+    await page.waitForFunction(() => (window as unknown as { received: unknown[] }).received.length >= 12, { timeout: 30_000 });
+    await page.click('#play');
+    type Frame = { frame: number; time: number; rotation: number[]; translation: number[]; mouthOpening: number; expression: number[] };
+    const { received, current } = await page.evaluate(() => {
+      const w = window as unknown as { received: unknown[]; stopFrames: () => void; posedynDemo: { current(): { result: { pose: Float32Array; face: Float32Array; fps: number }; rest: number[] } } };
+      w.stopFrames();
+      const c = w.posedynDemo.current();
+      return { received: w.received, current: { pose: Array.from(c.result.pose), face: Array.from(c.result.face), fps: c.result.fps, rest: c.rest } };
+    }) as { received: Frame[]; current: { pose: number[]; face: number[]; fps: number; rest: number[] } };
+    const expected = headFrames({ fps: current.fps, pose: current.pose, translationUnit: 'bfm', rest: current.rest, face: current.face }, defaultFaceModel());
+    let previous = -1;
+    for (const f of received) {
+      assert.ok(f.frame > previous, `frames delivered in order: ${f.frame} after ${previous}`);
+      previous = f.frame;
+      assert.is(f.frame, Math.min(expected.frames - 1, Math.floor(f.time * current.fps)), 'the frame is the audio clock\'s');
+      for (let k = 0; k < 4; k++) assert.ok(Math.abs(f.rotation[k]! - expected.rotation[4 * f.frame + k]!) < 1e-6, `frame ${f.frame} rotation`);
+      for (let k = 0; k < 3; k++) assert.ok(Math.abs(f.translation[k]! - expected.translation[3 * f.frame + k]!) < 1e-6, `frame ${f.frame} translation`);
+      assert.ok(Math.abs(f.mouthOpening - expected.mouthOpening![f.frame]!) < 1e-5, `frame ${f.frame} mouth opening`);
+      assert.ok(Math.abs(f.expression[0]! - current.face[f.frame * 144 + 80]!) < 1e-6, `frame ${f.frame} alpha_exp[0]`);
+    }
+    assert.ok(received[received.length - 1]!.frame >= 10, `played to frame ${previous}`);
+  });
+
+  test('Download GLB gives a glTF that passes the Khronos validator', async () => {
+    await page.click('#download-glb');
+    await page.waitForFunction(() => document.body.dataset.glb !== undefined && document.body.dataset.state === 'ready', { timeout: 60_000 });
+    const glb = await downloaded();
+    const report = await validator.validateBytes(glb);
+    assert.is(report.issues.numErrors, 0, JSON.stringify(report.issues.messages));
+    assert.ok(report.info.hasMorphTargets && report.info.animationCount === 1);
+  });
+
+  test('Download video (WebCodecs + mediabunny): H.264 with the speech, as long as the speech to within a frame', async () => {
+    // a 2 s speech, so the video is quick to make
+    const before = await pageState(page);
+    const generation = Number(before.generation);
+    await dropFiles(page, '#inputs-drop', [{ name: 'short.wav', bytes: speechLikeWav(60, 16000, 4) }]);
+    await waitForGeneration(page, generation + 1);
+    await page.click('#download-video');
+    await page.waitForFunction(() => document.body.dataset.video !== undefined && document.body.dataset.state === 'ready', { timeout: 150_000 });
+    const state = await pageState(page);
+    assert.is(state.errors, before.errors, `the page reported: ${state.error}`);
+    assert.match(state.video!, /^WebCodecs avc \+ (aac|opus)\|/);
+    const file = join(OUTPUT, 'demo-video.mp4');
+    writeFileSync(file, await downloaded());
+    const p = probe(file);
+    assert.equal(p.streams.map((s) => s.codec_type).sort(), ['audio', 'video']);
+    assert.is(p.streams.find((s) => s.codec_type === 'video')!.codec_name, 'h264');
+    for (const s of p.streams) assert.ok(Math.abs(Number(s.duration) - 2) <= 1 / 30, `${s.codec_type} lasts ${s.duration} s, the speech 2 s`);
+  });
+
+  test('Download video falls back to MediaRecorder where WebCodecs is missing (forced with ?video=mediarecorder): video with sound', async () => {
+    await page.evaluate(() => history.replaceState(null, '', '?video=mediarecorder'));
+    await page.evaluate(() => delete document.body.dataset.video);
+    await page.click('#download-video');
+    await page.waitForFunction(() => document.body.dataset.video !== undefined && document.body.dataset.state === 'ready', { timeout: 60_000 });
+    assert.match((await pageState(page)).video!, /^MediaRecorder video\/webm/);
+    const file = join(OUTPUT, 'demo-video-mediarecorder.webm');
+    writeFileSync(file, await downloaded());
+    const p = probe(file);
+    assert.equal(p.streams.map((s) => s.codec_type).sort(), ['audio', 'video']);
+    // recorded in real time: its length is the speech's give or take the recorder's start and stop
+    assert.ok(Math.abs(Number(p.format.duration) - 2) < 0.5, `the recording lasts ${p.format.duration} s, the speech 2 s`);
+    await page.evaluate(() => history.replaceState(null, '', location.pathname));
   });
 
   test.after(async () => {

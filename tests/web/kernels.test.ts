@@ -26,7 +26,7 @@ if (!hasChromium) {
     try {
       const page = await chromium.open(server.url);
       await page.waitForFunction(() => 'posedynKernels' in globalThis, { timeout: 60_000 });
-      const sources = ['core/kernels', 'talking-head/kernels'].flatMap((folder) =>
+      const sources = ['core/kernels', 'talking-head/kernels', 'talking-head/render'].flatMap((folder) =>
         readdirSync(join(root, folder)).filter((f) => f.endsWith('.wgsl')).sort()
           .map((f) => ({ file: `${folder}/${f}`, code: readFileSync(join(root, folder, f), 'utf8') })));
       const results = await page.evaluate((s) => posedynKernels.compile(s), sources);

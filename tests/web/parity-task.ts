@@ -12,7 +12,7 @@ import { defaultPgFaceConfig } from '../../talking-head/pgface/config.ts';
 import { PgFace } from '../../talking-head/pgface/pgface.ts';
 import { type PoseGanConfig, defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
 import { type PoseBatchArrays, PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
-import { encodeModuleCheckpoint } from '../../runtime-web/models/module-checkpoint.ts';
+import { encodeModulesCheckpoint } from '../../talking-head/workflows/checkpoint-writer.ts';
 
 export const PARITY_STEPS = 20;
 export const PARITY_BATCH = 2;
@@ -81,7 +81,7 @@ export async function trainParity(engine: Engine): Promise<{ losses: StepLosses[
       losses.push({ l2: await l.l2.item(), adversarial: await l.adversarial!.item(), discriminator: await l.discriminator!.item() });
       for (const t of [l.pose, l.motion, l.l2, l.adversarial, l.discriminator]) t?.dispose();
     }
-    const checkpoint = await encodeModuleCheckpoint(parityMeta('posegan', PARITY_POSEGAN, PARITY_STEPS), [
+    const checkpoint = await encodeModulesCheckpoint(parityMeta('posegan', PARITY_POSEGAN, PARITY_STEPS), [
       { module: trainer.generator, prefix: 'generator.' }, { module: trainer.discriminator!, prefix: 'discriminator.' },
     ]);
     return { losses, checkpoint };
@@ -94,7 +94,7 @@ export async function trainParity(engine: Engine): Promise<{ losses: StepLosses[
 export async function parityPgFaceCheckpoint(engine: Engine): Promise<Uint8Array> {
   const model = new PgFace(engine, PARITY_PGFACE, new InitRandom(11));
   try {
-    return await encodeModuleCheckpoint(parityMeta('pgface', PARITY_PGFACE, 0), [{ module: model, prefix: 'pgface.' }]);
+    return await encodeModulesCheckpoint(parityMeta('pgface', PARITY_PGFACE, 0), [{ module: model, prefix: 'pgface.' }]);
   } finally {
     model.dispose();
   }

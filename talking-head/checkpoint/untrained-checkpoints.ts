@@ -11,16 +11,16 @@
 //   face      identity 0 +- 0.1 (a nearly steady face), expression 0 +- 0.8 (visible mouth and brow movement)
 import type { Engine } from '../../core/engine.ts';
 import { InitRandom } from '../../core/nn/init.ts';
-import type { CheckpointMeta, Normalisation } from '../../talking-head/checkpoint/checkpoint.ts';
-import type { ChannelStats } from '../../talking-head/data/dataset-format.ts';
-import { EXP_COMPONENTS, ID_COMPONENTS } from '../../talking-head/face/face-model.ts';
-import { type FeatureConfig, defaultFeatureConfig } from '../../talking-head/features/config.ts';
-import { type PgFaceConfig, defaultPgFaceConfig } from '../../talking-head/pgface/config.ts';
-import { PgFace } from '../../talking-head/pgface/pgface.ts';
-import { type PoseGanConfig, defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
-import { PoseDiscriminator } from '../../talking-head/posegan/discriminator.ts';
-import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
-import { encodeModuleCheckpoint } from './module-checkpoint.ts';
+import type { CheckpointMeta, Normalisation } from './checkpoint.ts';
+import type { ChannelStats } from '../data/dataset-format.ts';
+import { EXP_COMPONENTS, ID_COMPONENTS } from '../face/face-model.ts';
+import { type FeatureConfig, defaultFeatureConfig } from '../features/config.ts';
+import { type PgFaceConfig, defaultPgFaceConfig } from '../pgface/config.ts';
+import { PgFace } from '../pgface/pgface.ts';
+import { type PoseGanConfig, defaultPoseGanConfig } from '../posegan/config.ts';
+import { PoseDiscriminator } from '../posegan/discriminator.ts';
+import { PoseGenerator } from '../posegan/generator.ts';
+import { encodeModulesCheckpoint } from '../workflows/checkpoint-writer.ts';
 
 export const UNTRAINED_IDENTITY = 'untrained';
 
@@ -74,10 +74,10 @@ export async function untrainedCheckpointPair(engine: Engine, seed = 1): Promise
   const pgface = new PgFace(engine, pgfaceConfig, random);
   try {
     return {
-      posegan: await encodeModuleCheckpoint(meta('posegan', poseganConfig, seed, featureConfig), [
+      posegan: await encodeModulesCheckpoint(meta('posegan', poseganConfig, seed, featureConfig), [
         { module: generator, prefix: 'generator.' }, { module: discriminator, prefix: 'discriminator.' },
       ]),
-      pgface: await encodeModuleCheckpoint(meta('pgface', pgfaceConfig, seed, featureConfig), [{ module: pgface, prefix: 'pgface.' }]),
+      pgface: await encodeModulesCheckpoint(meta('pgface', pgfaceConfig, seed, featureConfig), [{ module: pgface, prefix: 'pgface.' }]),
     };
   } finally {
     generator.dispose();

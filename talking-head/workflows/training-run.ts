@@ -1,0 +1,124 @@
+// The one training-run builder: what a PoseGAN or PGFace training needs on a dataset, assembled in one place for
+// `posedyn train`, `posedyn finetune`, `posedyn eval` and the page alike: the trainer (Sec. 4.3: Adam), the
+// modules a checkpoint saves, the training samples (256-frame windows for PoseGAN, neighbouring frame pairs
+// for PGFace), one step, the validation measure, and what the checkpoint records beyond the common metadata.
+import type { Engine } from '../../core/engine.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { type Dataset, type FrameRef, faceBatch, facePairs, poseBatch } from '../data/dataset.ts';
+import type { WindowRef } from '../data/dataset-format.ts';
+import type { FaceModel } from '../face/face-model.ts';
+import { type PgFaceConfig, defaultPgFaceConfig } from '../pgface/config.ts';
+import { type PoseGanConfig, defaultPoseGanConfig } from '../posegan/config.ts';
+import { faceQuadraticForm } from '../training/face-quadratic-form.ts';
+import { identityFaceIdMeans, withFixedIdentity } from '../training/fixed-identity.ts';
+import { PgFaceTrainer } from '../training/pgface-trainer.ts';
+import { PoseGanTrainer } from '../training/posegan-trainer.ts';
+import { validatePoseGan } from '../training/posegan-validation.ts';
+import { recentreFaceOutput } from '../training/recentre-face-output.ts';
+import type { CheckpointPart } from './checkpoint-writer.ts';
+
+export type TrainingSample = WindowRef | FrameRef;
+
+export interface TrainingRunSpec {
+  readonly kind: 'posegan' | 'pgface';
+  /** posegan | cnn (L_L2 only) for PoseGAN; pgface | fixed-identity for PGFace */
+  readonly variant?: string;
+  readonly learningRate: number;
+  readonly seed: number;
+  /** Overrides of the model config's defaults (widths, depths, loss weights), e.g. { unetChannels: [32, 64] }. */
+  readonly modelOverrides?: Record<string, unknown>;
+  /** The 3DMM whose vertices PGFace's losses (Eq. 7-8) compare; PGFace only. */
+  readonly faceModel?: FaceModel;
+  /** Where the data came from, for error messages (a folder, "the dropped clips"). */
+  readonly source: string;
+}
+
+export interface TrainingRun {
+  readonly kind: 'posegan' | 'pgface';
+  readonly modelConfig: PoseGanConfig | PgFaceConfig;
+  readonly parts: readonly CheckpointPart[];
+  /** Prefixes a checkpoint may lack (a CNN baseline's has no discriminator). */
+  readonly optionalParts: readonly string[];
+  readonly samples: readonly TrainingSample[];
+  /** One optimisation step; the named losses stay on the GPU for the caller to read. */
+  step(batch: readonly TrainingSample[]): Record<string, Tensor | null>;
+  /** The validation measure after an epoch (lower is better): PoseGAN's L_L2 a frame over generated val segments, PGFace's Eq. 8 total. */
+  validate(): Promise<number>;
+  /** Recorded in the checkpoint's `training` metadata. */
+  readonly extraMeta: Record<string, unknown>;
+  /** PGFace: re-centres the output on the training frames (talking-head/training/recentre-face-output.ts); returns what to log. */
+  recentre?(): Promise<string>;
+  dispose(): void;
+}
+
+function poseGanRun(engine: Engine, dataset: Dataset, spec: TrainingRunSpec): TrainingRun {
+  const variant = spec.variant ?? 'posegan';
+  if (variant !== 'posegan' && variant !== 'cnn') throw new Error(`the variant of posegan must be 'posegan' or 'cnn', got '${variant}'`);
+  const config = defaultPoseGanConfig(dataset.featureCount, { ...spec.modelOverrides, variant, frames: dataset.windowLength });
+  const trainer = new PoseGanTrainer(engine, config, { learningRate: spec.learningRate, seed: spec.seed });
+  const parts: CheckpointPart[] = [{ prefix: 'generator.', module: trainer.generator, optimizer: trainer.generatorOptimizer }];
+  if (trainer.discriminator) parts.push({ prefix: 'discriminator.', module: trainer.discriminator, optimizer: trainer.discriminatorOptimizer! });
+  return {
+    kind: 'posegan',
+    modelConfig: config,
+    parts,
+    optionalParts: ['discriminator.'],
+    samples: dataset.manifest.windows.train,
+    step: (batch) => {
+      const losses = trainer.step(poseBatch(dataset, batch as WindowRef[]));
+      return { l2: losses.l2, pose: losses.pose, motion: losses.motion, adversarial: losses.adversarial, discriminator: losses.discriminator };
+    },
+    validate: async () => (await validatePoseGan(engine, trainer.generator, dataset, 'val', config)).l2PerFrame,
+    extraMeta: {},
+    dispose: () => trainer.dispose(),
+  };
+}
+
+function pgFaceRun(engine: Engine, dataset: Dataset, spec: TrainingRunSpec): TrainingRun {
+  const variant = spec.variant ?? 'pgface';
+  if (variant !== 'pgface' && variant !== 'fixed-identity') throw new Error(`the variant of pgface must be 'pgface' or 'fixed-identity', got '${variant}'`);
+  const faceStats = dataset.manifest.stats.face;
+  if (!faceStats) throw new Error(`${spec.source}: no clip has face coefficients, PGFace cannot be trained (OpenFace CSV gives poses only)`);
+  if (!spec.faceModel) throw new Error('training PGFace needs a face model for its vertex losses (Eq. 7-8)');
+  const faceModel = spec.faceModel;
+  const config = defaultPgFaceConfig(dataset.featureCount, { ...spec.modelOverrides, variant });
+  const trainer = new PgFaceTrainer(engine, config, faceQuadraticForm(engine, faceModel, faceStats), { learningRate: spec.learningRate, seed: spec.seed });
+  const idMeans = identityFaceIdMeans(dataset);
+  const makeBatch = (refs: readonly FrameRef[]) => withFixedIdentity(dataset, refs, faceBatch(dataset, refs), variant === 'fixed-identity' ? idMeans : null);
+  const validationPairs = facePairs(dataset, 'val');
+  return {
+    kind: 'pgface',
+    modelConfig: config,
+    parts: [{ prefix: 'pgface.', module: trainer.model, optimizer: trainer.optimizer }],
+    optionalParts: [],
+    samples: facePairs(dataset, 'train'),
+    step: (batch) => {
+      const losses = trainer.step(makeBatch(batch as FrameRef[]));
+      return { total: losses.total, shape: losses.shape, motion: losses.motion };
+    },
+    validate: async () => {
+      let sum = 0;
+      let count = 0;
+      for (let s = 0; s < validationPairs.length; s += 256) {
+        const refs = validationPairs.slice(s, s + 256);
+        const losses = trainer.evaluate(makeBatch(refs));
+        sum += (await losses.total.item()) * refs.length;
+        count += refs.length;
+        for (const t of [losses.total, losses.shape, losses.motion]) t.dispose();
+      }
+      if (count === 0) throw new Error(`${spec.source}: the val split has no pair of neighbouring frames with face coefficients`);
+      return sum / count;
+    },
+    extraMeta: { faceModel: faceModel.name, identityFaceId: Object.fromEntries(idMeans.entries()) },
+    recentre: async () => {
+      const shift = await recentreFaceOutput(engine, trainer.model, dataset, facePairs(dataset, 'train'));
+      return `re-centred the output on the training frames (mean shift ${Math.sqrt(shift.reduce((a, v) => a + v * v, 0) / shift.length).toFixed(3)} rms, normalised units)`;
+    },
+    dispose: () => trainer.dispose(),
+  };
+}
+
+/** Builds the run of `spec.kind` on `dataset` (its train split trains, its val split validates). */
+export function createTrainingRun(engine: Engine, dataset: Dataset, spec: TrainingRunSpec): TrainingRun {
+  return spec.kind === 'posegan' ? poseGanRun(engine, dataset, spec) : pgFaceRun(engine, dataset, spec);
+}
