@@ -3,6 +3,7 @@
 // Dawn's defaults are far below them (8 storage buffers a stage, 256 MiB buffers, 16 KiB workgroup memory).
 import { create, globals } from 'webgpu';
 import { Engine } from '../core/engine.ts';
+import type { SelectionMode } from '../core/kernel-selection.ts';
 import { describeAdapter, requestEngineDevice } from '../core/device-request.ts';
 
 export interface NodeEngineOptions {
@@ -10,6 +11,8 @@ export interface NodeEngineOptions {
   readonly verbose?: boolean;
   /** Extra Dawn toggles, e.g. ['enable_immediate_error_handling']. */
   readonly dawnOptions?: readonly string[];
+  /** How kernel variants are chosen (core/engine.ts EngineOptions); default 'tune'. */
+  readonly kernelSelection?: SelectionMode;
 }
 
 // Dawn aborts the process if the object returned by create() is garbage-collected while a device lives,
@@ -37,10 +40,10 @@ export async function createNodeEngine(options: NodeEngineOptions = {}): Promise
     );
   }
   const device = await requestEngineDevice(adapter);
-  const info = describeAdapter(adapter);
+  const info = describeAdapter(adapter, device);
   if (options.verbose ?? true) {
     process.stderr.write(`posedyn: using ${info.isSoftwareAdapter ? 'software' : 'hardware'} adapter ${info.adapter}\n`);
   }
   // No explicit teardown is needed: dawn.node lets the process exit once no GPU promise is pending.
-  return new Engine(device, info);
+  return new Engine(device, info, { kernelSelection: options.kernelSelection ?? 'tune' });
 }

@@ -17,7 +17,7 @@ export async function createBrowserEngine(): Promise<Engine> {
   if (!adapter) adapter = (await gpu.requestAdapter({ forceFallbackAdapter: true })) ?? hardware;
   if (!adapter) throw new NoWebGPUError('WebGPU is present but no adapter is available (the GPU may be blocklisted).');
   const device = await requestEngineDevice(adapter);
-  const info = describeAdapter(adapter);
+  const info = describeAdapter(adapter, device);
   console.info(`posedyn: using ${info.isSoftwareAdapter ? 'software' : 'hardware'} adapter ${info.adapter}`);
   return new Engine(device, info);
 }

@@ -169,7 +169,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane:
   }
 }`;
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const [m, n, k] = (flag('size') ?? '1024,1024,1024').split(',').map(Number) as [number, number, number];
   const { device, features, subgroupSize } = await rawDevice();
   const sg = Number(flag('sg') ?? subgroupSize?.min ?? 8);
@@ -241,4 +241,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-await main();
+if (process.argv[1]?.endsWith("matmul-subgroups.ts")) await main();

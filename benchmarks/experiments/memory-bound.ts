@@ -238,12 +238,68 @@ ${[...Array(count).keys()].map((v) => `  let w_${v} = load_clamped(row, i32(t0) 
 ${taps.join('\n')}
 ${[...Array(P / 4).keys()].map((q) => `  y[(row * p.length + t0) / 4u + ${q}u] = vec4f(y_${4 * q}, y_${4 * q + 1}, y_${4 * q + 2}, y_${4 * q + 3});`).join('\n')}
 }`);
+      // As a .wgsl file would have it: the half-window an override, loops and a private window array.
+      const pipelineStatic = await computePipeline(device, 'gaussian-static', `struct Params { rows: u32, length: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+override HALF_WINDOW: u32 = 6u;
+const P: u32 = 8u;
+const MAX_WINDOW: u32 = 8u + 62u;
+const W = array<f32, 13>(${[...weights].map((w) => w.toPrecision(9)).join(', ')});
+${ENTRY}) {
+  ${INDEX}
+  let blocks = p.length / P;
+  let row = t / blocks;
+  if (row >= p.rows) { return; }
+  let t0 = i32((t % blocks) * P);
+  let m = i32(HALF_WINDOW);
+  let last = i32(p.length) - 1;
+  var window: array<f32, MAX_WINDOW>;
+  for (var e = 0; e < i32(P) + 2 * m; e++) { window[e] = x[row * p.length + u32(clamp(t0 - m + e, 0, last))]; }
+  for (var u = 0u; u < P; u++) {
+    var acc = 0.0;
+    for (var j = 0u; j <= 2u * HALF_WINDOW; j++) { acc += W[j] * window[u + j]; }
+    y[row * p.length + u32(t0) + u] = acc;
+  }
+}`, { HALF_WINDOW: m });
+      const outStatic = storageBuffer(device, 4 * outer * length);
+      const pipelineUbo = await computePipeline(device, 'gaussian-static-ubo', `struct Params { rows: u32, length: u32, pad0: u32, pad1: u32, weights: array<vec4f, 16> }
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+override HALF_WINDOW: u32 = 6u;
+const P: u32 = 8u;
+const MAX_WINDOW: u32 = 8u + 62u;
+${ENTRY}) {
+  ${INDEX}
+  let blocks = p.length / P;
+  let row = t / blocks;
+  if (row >= p.rows) { return; }
+  let t0 = i32((t % blocks) * P);
+  let m = i32(HALF_WINDOW);
+  let last = i32(p.length) - 1;
+  var window: array<f32, MAX_WINDOW>;
+  for (var e = 0; e < i32(P) + 2 * m; e++) { window[e] = x[row * p.length + u32(clamp(t0 - m + e, 0, last))]; }
+  for (var u = 0u; u < P; u++) {
+    var acc = 0.0;
+    for (var j = 0u; j <= 2u * HALF_WINDOW; j++) { acc += p.weights[j / 4u][j % 4u] * window[u + j]; }
+    y[row * p.length + u32(t0) + u] = acc;
+  }
+}`, { HALF_WINDOW: m });
+      const uboParams = new Float32Array(4 + 64);
+      new Uint32Array(uboParams.buffer).set([outer, length], 0);
+      uboParams.set([...weights], 4);
+      const paramsUbo = uniformBuffer(device, uboParams);
+      const outUbo = storageBuffer(device, 4 * outer * length);
       const params = uniformBuffer(device, new Uint32Array([outer, length]));
       const out4 = storageBuffer(device, 4 * outer * length);
       return {
         real: [gaussianFilterLaunch(x, realOut, { outer, length, inner: 1 }, spec)], realOut, floats: outer * length, bytes: 8 * outer * length,
         variants: [
           { name: `${P} outputs a thread, float loads`, out, dispatches: [{ pipeline, bindGroup: bindGroup(device, pipeline, [params, x, out]), workgroups: grid(outer * length / P) }] },
+          { name: `${P} outputs a thread, static WGSL (override + loops)`, out: outStatic, dispatches: [{ pipeline: pipelineStatic, bindGroup: bindGroup(device, pipelineStatic, [params, x, outStatic]), workgroups: grid(outer * length / P) }] },
+          { name: `${P} outputs a thread, static, weights from the uniform`, out: outUbo, dispatches: [{ pipeline: pipelineUbo, bindGroup: bindGroup(device, pipelineUbo, [paramsUbo, x, outUbo]), workgroups: grid(outer * length / P) }] },
           { name: `${P} outputs a thread, vec4 loads`, out: out4, dispatches: [{ pipeline: pipeline4, bindGroup: bindGroup(device, pipeline4, [params, x, out4]), workgroups: grid(outer * length / P) }] },
         ],
       };

@@ -7,6 +7,7 @@
 import { create, globals } from 'webgpu';
 import peakSource from '../../core/kernels/peak.wgsl';
 import type { KernelLaunch } from '../../core/kernels/launch.ts';
+import { packUniforms, uniformLayout } from '../../core/kernels/uniform-layout.ts';
 import { median } from '../harness.ts';
 import { flag, selected } from './lab.ts';
 
@@ -280,15 +281,13 @@ export async function tfjsWasm(): Promise<typeof import('@tensorflow/tfjs')> {
 
 /** One of the engine's own launches (core/kernels/*.ts) as a raw dispatch on this device. */
 export async function launchDispatch(device: GPUDevice, launch: KernelLaunch): Promise<Dispatch> {
-  const words = new Uint32Array(Math.max(4, Math.ceil(launch.params.length / 4) * 4));
-  const view = new DataView(words.buffer);
-  launch.params.forEach((value, i) => {
-    if ('u32' in value) view.setUint32(4 * i, value.u32, true);
-    else if ('i32' in value) view.setInt32(4 * i, value.i32, true);
-    else view.setFloat32(4 * i, value.f32, true);
-  });
+  const layout = uniformLayout(launch.kernel, launch.entry);
+  const bytes = new ArrayBuffer(layout.bindingSize);
+  packUniforms(layout, launch.params, new DataView(bytes), 0);
   const pipeline = await computePipeline(device, `${launch.kernel.name}.${launch.entry}`, launch.kernel.code, { ...(launch.constants ?? {}) }, launch.entry);
-  return { pipeline, bindGroup: bindGroup(device, pipeline, [uniformBuffer(device, words), ...launch.buffers]), workgroups: launch.workgroups };
+  const params = device.createBuffer({ size: bytes.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(params, 0, bytes);
+  return { pipeline, bindGroup: bindGroup(device, pipeline, [params, ...launch.buffers]), workgroups: launch.workgroups };
 }
 
 /** Runs dispatches once, waiting for them. */
