@@ -206,7 +206,7 @@ export class Engine {
     this.flush();
     await this.device.queue.onSubmittedWorkDone();
     await this.#throwDeferred();
-    if (this.kernels.hasPendingTuning) await this.kernels.tune();
+    if (this.kernels.hasPendingTuning) await this.#tune();
   }
 
   // ---------------------------------------------------------------- memory
@@ -239,7 +239,7 @@ export class Engine {
       await this.#throwDeferred();
     }
     // Shape classes met by the work just read back are tuned now, before the next step records more.
-    if (this.kernels.hasPendingTuning) await this.kernels.tune();
+    if (this.kernels.hasPendingTuning) await this.#tune();
     return copy;
   }
 
@@ -309,6 +309,17 @@ export class Engine {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** Runs the kernel tuning with the dispatch observer (a profiler) detached: tuning runs are not the user's work. */
+  async #tune(): Promise<void> {
+    const observer = this.observer;
+    this.observer = null;
+    try {
+      await this.kernels.tune();
+    } finally {
+      this.observer = observer;
+    }
+  }
 
   #endPass(): void {
     this.#pass?.end();

@@ -89,7 +89,8 @@ function subgroupForward(blocking: GatherBlocking): KernelVariant<Conv1dForwardP
 
 export const conv1dForwardFamily: KernelFamily<Conv1dForwardProblem> = {
   name: 'conv1d.forward',
-  variants: [registerForward, subgroupForward({ rows: 8, positions: 16 }), subgroupForward({ rows: 16, positions: 8 })],
+  // r16p4: rows of 4 output positions (the audio encoder's last layer) fill no block of 8.
+  variants: [registerForward, subgroupForward({ rows: 8, positions: 16 }), subgroupForward({ rows: 16, positions: 8 }), subgroupForward({ rows: 16, positions: 4 })],
   shapeClass: (p) => `${geometryClass(p.g)}${p.bias ? ' bias' : ''}${p.leakySlope !== null ? ' leaky' : ''}`,
   tuningProblem(p, buffer) {
     const g = tuningGeometry(p.g);
@@ -167,6 +168,7 @@ export const conv1dGradWeightFamily: KernelFamily<Conv1dGradWeightProblem> = {
   name: 'conv1d.grad_weight',
   variants: [
     registerGradWeight, subgroupGradWeight({ rows: 16, channels: 1, positions: 8 }), subgroupGradWeight({ rows: 8, channels: 2, positions: 8 }),
+    subgroupGradWeight({ rows: 16, channels: 2, positions: 4 }),
   ],
   shapeClass: (p) => `${geometryClass(p.g)}${p.db ? ' bias' : ''}`,
   tuningProblem(p, buffer) {
