@@ -2,7 +2,7 @@
 // repeats after warm-up. Nothing here knows about posedyn's ops; a measurement is "enqueue this, then wait".
 //
 // Why the wait sleeps first: while a promise such as onSubmittedWorkDone is pending, dawn.node polls on the
-// main thread and takes 33-50% of a core away from lavapipe's two worker threads (shared/PLATFORM.md). So each
+// main thread and takes 33-50% of a core away from lavapipe's two worker threads (measured on these machines). So each
 // repeat sleeps on a timer for most of the time the previous repeats took before it starts awaiting.
 import type { Engine, DispatchObserver } from '../core/engine.ts';
 import type { KernelLaunch } from '../core/kernels/launch.ts';

@@ -3,7 +3,7 @@
 //
 // Each figure is the best of a few timed batches: sync, record a batch of dispatches, submit, sleep on a timer
 // for most of the expected time (while a GPU promise is pending, dawn.node polls on the main thread and takes
-// CPU from lavapipe's workers, see shared/PLATFORM.md), then await the sync.
+// CPU from lavapipe's workers, see benchmarks/harness.ts), then await the sync.
 //
 // Run: node --import ./runtime-node/register.mjs benchmarks/peak.ts
 import type { Engine } from '../core/engine.ts';
@@ -129,7 +129,7 @@ export async function createPeakProbe(engine: Engine): Promise<PeakProbe> {
 
 async function main(): Promise<void> {
   const { createNodeEngine } = await import('../runtime-node/device.ts');
-  const engine = await createNodeEngine();
+  const engine = await createNodeEngine({ log: (message) => process.stderr.write(`${message}\n`) });
   const peaks = await measurePeaks(engine);
   console.log(`adapter: ${engine.info.adapter}`);
   console.log(`FP32 FMA peak: ${peaks.fmaGflops.toFixed(1)} GFLOP/s`);

@@ -100,7 +100,7 @@ export interface RunOptions {
 }
 
 export async function runBenchmarks(options: RunOptions): Promise<BenchmarkReport> {
-  const engine = await createNodeEngine({ verbose: false });
+  const engine = await createNodeEngine();
   const timing = options.quick ? QUICK_TIMING : FULL_TIMING;
   const notes: string[] = [];
   const load: LoadRecord[] = [];

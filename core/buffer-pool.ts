@@ -23,24 +23,46 @@ export interface MemoryReport {
   readonly pooledBuffers: number;
 }
 
+/**
+ * A buffer larger than the adapter allows (WebGPU would only report it later, as validation text about bind
+ * groups). `bytes` and `limit` let callers say what to change in their own terms (a batch, an audio length).
+ */
+export class BufferTooLargeError extends RangeError {
+  override name = 'BufferTooLargeError';
+  constructor(readonly label: string, readonly bytes: number, readonly limit: number) {
+    super(`'${label}' needs a ${megabytes(bytes)} buffer, more than this adapter's largest (${megabytes(limit)})`);
+  }
+}
+
+const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
 export class BufferPool {
   readonly #device: GPUDevice;
   readonly #usage: GPUBufferUsageFlags;
+  /** The largest buffer one binding or mapping may use (the adapter's limit for this kind of buffer). */
+  readonly maxBytes: number;
   readonly #free = new Map<number, GPUBuffer[]>();
   /** Freed since the last submit: may still be used by the command buffer being recorded. */
   #awaitingSubmit: GPUBuffer[] = [];
+  /** Every buffer this pool made and has not destroyed, in use or not: what destroy() frees. */
+  readonly #created = new Set<GPUBuffer>();
+  #destroyed = false;
   #inUseBytes = 0;
   #inUseBuffers = 0;
   #pooledBytes = 0;
   #pooledBuffers = 0;
 
-  constructor(device: GPUDevice, usage: GPUBufferUsageFlags) {
+  constructor(device: GPUDevice, usage: GPUBufferUsageFlags, maxBytes = device.limits.maxBufferSize) {
     this.#device = device;
     this.#usage = usage;
+    this.maxBytes = maxBytes;
   }
 
   acquire(bytes: number, label: string): GPUBuffer {
-    const size = bucketBytes(bytes);
+    if (this.#destroyed) throw new Error(`BufferPool.acquire('${label}'): its engine was disposed (engine.dispose()), which destroyed the pool`);
+    if (bytes > this.maxBytes) throw new BufferTooLargeError(label, bytes, this.maxBytes);
+    // Near the limit the bucket's rounding must not push a buffer that fits over it.
+    const size = Math.min(bucketBytes(bytes), Math.max(Math.ceil(bytes / 16) * 16, this.maxBytes - (this.maxBytes % 16)));
     const reused = this.#free.get(size)?.pop();
     this.#inUseBytes += size;
     this.#inUseBuffers++;
@@ -49,11 +71,14 @@ export class BufferPool {
       this.#pooledBuffers--;
       return reused;
     }
-    return this.#device.createBuffer({ size, usage: this.#usage, label });
+    const buffer = this.#device.createBuffer({ size, usage: this.#usage, label });
+    this.#created.add(buffer);
+    return buffer;
   }
 
   /** Gives a buffer back; it becomes reusable after the next submit (see markSubmitted). */
   release(buffer: GPUBuffer): void {
+    if (this.#destroyed) return;
     this.#inUseBytes -= buffer.size;
     this.#inUseBuffers--;
     this.#pooledBytes += buffer.size;
@@ -77,10 +102,24 @@ export class BufferPool {
       for (const buffer of bucket) {
         this.#pooledBytes -= buffer.size;
         this.#pooledBuffers--;
+        this.#created.delete(buffer);
         buffer.destroy();
       }
     }
     this.#free.clear();
+  }
+
+  /**
+   * Destroys every buffer the pool made, those still held by tensors included; the pool hands out nothing
+   * after. Releasing a buffer afterwards (a tensor disposed late) is a no-op.
+   */
+  destroy(): void {
+    this.#destroyed = true;
+    for (const buffer of this.#created) buffer.destroy();
+    this.#created.clear();
+    this.#free.clear();
+    this.#awaitingSubmit = [];
+    this.#inUseBytes = this.#inUseBuffers = this.#pooledBytes = this.#pooledBuffers = 0;
   }
 
   report(): MemoryReport {

@@ -1,6 +1,6 @@
 // Asking an adapter for a device the engine can use, the same way in every runtime: the adapter's own limits
-// for the resources the kernels need, and timestamp queries when offered (the profiler uses them).
-import type { EngineInfo } from './engine.ts';
+// for the resources the kernels need, timestamp queries (the profiler uses them) and subgroups when offered.
+import { type EngineInfo, describeAdapterInfo } from './engine.ts';
 
 const LIMITS_TO_RAISE = [
   'maxStorageBuffersPerShaderStage',
@@ -14,6 +14,7 @@ const LIMITS_TO_RAISE = [
   'maxComputeWorkgroupsPerDimension',
 ] as const;
 
+/** A device on `adapter` with the adapter's own limits for what the kernels use, and timestamp queries if offered. */
 export async function requestEngineDevice(adapter: GPUAdapter): Promise<GPUDevice> {
   const requiredLimits: Record<string, number> = {};
   for (const name of LIMITS_TO_RAISE) requiredLimits[name] = adapter.limits[name];
@@ -21,22 +22,10 @@ export async function requestEngineDevice(adapter: GPUAdapter): Promise<GPUDevic
   if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
   // Kernel variants that share operands over a subgroup (core/kernels/variants.ts) need it.
   if (adapter.features.has('subgroups')) requiredFeatures.push('subgroups' as GPUFeatureName);
-  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'posedyn' });
-  device.lost.then((info) => {
-    if (info.reason !== 'destroyed') console.error(`posedyn: GPU device lost (${info.reason}): ${info.message}`);
-  });
-  return device;
+  return adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'posedyn' });
 }
 
+/** The EngineInfo of `adapter`, with the subgroups of `device` (made on it) or, without one, of the adapter. */
 export function describeAdapter(adapter: GPUAdapter, device?: GPUDevice): EngineInfo {
-  const i = adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
-  const name = [i.description || i.device, i.vendor && `vendor ${i.vendor}`, i.architecture && `arch ${i.architecture}`]
-    .filter(Boolean)
-    .join(', ');
-  const software = i.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader|software/i.test(`${i.description} ${i.device} ${i.architecture}`);
-  const subgroups = device ? device.features.has('subgroups') : adapter.features.has('subgroups');
-  return {
-    adapter: name || 'unknown adapter', isSoftwareAdapter: software, subgroups,
-    subgroupMinSize: subgroups ? i.subgroupMinSize ?? 0 : 0, subgroupMaxSize: subgroups ? i.subgroupMaxSize ?? 0 : 0,
-  };
+  return describeAdapterInfo(adapter.info, device?.features ?? adapter.features);
 }

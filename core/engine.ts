@@ -2,6 +2,12 @@
 // one command buffer, and submits only when asked to (flush), when a readback needs the results, or when the
 // per-submit uniform arena is full. It owns the pipeline cache, the buffer pools, the tensor scopes, the
 // gradient switch and the seed counter. It never learns where its GPUDevice came from (Dawn or a browser).
+//
+// It can live inside someone else's app, on a device shared with the app's renderer: validation errors are
+// caught with error scopes around its own calls (never a listener on the device), it prints nothing unless
+// given a `log`, and dispose() gives back every buffer it made. Only a device the engine was given to own
+// (`ownsDevice`, as the runtimes' createNodeEngine/createBrowserEngine make it) also gets an 'uncapturederror'
+// listener, for the root cause of an error that a scope sees only as a consequence, and is destroyed on dispose.
 import type { KernelLaunch, KernelSource } from './kernels/launch.ts';
 import { type UniformLayout, packUniforms, uniformLayout } from './kernels/uniform-layout.ts';
 import { BufferPool, type MemoryReport } from './buffer-pool.ts';
@@ -39,13 +45,29 @@ export interface EngineOptions {
    * runs must repeat exactly).
    */
   readonly kernelSelection?: SelectionMode;
+  /**
+   * Whether the engine owns the device: true when it was made for the engine alone (the runtimes'
+   * createNodeEngine and createBrowserEngine without a `device`). An owned device gets an 'uncapturederror'
+   * listener and is destroyed by dispose(). False (the default) for a device an application hands in: the engine
+   * then adds no listener to it and leaves it alive.
+   */
+  readonly ownsDevice?: boolean;
+  /** Where the engine reports what it notices between calls (a lost device). Default: nowhere. */
+  readonly log?: (message: string) => void;
 }
 
 const UNIFORM_ARENA_BYTES = 1 << 20;
 
+/**
+ * Executes kernel launches on one GPUDevice: records dispatches into one command buffer and submits on flush,
+ * readback or a full uniform arena; owns the pipeline cache, buffer pools, tensor scopes, the gradient switch
+ * and the seeds. Made by `createNodeEngine` / `createBrowserEngine`, or directly on a device of your own
+ * (`ownsDevice` false by default: no listener on it, left alive by dispose()).
+ */
 export class Engine {
   readonly device: GPUDevice;
   readonly info: EngineInfo;
+  readonly ownsDevice: boolean;
   readonly storage: BufferPool;
   readonly #staging: BufferPool;
   readonly #modules = new Map<string, { module: GPUShaderModule; compiled: Promise<void> }>();
@@ -56,7 +78,9 @@ export class Engine {
   #pendingChecks: Promise<void>[] = [];
   /** A kernel's compile or pipeline error: the root cause, reported in preference to what follows from it. */
   #kernelError: Error | null = null;
-  /** Any other validation error the device raised (uncaptured); often a consequence of a kernel error. */
+  /** A validation error an owned device raised uncaptured: the root cause of what the scopes below see. */
+  #uncapturedError: Error | null = null;
+  /** A validation error caught by the engine's error scopes (submit, upload); often a consequence of the above. */
   #validationError: Error | null = null;
 
   #encoder: GPUCommandEncoder | null = null;
@@ -71,15 +95,19 @@ export class Engine {
   #scopes: Set<Disposable>[] = [];
   #gradEnabled = true;
   #seedCounter = 0;
+  #disposed = false;
+  readonly #onUncapturedError: ((event: Event) => void) | null = null;
   observer: DispatchObserver | null = null;
   /** Dispatches and submits so far: tests use these to check batching. */
   readonly counters = { dispatches: 0, submits: 0 };
   /** Which variant of each kernel family runs, per shape class (core/kernel-selection.ts). */
   readonly kernels: KernelSelector;
 
-  constructor(device: GPUDevice, info: EngineInfo, options: EngineOptions = {}) {
+  /** `info` defaults to a description of `device.adapterInfo` and the device's features. */
+  constructor(device: GPUDevice, info: EngineInfo = describeAdapterInfo(device.adapterInfo, device.features), options: EngineOptions = {}) {
     this.device = device;
     this.info = info;
+    this.ownsDevice = options.ownsDevice ?? false;
     this.kernels = new KernelSelector({
       device: info,
       dispatch: (launch) => this.dispatch(launch),
@@ -93,7 +121,8 @@ export class Engine {
       clear: (buffer) => this.clearBuffer(buffer),
     }, options.kernelSelection ?? 'tune');
     // GPUBufferUsage is a global only once a runtime installed WebGPU, so it is read here, not at import.
-    this.storage = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
+    // Kernels bind whole buffers, so a storage buffer may be no larger than one binding.
+    this.storage = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, device.limits.maxStorageBufferBindingSize);
     this.#staging = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     this.#uniformAlign = device.limits.minUniformBufferOffsetAlignment;
     this.#uniformArena = device.createBuffer({
@@ -101,10 +130,49 @@ export class Engine {
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
       label: 'uniform arena',
     });
-    device.addEventListener('uncapturederror', (event) => {
-      const message = (event as GPUUncapturedErrorEvent).error.message;
-      this.#validationError ??= new KernelError(`WebGPU validation error: ${message}`);
-    });
+    if (this.ownsDevice) {
+      this.#onUncapturedError = (event) => {
+        this.#uncapturedError ??= new KernelError(`WebGPU validation error: ${(event as GPUUncapturedErrorEvent).error.message}`);
+      };
+      device.addEventListener('uncapturederror', this.#onUncapturedError);
+      const log = options.log;
+      if (log) {
+        device.lost.then((lost) => {
+          if (lost.reason !== 'destroyed') log(`posedyn: GPU device lost (${lost.reason}): ${lost.message}`);
+        });
+      }
+    }
+  }
+
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+
+  /**
+   * Frees what the engine holds on the GPU: every storage and readback buffer (tensors still alive become
+   * unusable), the uniform arena, the shader modules and pipelines; work recorded but not submitted is dropped.
+   * An owned device is destroyed; a handed-in one is left as it was. Calling it twice is harmless. (Pipelines
+   * have no destroy in WebGPU: the engine drops its references. A Profiler's query sets are the profiler's:
+   * profiler.destroy().)
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#pass = null;
+    this.#encoder = null;
+    this.#recordedDispatches = 0;
+    this.#uniformUsed = 0;
+    this.observer = null;
+    this.storage.destroy();
+    this.#staging.destroy();
+    this.#uniformArena.destroy();
+    this.#modules.clear();
+    this.#pipelines.clear();
+    this.#uniformLayouts.clear();
+    this.#pendingChecks = [];
+    this.#scopes = [];
+    if (this.#onUncapturedError) this.device.removeEventListener('uncapturederror', this.#onUncapturedError);
+    if (this.ownsDevice) this.device.destroy();
   }
 
   // ---------------------------------------------------------------- kernels
@@ -112,6 +180,7 @@ export class Engine {
   /** Records one kernel launch into the current command buffer. Nothing runs until the next flush. */
   dispatch(launch: KernelLaunch): void {
     const encodeStartMs = this.observer ? performance.now() : 0;
+    this.#assertLive('dispatch');
     if (this.#kernelError) throw this.#takeError();
     const layout = this.#uniformLayout(launch);
     const paramBytes = layout.bindingSize;
@@ -174,6 +243,7 @@ export class Engine {
 
   /** Copies bytes between storage buffers inside the recorded command stream (ordered with dispatches). */
   copyBuffer(source: GPUBuffer, sourceOffset: number, target: GPUBuffer, targetOffset: number, bytes: number): void {
+    this.#assertLive('copyBuffer');
     this.#endPass();
     const encoder = (this.#encoder ??= this.device.createCommandEncoder({ label: 'posedyn batch' }));
     encoder.copyBufferToBuffer(source, sourceOffset, target, targetOffset, bytes);
@@ -184,11 +254,14 @@ export class Engine {
   flush(): void {
     if (!this.#encoder) return;
     this.#endPass();
+    // Errors in recorded commands (an invalid bind group, say) surface at finish(): caught here, named by label.
+    this.device.pushErrorScope('validation');
     if (this.#uniformUsed > 0) {
       this.device.queue.writeBuffer(this.#uniformArena, 0, this.#uniformBytes, 0, this.#uniformUsed);
     }
     this.observer?.beforeSubmit(this.#encoder);
     this.device.queue.submit([this.#encoder.finish()]);
+    this.#deferValidation(this.device.popErrorScope());
     this.observer?.afterSubmit();
     this.counters.submits++;
     this.#encoder = null;
@@ -203,6 +276,7 @@ export class Engine {
    * kernel shape classes were met for the first time, runs their tuning (core/kernel-selection.ts).
    */
   async sync(): Promise<void> {
+    this.#assertLive('sync');
     this.flush();
     await this.device.queue.onSubmittedWorkDone();
     await this.#throwDeferred();
@@ -213,12 +287,16 @@ export class Engine {
 
   /** Uploads data into a storage buffer. Recorded work is submitted first so the write cannot overtake it. */
   upload(buffer: GPUBuffer, data: Float32Array | Uint32Array, byteOffset = 0): void {
+    this.#assertLive('upload');
     if (this.#recordedDispatches > 0) this.flush();
+    this.device.pushErrorScope('validation');
     this.device.queue.writeBuffer(buffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+    this.#deferValidation(this.device.popErrorScope());
   }
 
   /** Reads `bytes` bytes of a storage buffer back to the CPU: the only way data leaves the GPU. */
   async download(buffer: GPUBuffer, bytes: number, byteOffset = 0): Promise<ArrayBuffer> {
+    this.#assertLive('download');
     const size = Math.ceil(bytes / 4) * 4;
     const staging = this.#staging.acquire(size, 'readback');
     this.#endPass();
@@ -321,6 +399,17 @@ export class Engine {
     }
   }
 
+  #assertLive(what: string): void {
+    if (this.#disposed) throw new Error(`Engine.${what}: the engine was disposed (engine.dispose()); make a new one`);
+  }
+
+  /** Keeps a popped error scope's answer for the next sync point. */
+  #deferValidation(scope: Promise<GPUError | null>): void {
+    this.#pendingChecks.push(scope.then((error) => {
+      if (error) this.#validationError ??= new KernelError(`WebGPU validation error: ${error.message}`);
+    }));
+  }
+
   #endPass(): void {
     this.#pass?.end();
     this.#pass = null;
@@ -398,16 +487,35 @@ export class Engine {
     const checks = this.#pendingChecks;
     this.#pendingChecks = [];
     await Promise.all(checks);
-    if (this.#kernelError || this.#validationError) throw this.#takeError();
+    if (this.#kernelError || this.#uncapturedError || this.#validationError) throw this.#takeError();
   }
 
-  /** The most telling error seen so far (a kernel's own before its consequences); clears them all. */
+  /** The most telling error seen so far (a kernel's own, then a root cause, then its consequences); clears them all. */
   #takeError(): Error {
-    const error = this.#kernelError ?? this.#validationError!;
+    const error = this.#kernelError ?? this.#uncapturedError ?? this.#validationError!;
     this.#kernelError = null;
+    this.#uncapturedError = null;
     this.#validationError = null;
     return error;
   }
+}
+
+/**
+ * An EngineInfo from what the adapter says about itself (GPUAdapter.info or GPUDevice.adapterInfo) and the
+ * features of the device the engine runs on (`subgroups`: kernel variants that share values over a subgroup
+ * need it, core/kernels/variants.ts). Without `features`, no subgroups are assumed.
+ */
+export function describeAdapterInfo(adapterInfo: GPUAdapterInfo, features?: GPUSupportedFeatures): EngineInfo {
+  const info = adapterInfo as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
+  const name = [info.description || info.device, info.vendor && `vendor ${info.vendor}`, info.architecture && `arch ${info.architecture}`]
+    .filter(Boolean)
+    .join(', ');
+  const software = info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader|software/i.test(`${info.description} ${info.device} ${info.architecture}`);
+  const subgroups = features?.has('subgroups') ?? false;
+  return {
+    adapter: name || 'unknown adapter', isSoftwareAdapter: software, subgroups,
+    subgroupMinSize: subgroups ? info.subgroupMinSize ?? 0 : 0, subgroupMaxSize: subgroups ? info.subgroupMaxSize ?? 0 : 0,
+  };
 }
 
 function encodeDispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, launch: KernelLaunch): void {

@@ -1,11 +1,11 @@
 // The kernel profiler: GPU time of every dispatch from timestamp queries, read back without blocking the engine
 // and without submits of its own, plus the CPU time spent encoding each dispatch. How to use it, what the
-// table's columns mean and how the timing works: engine/PROFILER.md.
+// table's columns mean and how the timing works: core/PROFILER.md.
 //
 // Timestamp mode: each dispatch gets its own compute pass whose beginning and end write into a GPUQuerySet.
 // Just before the engine submits, the batch's queries are resolved and copied into a readback buffer of that
 // batch; the buffer is mapped only in collect(), because on dawn.node a pending mapAsync keeps the main thread
-// polling (a third of a core on lavapipe, taken from the driver's threads: shared/PLATFORM.md).
+// polling (a third of a core on lavapipe, taken from the driver's threads, as measured on these machines).
 // Every batch starts again at query 0 of the first query set: the queue runs submits in order, so a batch's
 // resolve cannot overwrite the previous batch's results before they were copied. A batch with more
 // dispatches than one set holds rolls over to a second set, a third, ...
@@ -78,7 +78,7 @@ export interface ProfileReport {
   readonly timestampResolutionNs: number | null;
 }
 
-/** Default fallback weights: Dawn on lavapipe (shared/PLATFORM.md). Only the ratios matter. */
+/** Default fallback weights: Dawn on lavapipe, as measured on these machines. Only the ratios matter. */
 const LAVAPIPE_RATES: Peaks = { fmaGflops: 33, copyGBps: 2.5 };
 /** Fallback: the fixed cost of a dispatch in a pass on lavapipe, so tiny kernels are not estimated at zero. */
 const DISPATCH_OVERHEAD_NS = 25_000;

@@ -16,3 +16,6 @@ export declare function bundleBrowserEntry(options: {
 }): Promise<BundleSize>;
 
 export declare function buildWeb(options?: { outdir?: string; log?: (line: string) => void }): Promise<BundleSize[]>;
+
+/** Copies the face tracker's files (@mediapipe/face_mesh) into `dir`; returns the package version. */
+export declare function copyFaceMesh(dir: string): string;

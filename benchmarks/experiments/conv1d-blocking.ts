@@ -1,5 +1,5 @@
 // Experiment: conv1d forward at the U-Net's level-1 shape, x [64, 64, 256] * w [64, 64, 5], padding 2, against
-// the real kernel (kernels/conv1d.wgsl, forward: 4 channels x 8 positions a thread, sliding window) in the same
+// the real kernel (core/kernels/conv1d.wgsl, forward: 4 channels x 8 positions a thread, sliding window) in the same
 // run, interleaved. Variants:
 //   naive          one output a thread, scalar loads
 //   uniformW-oO    a workgroup is one batch item and O output channels (from the workgroup id alone), its 64

@@ -28,7 +28,7 @@ export function selected(variant: string): boolean {
 
 export async function labEngine(): Promise<Engine> {
   const dawn = flag('dawn');
-  const engine = await createNodeEngine({ verbose: false, dawnOptions: dawn ? [dawn] : [] });
+  const engine = await createNodeEngine({ dawnOptions: dawn ? [dawn] : [] });
   console.log(`adapter: ${engine.info.adapter}${dawn ? `, Dawn options ${dawn}` : ''}; rounds ${flag('rounds') ?? 3}, interleaved`);
   return engine;
 }

@@ -1,5 +1,5 @@
 // Experiment: why does matmul reach only a small fraction of the FMA peak on lavapipe, and what helps?
-// C [M, N] = A [M, K] B [K, N], row-major, against the real kernel (kernels/matmul.wgsl, matmul_vec4) in the
+// C [M, N] = A [M, K] B [K, N], row-major, against the real kernel (core/kernels/matmul.wgsl, matmul_vec4) in the
 // same run. Variants (WGSL below, generated where they differ only in block sizes):
 //   naive          one output a thread, scalar loads (2 loads a FMA)
 //   wgmem16        the textbook 16x16 tiles in workgroup memory with barriers, one output a thread
@@ -108,7 +108,7 @@ const BLOCKINGS: readonly Blocking[] = [
   { r: 4, c4: 2, tx: 8, ty: 8 },
   { r: 4, c4: 1, tx: 4, ty: 4 },
   { r: 4, c4: 1, tx: 16, ty: 16 },
-  // More accumulators: PLATFORM.md saw 16 vec4 accumulators hang; run these alone with --only.
+  // More accumulators: 16 vec4 accumulators hung in an earlier measurement (core/kernels/PERFORMANCE.md); run these alone with --only.
   { r: 16, c4: 1, tx: 16, ty: 1 },
   { r: 8, c4: 2, tx: 8, ty: 8 },
 ];

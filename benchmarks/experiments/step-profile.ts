@@ -10,7 +10,7 @@ import { flag } from './lab.ts';
 
 const FEATURES = 29;
 const batch = Number(flag('batch') ?? 64);
-const engine = await createNodeEngine({ verbose: false, dawnOptions: ['disable-dawn-features=timestamp_quantization'] });
+const engine = await createNodeEngine({ dawnOptions: ['disable-dawn-features=timestamp_quantization'] });
 const trainer = new PoseGanTrainer(engine, defaultPoseGanConfig(FEATURES), { learningRate: 1e-4, seed: 1 });
 const random = new InitRandom(5);
 const data = {

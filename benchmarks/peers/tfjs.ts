@@ -4,7 +4,7 @@
 // Each backend runs in its own Node process, so neither TF.js's global state nor dawn.node's polling overlaps
 // posedyn's measurements: runTfjsPeer() spawns this file, which prints one JSON line (PeerOutput) last.
 // TF.js 4.x finds WebGPU through navigator.gpu; in Node that is the `webgpu` package's GPU object, installed
-// below before TF.js is imported (shared/PLATFORM.md).
+// below before TF.js is imported.
 //
 // Convolutions use TF.js's conv2d kernels on [B, 1, L, C] with [1, K, Cin, Cout] filters and explicit
 // padding: its conv1d is the same call. Gradients are its Conv2DBackpropInput / Conv2DBackpropFilter kernels.

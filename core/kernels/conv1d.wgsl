@@ -15,7 +15,7 @@
 // Every conv entry blocks outputs in registers (forward and grad_input: 4 channels x 8 positions a thread;
 // grad_weight: 4 x 4 channels) and reads no workgroup memory: on lavapipe a storage
 // access at a per-lane address costs as much as 50-100 FMAs, so the FMA count per load is what matters (see
-// shared/PLATFORM.md). Loads past the last channel are clamped to a valid address and their results never
+// core/kernels/PERFORMANCE.md). Loads past the last channel are clamped to a valid address and their results never
 // stored, so odd sizes need no branches in the inner loops. Threads are numbered over a 2-D grid:
 // (wg.y * num_workgroups.x + wg.x) * WG + lane.
 //

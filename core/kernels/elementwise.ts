@@ -1,4 +1,4 @@
-// Launch descriptions for kernels/elementwise.wgsl.
+// Launch descriptions for core/kernels/elementwise.wgsl.
 import source from './elementwise.wgsl';
 import { type KernelLaunch, type KernelSource, f32, gridForItems, u32 } from './launch.ts';
 

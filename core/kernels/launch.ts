@@ -1,6 +1,6 @@
 // What a kernel launch is, as plain data: which WGSL entry point, with which override constants, uniforms and
 // buffers, over how many workgroups, and how much work it declares (for the profiler's roofline). Launchers in
-// this folder only build these objects; engine/ executes them. So kernels/ never imports engine/.
+// this folder only build these objects; the engine (core/engine.ts) executes them, so no launcher imports it.
 
 /** A WGSL source file. `name` is the kernel family ("conv1d"), `file` where it lives (for error messages). */
 export interface KernelSource {

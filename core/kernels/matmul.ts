@@ -1,4 +1,4 @@
-// Launch descriptions for kernels/matmul.wgsl.
+// Launch descriptions for core/kernels/matmul.wgsl.
 import source from './matmul.wgsl';
 import { type KernelLaunch, type KernelSource, gridForItems, u32 } from './launch.ts';
 

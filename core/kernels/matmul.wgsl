@@ -14,7 +14,7 @@
 //
 // No workgroup memory: on lavapipe every per-lane memory access is a scalar loop over the SIMD lanes and
 // barriers are coroutine switches, so the kernel keeps the FMAs per load high instead (see
-// shared/PLATFORM.md). Threads are numbered flat as (batch, block row, block column), block columns fastest,
+// core/kernels/PERFORMANCE.md). Threads are numbered flat as (batch, block row, block column), block columns fastest,
 // over a 2-D grid of workgroups: t = (wg.y * num_workgroups.x + wg.x) * WG + lane.
 //
 // matmul_vec4:   A, B and C bound as vec4 arrays. Requires the contiguous extent of A (K, or M when transposed),

@@ -1,4 +1,4 @@
-// Launch descriptions for kernels/reduce.wgsl.
+// Launch descriptions for core/kernels/reduce.wgsl.
 import source from './reduce.wgsl';
 import { type KernelLaunch, type KernelSource, f32, gridFor, gridForItems, u32 } from './launch.ts';
 

@@ -1,5 +1,5 @@
 // Adam (Kingma & Ba 2015) with bias correction and optional decoupled weight decay (AdamW), PyTorch's
-// defaults. A step records one in-place dispatch a parameter (kernels/optim.wgsl, adam) and never reads back.
+// defaults. A step records one in-place dispatch a parameter (core/kernels/optim.wgsl, adam) and never reads back.
 // The moment estimates m and v are owned by the optimizer (kept out of every scope) until dispose().
 import { type AdamHyperparameters, adamLaunch } from '../kernels/optim.ts';
 import { zeroGrad } from '../record-grad.ts';

@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { checkOutputFile } from '../files/output-folder.ts';
+import { packageRoot } from '../files/package-root.ts';
 
 export interface BenchOptions {
   readonly json?: string;
@@ -15,13 +16,13 @@ export interface BenchOptions {
   readonly suites?: readonly string[];
 }
 
-const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
-
 export async function runBench(options: BenchOptions): Promise<void> {
+  const repositoryRoot = packageRoot();
   const script = join(repositoryRoot, 'benchmarks/run.ts');
   if (!existsSync(script)) {
     throw new Error(`posedyn bench runs the benchmarks of a source checkout, and ${script} is not here (the installed package does not carry them)`);
   }
+  if (options.json) await checkOutputFile(options.json, '--json');
   const args = [
     ...(options.quick ? ['--quick'] : []),
     ...(options.peers ? [] : ['--no-peers']),

@@ -1,15 +1,19 @@
+#!/usr/bin/env node
 // The posedyn command line. Each subcommand lives in its own file; this one only wires them up.
 import { Command } from 'commander';
 import { runSelfCheck } from './selfcheck.ts';
 import { runDemo } from '../generate/demo-command.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { runTrain } from '../training/train-command.ts';
-import { PRETRAINED, runGenerate } from '../generate/generate-command.ts';
+import { runGenerate } from '../generate/generate-command.ts';
+import { PRETRAINED } from '../files/pretrained.ts';
 import { runProfile } from '../profile/profile-command.ts';
 import { runFinetune } from '../training/finetune-command.ts';
 import { registerServeCommand } from '../serve/serve-command.ts';
 import { runBench } from '../bench/bench-command.ts';
 import { runEval } from '../evaluation/eval-command.ts';
+import { integerOption, jsonObjectOption, numberOption } from './options.ts';
+import { runTrack } from '../tracking/track-command.ts';
 import { runExport } from '../export/export-command.ts';
 import { runRender } from '../video/render-command.ts';
 import { parseBackground } from '../video/render-video.ts';
@@ -35,22 +39,31 @@ program
   .option('--steps <n>', 'training steps', '300')
   .option('--seed <n>', 'random seed', '1')
   .action(async (options: { steps: string; seed: string }) => {
-    await runSelfCheck({ steps: positiveInt(options.steps, '--steps'), seed: positiveInt(options.seed, '--seed') });
+    await runSelfCheck({ steps: integerOption(options.steps, '--steps'), seed: integerOption(options.seed, '--seed') });
+  });
+
+program
+  .command('track')
+  .description('talking-head video -> <out>/track.json (30 fps: head pose, 468 landmarks, mouth opening, face coefficients a frame) and <out>/speech.wav: ffmpeg decodes, MediaPipe Face Mesh tracks in headless Chromium')
+  .requiredOption('--video <file>', 'the video (mp4, webm, mov, ...: anything ffmpeg reads; any frame rate)')
+  .option('--out <dir>', 'output folder', 'out/track')
+  .option('--no-progress', 'no progress bar')
+  .action(async (options: { video: string; out: string; progress: boolean }) => {
+    await runTrack({ video: options.video, out: options.out, progress: options.progress });
   });
 
 program
   .command('dataset')
   .description('datasets for training and evaluation')
   .command('build')
-  .description('clip folder (<stem>.wav + <stem>.mat or .csv) -> dataset folder: features, smoothed poses, 7:1:2 splits, windows, train statistics')
-  .option('--data <dir>', 'folder of clips', '../shared/data/styletalk')
+  .description('clip folder (<stem>.wav + <stem>.mat or .csv, or talking-head videos <stem>.mp4 with sound, tracked as `posedyn track` does) -> dataset folder: features, smoothed poses, 7:1:2 splits, windows, train statistics')
+  .requiredOption('--data <dir>', 'folder of clips (e.g. the styletalk set of the shared data folder)')
   .option('--out <dir>', 'dataset folder to write', 'out/dataset')
   .option('--sigma <frames>', 'Eq. (1) Gaussian sigma in frames (default 1)')
   .option('--half-window <frames>', 'Eq. (1) half-window m in frames (default ceil(3 sigma))')
   .action(async (options: { data: string; out: string; sigma?: string; halfWindow?: string }) => {
-    const sigma = options.sigma === undefined ? undefined : Number(options.sigma);
-    if (sigma !== undefined && !(sigma > 0 && Number.isFinite(sigma))) throw new Error(`--sigma expects a positive number of frames, got '${options.sigma}'`);
-    const halfWindow = options.halfWindow === undefined ? undefined : positiveInt(options.halfWindow, '--half-window');
+    const sigma = options.sigma === undefined ? undefined : numberOption(options.sigma, '--sigma');
+    const halfWindow = options.halfWindow === undefined ? undefined : integerOption(options.halfWindow, '--half-window');
     await runDatasetBuild({ data: options.data, out: options.out, sigma, halfWindow });
   });
 
@@ -66,10 +79,11 @@ program
   .option('--seed <n>', 'seed for initialisation and shuffling', '1')
   .option('--variant <name>', 'posegan | cnn (L_L2 only) for PoseGAN; pgface | fixed-identity for PGFace')
   .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (PGFace's vertex loss)", 'procedural')
-  .option('--resume', 'continue from <out>/last.safetensors', false)
+  .option('--resume', 'continue the run in <out> from its last.safetensors (the settings and dataset must match)', false)
+  .option('--overwrite', 'start a new run in <out> even though it holds one (replaces its checkpoints and log)', false)
   .option('--init-from <checkpoint>', 'start from the parameters of this checkpoint')
   .option('--max-steps-per-epoch <n>', 'cap on steps an epoch (quick runs)')
-  .option('--config <json>', 'model config overrides as JSON, e.g. \'{"unetChannels":[32,64,96]}\' (see models/*/config.ts)')
+  .option('--config <json>', 'model config overrides as JSON, e.g. \'{"unetChannels":[32,64,96]}\' (see talking-head/{posegan,pgface}/config.ts)')
   .option('--no-progress', 'no progress bar')
   .action(async (model: string, options: Record<string, string | boolean | undefined>) => {
     if (model !== 'posegan' && model !== 'pgface') throw new Error(`train: model must be 'posegan' or 'pgface', got '${model}'`);
@@ -77,17 +91,18 @@ program
       kind: model,
       dataset: options.dataset as string,
       out: (options.out as string | undefined) ?? `out/${model}`,
-      epochs: positiveInt(options.epochs as string, '--epochs'),
-      batch: positiveInt(options.batch as string, '--batch'),
-      lr: positiveNumber(options.lr as string, '--lr'),
-      seed: positiveInt(options.seed as string, '--seed'),
+      epochs: integerOption(options.epochs as string, '--epochs'),
+      batch: integerOption(options.batch as string, '--batch'),
+      lr: numberOption(options.lr as string, '--lr'),
+      seed: integerOption(options.seed as string, '--seed'),
       resume: options.resume === true,
+      overwrite: options.overwrite === true,
       variant: options.variant as string | undefined,
       faceModel: options.faceModel as string,
       initFrom: options.initFrom as string | undefined,
-      maxStepsPerEpoch: options.maxStepsPerEpoch === undefined ? undefined : positiveInt(options.maxStepsPerEpoch as string, '--max-steps-per-epoch'),
+      maxStepsPerEpoch: options.maxStepsPerEpoch === undefined ? undefined : integerOption(options.maxStepsPerEpoch as string, '--max-steps-per-epoch'),
       progress: options.progress !== false,
-      modelOverrides: options.config === undefined ? undefined : parseJsonOption(options.config as string, '--config'),
+      modelOverrides: options.config === undefined ? undefined : jsonObjectOption(options.config as string, '--config'),
       producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,
     });
   });
@@ -96,7 +111,7 @@ program
   .command('finetune')
   .description("personalise a pretrained PoseGAN or PGFace on a new person's clips (paper Sec. 5.1: 20 epochs, batch 16)")
   .requiredOption('--from <checkpoint>', 'pretrained checkpoint (posegan or pgface)')
-  .option('--data <dir>', "folder of the person's clips (<stem>.wav + <stem>.mat or OpenFace .csv)")
+  .option('--data <dir>', "folder of the person's clips (<stem>.wav + <stem>.mat or OpenFace .csv, or talking-head videos with sound)")
   .option('--dataset <dir>', 'instead of --data: a dataset folder already built (posedyn dataset build)')
   .option('--identity <name>', 'with --dataset: the person in it to personalise to')
   .option('--no-recentre', "PGFace: do not re-centre the output on the person's frames before fine-tuning")
@@ -106,13 +121,16 @@ program
   .option('--lr <rate>', 'Adam learning rate', '1e-4')
   .option('--seed <n>', 'seed for shuffling', '1')
   .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat", 'procedural')
+  .option('--resume', 'continue the fine-tune in <out> from its last.safetensors (the settings and data must match)', false)
+  .option('--overwrite', 'start a new fine-tune in <out> even though it holds one (replaces its checkpoints and log)', false)
   .option('--no-progress', 'no progress bar')
   .action(async (options: Record<string, string | boolean>) => {
     await runFinetune({
       from: options.from as string, data: options.data as string | undefined, dataset: options.dataset as string | undefined,
       identity: options.identity as string | undefined, recentre: options.recentre !== false, out: options.out as string,
-      epochs: positiveInt(options.epochs as string, '--epochs'), batch: positiveInt(options.batch as string, '--batch'),
-      lr: positiveNumber(options.lr as string, '--lr'), seed: positiveInt(options.seed as string, '--seed'),
+      epochs: integerOption(options.epochs as string, '--epochs'), batch: integerOption(options.batch as string, '--batch'),
+      lr: numberOption(options.lr as string, '--lr'), seed: integerOption(options.seed as string, '--seed'),
+      resume: options.resume === true, overwrite: options.overwrite === true,
       faceModel: options.faceModel as string, progress: options.progress !== false, producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,
     });
   });
@@ -147,9 +165,9 @@ program
   .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (Table 3's vertices)", 'procedural')
   .option('--reuse-trained', 'reuse <out>/models/*/best.safetensors from an earlier run instead of retraining', false)
   .action(async (options: Record<string, string | boolean | undefined>) => {
-    const int = (name: string, flag: string) => (options[name] === undefined ? undefined : positiveInt(options[name] as string, flag));
-    const num = (name: string, flag: string) => (options[name] === undefined ? undefined : positiveNumber(options[name] as string, flag));
-    const json = (name: string, flag: string) => (options[name] === undefined ? undefined : parseJsonOption(options[name] as string, flag));
+    const int = (name: string, flag: Parameters<typeof integerOption>[1]) => (options[name] === undefined ? undefined : integerOption(options[name] as string, flag));
+    const num = (name: string, flag: Parameters<typeof numberOption>[1]) => (options[name] === undefined ? undefined : numberOption(options[name] as string, flag));
+    const json = (name: string, flag: string) => (options[name] === undefined ? undefined : jsonObjectOption(options[name] as string, flag));
     await runEval({
       dataset: options.dataset as string,
       out: options.out as string,
@@ -203,8 +221,8 @@ program
     if (text('compare') !== undefined && text('video') === undefined) throw new Error('--compare draws beside the generated head in a video: give --video FILE too');
     await runGenerate({
       audio: text('audio')!, out: text('out')!, checkpoint: text('checkpoint')!, faceCheckpoint: text('faceCheckpoint'),
-      identity: text('identity'), motionScale: nonNegativeNumber(text('motionScale')!, '--motion-scale'),
-      smooth: nonNegativeNumber(text('smooth')!, '--smooth'), faceModel: text('faceModel')!, glb: text('glb'),
+      identity: text('identity'), motionScale: numberOption(text('motionScale')!, '--motion-scale'),
+      smooth: numberOption(text('smooth')!, '--smooth'), faceModel: text('faceModel')!, glb: text('glb'),
       video: text('video') === undefined ? undefined : videoRequest(options),
     });
   });
@@ -255,7 +273,7 @@ program
       if (!family || !variant) throw new Error(`--kernel: expected family=variant (e.g. conv1d.forward=register), got '${pair}'`);
       return [family, variant] as [string, string];
     });
-    await runProfile({ target, model, batch: positiveInt(options.batch!, '--batch'), seconds: positiveNumber(options.seconds!, '--seconds'), trace: options.trace, forced });
+    await runProfile({ target, model, batch: integerOption(options.batch!, '--batch'), seconds: numberOption(options.seconds!, '--seconds'), trace: options.trace, forced });
   });
 
 program
@@ -292,39 +310,26 @@ function shellQuote(argument: string): string {
   return /^[A-Za-z0-9_./=:,@+-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;
 }
 
-function nonNegativeNumber(value: string, flag: string): number {
-  const n = Number(value);
-  if (!(n >= 0 && Number.isFinite(n))) throw new Error(`${flag} expects a number >= 0, got '${value}'`);
-  return n;
-}
-
-function parseJsonOption(value: string, flag: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new Error(`${flag} expects a JSON object, got '${value}'`);
-}
-
-function positiveNumber(value: string, flag: string): number {
-  const n = Number(value);
-  if (!(n > 0 && Number.isFinite(n))) throw new Error(`${flag} expects a positive number, got '${value}'`);
-  return n;
-}
-
-function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} expects a non-negative integer, got '${value}'`);
-  return n;
-}
-
 registerServeCommand(program);
+
+/**
+ * One line on stderr and exit status 1 for every error, without a stack trace: the messages name the file, the
+ * field or the option and what was expected. POSEDYN_DEBUG=1 adds the stack (for bug reports).
+ */
+function reportError(error: unknown): void {
+  const debug = process.env.POSEDYN_DEBUG === '1' && error instanceof Error && error.stack;
+  process.stderr.write(`posedyn: ${debug || (error instanceof Error ? error.message : String(error))}\n`);
+  process.exitCode = 1;
+}
+
+// A promise nobody awaited (a file write in a callback) must not end the process with Node's stack dump either.
+process.on('unhandledRejection', (error) => {
+  reportError(error);
+  process.exit(1);
+});
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`posedyn: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
+  reportError(error);
 }

@@ -10,7 +10,6 @@
 //   personalisation/...           leave-one-identity-out pretraining and fine-tuning (needs --data)
 // --quick trains tiny networks for a few steps (CI runs it end to end); its numbers only show that every
 // table is computed, and the report says so.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../../core/engine.ts';
 import { type Dataset } from '../../talking-head/data/dataset.ts';
@@ -18,6 +17,8 @@ import { type BootstrapOptions } from '../../talking-head/evaluation/bootstrap.t
 import { correlationTable } from '../../talking-head/evaluation/correlation-table.ts';
 import { faceMeasure, faceTable, tableThreeMethods } from '../../talking-head/evaluation/face-table.ts';
 import type { PgFace } from '../../talking-head/pgface/pgface.ts';
+import type { PoseGenerator } from '../../talking-head/posegan/generator.ts';
+import { NonFiniteError } from '../../core/ops/non-finite.ts';
 import { identityClassifierTable, trainIdentityClassifier } from '../../talking-head/evaluation/identity-classifier-table.ts';
 import { distanceRow, realSmoothness } from '../../talking-head/evaluation/method-scores.ts';
 import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../../talking-head/evaluation/pose-methods.ts';
@@ -25,7 +26,13 @@ import { windowJoinTable } from '../../talking-head/evaluation/window-join-table
 import { identityFaceIdMeans } from '../../talking-head/training/fixed-identity.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
+import { checkOutputFolder } from '../files/output-folder.ts';
+import { pathExists } from '../files/path-exists.ts';
+import { readFileBytes } from '../files/read-file.ts';
+import { personalFacePath } from '../files/pretrained.ts';
+import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 import { type ModelSource, type TrainingPlan, pgFaceModel, poseGanModel } from './eval-models.ts';
 import { poseChannelFigures } from './figures.ts';
@@ -81,9 +88,11 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const started = performance.now();
   const log = options.log ?? ((line: string) => console.log(line));
   const quick = options.quick;
-  await mkdir(join(options.out, 'figures'), { recursive: true });
-  const engine = options.engine ?? (await createNodeEngine());
+  await checkOutputFolder(options.out, '--out');
   const dataset = await loadDatasetFolder(options.dataset);
+  await checkEvalInputs(options, dataset);
+  const faceModel = await loadFaceModelOption(options.faceModel);
+  const engine = options.engine ?? (await createNodeEngine({ log: stderrLog }));
   const seeds = options.seeds ?? 1;
   const plan: TrainingPlan = {
     datasetFolder: options.dataset,
@@ -116,8 +125,19 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       const loaded = await poseGanModel(engine, dataset, plan, modelsFolder, { name: overrides ? name : `${name}-seed${seed}`, kind: 'posegan', variant, seed, overrides, given }, log);
       models.push(loaded.source);
       out.push(loaded.model.generator);
+      checkpointsOf.set(loaded.model.generator, loaded.source.checkpoint);
     }
     return out;
+  };
+  const checkpointsOf = new Map<PoseGenerator, string>();
+  /** The generators' draws; a non-finite pose is refused naming the method and its checkpoints. */
+  const drawsOf = async (method: string, generators: readonly PoseGenerator[]) => {
+    try {
+      return await generatorDraws(engine, generators, dataset, segments);
+    } catch (error) {
+      if (!(error instanceof NonFiniteError)) throw error;
+      throw new NonFiniteError(`eval: ${method} (${generators.map((g) => checkpointsOf.get(g)).join(', ')}) ${error.message}; no table was computed`);
+    }
   };
   const posegan = await generatorsOf('posegan', 'posegan', options.checkpoints.posegan, seeds);
   const cnn = await generatorsOf('cnn', 'cnn', options.checkpoints.cnn, seeds);
@@ -128,10 +148,10 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     'Mean pose': meanPoseDraws(dataset, segments),
     Random: randomPoseDraws(dataset, segments, randomDraws, 7),
     'Nearest neighbour': nearestNeighbourDraws(dataset, segments),
-    CNN: await generatorDraws(engine, cnn, dataset, segments),
-    PoseGAN: await generatorDraws(engine, posegan, dataset, segments),
+    CNN: await drawsOf('CNN', cnn),
+    PoseGAN: await drawsOf('PoseGAN', posegan),
   };
-  const noMotionDraws = await generatorDraws(engine, noMotion, dataset, segments);
+  const noMotionDraws = await drawsOf('PoseGAN without the motion loss', noMotion);
 
   // ---- Table 2 and the no-motion ablation ----
   const poseRows = Object.entries(methods).map(([name, draws]) => distanceRow(name, segments, draws, bootstrap));
@@ -196,7 +216,6 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     };
     const personalFixed = await personal('fixed-identity', fixed.source.checkpoint);
     const personalPg = await personal('pgface', pg.source.checkpoint);
-    const faceModel = await loadFaceModelOption(options.faceModel);
     const fixedIdentity = identityFaceIdMeans(dataset);
     const networks = (loaded: ReadonlyMap<string, { model: PgFace }>) => new Map([...loaded].map(([name, l]) => [name, l.model]));
     const faceMethods = tableThreeMethods(
@@ -250,6 +269,30 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   await writeFileAtomic(join(options.out, 'report.md'), reportMarkdown(report));
   log(`eval: wrote ${join(options.out, 'report.md')}, report.json and ${figures.length} figures in ${report.seconds.toFixed(0)} s`);
   return report;
+}
+
+/**
+ * Everything the evaluation will need from the command line, checked before any training: the holdout is an
+ * identity of the dataset (and comes with --data), given checkpoints read and decode, and a --personal-face
+ * folder has both networks of every identity.
+ */
+async function checkEvalInputs(options: EvalOptions, dataset: Dataset): Promise<void> {
+  const identities = dataset.manifest.identities.map((i) => i.name);
+  if (options.seeds !== undefined && !(Number.isInteger(options.seeds) && options.seeds >= 1)) throw new RangeError(`--seeds expects an integer >= 1, got ${options.seeds}`);
+  if (options.holdout !== undefined) {
+    if (!options.data) throw new Error('--holdout chooses whom the personalisation experiment holds out, and that experiment needs --data (the clip folder of the dataset)');
+    if (!identities.includes(options.holdout)) throw new Error(`--holdout '${options.holdout}' is not an identity of ${options.dataset} (identities: ${identities.join(', ')})`);
+  }
+  const { personalFace, ...checkpoints } = options.checkpoints;
+  for (const path of Object.values(checkpoints)) if (path) decodeCheckpoint(await readFileBytes(path), path);
+  if (personalFace && dataset.manifest.stats.face) {
+    for (const identity of identities) {
+      for (const variant of ['pgface', 'fixed-identity']) {
+        const path = personalFacePath(personalFace, identity, variant);
+        if (!(await pathExists(path))) throw new Error(`--personal-face ${personalFace}: no personalised ${variant} checkpoint for '${identity}' (expected ${path})`);
+      }
+    }
+  }
 }
 
 function datasetSummary(folder: string, dataset: Dataset): EvalReport['dataset'] {

@@ -75,6 +75,8 @@ async function checkpointFor(engine: Engine, dataset: Dataset, plan: TrainingPla
     lr: plan.lr,
     seed: request.seed,
     resume: false,
+    // The evaluation owns <out>/models/: a model it trains again (no --reuse-trained) replaces the earlier one.
+    overwrite: true,
     variant: request.variant,
     faceModel: plan.faceModel,
     maxStepsPerEpoch: posegan ? plan.maxStepsPerEpoch : plan.pgfaceMaxStepsPerEpoch,

@@ -1,5 +1,6 @@
 // The evaluation's figures: pose channels over time, one PNG a channel, every method against the real poses
 // (runtime-node/plots/line-chart.ts). Poses come in raw units [T, 6] (radians; the dataset's translation unit).
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { lineChartPng } from '../plots/line-chart.ts';
@@ -15,6 +16,7 @@ export interface PoseSeries {
 /** Writes <folder>/<prefix>-<channel>.png for the chosen channels; returns the file names (relative to folder). */
 export async function poseChannelFigures(folder: string, prefix: string, title: string, series: readonly PoseSeries[], translationUnit: string, channels: readonly number[] = [0, 1, 2, 3, 4, 5]): Promise<string[]> {
   const files: string[] = [];
+  await mkdir(folder, { recursive: true });
   for (const c of channels) {
     const name = POSE_CHANNEL_NAMES[c]!;
     const png = await lineChartPng(

@@ -12,7 +12,7 @@ import type { Dataset } from '../../talking-head/data/dataset.ts';
 import { type LoadedPgFace, loadPgFace } from '../../talking-head/inference/load-models.ts';
 import { pathExists } from '../files/path-exists.ts';
 import { readFileBytes } from '../files/read-file.ts';
-import { personalFacePath } from '../generate/generate-command.ts';
+import { personalFacePath } from '../files/pretrained.ts';
 import { runFinetune } from '../training/finetune-command.ts';
 import { type ModelSource, type TrainingPlan, trainingRecord } from './eval-models.ts';
 
@@ -51,7 +51,7 @@ export async function personalFaceModels(engine: Engine, dataset: Dataset, plan:
         log(`${name}: fine-tuning ${request.pretrained} (${request.epochs} epochs, batch ${request.batch})`);
         await runFinetune({
           from: request.pretrained, dataset: plan.datasetFolder, identity, out, epochs: request.epochs, batch: request.batch, lr: request.lr,
-          seed: request.seed, faceModel: plan.faceModel, progress: false, producedBy: plan.producedBy, engine, log: (line) => log(`  ${name}: ${line}`),
+          seed: request.seed, faceModel: plan.faceModel, overwrite: true, progress: false, producedBy: plan.producedBy, engine, log: (line) => log(`  ${name}: ${line}`),
         });
       }
       source = { ...(await trainingRecord(out)), name, checkpoint, origin: reuse ? 'reused' : 'trained', variant: request.variant, seed: request.seed };

@@ -144,7 +144,7 @@ export async function runPersonalisation(options: PersonalisationOptions): Promi
     log(`personalisation: fine-tuning on '${holdout}' (${options.finetuneEpochs} epochs, batch ${options.finetuneBatch})`);
     await runFinetune({
       from: pretrained.source.checkpoint, data: join(folder, 'holdout-clips'), out: finetunedFolder, epochs: options.finetuneEpochs,
-      batch: options.finetuneBatch, lr: options.finetuneLr, seed: options.seed, faceModel: options.plan.faceModel, progress: false,
+      batch: options.finetuneBatch, lr: options.finetuneLr, seed: options.seed, faceModel: options.plan.faceModel, overwrite: true, progress: false,
       producedBy: options.plan.producedBy, engine, log: (line) => log(`  finetune: ${line}`),
     });
   }

@@ -1,4 +1,4 @@
-// Reads a whole file as bytes for the runtime-agnostic parsers in models/formats/, with errors that name the path.
+// Reads a whole file as bytes for the runtime-agnostic parsers in talking-head/formats/, with errors that name the path.
 import { readFile } from 'node:fs/promises';
 
 /** The file's bytes; throws "<path>: file not found" / "<path>: cannot read (...)" instead of a bare ENOENT. */

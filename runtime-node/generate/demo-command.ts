@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { lineChartPng } from '../plots/line-chart.ts';
 import { VIDEO_DEFAULTS } from '../video/video-output.ts';
-import { PRETRAINED, runGenerate } from './generate-command.ts';
+import { PRETRAINED } from '../files/pretrained.ts';
+import { runGenerate } from './generate-command.ts';
 
 const CHANNELS = ['pitch (rad)', 'yaw (rad)', 'roll (rad)', 'tx', 'ty', 'tz'];
 

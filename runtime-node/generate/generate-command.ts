@@ -4,9 +4,7 @@
 // checkpoints unless others are given: PoseGAN, and the PGFace personalised to the chosen identity when the
 // project ships one (talking-head/pretrained/personal/), else the PGFace pretrained on every identity (which has
 // no identity input and infers whose face from the speech).
-import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
 import { decodeAudio } from '../../talking-head/audio/decode.ts';
 import { faceFrameObj } from '../../talking-head/face/obj-export.ts';
 import { headFrames } from '../../talking-head/export/head-frames.ts';
@@ -15,34 +13,14 @@ import { checkpointTranslationUnit } from '../../talking-head/render/head-placem
 import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../talking-head/inference/generate.ts';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { createNodeEngine } from '../device.ts';
-import { writeFileAtomic } from '../files/atomic-write.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
+import { checkOutputFile, checkOutputFolder, writeOutputFiles } from '../files/output-folder.ts';
 import { pathExists } from '../files/path-exists.ts';
+import { defaultFaceCheckpoint } from '../files/pretrained.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 import { writeTalkingHeadGlb } from '../export/glb-output.ts';
 import { type VideoRequest, writeTalkingHeadVideo } from '../video/video-output.ts';
-
-const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const PRETRAINED = {
-  posegan: join(repositoryRoot, 'talking-head/pretrained/posegan.safetensors'),
-  pgface: join(repositoryRoot, 'talking-head/pretrained/pgface.safetensors'),
-  /** Table 3's baseline (PGFace generating expression only), shipped for evaluation. */
-  fixedIdentityFace: join(repositoryRoot, 'talking-head/pretrained/pgface-fixed-identity.safetensors'),
-  sampleSpeech: join(repositoryRoot, 'talking-head/pretrained/sample-speech.wav'),
-  /** PGFace and the baseline personalised to each identity (Sec. 5.1): <identity>/{pgface,fixed-identity}.safetensors */
-  personalFace: join(repositoryRoot, 'talking-head/pretrained/personal'),
-};
-
-/** Where personalised face networks lie (talking-head/pretrained/personal/, or eval --personal-face): <folder>/<identity>/<variant>.safetensors. */
-export function personalFacePath(folder: string, identity: string, variant: string): string {
-  return join(folder, identity, `${variant}.safetensors`);
-}
-
-/** The shipped PGFace personalised to `identity` when there is one, else the pretrained PGFace. */
-export async function defaultFaceCheckpoint(identity: string): Promise<string> {
-  const personal = personalFacePath(PRETRAINED.personalFace, identity, 'pgface');
-  return (await pathExists(personal)) ? personal : PRETRAINED.pgface;
-}
 
 export interface GenerateCommandOptions {
   readonly audio: string;
@@ -62,8 +40,13 @@ export interface GenerateCommandOptions {
 }
 
 export async function runGenerate(options: GenerateCommandOptions): Promise<TalkingHeadResult> {
-  const engine = await createNodeEngine();
+  // Everything that can be wrong with the inputs or the output folder is found before the GPU works.
+  await checkOutputFolder(options.out, '--out');
+  if (options.video) await checkOutputFile(options.video.video, '--video');
+  if (options.glb) await checkOutputFile(options.glb, '--glb');
   const samples = decodeAudio(await readFileBytes(options.audio), options.audio);
+  const faceModel = await loadFaceModelOption(options.faceModel);
+  const engine = await createNodeEngine({ log: stderrLog });
   const posegan = loadPoseGan(engine, await readFileBytes(options.checkpoint), options.checkpoint);
   const identity = findIdentity(posegan.checkpoint.meta, options.identity, options.checkpoint).name;
   const faceCheckpoint = options.faceCheckpoint ?? (await defaultFaceCheckpoint(identity));
@@ -72,41 +55,48 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
   const started = performance.now();
   const result = await generateTalkingHead(engine, posegan, pgface, samples, {
     identity: options.identity, motionScale: options.motionScale, smoothSigma: options.smooth,
+    names: { audio: options.audio, posegan: options.checkpoint, pgface: faceCheckpoint },
   });
   const seconds = (performance.now() - started) / 1000;
-  await mkdir(options.out, { recursive: true });
-  const resultPath = join(options.out, 'result.json');
   const rest = findIdentity(posegan.checkpoint.meta, result.identity, options.checkpoint).meanPose;
   const translationUnit = checkpointTranslationUnit(posegan.checkpoint.meta.training, rest);
-  const faceModel = await loadFaceModelOption(options.faceModel);
   const motion = { fps: result.fps, pose: result.pose, translationUnit, rest, face: result.face };
-  await writeFileAtomic(resultPath, JSON.stringify({
-    fps: result.fps,
-    frames: result.frames,
-    identity: result.identity,
-    audio: options.audio,
-    poseChannels: ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'],
-    poseUnits: { angles: 'radians', translation: translationUnit },
-    restPose: rest,
-    faceModel: faceModel.name,
-    pose: jsonRows(result.pose, 6),
-    face: jsonRows(result.face, 144),
-    ...frameDataFields(headFrames(motion, faceModel)),
-  }));
-  if (result.frames > 0) {
-    const frame = Math.floor(result.frames / 2);
-    const objPath = join(options.out, `frame-${frame}.obj`);
-    await writeFileAtomic(objPath, faceFrameObj(faceModel, result.face.subarray(frame * 144, (frame + 1) * 144), result.pose.subarray(frame * 6, (frame + 1) * 6), `posedyn: frame ${frame} of ${options.audio}`));
-    console.log(`wrote ${objPath}`);
-  }
+  const frame = Math.floor(result.frames / 2);
   const duration = samples.length / 16000;
   console.log(`generated ${result.frames} frames (${duration.toFixed(2)} s of audio) for identity '${result.identity}' in ${seconds.toFixed(2)} s (real-time factor ${(seconds / Math.max(duration, 1e-9)).toFixed(3)})`);
-  console.log(`wrote ${resultPath}`);
-  if (options.video && result.frames > 0) {
-    await writeTalkingHeadVideo(engine, { label: `generated (${result.identity})`, ...motion }, options.audio, { ...options.video, faceModel });
-  }
-  if (options.glb && result.frames > 0) {
-    await writeTalkingHeadGlb(options.glb, faceModel, motion, result.identity, `posedyn generate --audio ${options.audio}`);
+  // The video and the GLB first (the parts that can still fail), the result files last; a failure removes the
+  // files this command made, so it leaves nothing behind.
+  const made: string[] = [];
+  try {
+    for (const path of [options.video?.video, options.glb]) if (path !== undefined && !(await pathExists(path))) made.push(path);
+    if (options.video) await writeTalkingHeadVideo(engine, { label: `generated (${result.identity})`, ...motion }, options.audio, { ...options.video, faceModel });
+    if (options.glb) await writeTalkingHeadGlb(options.glb, faceModel, motion, result.identity, `posedyn generate --audio ${options.audio}`);
+    const written = await writeOutputFiles(options.out, [
+      {
+        name: `frame-${frame}.obj`,
+        content: faceFrameObj(faceModel, result.face.subarray(frame * 144, (frame + 1) * 144), result.pose.subarray(frame * 6, (frame + 1) * 6), `posedyn: frame ${frame} of ${options.audio}`),
+      },
+      {
+        name: 'result.json',
+        content: JSON.stringify({
+          fps: result.fps,
+          frames: result.frames,
+          identity: result.identity,
+          audio: options.audio,
+          poseChannels: ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'],
+          poseUnits: { angles: 'radians', translation: translationUnit },
+          restPose: rest,
+          faceModel: faceModel.name,
+          pose: jsonRows(result.pose, 6),
+          face: jsonRows(result.face, 144),
+          ...frameDataFields(headFrames(motion, faceModel)),
+        }),
+      },
+    ]);
+    for (const path of written) console.log(`wrote ${path}`);
+  } catch (error) {
+    for (const path of made) await rm(path, { force: true });
+    throw error;
   }
   return result;
 }

@@ -13,7 +13,9 @@ import { InitRandom } from '../../core/nn/init.ts';
 import { generatePoseSequence } from '../../talking-head/inference/generate.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
+import { checkOutputFile } from '../files/output-folder.ts';
 
 export interface ProfileOptions {
   readonly target: 'train-step' | 'generate';
@@ -88,8 +90,9 @@ function workload(engine: Engine, options: ProfileOptions): { run: () => Promise
 }
 
 export async function runProfile(options: ProfileOptions): Promise<void> {
+  if (options.trace) await checkOutputFile(options.trace, '--trace');
   // Dawn quantises timestamps to 65.5 us unless told not to: short kernels would read as zero.
-  const engine = await createNodeEngine({ dawnOptions: options.dawnOptions ?? ['disable-dawn-features=timestamp_quantization'] });
+  const engine = await createNodeEngine({ log: stderrLog, dawnOptions: options.dawnOptions ?? ['disable-dawn-features=timestamp_quantization'] });
   for (const [family, variant] of options.forced ?? []) engine.kernels.force(family, variant);
   const work = workload(engine, options);
   await work.run(); // warm-up: pipeline compilation is not what we measure

@@ -14,6 +14,8 @@ import { createNodeEngine } from '../device.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { loadFaceModelOption } from './face-model-option.ts';
 import { type TrainOptions, trainIntoFolder } from './train-command.ts';
+import { claimTrainingFolder } from './training-folder.ts';
+import type { TrainingSession } from '../../talking-head/workflows/training-session.ts';
 
 export interface FinetuneOptions {
   readonly from: string;
@@ -29,6 +31,10 @@ export interface FinetuneOptions {
   readonly lr: number;
   readonly seed: number;
   readonly faceModel: string;
+  /** continue the fine-tune in `out` (its last.safetensors) */
+  readonly resume?: boolean;
+  /** replace the fine-tune in `out`; without it (or resume) a folder holding a run is refused */
+  readonly overwrite?: boolean;
   /** PGFace: re-centre the output on the person's frames before fine-tuning (default true; recentre-face-output.ts) */
   readonly recentre?: boolean;
   readonly progress: boolean;
@@ -42,22 +48,32 @@ export async function runFinetune(options: FinetuneOptions): Promise<EpochReport
   if (options.identity !== undefined && options.dataset === undefined) throw new Error('finetune: --identity selects a person of --dataset; a --data folder is the person\'s clips already');
   const log = options.log ?? ((line: string) => console.log(line));
   const pretrained = await readFileBytes(options.from);
-  const engine = options.engine ?? (await createNodeEngine());
-  let datasetFolder = options.dataset;
-  if (datasetFolder === undefined) {
-    datasetFolder = join(options.out, 'dataset');
-    await runDatasetBuild({ data: options.data!, out: datasetFolder, engine, log });
-  }
-  const built = await loadDataset(nodeDatasetFiles(datasetFolder));
-  const own = options.identity === undefined ? built : identitySubset(built, options.identity);
-  const { session } = await createFineTune(engine, pretrained, options.from, own, {
-    batch: options.batch, learningRate: options.lr, seed: options.seed, recentre: options.recentre,
-    faceModel: await loadFaceModelOption(options.faceModel), dataSource: options.data ?? datasetFolder,
-    producedBy: options.producedBy, log,
-  });
+  const folder = await claimTrainingFolder(options.out, { resume: options.resume ?? false, overwrite: options.overwrite ?? false, command: options.producedBy, log });
+  let session: TrainingSession | null = null;
   try {
-    return await trainIntoFolder(session, options.out, { epochs: options.epochs, progress: options.progress, log });
+    // A --dataset and its --identity are checked before the GPU device is even created.
+    const given = options.dataset === undefined ? null : await loadDataset(nodeDatasetFiles(options.dataset));
+    const chosen = given && options.identity !== undefined ? identitySubset(given, options.identity) : given;
+    const engine = options.engine ?? (await createNodeEngine());
+    let datasetFolder = options.dataset;
+    if (datasetFolder === undefined) {
+      datasetFolder = join(options.out, 'dataset');
+      await folder.made(datasetFolder);
+      await runDatasetBuild({ data: options.data!, out: datasetFolder, engine, log });
+    }
+    const own = chosen ?? (await loadDataset(nodeDatasetFiles(datasetFolder)));
+    ({ session } = await createFineTune(engine, pretrained, options.from, own, {
+      batch: options.batch, learningRate: options.lr, seed: options.seed, recentre: options.recentre,
+      faceModel: await loadFaceModelOption(options.faceModel), dataSource: options.data ?? datasetFolder,
+      producedBy: options.producedBy, log, resume: folder.last ? { checkpoint: folder.last, source: folder.file('last') } : undefined,
+    }));
+    const reports = await trainIntoFolder(session, folder, { epochs: options.epochs, progress: options.progress, log });
+    await folder.release();
+    return reports;
+  } catch (error) {
+    await folder.abandon();
+    throw error;
   } finally {
-    session.dispose();
+    session?.dispose();
   }
 }

@@ -3,13 +3,19 @@
 // the validation split, writes a resumable checkpoint, a JSONL log and loss curves after every epoch. The
 // training itself is talking-head/workflows/training-session.ts; this file reads and writes the files.
 //
-// Files in --out:
+// Files in --out (the folder belongs to one run: training-folder.ts):
 //   last.safetensors   parameters + optimizer state + epoch: --resume continues from it
 //   best.safetensors   parameters of the epoch with the lowest validation loss
 //   log.jsonl          one JSON line a step and an epoch
 //   loss.png           training and validation loss per epoch
-import { appendFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+//   .posedyn.lock      while a run writes here (its pid; a stale one is reported and taken over)
+// After each epoch last is written first, then best (when the epoch is the best), then the curves; each file
+// atomically. Training stops at the first non-finite loss (talking-head/training/epochs.ts) and no checkpoint
+// with a non-finite value is written (talking-head/workflows/checkpoint-writer.ts).
+//
+// Crash test hook (tests/models/training-folder.test.ts only): POSEDYN_TEST_KILL_AFTER_LAST=<epoch> kills the
+// process with SIGKILL right after last.safetensors of that epoch is written, before best.safetensors.
+import { appendFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Engine } from '../../core/engine.ts';
 import type { Dataset } from '../../talking-head/data/dataset.ts';
@@ -18,11 +24,12 @@ import type { EpochReport, StepProgress } from '../../talking-head/training/epoc
 import { TrainingSession } from '../../talking-head/workflows/training-session.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { createNodeEngine } from '../device.ts';
+import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
-import { pathExists } from '../files/path-exists.ts';
 import { lineChartPng } from '../plots/line-chart.ts';
 import { readCheckpointFile } from './checkpoint-files.ts';
 import { loadFaceModelOption } from './face-model-option.ts';
+import { type TrainingFolder, claimTrainingFolder } from './training-folder.ts';
 
 export interface TrainOptions {
   readonly kind: 'posegan' | 'pgface';
@@ -32,7 +39,10 @@ export interface TrainOptions {
   readonly batch: number;
   readonly lr: number;
   readonly seed: number;
+  /** continue the run in `out` (its last.safetensors) */
   readonly resume: boolean;
+  /** replace the run in `out`; without it (or resume) a folder holding a run is refused */
+  readonly overwrite?: boolean;
   /** posegan | cnn for PoseGAN; pgface | fixed-identity for PGFace */
   readonly variant?: string;
   /** 'procedural' or a path to BFM_model_front.mat */
@@ -55,47 +65,76 @@ export interface TrainOptions {
 }
 
 export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
-  await mkdir(options.out, { recursive: true });
-  const dataset = options.loadedDataset ?? (await loadDatasetFolder(options.dataset));
-  const engine = options.engine ?? (await createNodeEngine());
   const log = options.log ?? ((line: string) => console.log(line));
-  const session = new TrainingSession(engine, dataset, {
-    kind: options.kind, variant: options.variant, learningRate: options.lr, seed: options.seed, batch: options.batch,
-    modelOverrides: options.modelOverrides, faceModel: options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : undefined,
-    source: options.dataset, identities: options.identities, producedBy: options.producedBy,
-  });
+  if (options.resume && options.initFrom) throw new Error('--resume and --init-from: a resumed run continues from its own last.safetensors');
+  const folder = await claimTrainingFolder(options.out, { resume: options.resume, overwrite: options.overwrite ?? false, command: options.producedBy, log });
+  let session: TrainingSession | null = null;
   try {
-    const lastPath = join(options.out, 'last.safetensors');
-    if (options.resume && (await pathExists(lastPath))) {
-      session.resumeFrom(await readCheckpointFile(lastPath), lastPath);
-      log(`resuming from ${lastPath} after epoch ${session.epoch}`);
+    const dataset = options.loadedDataset ?? (await loadDatasetFolder(options.dataset));
+    const engine = options.engine ?? (await createNodeEngine({ log: stderrLog }));
+    session = new TrainingSession(engine, dataset, {
+      kind: options.kind, variant: options.variant, learningRate: options.lr, seed: options.seed, batch: options.batch,
+      modelOverrides: options.modelOverrides, faceModel: options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : undefined,
+      source: options.dataset, identities: options.identities, producedBy: options.producedBy,
+    });
+    if (folder.last) {
+      log(`resuming ${folder.file('last')}: ${session.resumeFrom(folder.last, folder.file('last'))}; training to epoch ${options.epochs} on ${options.dataset}`);
     } else if (options.initFrom) {
       session.initialiseFrom(await readCheckpointFile(options.initFrom), options.initFrom);
       log(`starting from the parameters of ${options.initFrom}`);
     }
     const samples = options.maxStepsPerEpoch === undefined ? session.run.samples.length : Math.min(session.run.samples.length, options.maxStepsPerEpoch * options.batch);
     log(`training ${options.kind} (${session.run.modelConfig.variant}) on ${samples} samples, batch ${options.batch}, ${options.epochs} epochs, lr ${options.lr}, seed ${options.seed}`);
-    return await trainIntoFolder(session, options.out, { epochs: options.epochs, maxStepsPerEpoch: options.maxStepsPerEpoch, progress: options.progress, log });
+    const reports = await trainIntoFolder(session, folder, { epochs: options.epochs, maxStepsPerEpoch: options.maxStepsPerEpoch, progress: options.progress, log });
+    await folder.release();
+    return reports;
+  } catch (error) {
+    await folder.abandon();
+    throw error;
   } finally {
-    session.dispose();
+    session?.dispose();
+  }
+}
+
+/** Appends lines to a file in order; a failed write is thrown by the next flush (never left unhandled). */
+class LineLog {
+  #pending: Promise<void> = Promise.resolve();
+  #error: unknown = null;
+
+  constructor(readonly path: string) {}
+
+  append(value: unknown): void {
+    this.#pending = this.#pending.then(() => appendFile(this.path, `${JSON.stringify(value)}\n`)).catch((error: unknown) => {
+      this.#error ??= error;
+    });
+  }
+
+  async flush(): Promise<void> {
+    await this.#pending;
+    if (this.#error) throw new Error(`${this.path}: cannot write the training log (${(this.#error as Error).message})`, { cause: this.#error });
   }
 }
 
 /**
- * Runs a session's epochs with the files of a training folder: a progress bar, log.jsonl, last (resumable)
- * and best checkpoints written atomically after each epoch, and the loss curves. Shared by train and finetune.
+ * Runs a session's epochs with the files of a claimed training folder: a progress bar, log.jsonl, last
+ * (resumable) and best checkpoints written atomically after each epoch, and the loss curves. Shared by train
+ * and finetune. On a resumed run, first repairs best when the run it continues died between the two writes.
  */
 export async function trainIntoFolder(
-  session: TrainingSession, out: string,
+  session: TrainingSession, folder: TrainingFolder,
   options: { readonly epochs: number; readonly maxStepsPerEpoch?: number; readonly progress: boolean; readonly log: (line: string) => void },
 ): Promise<EpochReport[]> {
-  await mkdir(out, { recursive: true });
-  const logPath = join(out, 'log.jsonl');
+  const repaired = await folder.repairBest();
+  if (repaired) options.log(repaired);
+  if (session.epoch >= options.epochs) options.log(`nothing to train: the run has finished epoch ${session.epoch} of ${options.epochs}`);
+  await folder.createRunFiles();
+  const log = new LineLog(folder.file('log'));
+  const killAfter = Number(process.env.POSEDYN_TEST_KILL_AFTER_LAST ?? NaN);
   const bar = options.progress && process.stdout.isTTY
     ? new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} | {losses} | {speed} samples/s', hideCursor: true }, cliProgress.Presets.shades_classic)
     : null;
   try {
-    return await session.train({
+    const reports = await session.train({
       epochs: options.epochs,
       maxStepsPerEpoch: options.maxStepsPerEpoch,
       onStep: (p: StepProgress) => {
@@ -104,17 +143,24 @@ export async function trainIntoFolder(
           if (p.step === 1) bar.start(p.stepsPerEpoch, 0, { epoch: p.epoch, losses, speed: '-' });
           bar.update(p.step, { epoch: p.epoch, losses, speed: p.samplesPerSecond.toFixed(1) });
         }
-        void appendFile(logPath, `${JSON.stringify({ type: 'step', ...p })}\n`);
+        log.append({ type: 'step', ...p });
       },
       onEpoch: async (report, improved) => {
         bar?.stop();
         options.log(`epoch ${report.epoch}: train ${Object.entries(report.train).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}; validation ${report.validation.toPrecision(4)}${improved ? ' (best)' : ''}; ${report.seconds.toFixed(1)} s`);
-        await appendFile(logPath, `${JSON.stringify({ type: 'epoch', ...report, best: session.bestValidation })}\n`);
-        await writeFileAtomic(join(out, 'last.safetensors'), await session.checkpoint({ resumable: true }));
-        if (improved) await writeFileAtomic(join(out, 'best.safetensors'), await session.checkpoint());
-        await writeLossCurves(join(out, 'loss.png'), session.run.kind, session.history);
+        log.append({ type: 'epoch', ...report, best: session.bestValidation });
+        await log.flush();
+        const last = await session.checkpoint({ resumable: true });
+        const best = improved ? await session.checkpoint() : null;
+        await writeFileAtomic(folder.file('last'), last);
+        folder.saved();
+        if (report.epoch === killAfter) process.kill(process.pid, 'SIGKILL');
+        if (best) await writeFileAtomic(folder.file('best'), best);
+        await writeLossCurves(folder.file('curves'), session.run.kind, session.history);
       },
     });
+    await log.flush();
+    return reports;
   } finally {
     bar?.stop();
   }

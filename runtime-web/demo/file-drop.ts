@@ -1,4 +1,4 @@
-// Files from a drop zone or its file picker, read into bytes (the parsers in models/formats take bytes).
+// Files from a drop zone or its file picker, read into bytes (the parsers in talking-head/formats take bytes).
 export interface PageFile {
   readonly name: string;
   readonly bytes: Uint8Array;

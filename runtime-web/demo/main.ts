@@ -1,5 +1,5 @@
 // The demo page: wires the inputs (checkpoints, speech), the generation, the head view, the pose plot, the
-// personalise panel and the profile panel together. Each of those lives in its own module here; this file
+// face-tracking panel, the personalise panel and the profile panel together. Each of those lives in its own module here; this file
 // holds the page's state and the one rule that keeps it usable: work runs one task at a time (`task`), and a
 // task that fails reports in plain words and leaves the page as it was.
 //
@@ -13,12 +13,14 @@ import type { Engine } from '../../core/engine.ts';
 import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { FaceDecoder } from '../../talking-head/face/decode.ts';
 import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
-import { headFrames } from '../../talking-head/export/head-frames.ts';
+import { headFrames, meanPose } from '../../talking-head/export/head-frames.ts';
 import { talkingHeadGlb } from '../../talking-head/export/gltf-export.ts';
 import { videoCameraPose } from '../../talking-head/render/camera.ts';
 import { buildHeadMesh } from '../../talking-head/render/mesh/head-mesh.ts';
 import { checkpointTranslationUnit, centimetresPerTranslationUnit, displayedPose, headMatrix, torsoMatrix } from '../../talking-head/render/head-placement.ts';
 import { OffscreenFrame } from '../../talking-head/render/offscreen-frame.ts';
+import { FACE_COEFFICIENTS } from '../../talking-head/face/face-model.ts';
+import { tensor } from '../../core/creation.ts';
 import { MODEL_SAMPLE_RATE, decodeAudio } from '../../talking-head/audio/decode.ts';
 import { findIdentity } from '../../talking-head/inference/generate.ts';
 import { type LoadedPgFace, type LoadedPoseGan, loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
@@ -33,6 +35,8 @@ import { drawLanes } from './line-plot.ts';
 import { OrbitCamera } from './orbit-camera.ts';
 import { PageMessages } from './page-messages.ts';
 import { PersonalisePanel } from './personalise-panel.ts';
+import { TrackPanel } from './track-panel.ts';
+import type { FaceTrack } from '../../talking-head/tracking/face-track.ts';
 import { showProfile } from './profile-panel.ts';
 import { SpeechPlayer } from './speech-player.ts';
 import { type VideoFrames, hasWebCodecs, recordWithMediaRecorder, recordWithWebCodecs } from './video-recording.ts';
@@ -73,21 +77,35 @@ let pgface: { file: PageFile; model: LoadedPgFace } | null = null;
 /** The server's shared PGFace while the face follows the identity (pretrained defaults, no PGFace dropped), else null. */
 let sharedFace: PageFile | null = null;
 let speech: { name: string; samples: Float32Array } | null = null;
-let animation: Omit<Animation, 'vertices'> & { cmPerUnit: number; clock: HeadFrameClock } | null = null;
+/** What is drawn: a generation or a replayed face track, with its speech and the unit of its translations. */
+let animation: Omit<Animation, 'vertices'> & { cmPerUnit: number; clock: HeadFrameClock; samples: Float32Array; translationUnit: string } | null = null;
 /** Callbacks of page scripts (window.posedynDemo.onHeadFrame), moved to each new generation's clock. */
 const headFrameCallbacks = new Set<HeadFrameCallback>();
 let busy = false;
 let needsDraw = true;
 let generation = 0;
 
+const tracking = new TrackPanel({
+  drop: byId('video-drop'), picker: byId('video-file'), camera: byId('camera'), video: byId('track-video'), overlay: byId('track-overlay'),
+  progress: byId('track-progress'), summary: byId('track-summary'), plot: byId('track-plot'), download: byId('track-download'),
+}, {
+  run: (doing, work) => task(doing, work),
+  onTracked: (track, speechSamples, source) => showTracked(track, speechSamples, source),
+});
+
 const personalise = new PersonalisePanel({
   drop: byId('clips-drop'), picker: byId('clips-file'), summary: byId('clips-summary'), steps: byId('fine-tune-steps'),
-  start: byId('fine-tune'), progress: byId('fine-tune-progress'), lossPlot: byId('loss-plot'), download: byId('download'),
+  start: byId('fine-tune'), progress: byId('fine-tune-progress'), lossPlot: byId('loss-plot'), download: byId('download'), downloadFace: byId('download-face'),
 }, {
-  current: () => (engine && posegan ? { engine, posegan: posegan.file, featureConfig: posegan.model.featureConfig } : null),
+  current: () => (engine && posegan && decoder
+    ? { engine, posegan: posegan.file, pgface: pgface?.file ?? null, featureConfig: posegan.model.featureConfig, faceModel: decoder.model }
+    : null),
   run: (doing, work) => task(doing, work),
-  onFineTuned: async (checkpoint) => {
-    useCheckpoint(checkpoint);
+  trackVideo: (file) => tracking.trackFile(file),
+  onFineTuned: async (checkpoints) => {
+    for (const checkpoint of checkpoints) useCheckpoint(checkpoint);
+    // The person's own face network now, for every identity.
+    if (checkpoints.some((c) => pgface?.file === c)) sharedFace = null;
     await generate();
   },
 });
@@ -197,7 +215,7 @@ async function generate(): Promise<void> {
   const frames = headFrames({ ...made.result, translationUnit, rest: made.rest }, mesh.face);
   const clock = new HeadFrameClock(() => player.time, frames, made.result.face);
   for (const callback of headFrameCallbacks) clock.onFrame(callback);
-  animation = { result: made.result, rest: made.rest, profile: made.profile, cmPerUnit: centimetresPerTranslationUnit(translationUnit), clock };
+  animation = { result: made.result, rest: made.rest, profile: made.profile, cmPerUnit: centimetresPerTranslationUnit(translationUnit), clock, samples: speech.samples, translationUnit };
   showProfile(ui.profile, made.profile, (performance.now() - started) / 1000);
   player.load(speech.samples, MODEL_SAMPLE_RATE);
   ui.time.max = String(player.duration);
@@ -205,6 +223,33 @@ async function generate(): Promise<void> {
   generation++;
   body.generation = String(generation);
   body.frames = String(made.result.frames);
+  needsDraw = true;
+}
+
+/**
+ * A face track replayed on the head: its poses (cm) and the faces its coefficients decode to, with its speech
+ * (or silence) as the clock. The rest pose is the track's mean, so the head moves about the view's centre.
+ */
+async function showTracked(track: FaceTrack, speechSamples: Float32Array | null, source: string): Promise<void> {
+  if (!engine || !decoder || !view) throw new Error('WebGPU is not available');
+  player.pause();
+  ui.play.textContent = 'Play';
+  const vertices = engine.keep(engine.noGrad(() => engine!.tidy(() => decoder!.decode(tensor(engine!, track.face, [track.frames, FACE_COEFFICIENTS], 'tracked face')))));
+  // The decode is recorded, not yet submitted: the renderer's own command buffer must find the vertices there.
+  await engine.sync();
+  view.setVertices(vertices);
+  const rest = meanPose(track.pose);
+  const result = { fps: track.fps, frames: track.frames, identity: `tracked: ${source}`, pose: track.pose, face: track.face };
+  const clock = new HeadFrameClock(() => player.time, headFrames({ ...result, translationUnit: 'cm', rest }, mesh.face), track.face);
+  for (const callback of headFrameCallbacks) clock.onFrame(callback);
+  const samples = speechSamples ?? new Float32Array(Math.round((track.frames / track.fps) * MODEL_SAMPLE_RATE));
+  animation = { result, rest, profile: '', cmPerUnit: centimetresPerTranslationUnit('cm'), clock, samples, translationUnit: 'cm' };
+  player.load(samples, MODEL_SAMPLE_RATE);
+  ui.time.max = String(player.duration);
+  ui.time.value = '0';
+  generation++;
+  body.generation = String(generation);
+  body.frames = String(track.frames);
   needsDraw = true;
 }
 
@@ -280,12 +325,12 @@ function offerDownload(blob: Blob, filename: string): void {
 
 /** The talking head as it is drawn here (camera, motion scale), frame by frame offscreen, with the speech. */
 async function makeVideo(): Promise<void> {
-  if (!engine || !view || !animation || !speech) throw new Error('generate a talking head first');
+  if (!engine || !view || !animation) throw new Error('generate a talking head first');
   const { width, height } = ui.head;
   const offscreen = new OffscreenFrame(engine.device, width, height);
   const v = view;
   const frames: VideoFrames = {
-    width, height, fps: animation.result.fps, samples: speech.samples, sampleRate: MODEL_SAMPLE_RATE,
+    width, height, fps: animation.result.fps, samples: animation.samples, sampleRate: MODEL_SAMPLE_RATE,
     render: (f) => offscreen.render((encoder, target) => v.renderer.encode(encoder, target, [v.drawOf(sceneOf(f, width / height))], PAGE_BACKGROUND)),
   };
   const progress = (done: number, total: number) => {
@@ -303,9 +348,8 @@ async function makeVideo(): Promise<void> {
 }
 
 async function makeGlb(): Promise<void> {
-  if (!animation || !posegan) throw new Error('generate a talking head first');
-  const { result, rest } = animation;
-  const translationUnit = checkpointTranslationUnit(posegan.model.checkpoint.meta.training, rest);
+  if (!animation) throw new Error('generate a talking head first');
+  const { result, rest, translationUnit } = animation;
   const bytes = await talkingHeadGlb({
     mesh, face: result.face, frames: headFrames({ ...result, translationUnit, rest }, mesh.face), name: result.identity, source: 'posedyn demo page',
   });
@@ -372,7 +416,7 @@ ui.stillHead.addEventListener('change', onMotionChange);
 
 async function start(): Promise<void> {
   try {
-    engine = await createBrowserEngine();
+    engine = await createBrowserEngine({ log: (message) => console.info(message) });
   } catch (error) {
     messages.error(error, 'Starting WebGPU');
     messages.status(summary());

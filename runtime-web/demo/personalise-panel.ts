@@ -1,17 +1,20 @@
-// The "personalise" panel: the person's clips in, PoseGAN fine-tuned in the page by the same fine-tune as
-// `posedyn finetune` (talking-head/workflows/fine-tune.ts), a progress bar and loss curve while it runs, the new
-// checkpoint (best epoch on validation) offered for download and handed to the page.
+// The "personalise" panel: the person's clips in (talking-head videos, tracked in the page by the track panel,
+// or coefficient files), PoseGAN and, when the clips have face coefficients, PGFace fine-tuned in the page by the
+// same fine-tune as `posedyn finetune` (talking-head/workflows/fine-tune.ts), a progress bar and loss curves
+// while it runs, the new checkpoints (best epoch on validation) offered for download and handed to the page.
 import type { Engine } from '../../core/engine.ts';
 import { discoverClips } from '../../talking-head/data/clip-sources.ts';
 import type { AudioFeatureConfig } from '../../talking-head/features/config.ts';
 import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
-import { personDatasetFromFiles } from '../../talking-head/workflows/clip-files.ts';
+import type { FaceModel } from '../../talking-head/face/face-model.ts';
+import { type TrackVideoFile, personDatasetFromFiles } from '../../talking-head/workflows/clip-files.ts';
 import { fineTune } from '../../talking-head/workflows/fine-tune.ts';
 import { acceptFiles, type PageFile } from './file-drop.ts';
 import { drawCurve } from './line-plot.ts';
 
-/** Windows a step in the page. */
+/** Windows a step in the page (PoseGAN); PGFace's steps are frame pairs, 8 times as many. */
 const PAGE_BATCH = 2;
+const PAGE_FACE_BATCH = 16;
 
 export interface PersonaliseElements {
   readonly drop: HTMLElement;
@@ -22,21 +25,24 @@ export interface PersonaliseElements {
   readonly progress: HTMLProgressElement;
   readonly lossPlot: HTMLCanvasElement;
   readonly download: HTMLAnchorElement;
+  readonly downloadFace: HTMLAnchorElement;
 }
 
 export interface PersonaliseHooks {
-  /** The engine and the PoseGAN checkpoint in use (null until loaded). */
-  readonly current: () => { engine: Engine; posegan: PageFile; featureConfig: AudioFeatureConfig } | null;
+  /** The engine, the checkpoints in use and the face model of PGFace's vertex losses (null until loaded). */
+  readonly current: () => { engine: Engine; posegan: PageFile; pgface: PageFile | null; featureConfig: AudioFeatureConfig; faceModel: FaceModel } | null;
   /** Runs work under the page's busy lock, reporting an error as `doing` failed. */
   readonly run: (doing: string, work: () => Promise<void>) => Promise<void>;
-  readonly onFineTuned: (checkpoint: PageFile) => Promise<void>;
+  /** Tracks a dropped video (the track panel's tracker). */
+  readonly trackVideo: TrackVideoFile;
+  readonly onFineTuned: (checkpoints: PageFile[]) => Promise<void>;
 }
 
 export class PersonalisePanel {
   readonly #ui: PersonaliseElements;
   readonly #hooks: PersonaliseHooks;
   readonly #files = new Map<string, Uint8Array>();
-  #downloadUrl: string | null = null;
+  readonly #downloadUrls: string[] = [];
 
   constructor(ui: PersonaliseElements, hooks: PersonaliseHooks) {
     this.#ui = ui;
@@ -61,33 +67,47 @@ export class PersonalisePanel {
   }
 
   async #fineTune(): Promise<void> {
-    await this.#hooks.run('Fine-tuning PoseGAN on the dropped clips', async () => {
+    await this.#hooks.run('Fine-tuning on the dropped clips', async () => {
       const current = this.#hooks.current();
       if (!current) throw new Error('no PoseGAN checkpoint is loaded yet');
       const steps = Math.max(1, Math.floor(Number(this.#ui.steps.value) || 1));
       const files = [...this.#files].map(([name, bytes]) => ({ name, bytes }));
       const windowLength = Number(decodeCheckpoint(current.posegan.bytes, current.posegan.name).meta.modelConfig.frames);
-      const { dataset } = await personDatasetFromFiles(current.engine, files, current.featureConfig, windowLength);
-      const losses: number[] = [];
+      const { dataset } = await personDatasetFromFiles(current.engine, files, current.featureConfig, windowLength, this.#hooks.trackVideo);
+      const dataSource = `the dropped clips (${dataset.clips.map((c) => c.entry.name).join(', ')})`;
+      const withFace = current.pgface !== null && dataset.manifest.stats.face !== null;
+      const parts = withFace ? 2 : 1;
+      const run = async (checkpoint: PageFile, part: number, label: string, loss: 'l2' | 'total', batch: number) => {
+        const losses: number[] = [];
+        const { checkpoint: bytes } = await fineTune(current.engine, checkpoint.bytes, checkpoint.name, dataset, {
+          dataSource,
+          producedBy: `posedyn in-page fine-tuning of ${checkpoint.name} (${steps} steps)`,
+          // Small batches keep a step short on a software adapter; the page's one departure from Sec. 5.1's 16.
+          batch,
+          faceModel: current.faceModel,
+          epochs: Number.MAX_SAFE_INTEGER, // the step budget below ends it
+          maxSteps: steps,
+          onStep: (p) => {
+            losses.push(p.losses[loss] ?? NaN);
+            this.#ui.progress.value = (part + losses.length / steps) / parts;
+            drawCurve(this.#ui.lossPlot, losses, label);
+          },
+        });
+        return bytes;
+      };
       this.#ui.progress.value = 0;
-      const { checkpoint: bytes } = await fineTune(current.engine, current.posegan.bytes, current.posegan.name, dataset, {
-        dataSource: `the dropped clips (${dataset.clips.map((c) => c.entry.name).join(', ')})`,
-        producedBy: `posedyn in-page fine-tuning of ${current.posegan.name} (${steps} steps)`,
-        // A small batch keeps a step short on a software adapter; the page's one departure from Sec. 5.1's 16.
-        batch: PAGE_BATCH,
-        epochs: Number.MAX_SAFE_INTEGER, // the step budget below ends it
-        maxSteps: steps,
-        onStep: (p) => {
-          losses.push(p.losses.l2 ?? NaN);
-          this.#ui.progress.value = losses.length / steps;
-          drawCurve(this.#ui.lossPlot, losses, 'L2 loss (Eq. 5)');
-        },
+      const made: PageFile[] = [{ name: this.#ui.download.download, bytes: await run(current.posegan, 0, 'PoseGAN L2 loss (Eq. 5)', 'l2', PAGE_BATCH) }];
+      if (withFace) made.push({ name: this.#ui.downloadFace.download, bytes: await run(current.pgface!, 1, 'PGFace loss (Eq. 7-8)', 'total', PAGE_FACE_BATCH) });
+      for (const url of this.#downloadUrls.splice(0)) URL.revokeObjectURL(url);
+      this.#ui.downloadFace.hidden = true;
+      made.forEach((file, k) => {
+        const url = URL.createObjectURL(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+        this.#downloadUrls.push(url);
+        const link = k === 0 ? this.#ui.download : this.#ui.downloadFace;
+        link.href = url;
+        link.hidden = false;
       });
-      if (this.#downloadUrl) URL.revokeObjectURL(this.#downloadUrl);
-      this.#downloadUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-      this.#ui.download.href = this.#downloadUrl;
-      this.#ui.download.hidden = false;
-      await this.#hooks.onFineTuned({ name: this.#ui.download.download, bytes });
+      await this.#hooks.onFineTuned(made);
     });
   }
 }

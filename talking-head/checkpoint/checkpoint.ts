@@ -16,6 +16,7 @@ import { formatShape, sameShape } from '../../core/shape.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import type { ChannelStats, IdentityEntry } from '../data/dataset-format.ts';
 import { type Float32Tensor, parseSafetensors, writeSafetensors } from '../../core/formats/safetensors.ts';
+import { findNonFinite } from '../../core/ops/non-finite.ts';
 
 export const CHECKPOINT_FORMAT = 'posedyn-checkpoint-v1';
 
@@ -88,6 +89,11 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   const tensors = new Map<string, Float32Tensor>();
   for (const [name, t] of file.tensors) {
     if (!(t.data instanceof Float32Array)) throw new CheckpointError(`${source}: tensor '${name}' is ${t.dtype}, expected F32`);
+    // The values are on the CPU here, so the numeric guard of every checkpoint read is a scan of them.
+    const bad = findNonFinite(t.data);
+    if (bad.count > 0) {
+      throw new CheckpointError(`${source}: tensor '${name}' holds ${bad.count} non-finite values of ${t.data.length} (the first, at index ${bad.first}, is ${bad.value}); the checkpoint is unusable (saved from a training that diverged?)`);
+    }
     tensors.set(name, { shape: t.shape, data: t.data });
   }
   return {
@@ -99,7 +105,10 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   };
 }
 
-/** Reads a module's parameters back from the GPU, keyed `prefix + dotted name`. */
+/**
+ * Reads a module's parameters back from the GPU, keyed `prefix + dotted name` (a download a tensor; the
+ * workflows' checkpoint writer reads everything in one guarded download instead: workflows/checkpoint-writer.ts).
+ */
 export async function readModuleTensors(module: Module, prefix: string, into: Map<string, Float32Tensor>): Promise<void> {
   for (const [name, p] of module.namedParameters(prefix)) into.set(name, { shape: [...p.shape], data: await p.read() });
 }

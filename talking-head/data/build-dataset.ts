@@ -2,7 +2,9 @@
 // manifest that describes splits, training windows and train-split statistics. Runtime-agnostic: the caller
 // decodes files (talking-head/data/clip-sources.ts) and writes the result (runtime-node/dataset/build-command.ts).
 // The GPU runs the audio front end (talking-head/features) and the Eq. (1) pose filter (talking-head/ops/gaussian-filter.ts).
+import { BufferTooLargeError } from '../../core/buffer-pool.ts';
 import type { Engine } from '../../core/engine.ts';
+import { NonFiniteError, findNonFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
 import { smoothPoseSequence } from '../ops/gaussian-filter.ts';
 import { Tensor } from '../../core/tensor.ts';
 import { computeFrameFeatures } from '../features/audio-features.ts';
@@ -14,7 +16,7 @@ import { writeSafetensors } from '../../core/formats/safetensors.ts';
 import type { TranslationUnit } from '../pose/pose-convention.ts';
 import {
   type ChannelStats, type ClipEntry, type DatasetManifest, type FrameRange, type IdentityEntry, type Split, type WindowRef,
-  DATASET_FORMAT, DATASET_VERSION, FACE_CHANNELS, POSE_CHANNELS, SPLITS,
+  DATASET_FORMAT, DATASET_VERSION, FACE_CHANNELS, FACE_ID_CHANNELS, POSE_CHANNELS, SPLITS,
 } from './dataset-format.ts';
 
 /** The clip's speech: samples for posedyn's front end, or per-frame features computed elsewhere. */
@@ -37,6 +39,8 @@ export interface ClipPose {
   readonly values: Float64Array;
   readonly frames: number;
   readonly unit: TranslationUnit;
+  /** what decoding the track reported (frames whose tracking failed and were interpolated) */
+  readonly notes?: readonly string[];
 }
 
 export interface ClipInput {
@@ -194,8 +198,19 @@ function checkInput(clip: ClipInput): void {
   if (clip.face && clip.face.length !== pose.frames * FACE_CHANNELS) {
     throw new RangeError(`${where}: face coefficients have ${clip.face.length} values, expected ${pose.frames} x ${FACE_CHANNELS} (one row a pose frame)`);
   }
-  if (clip.audio.kind === 'precomputed' && clip.audio.perFrame.length !== clip.audio.frames * clip.audio.features) {
-    throw new RangeError(`${where}: precomputed features have ${clip.audio.perFrame.length} values, expected ${clip.audio.frames} x ${clip.audio.features}`);
+  if (clip.face) {
+    const { first, value } = findNonFinite(clip.face);
+    if (first >= 0) {
+      const column = first % FACE_CHANNELS;
+      const name = column < FACE_ID_CHANNELS ? `alpha_id[${column}]` : `alpha_exp[${column - FACE_ID_CHANNELS}]`;
+      throw new RangeError(`${where}: face coefficient column ${column} (${name}) at frame ${Math.floor(first / FACE_CHANNELS)} is ${value}, expected a finite number`);
+    }
+  }
+  if (clip.audio.kind === 'precomputed') {
+    const { perFrame, frames, features } = clip.audio;
+    if (perFrame.length !== frames * features) throw new RangeError(`${where}: precomputed features have ${perFrame.length} values, expected ${frames} x ${features}`);
+    const { first, value } = findNonFinite(perFrame);
+    if (first >= 0) throw new RangeError(`${where}: precomputed feature ${first % features} at frame ${Math.floor(first / features)} is ${value}, expected a finite number`);
   }
 }
 
@@ -226,9 +241,21 @@ async function clipFeatures(engine: Engine, clip: ClipInput, config: AudioFeatur
   if (clip.audio.kind === 'precomputed') return { frames: clip.audio.frames, values: clip.audio.perFrame };
   if (config.frontEnd !== 'logmel-pitch-v1') throw new Error(`clip '${clip.name}': samples given but the feature config is '${config.frontEnd}'`);
   const frames = frameCount(clip.audio.samples.length, config);
-  const tensor = computeFrameFeatures(engine, clip.audio.samples, config);
+  let tensor: Tensor;
   try {
-    return { frames, values: await tensor.read() };
+    tensor = computeFrameFeatures(engine, clip.audio.samples, config);
+  } catch (error) {
+    if (!(error instanceof BufferTooLargeError)) throw error;
+    const minutes = clip.audio.samples.length / config.sampleRate / 60;
+    throw new RangeError(`clip '${clip.name}': ${minutes.toFixed(1)} min of audio is too long for this adapter in one piece (${error.message}); split the clip (audio and track) into parts of at most ${(minutes * error.limit / error.bytes).toFixed(1)} min`, { cause: error });
+  }
+  try {
+    const { values, nonFinite } = await readWithNonFiniteCounts(engine, [tensor], [[tensor]]);
+    if (nonFinite[0]! > 0) {
+      const { first } = findNonFinite(values[0]!);
+      throw new NonFiniteError(`clip '${clip.name}': the audio front end gave ${nonFinite[0]} NaN or infinite feature values (the first at frame ${Math.floor(first / config.features)}, feature ${first % config.features}); are the samples far outside [-1, 1]?`);
+    }
+    return { frames, values: Float32Array.from(values[0]!) };
   } finally {
     tensor.dispose();
   }
@@ -238,7 +265,7 @@ async function clipFeatures(engine: Engine, clip: ClipInput, config: AudioFeatur
  * Eq. (1) along time on the GPU, each split segment on its own (edges replicated at segment boundaries), so no
  * val or test frame reaches a train frame through the filter: poses [frames, 6] -> smoothed [frames, 6].
  */
-async function smoothPoses(engine: Engine, poses: Float32Array, segments: Record<Split, FrameRange>, sigma: number, halfWindow: number): Promise<Float32Array> {
+async function smoothPoses(engine: Engine, name: string, poses: Float32Array, segments: Record<Split, FrameRange>, sigma: number, halfWindow: number): Promise<Float32Array> {
   const out = new Float32Array(poses.length);
   for (const split of SPLITS) {
     const [from, to] = segments[split];
@@ -246,7 +273,9 @@ async function smoothPoses(engine: Engine, poses: Float32Array, segments: Record
     const input = Tensor.fromArray(engine, poses.subarray(from * POSE_CHANNELS, to * POSE_CHANNELS), [to - from, POSE_CHANNELS], `poses ${split}`);
     const smoothed = engine.noGrad(() => smoothPoseSequence(input, sigma, halfWindow));
     try {
-      out.set(await smoothed.read(), from * POSE_CHANNELS);
+      const { values, nonFinite } = await readWithNonFiniteCounts(engine, [smoothed], [[smoothed]]);
+      if (nonFinite[0]! > 0) throw new NonFiniteError(`clip '${name}': smoothing its ${split} poses gave ${nonFinite[0]} NaN or infinite values`);
+      out.set(values[0]!, from * POSE_CHANNELS);
     } finally {
       input.dispose();
       smoothed.dispose();
@@ -290,6 +319,7 @@ export async function buildDataset(engine: Engine, inputs: readonly ClipInput[],
     const features = await clipFeatures(engine, input, featureConfig);
     const frames = reconcileFrames(input.name, features.frames, input.pose.frames);
     if (frames === 0) throw new RangeError(`clip '${input.name}': no frames`);
+    notes.push(...(input.pose.notes ?? []));
     if (features.frames !== input.pose.frames) {
       notes.push(`clip '${input.name}': audio has ${features.frames} frames and the pose track ${input.pose.frames}; trimmed to ${frames}`);
     }
@@ -299,7 +329,7 @@ export async function buildDataset(engine: Engine, inputs: readonly ClipInput[],
       name: input.name,
       frames,
       features: features.values.slice(0, frames * F),
-      pose: await smoothPoses(engine, poseRaw, segments, spec.sigma, spec.halfWindow),
+      pose: await smoothPoses(engine, input.name, poseRaw, segments, spec.sigma, spec.halfWindow),
       poseRaw,
       face: input.face ? input.face.slice(0, frames * FACE_CHANNELS) : null,
     });

@@ -4,9 +4,12 @@
 //
 // A clip is a stem with a pose source and an audio source:
 //   pose:  <stem>.mat (Deep3DFaceRecon: `coeff` N x 257, or `angle` N x 3 + `trans` N x 3 with optional
-//          `id` N x 80 + `exp` N x 64) or <stem>.csv (OpenFace 2.x; pose only, so the clip has no face).
-//          When both exist the .mat is used (it has face coefficients).
-//   audio: <stem>.features.npy / <stem>.features.npz (precomputed, used instead of the front end) or <stem>.wav.
+//          `id` N x 80 + `exp` N x 64), <stem>.csv (OpenFace 2.x; pose only, so the clip has no face), or a
+//          talking-head video <stem>.mp4 / .webm / .mov / .mkv / .m4v / .avi, tracked by the runtime's face
+//          tracker (talking-head/tracking/: pose in cm, face coefficients fitted to its landmarks). In that order
+//          of preference when several exist.
+//   audio: <stem>.features.npy / <stem>.features.npz (precomputed, used instead of the front end), <stem>.wav, or
+//          the sound of the clip's video (when the video is its pose source). In that order.
 import { MODEL_SAMPLE_RATE, decodeAudio } from '../audio/decode.ts';
 import { Resampler } from '../audio/resample.ts';
 import type { PrecomputedFeatureConfig } from '../features/config.ts';
@@ -14,6 +17,8 @@ import { type MatArray, matrixRowMajor, parseMat5 } from '../formats/mat5.ts';
 import { type NpyArray, parseNpy, parseNpz } from '../formats/npy.ts';
 import { parseOpenFaceCsv } from '../formats/openface-csv.ts';
 import { deep3dCoeffColumns, fromOpenFace, posesFromDeep3DCoeff } from '../pose/pose-convention.ts';
+import type { FaceTrack } from '../tracking/face-track.ts';
+import { checkTrackingSuccess } from '../tracking/tracking-success.ts';
 import type { ClipAudio, ClipInput, ClipPose } from './build-dataset.ts';
 import { FACE_CHANNELS, FACE_EXP_CHANNELS, FACE_ID_CHANNELS, POSE_CHANNELS } from './dataset-format.ts';
 
@@ -23,8 +28,8 @@ export const IDENTITY_MANIFEST = 'manifest.json';
 export interface ClipFileSet {
   readonly stem: string;
   /** file names inside the folder */
-  readonly pose: { readonly kind: 'deep3d-mat' | 'openface-csv'; readonly file: string };
-  readonly audio: { readonly kind: 'wav' | 'features-npy' | 'features-npz'; readonly file: string };
+  readonly pose: { readonly kind: 'deep3d-mat' | 'openface-csv' | 'video'; readonly file: string };
+  readonly audio: { readonly kind: 'wav' | 'features-npy' | 'features-npz' | 'video'; readonly file: string };
 }
 
 export interface ClipDiscovery {
@@ -34,8 +39,12 @@ export interface ClipDiscovery {
   readonly skipped: readonly { readonly file: string; readonly reason: string }[];
 }
 
+/** File name endings of the videos a clip folder may hold (what ffmpeg and browsers commonly read). */
+export const VIDEO_SUFFIXES = ['.mp4', '.webm', '.mov', '.mkv', '.m4v', '.avi'] as const;
+
 const SUFFIXES = [
   ['.features.npy', 'features-npy'], ['.features.npz', 'features-npz'], ['.wav', 'wav'], ['.mat', 'deep3d-mat'], ['.csv', 'openface-csv'],
+  ...VIDEO_SUFFIXES.map((suffix) => [suffix, 'video'] as const),
 ] as const;
 type FileKind = (typeof SUFFIXES)[number][1];
 
@@ -52,6 +61,10 @@ export function discoverClips(fileNames: readonly string[]): ClipDiscovery {
     }
     const stem = file.slice(0, file.length - match[0].length);
     const kinds = byStem.get(stem) ?? {};
+    if (kinds[match[1]]) {
+      skipped.push({ file, reason: `clip '${stem}' has ${kinds[match[1]]} already` });
+      continue;
+    }
     kinds[match[1]] = file;
     byStem.set(stem, kinds);
   }
@@ -59,12 +72,14 @@ export function discoverClips(fileNames: readonly string[]): ClipDiscovery {
   for (const [stem, kinds] of [...byStem.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const present = Object.values(kinds);
     const pose = kinds['deep3d-mat'] ? { kind: 'deep3d-mat' as const, file: kinds['deep3d-mat'] }
-      : kinds['openface-csv'] ? { kind: 'openface-csv' as const, file: kinds['openface-csv'] } : undefined;
+      : kinds['openface-csv'] ? { kind: 'openface-csv' as const, file: kinds['openface-csv'] }
+        : kinds.video ? { kind: 'video' as const, file: kinds.video } : undefined;
     const audio = kinds['features-npy'] ? { kind: 'features-npy' as const, file: kinds['features-npy'] }
       : kinds['features-npz'] ? { kind: 'features-npz' as const, file: kinds['features-npz'] }
-        : kinds.wav ? { kind: 'wav' as const, file: kinds.wav } : undefined;
+        : kinds.wav ? { kind: 'wav' as const, file: kinds.wav }
+          : pose?.kind === 'video' ? { kind: 'video' as const, file: pose.file } : undefined;
     if (!pose) {
-      for (const file of present) skipped.push({ file, reason: `no pose source (${stem}.mat or ${stem}.csv)` });
+      for (const file of present) skipped.push({ file, reason: `no pose source (${stem}.mat, ${stem}.csv or a video ${stem}.mp4)` });
       continue;
     }
     if (!audio) {
@@ -127,12 +142,32 @@ export function assignIdentities(stems: readonly string[], manifest?: ReadonlyMa
 
 // ---- decoding ----
 
+/** The Deep3DFaceRecon `coeff` columns posedyn reads, by name (texture and lighting are not used). */
+const USED_COEFF_COLUMNS = [['alpha_id', deep3dCoeffColumns.id], ['alpha_exp', deep3dCoeffColumns.exp], ['angle', deep3dCoeffColumns.angles], ['trans', deep3dCoeffColumns.trans]] as const;
+
+/**
+ * Refuses a NaN or infinite value in the used columns [from, to) of a row-major [rows, cols] variable, naming the
+ * file, the variable, the frame (row, 0-based) and the column (0-based, with its coefficient's name).
+ */
+function assertFiniteColumns(data: ArrayLike<number>, rows: number, cols: number, source: string, variable: string, columns: readonly (readonly [string, readonly [number, number]])[]): void {
+  for (let r = 0; r < rows; r++) {
+    for (const [name, [from, to]] of columns) {
+      for (let c = from; c < to; c++) {
+        const v = data[r * cols + c]!;
+        if (Number.isFinite(v)) continue;
+        throw new RangeError(`${source}: '${variable}' frame ${r} (row ${r + 1}), column ${c} (${name}[${c - from}]) is ${v}, expected a finite number; the clip cannot be used`);
+      }
+    }
+  }
+}
+
 /** Deep3DFaceRecon coefficients -> poses (unit 'bfm') and face [frames, 144] (id then exp, or null). */
 export function clipFromDeep3DMat(bytes: Uint8Array, source: string): { pose: ClipPose; face: Float32Array | null } {
   const vars = parseMat5(bytes, source);
   const coeff = vars.get('coeff');
   if (coeff) {
     const m = matrixRowMajor(coeff, source, 'coeff', { cols: deep3dCoeffColumns.total });
+    assertFiniteColumns(m.data, m.rows, m.cols, source, 'coeff', USED_COEFF_COLUMNS);
     const face = new Float32Array(m.rows * FACE_CHANNELS);
     for (let r = 0; r < m.rows; r++) face.set(m.data.subarray(r * m.cols + deep3dCoeffColumns.id[0], r * m.cols + deep3dCoeffColumns.exp[1]), r * FACE_CHANNELS);
     return { pose: { ...posesFromDeep3DCoeff(m.data, m.rows), frames: m.rows }, face };
@@ -144,6 +179,8 @@ export function clipFromDeep3DMat(bytes: Uint8Array, source: string): { pose: Cl
   };
   const angle = matrixRowMajor(required('angle'), source, 'angle', { cols: 3, as: 'float64' });
   const trans = matrixRowMajor(required('trans'), source, 'trans', { cols: 3, rows: angle.rows, as: 'float64' });
+  assertFiniteColumns(angle.data, angle.rows, 3, source, 'angle', [['angle', [0, 3]]]);
+  assertFiniteColumns(trans.data, trans.rows, 3, source, 'trans', [['trans', [0, 3]]]);
   const frames = angle.rows;
   const values = new Float64Array(frames * POSE_CHANNELS);
   for (let f = 0; f < frames; f++) {
@@ -154,6 +191,8 @@ export function clipFromDeep3DMat(bytes: Uint8Array, source: string): { pose: Cl
   if (!vars.has('id') && !vars.has('exp')) return { pose, face: null };
   const id = matrixRowMajor(required('id'), source, 'id', { cols: FACE_ID_CHANNELS, rows: frames });
   const exp = matrixRowMajor(required('exp'), source, 'exp', { cols: FACE_EXP_CHANNELS, rows: frames });
+  assertFiniteColumns(id.data, frames, FACE_ID_CHANNELS, source, 'id', [['alpha_id', [0, FACE_ID_CHANNELS]]]);
+  assertFiniteColumns(exp.data, frames, FACE_EXP_CHANNELS, source, 'exp', [['alpha_exp', [0, FACE_EXP_CHANNELS]]]);
   const face = new Float32Array(frames * FACE_CHANNELS);
   for (let f = 0; f < frames; f++) {
     face.set(id.data.subarray(f * FACE_ID_CHANNELS, (f + 1) * FACE_ID_CHANNELS), f * FACE_CHANNELS);
@@ -164,7 +203,8 @@ export function clipFromDeep3DMat(bytes: Uint8Array, source: string): { pose: Cl
 
 /**
  * OpenFace CSV -> poses in posedyn's convention (unit 'mm'). The track must be at `fps`: when its timestamps
- * span time, the rate they imply must be within 5% of it.
+ * span time, the rate they imply must be within 5% of it. Frames OpenFace failed on (success 0 or a low
+ * confidence) are reported, and a clip that failed on most frames is refused (talking-head/tracking/tracking-success.ts).
  */
 export function clipFromOpenFaceCsv(bytes: Uint8Array, source: string, fps: number): ClipPose {
   const track = parseOpenFaceCsv(bytes, source);
@@ -173,12 +213,13 @@ export function clipFromOpenFaceCsv(bytes: Uint8Array, source: string, fps: numb
     const rate = (track.length - 1) / span;
     if (Math.abs(rate - fps) > 0.05 * fps) throw new RangeError(`${source}: timestamps give ${rate.toFixed(2)} frames a second, expected ${fps}; track the video at ${fps} fps`);
   }
+  const note = checkTrackingSuccess(source, track.valid, fps);
   const values = new Float64Array(track.length * POSE_CHANNELS);
   for (let f = 0; f < track.length; f++) {
     const p = track.pose.subarray(f * 6, f * 6 + 6);
     values.set(fromOpenFace(p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!).values, f * POSE_CHANNELS);
   }
-  return { values, frames: track.length, unit: 'mm' };
+  return { values, frames: track.length, unit: 'mm', notes: note ? [note] : [] };
 }
 
 /**
@@ -214,6 +255,14 @@ export function clipAudioFromWav(bytes: Uint8Array, source: string, sampleRate: 
   return { kind: 'samples', samples: sampleRate === MODEL_SAMPLE_RATE ? samples : new Resampler(MODEL_SAMPLE_RATE, sampleRate).run(samples) };
 }
 
+/** A video tracked by the runtime (`posedyn track`'s pipeline in Node, the page's own tracker in a browser). */
+export interface TrackedVideoClip {
+  /** frames at `fps`, [frames, 6] poses in cm (talking-head/tracking/face-track.ts), [frames, 144] face coefficients, and which frames had a face */
+  readonly track: Pick<FaceTrack, 'fps' | 'frames' | 'pose' | 'face' | 'success'>;
+  /** the video's sound, mono at 16 kHz, or null when it has none */
+  readonly speech: Float32Array | null;
+}
+
 export interface ClipDecodeOptions {
   /** the front end's input rate (16 kHz) */
   readonly sampleRate: number;
@@ -221,18 +270,37 @@ export interface ClipDecodeOptions {
   readonly fps: number;
   /** window layout of precomputed feature files */
   readonly precomputed: Pick<PrecomputedFeatureConfig, 'context' | 'contextCentre'>;
+  /** how this runtime tracks a video file of the folder; clips from videos need it */
+  readonly trackVideo?: (file: string) => Promise<TrackedVideoClip>;
 }
 
-/** Reads and decodes one clip's files through `readBytes(fileName)`. */
+/** Reads and decodes one clip's files through `readBytes(fileName)` (and `options.trackVideo` for a video). */
 export async function readClipInput(
   files: ClipFileSet, identity: string, readBytes: (file: string) => Promise<Uint8Array>, options: ClipDecodeOptions,
 ): Promise<ClipInput> {
-  const { pose, face } = files.pose.kind === 'deep3d-mat'
-    ? clipFromDeep3DMat(await readBytes(files.pose.file), files.pose.file)
-    : { pose: clipFromOpenFaceCsv(await readBytes(files.pose.file), files.pose.file, options.fps), face: null };
-  const audioBytes = await readBytes(files.audio.file);
-  const audio = files.audio.kind === 'wav'
-    ? clipAudioFromWav(audioBytes, files.audio.file, options.sampleRate)
-    : clipFromFeatureFile(audioBytes, files.audio.file, files.audio.kind, options.precomputed);
+  let video: TrackedVideoClip | null = null;
+  if (files.pose.kind === 'video') {
+    if (!options.trackVideo) throw new RangeError(`${files.pose.file}: a video clip, and no face tracker was given to read it`);
+    video = await options.trackVideo(files.pose.file);
+    if (video.track.fps !== options.fps) throw new RangeError(`${files.pose.file}: tracked at ${video.track.fps} frames a second, expected ${options.fps}`);
+  }
+  // A video tracked on too few frames is refused, as an OpenFace track is (talking-head/tracking/tracking-success.ts).
+  const videoNote = video && checkTrackingSuccess(files.pose.file, video.track.success, options.fps);
+  const { pose, face } = video
+    ? { pose: { values: Float64Array.from(video.track.pose), frames: video.track.frames, unit: 'cm' as const, notes: videoNote ? [videoNote] : [] }, face: video.track.face }
+    : files.pose.kind === 'deep3d-mat'
+      ? clipFromDeep3DMat(await readBytes(files.pose.file), files.pose.file)
+      : { pose: clipFromOpenFaceCsv(await readBytes(files.pose.file), files.pose.file, options.fps), face: null };
+  let audio: ClipAudio;
+  if (files.audio.kind === 'video') {
+    if (!video?.speech) throw new RangeError(`${files.audio.file}: the video has no sound; a clip needs speech (put it beside the video as ${files.stem}.wav)`);
+    const speech = video.speech;
+    audio = { kind: 'samples', samples: options.sampleRate === MODEL_SAMPLE_RATE ? speech : new Resampler(MODEL_SAMPLE_RATE, options.sampleRate).run(speech) };
+  } else {
+    const audioBytes = await readBytes(files.audio.file);
+    audio = files.audio.kind === 'wav'
+      ? clipAudioFromWav(audioBytes, files.audio.file, options.sampleRate)
+      : clipFromFeatureFile(audioBytes, files.audio.file, files.audio.kind, options.precomputed);
+  }
   return { name: files.stem, identity, audio, pose, face };
 }

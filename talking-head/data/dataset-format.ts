@@ -7,7 +7,7 @@
 //   - poses are [pitch, yaw, roll, tx, ty, tz] in posedyn's convention (talking-head/pose/pose-convention.ts), the
 //     translation in `poseUnit`; identity rest poses and statistics are in those raw units.
 import { type AudioFeatureConfig, featureConfigFromJson, featureConfigToJson } from '../features/config.ts';
-import type { TranslationUnit } from '../pose/pose-convention.ts';
+import { TRANSLATION_UNITS, type TranslationUnit } from '../pose/pose-convention.ts';
 
 export const DATASET_FORMAT = 'posedyn-dataset';
 export const DATASET_VERSION = 1;
@@ -149,7 +149,7 @@ export function parseDatasetManifest(json: string | object, source = 'dataset.js
   const sigma = r.finite(smoothingObject.sigma, 'smoothing.sigma');
   if (!(sigma > 0)) r.fail('smoothing.sigma', sigma, 'a number of frames > 0');
   const smoothing = { sigma, halfWindow: r.integer(smoothingObject.halfWindow, 'smoothing.halfWindow') };
-  if (root.poseUnit !== 'bfm' && root.poseUnit !== 'mm') r.fail('poseUnit', root.poseUnit, "'bfm' or 'mm'");
+  if (!TRANSLATION_UNITS.includes(root.poseUnit as TranslationUnit)) r.fail('poseUnit', root.poseUnit, `one of ${TRANSLATION_UNITS.map((u) => `'${u}'`).join(', ')}`);
   const poseUnit = root.poseUnit as TranslationUnit;
   const windowingObject = r.object(root.windowing, 'windowing');
   const windowing = { length: r.integer(windowingObject.length, 'windowing.length', 1), stride: r.integer(windowingObject.stride, 'windowing.stride', 1) };

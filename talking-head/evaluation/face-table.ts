@@ -10,6 +10,7 @@
 // L_s-motion) and with every vertex weighted 1 (face-distances.ts).
 import { tensor } from '../../core/creation.ts';
 import type { Engine } from '../../core/engine.ts';
+import { readFinite } from '../../core/ops/non-finite.ts';
 import { type Dataset, poseBatch } from '../data/dataset.ts';
 import { FACE_CHANNELS, STD_FLOOR } from '../data/dataset-format.ts';
 import { type FaceModel, ID_COMPONENTS } from '../face/face-model.ts';
@@ -79,8 +80,12 @@ export async function segmentFaceCoefficients(engine: Engine, dataset: Dataset, 
     tensor(engine, segment.real, [segment.length, c.poseChannels], 'face.pose'),
     256,
   )));
-  const normalised = await out.read();
-  out.dispose();
+  let normalised: Float32Array;
+  try {
+    normalised = await readFinite(out, `face table: the face network of '${name}' on clip '${segment.clip}' frames ${segment.range[0]}-${segment.range[1]}`);
+  } finally {
+    out.dispose();
+  }
   const identity = method.fixedIdentity?.get(name);
   if (method.fixedIdentity && !identity) throw new Error(`face table: no fixed identity for '${name}'`);
   return normalised.map((v, i) => {

@@ -37,7 +37,7 @@ export function stretchPoses(dataset: Dataset, stretch: TrainingStretch, length:
   return pose.slice(stretch.start * POSE_CHANNELS, (stretch.start + length) * POSE_CHANNELS);
 }
 
-/** [L, 6]: the identity's rest pose, normalised, repeated. */
+/** Shape `[L, 6]`: the identity's rest pose, normalised, repeated. */
 export function meanPoseSequence(dataset: Dataset, identityIndex: number, length: number): Float32Array {
   const { mean, std } = dataset.manifest.stats.pose;
   const rest = dataset.manifest.identities[identityIndex]!.meanPose.map((v, c) => (v - mean[c]!) / Math.max(std[c]!, STD_FLOOR));

@@ -9,6 +9,7 @@ import type { Engine } from '../../core/engine.ts';
 import { tensor } from '../../core/creation.ts';
 import { InitRandom } from '../../core/nn/init.ts';
 import { concat, slice } from '../../core/ops/layout.ts';
+import { NonFiniteError, findNonFinite, readFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import { type Dataset, poseBatch, segmentFrames } from '../data/dataset.ts';
 import type { FrameRange, Split } from '../data/dataset-format.ts';
@@ -53,14 +54,24 @@ export function nearestNeighbourDraws(dataset: Dataset, segments: readonly Evalu
   return segments.map((s) => [stretchPoses(dataset, nearestTrainingStretch(dataset, s.identityIndex, s.audio), s.length)]);
 }
 
-/** One generator's poses for every segment, started at the real first pose. */
+/**
+ * One generator's poses for every segment, started at the real first pose. Numeric guard: each readback carries
+ * the GPU's count of non-finite poses, and a NaN or infinite pose throws (no metric is computed from one).
+ */
 export async function generatorPoses(engine: Engine, generator: PoseGenerator, dataset: Dataset, segments: readonly EvaluationSegment[]): Promise<Float32Array[]> {
   generator.train(false);
   const out: Float32Array[] = [];
   for (const s of segments) {
     const generated = engine.noGrad(() => engine.tidy(() => generateSegment(engine, generator, dataset, s.clipIndex, s.range[0], s.length).generated));
-    out.push(await generated.read());
-    generated.dispose();
+    try {
+      const { values, nonFinite } = await readWithNonFiniteCounts(engine, [generated], [[generated]]);
+      if (nonFinite[0]! > 0) {
+        throw new NonFiniteError(`generated ${nonFinite[0]} NaN or infinite pose values on clip '${s.clip}' frames ${s.range[0]}-${s.range[1]} (the first at frame ${s.range[0] + Math.floor(findNonFinite(values[0]!).first / 6)})`);
+      }
+      out.push(Float32Array.from(values[0]!));
+    } finally {
+      generated.dispose();
+    }
   }
   return out;
 }
@@ -97,7 +108,9 @@ export async function wholeClipPoses(engine: Engine, generator: PoseGenerator, d
     }
     return parts.length === 1 ? parts[0]! : concat(parts, 0);
   }));
-  const values = await poses.read();
-  poses.dispose();
-  return values;
+  try {
+    return await readFinite(poses, `window joins: the generator on clip '${clip.entry.name}' (${mode})`);
+  } finally {
+    poses.dispose();
+  }
 }

@@ -16,13 +16,13 @@ import type { FaceModel } from '../face/face-model.ts';
 export interface HeadFrames {
   readonly fps: number;
   readonly frames: number;
-  /** [frames, 4]: x, y, z, w (glTF's order), unit length */
+  /** Shape `[frames, 4]`: x, y, z, w (glTF's order), unit length */
   readonly rotation: Float32Array;
-  /** [frames, 3]: metres, glTF frame, relative to the rest pose */
+  /** Shape `[frames, 3]`: metres, glTF frame, relative to the rest pose */
   readonly translation: Float32Array;
   /** the rest pose's translation, metres */
   readonly restTranslation: readonly [number, number, number];
-  /** [frames]: inner-lip gap (MediaPipe 13-14), cm; null when the face model is not on MediaPipe's mesh */
+  /** Shape `[frames]`: inner-lip gap (MediaPipe 13-14), cm; null when the face model is not on MediaPipe's mesh */
   readonly mouthOpening: Float32Array | null;
 }
 
@@ -50,7 +50,7 @@ export function quaternionFromEuler(pitch: number, yaw: number, roll: number): [
 
 export interface HeadFramesInput {
   readonly fps: number;
-  /** [frames, 6]: pitch, yaw, roll (rad), tx, ty, tz (translationUnit) */
+  /** Shape `[frames, 6]`: pitch, yaw, roll (rad), tx, ty, tz (translationUnit) */
   readonly pose: ArrayLike<number>;
   readonly translationUnit: string;
   /** the rest pose (6 values); its translation is the origin of `translation` */

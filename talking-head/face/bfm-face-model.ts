@@ -1,6 +1,6 @@
 // The user's own Basel Face Model in Deep3DFaceRecon's form, BFM_model_front.mat (BFM 2009 cropped to the front
 // of the face, 35709 vertices, with the expression basis of Guo et al.): never shipped with posedyn. Keys read
-// (as Deep3DFaceRecon's models/bfm.py names them; V vertices):
+// (as Deep3DFaceRecon's bfm.py names them; V vertices):
 //   meanshape  1 x 3V (or 3V x 1)   x, y, z of each vertex in turn
 //   idBase     3V x 80              identity basis (principal components times their standard deviations)
 //   exBase     3V x 64              expression basis

@@ -12,7 +12,7 @@ import { FACE_COEFFICIENTS, type FaceModel, assertFaceModel, combinedBasis } fro
 /** A face model's mean and combined basis on the GPU, uploaded once; decodes batches of coefficients. */
 export class FaceDecoder {
   readonly model: FaceModel;
-  /** [V * 3, 144]: row r = [idBasis row r, expBasis row r] */
+  /** Shape `[V * 3, 144]`: row r = [idBasis row r, expBasis row r] */
   readonly basis: Tensor;
   /** [V * 3] */
   readonly mean: Tensor;

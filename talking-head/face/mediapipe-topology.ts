@@ -4,12 +4,13 @@
 import { canonicalFaceMesh } from './canonical-mesh.ts';
 import type { FaceModel } from './face-model.ts';
 
-const canonicalTriangles = canonicalFaceMesh().triangles;
 const known = new WeakMap<FaceModel, boolean>();
 
 export function hasMediaPipeTopology(model: FaceModel): boolean {
   let found = known.get(model);
   if (found === undefined) {
+    // Read on first use, not at import: importing a module runs nothing (package.json's sideEffects).
+    const canonicalTriangles = canonicalFaceMesh().triangles;
     found = model.triangles.length >= canonicalTriangles.length && canonicalTriangles.every((v, i) => model.triangles[i] === v);
     known.set(model, found);
   }

@@ -1,6 +1,6 @@
 // Audio features on the GPU: mono samples at config.sampleRate -> per-frame features [frames, F] at config.fps
 // -> context windows [frames, F, context] (the layout PoseGAN and PGFace read). The math is in
-// kernels/audio-features.wgsl, its float64 specification in audio-features-reference.ts, the choices behind it
+// talking-head/kernels/audio-features.wgsl, its float64 specification in audio-features-reference.ts, the choices behind it
 // in README.md here. Everything is recorded into the engine's command stream; nothing is read back.
 import type { Engine } from '../../core/engine.ts';
 import { ShapeError, formatShape } from '../../core/shape.ts';
@@ -21,13 +21,6 @@ export function computeFrameFeatures(engine: Engine, samples: Float32Array, conf
   const frames = frameCount(samples.length, config);
   const F = config.features;
   if (frames === 0) return Tensor.empty(engine, [0, F], 'audio features');
-  const limit = engine.device.limits.maxStorageBufferBindingSize;
-  if (samples.length * 4 > limit) {
-    throw new RangeError(
-      `computeFrameFeatures: ${samples.length} samples (${(samples.length / config.sampleRate).toFixed(1)} s) exceed the device's ` +
-        `${limit}-byte storage binding; split the audio into shorter pieces`,
-    );
-  }
   const bad = samples.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new RangeError(`computeFrameFeatures: sample ${bad} is ${samples[bad]}, expected a finite number`);
 

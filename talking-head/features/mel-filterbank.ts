@@ -15,7 +15,7 @@ export interface MelFilterbank {
   readonly nBins: number;
   /** [nMels, nBins], row-major */
   readonly weights: Float64Array;
-  /** [nMels, 2]: the first bin and one past the last bin with a nonzero weight (first = last when none) */
+  /** Shape `[nMels, 2]`: the first bin and one past the last bin with a nonzero weight (first = last when none) */
   readonly bins: Int32Array;
 }
 

@@ -9,7 +9,7 @@ import type { NpyArray } from '../formats/npy.ts';
 import { contextWindows } from './audio-features.ts';
 import { type PrecomputedFeatureConfig, deepSpeechFeatureConfig, validateFeatureConfig } from './config.ts';
 
-/** A row-major array, e.g. an NpyArray from models/formats/npy.ts. */
+/** A row-major array, e.g. an NpyArray from talking-head/formats/npy.ts. */
 export interface FeatureArray {
   readonly shape: readonly number[];
   readonly data: NpyArray['data'];

@@ -13,10 +13,10 @@ export interface HeadMotion {
   readonly kind: 'result' | 'track' | 'deep3d-mat';
   readonly fps: number;
   readonly frames: number;
-  /** [frames, 6]: pitch, yaw, roll (rad), tx, ty, tz (translationUnit) */
+  /** Shape `[frames, 6]`: pitch, yaw, roll (rad), tx, ty, tz (translationUnit) */
   readonly pose: Float32Array;
   readonly translationUnit: string;
-  /** [frames, 144]: alpha_id, alpha_exp */
+  /** Shape `[frames, 144]`: alpha_id, alpha_exp */
   readonly face: Float32Array;
   /** The rest pose the file records (result.json), else null: callers use the mean pose. */
   readonly restPose: readonly number[] | null;

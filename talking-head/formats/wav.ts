@@ -6,6 +6,8 @@
 // "data" holds interleaved frames. RF64 (EBU Tech 3306) is the same with "RF64" and the 64-bit sizes in a
 // "ds64" chunk, the 32-bit fields set to 0xFFFFFFFF.
 // Samples are scaled to [-1, 1) (8-bit PCM is unsigned with 128 as zero) and channels averaged to mono.
+// Headers are sanity-checked before anything is decoded: a sample rate in 1 kHz - 384 kHz (a lying rate of 8 Hz
+// would make resampling to 16 kHz 2000 times longer than the file), at least one whole frame of audio.
 import { FormatError, readSafeUint64 } from '../../core/formats/bytes.ts';
 
 export interface WavAudio {
@@ -15,6 +17,9 @@ export interface WavAudio {
   /** mono, in [-1, 1] */
   readonly samples: Float32Array;
 }
+
+/** Sample rates a speech WAV may declare: telephone-band rates start at 8 kHz, studio masters end at 384 kHz. */
+export const WAV_SAMPLE_RATES = { min: 1000, max: 384000 } as const;
 
 const FORMAT_PCM = 1;
 const FORMAT_IEEE_FLOAT = 3;
@@ -57,7 +62,9 @@ function parseFormat(body: Uint8Array, source: string): Format {
     throw new FormatError(source, `${codec === FORMAT_PCM ? 'PCM' : 'IEEE float'} WAV with ${bitsPerSample} bits per sample is not supported; expected ${supported.join('/')}`);
   }
   if (channels === 0) throw new FormatError(source, 'fmt chunk declares 0 channels');
-  if (sampleRate === 0) throw new FormatError(source, 'fmt chunk declares a sample rate of 0 Hz');
+  if (sampleRate < WAV_SAMPLE_RATES.min || sampleRate > WAV_SAMPLE_RATES.max) {
+    throw new FormatError(source, `fmt chunk declares a sample rate of ${sampleRate} Hz, expected ${WAV_SAMPLE_RATES.min}-${WAV_SAMPLE_RATES.max} Hz (a broken or foreign header?)`);
+  }
   if (blockAlign !== channels * (bitsPerSample / 8)) {
     throw new FormatError(source, `fmt block align is ${blockAlign}, expected ${channels * (bitsPerSample / 8)} for ${channels} channels of ${bitsPerSample} bits`);
   }
@@ -106,6 +113,7 @@ export function parseWav(bytes: Uint8Array, source: string): WavAudio {
       if (body + size > bytes.length) {
         throw new FormatError(source, `data chunk declares ${size} bytes but only ${bytes.length - body} remain (file truncated?)`);
       }
+      if (size < format.blockAlign) throw new FormatError(source, `data chunk holds ${size} bytes, less than one frame of audio (${format.blockAlign} bytes); expected at least one frame`);
       return { sampleRate: format.sampleRate, channels: format.channels, samples: mixToMono(bytes.subarray(body, body + size), format) };
     }
     if (body + size > bytes.length) throw new FormatError(source, `'${id}' chunk declares ${size} bytes but only ${bytes.length - body} remain (file truncated?)`);

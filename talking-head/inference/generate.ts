@@ -4,12 +4,16 @@
 //     the last pose of the previous window (the tail window is zero-padded to 256 frames and cut back)
 //   -> de-normalised poses, scaled about the rest pose (--motion-scale), optionally smoothed (Eq. 1)
 //   PGFace on every frame's window and pose -> [alpha_id, alpha_exp] a frame
-// Everything stays on the GPU until the two final readbacks.
+// Everything stays on the GPU until the final readback, which also carries the numeric guard: the GPU's count
+// of non-finite values in the features, the poses and the face coefficients, so a broken input or checkpoint is
+// refused naming it instead of giving NaN (null in JSON) frames.
+import { BufferTooLargeError } from '../../core/buffer-pool.ts';
 import { tensor } from '../../core/creation.ts';
 import type { Engine } from '../../core/engine.ts';
 import { add, div, mul, mulScalar, sub } from '../../core/ops/elementwise.ts';
 import { smoothPoseSequence } from '../ops/gaussian-filter.ts';
 import { concat, pad, slice } from '../../core/ops/layout.ts';
+import { NonFiniteError, findNonFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
 import { reshape } from '../../core/ops/reshape.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import type { CheckpointMeta } from '../checkpoint/checkpoint.ts';
@@ -29,15 +33,17 @@ export interface GenerateOptions {
   readonly smoothSigma?: number;
   /** Frames PGFace runs at once (bounds GPU memory for long audio). */
   readonly faceChunk?: number;
+  /** What to call the inputs in errors (file names); default 'the speech', 'the PoseGAN checkpoint', 'the PGFace checkpoint'. */
+  readonly names?: { readonly audio?: string; readonly posegan?: string; readonly pgface?: string };
 }
 
 export interface TalkingHeadResult {
   readonly fps: number;
   readonly frames: number;
   readonly identity: string;
-  /** [frames, 6]: pitch, yaw, roll (radians), tx, ty, tz (the dataset's unit) */
+  /** Shape `[frames, 6]`: pitch, yaw, roll (radians), tx, ty, tz (the dataset's unit) */
   readonly pose: Float32Array;
-  /** [frames, 144]: alpha_id (80) then alpha_exp (64) */
+  /** Shape `[frames, 144]`: alpha_id (80) then alpha_exp (64) */
   readonly face: Float32Array;
 }
 
@@ -112,6 +118,24 @@ export function generateFaceSequence(model: PgFace, windows: Tensor, poses: Tens
   return parts.length === 1 ? parts[0]! : concat(parts, 0);
 }
 
+/**
+ * Runs `generate`, refusing audio too long for the adapter in its own terms: the tensors that outgrow a buffer
+ * grow with the audio's length, so the buffer limit gives the longest audio that fits.
+ */
+function fitsAdapter<T>(audio: string, seconds: number, generate: () => T): T {
+  try {
+    return generate();
+  } catch (error) {
+    if (!(error instanceof BufferTooLargeError)) throw error;
+    const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
+    throw new RangeError(
+      `${audio}: ${minutes(seconds)} of audio is too long to generate in one piece on this adapter (${error.message}); ` +
+        `about ${minutes((seconds * error.limit) / error.bytes)} fit: split it into shorter files, e.g. \`ffmpeg -i in.wav -f segment -segment_time 300 part%03d.wav\``,
+      { cause: error },
+    );
+  }
+}
+
 /** The whole pipeline on 16 kHz mono samples. */
 export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan, pgface: LoadedPgFace, samples16k: Float32Array, options: GenerateOptions = {}): Promise<TalkingHeadResult> {
   assertCompatible(posegan, pgface);
@@ -122,11 +146,13 @@ export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan
   const meta = posegan.checkpoint.meta;
   const identity = findIdentity(meta, options.identity, 'the PoseGAN checkpoint');
   const motionScale = options.motionScale ?? 1;
-  const { pose, face, frames } = engine.noGrad(() =>
+  const names = { audio: 'the speech', posegan: 'the PoseGAN checkpoint', pgface: 'the PGFace checkpoint', ...options.names };
+  const seconds = samples16k.length / featureConfig.sampleRate;
+  const { pose, face, features, frames } = fitsAdapter(names.audio, seconds, () => engine.noGrad(() =>
     engine.tidy(() => {
       const perFrame = computeFrameFeatures(engine, samples16k, featureConfig as FeatureConfig);
       const frames = perFrame.shape[0]!;
-      if (frames === 0) return { pose: null, face: null, frames };
+      if (frames === 0) return { pose: null, face: null, features: null, frames };
       const normalised = normaliseChannels(engine, perFrame, meta.normalisation.features);
       const windows = contextWindows(normalised, featureConfig.context, featureConfig.contextCentre);
       const rest = tensor(engine, identity.meanPose, [1, 6], 'rest pose');
@@ -137,15 +163,20 @@ export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan
       const faceMeta = pgface.checkpoint.meta.normalisation;
       if (!faceMeta.face) throw new Error('the PGFace checkpoint has no face-coefficient statistics');
       const normalisedFace = generateFaceSequence(pgface.model, windows, normaliseChannels(engine, poses, faceMeta.pose), options.faceChunk ?? 1024);
-      return { pose: poses, face: denormaliseChannels(engine, normalisedFace, faceMeta.face), frames };
+      return { pose: poses, face: denormaliseChannels(engine, normalisedFace, faceMeta.face), features: perFrame, frames };
     }),
-  );
-  const result: TalkingHeadResult = {
-    fps: featureConfig.fps, frames, identity: identity.name,
-    pose: pose ? await pose.read() : new Float32Array(0),
-    face: face ? await face.read() : new Float32Array(0),
-  };
-  pose?.dispose();
-  face?.dispose();
-  return result;
+  ));
+  if (!pose || !face || !features) {
+    throw new RangeError(`${names.audio}: ${seconds.toFixed(3)} s of audio is shorter than one frame (1/${featureConfig.fps} s); nothing to generate`);
+  }
+  try {
+    const { values, nonFinite } = await readWithNonFiniteCounts(engine, [pose, face], [[features], [pose], [face]]);
+    const [badFeatures, badPose, badFace] = nonFinite as [number, number, number];
+    if (badFeatures > 0) throw new NonFiniteError(`${names.audio}: ${badFeatures} of its ${features.size} audio feature values are NaN or infinite (are the samples far outside [-1, 1]?); nothing was generated`);
+    if (badPose > 0) throw new NonFiniteError(`${names.posegan}: generated ${badPose} NaN or infinite pose values (the first at frame ${Math.floor(findNonFinite(values[0]!).first / 6)}); the checkpoint is unusable`);
+    if (badFace > 0) throw new NonFiniteError(`${names.pgface}: generated ${badFace} NaN or infinite face coefficients (the first at frame ${Math.floor(findNonFinite(values[1]!).first / 144)}); the checkpoint is unusable`);
+    return { fps: featureConfig.fps, frames, identity: identity.name, pose: Float32Array.from(values[0]!), face: Float32Array.from(values[1]!) };
+  } finally {
+    for (const t of [pose, face, features]) t.dispose();
+  }
 }

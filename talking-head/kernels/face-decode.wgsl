@@ -6,7 +6,7 @@
 // B [R = 3V, 144] is the model's [B_id | B_exp], row-major (row r = coordinate r % 3 of vertex r / 3);
 // c [N, 144], S and dS [N, R]. 144 = 36 vec4, so rows of B and c are read as vec4.
 //
-// Blocking (see PLATFORM.md: on lavapipe every per-lane storage load costs as much as dozens of FMAs):
+// Blocking (see core/kernels/PERFORMANCE.md: on lavapipe every per-lane storage load costs as much as dozens of FMAs):
 //   forward:  a thread computes 4 frames x 4 rows: per vec4 step 8 loads feed 64 FMAs.
 //   backward: a thread computes 4 frames x 4 coefficients over a chunk of CHUNK_ROWS rows of B, writing a
 //             partial sum partial[chunk, n, k]; the op sums the chunks (a chunk per thread keeps the grid

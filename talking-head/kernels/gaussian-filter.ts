@@ -1,4 +1,4 @@
-// Launch descriptions for kernels/gaussian-filter.wgsl, and the filter's weights (Eq. 1, normalised).
+// Launch descriptions for talking-head/kernels/gaussian-filter.wgsl, and the filter's weights (Eq. 1, normalised).
 import source from './gaussian-filter.wgsl';
 import { type KernelLaunch, type KernelSource, gridForItems, u32 } from '../../core/kernels/launch.ts';
 

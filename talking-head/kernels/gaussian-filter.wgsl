@@ -4,7 +4,7 @@
 //   F(x) = exp(-x^2 / (2 d^2)) / (sqrt(2 pi) d)
 //   y(i) = sum_{j=-m}^{m} w_j x(clamp(i + j, 0, T - 1)),    w_j = F(j) / sum_{k=-m}^{m} F(k)
 //
-// Our choices (the paper leaves them open), made in kernels/gaussian-filter.ts, which computes the weights:
+// Our choices (the paper leaves them open), made in talking-head/kernels/gaussian-filter.ts, which computes the weights:
 //   - the 2m + 1 truncated taps are normalised to sum to 1 (so the 1 / (sqrt(2 pi) d) factor cancels);
 //   - edges replicate the first and last sample (the index is clamped): a constant signal stays constant;
 //   - m defaults to ceil(3 d); m <= 31 (63 taps), so the weights fit the uniform block.

@@ -1,4 +1,4 @@
-// PoseGAN's per-sample reconstruction losses (Eq. 3, 4) as one differentiable op: kernels/pose-loss.wgsl.
+// PoseGAN's per-sample reconstruction losses (Eq. 3, 4) as one differentiable op: talking-head/kernels/pose-loss.wgsl.
 import { poseLossBackwardLaunch, poseLossForwardLaunch } from '../kernels/pose-loss.ts';
 import { recordGrad } from '../../core/record-grad.ts';
 import { assertRank, assertShape } from '../../core/shape.ts';

@@ -7,9 +7,10 @@
 //       Rz(c) = [[cos c, -sin c, 0], [sin c, cos c, 0], [0, 0, 1]]
 //   - frame: x right, y up, z toward the camera (the BFM / Deep3DFaceRecon model frame); a posed vertex is
 //     v' = R v + t
-//   - translation unit recorded with the pose: 'bfm' (Deep3DFaceRecon units, camera at z = 10) or 'mm' (OpenFace).
+//   - translation unit recorded with the pose: 'bfm' (Deep3DFaceRecon units, decimetres, camera at z = 10), 'mm'
+//     (OpenFace, camera at the origin) or 'cm' (MediaPipe's face geometry, camera at the origin).
 //
-// Deep3DFaceRecon (models/bfm.py, ParametricFaceModel.compute_rotation) builds rot_x, rot_y, rot_z exactly as
+// Deep3DFaceRecon (bfm.py, ParametricFaceModel.compute_rotation) builds rot_x, rot_y, rot_z exactly as
 // above from angles (x, y, z) = coeff[224:227] and returns (rot_z @ rot_y @ rot_x).T, which it applies to row
 // vectors: face_shape @ rot + trans = (Rz Ry Rx · v)^T + t. So its angles and trans are posedyn's as they are.
 //
@@ -17,11 +18,21 @@
 // frame with x right, y down, z forward (away from the camera), translation in mm. The frames differ by
 // F = diag(1, -1, -1) (a half-turn about x, so F = F^-1 = F^T): R' = F R_of F, t' = F t, and the Euler angles are
 // re-extracted from R' in posedyn's z-y-x order.
+//
+// MediaPipe's face geometry (the tracker, talking-head/tracking/) gives a 4 x 4 pose transform from its canonical
+// face frame (x toward the subject's left, i.e. the viewer's right, y up, z out of the face) into a metric camera
+// space (camera at the origin looking down -z, y up, x right; OpenGL's convention), in cm: v' = R v + t in
+// posedyn's axes already, so its angles are matrixToEuler(R) and t its last column (fromFaceGeometry).
 
 /** 3 x 3 matrix, row-major */
 export type Mat3 = Float64Array;
 
-export type TranslationUnit = 'bfm' | 'mm';
+export type TranslationUnit = 'bfm' | 'mm' | 'cm';
+
+export const TRANSLATION_UNITS: readonly TranslationUnit[] = ['bfm', 'mm', 'cm'];
+
+/** Centimetres a unit: Deep3DFaceRecon's BFM is stored in decimetres (talking-head/face/bfm-face-model.ts). */
+export const CENTIMETRES_PER_UNIT: Readonly<Record<TranslationUnit, number>> = { bfm: 10, mm: 0.1, cm: 1 };
 
 export interface HeadPose {
   /** [pitch, yaw, roll, tx, ty, tz] */
@@ -111,4 +122,21 @@ export function fromOpenFace(rx: number, ry: number, rz: number, tx: number, ty:
   const flip = Float64Array.of(1, 0, 0, 0, -1, 0, 0, 0, -1);
   const [pitch, yaw, roll] = matrixToEuler(multiply(flip, multiply(openFaceRotation(rx, ry, rz), flip)));
   return { values: Float64Array.of(pitch, yaw, roll, tx, -ty, -tz), unit: 'mm' };
+}
+
+/**
+ * The pose of a MediaPipe face-geometry transform (4 x 4 row-major, canonical face frame -> metric camera space,
+ * cm), unit 'cm'. Throws when the upper-left 3 x 3 is not a rotation (the matrix was read in the wrong layout).
+ */
+export function fromFaceGeometry(matrix: ArrayLike<number>): HeadPose {
+  if (matrix.length !== 16) throw new RangeError(`fromFaceGeometry: ${matrix.length} values, expected a 4 x 4 matrix (16)`);
+  const r = Float64Array.of(matrix[0]!, matrix[1]!, matrix[2]!, matrix[4]!, matrix[5]!, matrix[6]!, matrix[8]!, matrix[9]!, matrix[10]!);
+  const rrt = multiply(r, Float64Array.of(r[0]!, r[3]!, r[6]!, r[1]!, r[4]!, r[7]!, r[2]!, r[5]!, r[8]!));
+  const offIdentity = Math.max(...rrt.map((v, i) => Math.abs(v - (i % 4 === 0 ? 1 : 0))));
+  const bottom = [matrix[12]!, matrix[13]!, matrix[14]!, matrix[15]!];
+  if (offIdentity > 1e-3 || Math.abs(bottom[0]!) + Math.abs(bottom[1]!) + Math.abs(bottom[2]!) > 1e-6 || Math.abs(bottom[3]! - 1) > 1e-6) {
+    throw new RangeError(`fromFaceGeometry: not a rigid transform in row-major order (R R^T differs from I by ${offIdentity.toExponential(2)}, last row [${bottom.join(', ')}])`);
+  }
+  const [pitch, yaw, roll] = matrixToEuler(r);
+  return { values: Float64Array.of(pitch, yaw, roll, matrix[3]!, matrix[7]!, matrix[11]!), unit: 'cm' };
 }

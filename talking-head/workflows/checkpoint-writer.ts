@@ -2,13 +2,15 @@
 // living on the GPU read back under their dotted names (prefix first: 'generator.', 'discriminator.',
 // 'pgface.'), with Adam's moments for a resumable checkpoint, and the metadata, as safetensors bytes. Runtimes
 // only put the bytes somewhere: a file written atomically (runtime-node), a download (runtime-web).
+// Numeric guard: the tensors come back in few downloads together with the GPU's count of their non-finite
+// values, and a checkpoint with a NaN or infinite value is refused (naming the tensor), never encoded.
 import type { Engine } from '../../core/engine.ts';
 import type { Float32Tensor } from '../../core/formats/safetensors.ts';
 import type { Module } from '../../core/nn/module.ts';
+import { NonFiniteError, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
 import type { Adam } from '../../core/optim/adam.ts';
-import {
-  type Checkpoint, type CheckpointMeta, encodeCheckpoint, loadModuleTensors, loadOptimizerTensors, readModuleTensors, readOptimizerTensors,
-} from '../checkpoint/checkpoint.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { type Checkpoint, type CheckpointMeta, encodeCheckpoint, loadModuleTensors, loadOptimizerTensors } from '../checkpoint/checkpoint.ts';
 
 /** A module saved under `prefix`, with its optimizer when the checkpoint is to be resumable. */
 export interface CheckpointPart {
@@ -20,12 +22,41 @@ export interface CheckpointPart {
 /** The optimizer state's names: `optimizer.<prefix without its dot>.{m,v}.<parameter>` and `.step`. */
 const optimizerPrefix = (part: CheckpointPart) => `optimizer.${part.prefix.replace(/\.$/, '')}`;
 
-/** Reads every part's parameters (and, when `resumable`, its optimizer state) and encodes the checkpoint. */
+/** Values read back in one download at most (well below any adapter's buffer limit). */
+const READBACK_CHUNK_BYTES = 32 << 20;
+
+/**
+ * Reads every part's parameters (and, when `resumable`, its optimizer moments) with their non-finite counts and
+ * encodes the checkpoint; throws a NonFiniteError naming the first tensor with a NaN or infinite value.
+ */
 export async function encodeModulesCheckpoint(meta: CheckpointMeta, parts: readonly CheckpointPart[], options: { readonly resumable?: boolean } = {}): Promise<Uint8Array> {
-  const tensors = new Map<string, Float32Tensor>();
+  const named: [string, Tensor][] = [];
+  const steps = new Map<number, [string, number]>();
   for (const part of parts) {
-    await readModuleTensors(part.module, part.prefix, tensors);
-    if (options.resumable && part.optimizer) await readOptimizerTensors(part.optimizer, part.module, optimizerPrefix(part), tensors);
+    named.push(...part.module.namedParameters(part.prefix));
+    if (!options.resumable || !part.optimizer) continue;
+    const state = part.optimizer.getState();
+    part.module.namedParameters().forEach(([name], i) => named.push([`${optimizerPrefix(part)}.m.${name}`, state.m[i]!], [`${optimizerPrefix(part)}.v.${name}`, state.v[i]!]));
+    steps.set(named.length, [`${optimizerPrefix(part)}.step`, state.step]);
+  }
+  const tensors = new Map<string, Float32Tensor>();
+  for (let from = 0; from < named.length;) {
+    let to = from + 1;
+    for (let bytes = 4 * named[from]![1].size; to < named.length && bytes + 4 * named[to]![1].size <= READBACK_CHUNK_BYTES; to++) bytes += 4 * named[to]![1].size;
+    const chunk = named.slice(from, to);
+    const engine = chunk[0]![1].engine;
+    const { values, nonFinite } = await readWithNonFiniteCounts(engine, chunk.map(([, t]) => t), chunk.map(([, t]) => [t]));
+    const bad = nonFinite.findIndex((count) => count > 0);
+    if (bad >= 0) {
+      const [name, t] = chunk[bad]!;
+      throw new NonFiniteError(`tensor '${name}' has ${nonFinite[bad]} NaN or infinite values of ${t.size}; the checkpoint was not written`);
+    }
+    chunk.forEach(([name, t], k) => {
+      tensors.set(name, { shape: [...t.shape], data: values[k]! });
+      const step = steps.get(from + k + 1);
+      if (step) tensors.set(step[0], { shape: [1], data: Float32Array.of(step[1]) });
+    });
+    from = to;
   }
   return encodeCheckpoint({ meta, tensors });
 }

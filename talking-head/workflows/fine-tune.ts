@@ -4,10 +4,16 @@
 // and from it the fine-tuned checkpoint's bytes. The rules, in one place:
 //   - the person's data is normalised with the *checkpoint's* statistics, not its own: the network's inputs and
 //     outputs keep the units it was trained in, and the person's own pose offsets stay in the outputs;
+//   - poses tracked from video (posedyn's tracker: centimetres, camera at the origin) for a checkpoint in
+//     another unit: each clip's translation motion re-expressed in the checkpoint's unit about its mean
+//     translation, the translation channels normalised with the person's own statistics (ours,
+//     talking-head/data/personal-data.ts: inPoseUnit, personalPoseStats);
 //   - clips whose poses sit far outside those statistics are refused (another tracker's units);
 //   - the split: the dataset's own (7:1:2 by time, best epoch on the val frames) when its train part holds at
 //     least one training sample; otherwise (a few seconds of video) every window of the whole clips trains and
 //     the same frames validate, and the checkpoint's record says so (ours: the paper fine-tunes on 2-3 minutes);
+//     a PoseGAN whose whole clips still hold no window trains on the longest windows that fit, at least 64
+//     frames (ours: its networks are fully convolutional; personal-data.ts withFittingWindows);
 //   - identities: the pretrained list in its order (a person already in it keeps their place, with their rest
 //     pose from this data), then the new people; `training.personalisedTo` names the person, and generation
 //     defaults to them (defaultIdentityName in talking-head/inference/generate.ts);
@@ -18,7 +24,9 @@ import { type Checkpoint, CheckpointError, decodeCheckpoint } from '../checkpoin
 import { windowStarts } from '../data/build-dataset.ts';
 import { Dataset, facePairs } from '../data/dataset.ts';
 import type { DatasetManifest, IdentityEntry, WindowRef } from '../data/dataset-format.ts';
+import { checkpointPoseUnit, inPoseUnit, personalPoseStats, withFittingWindows } from '../data/personal-data.ts';
 import type { FaceModel } from '../face/face-model.ts';
+import type { PoseGanConfig } from '../posegan/config.ts';
 import { featureConfigFromJson, sameFeatureConfig } from '../features/config.ts';
 import type { EpochReport, StepProgress } from '../training/epochs.ts';
 import { TrainingSession } from './training-session.ts';
@@ -38,6 +46,8 @@ export interface FineTuneOptions {
   readonly dataSource: string;
   readonly producedBy: string;
   readonly log?: (line: string) => void;
+  /** Continue an interrupted fine-tune from its resumable checkpoint instead of starting from `pretrained`. */
+  readonly resume?: { readonly checkpoint: Checkpoint; readonly source: string };
 }
 
 export type FineTuneSplit = 'by time (7:1:2)' | 'whole clips (too little data to hold frames out)';
@@ -98,16 +108,27 @@ export async function createFineTune(engine: Engine, pretrainedBytes: Uint8Array
   }
   if (meta.kind === 'pgface' && !meta.normalisation.face) throw new CheckpointError(`${source}: PGFace checkpoint without face statistics`);
   if (meta.kind === 'pgface' && !own.manifest.stats.face) throw new RangeError(`${options.dataSource}: no clip has face coefficients, a PGFace cannot be fine-tuned on it`);
-  const manifest: DatasetManifest = { ...own.manifest, stats: { ...meta.normalisation, face: meta.normalisation.face ?? own.manifest.stats.face } };
-  let dataset = new Dataset(manifest, own.clips.map((c) => ({ features: c.features, pose: c.pose, poseRaw: c.poseRaw, face: c.face })));
+  const unit = checkpointPoseUnit(meta.training, meta.normalisation.pose);
+  const inUnit = inPoseUnit(own, unit, meta.normalisation.pose.mean.slice(3, 6));
+  const converted = inUnit !== own;
+  if (converted) {
+    options.log?.(`the clips' translations are in ${own.manifest.poseUnit} and ${source}'s in ${unit}: each clip's translation motion is re-expressed in ${unit} about the checkpoint's mean translation and normalised with the person's own statistics (rotations as they are)`);
+  }
+  const stats = { ...meta.normalisation, pose: personalPoseStats(meta.normalisation.pose, inUnit.manifest.stats.pose, converted), face: meta.normalisation.face ?? own.manifest.stats.face };
+  let dataset = new Dataset({ ...inUnit.manifest, stats }, inUnit.clips.map((c) => ({ features: c.features, pose: c.pose, poseRaw: c.poseRaw, face: c.face })));
   assertPosesInRange(dataset, source);
   let split: FineTuneSplit = 'by time (7:1:2)';
   if (trainingSamples(meta.kind, dataset) === 0) {
     dataset = wholeClips(dataset);
     split = 'whole clips (too little data to hold frames out)';
     if (trainingSamples(meta.kind, dataset) === 0) {
-      const need = meta.kind === 'posegan' ? `${dataset.windowLength} frames (${(dataset.windowLength / features.fps).toFixed(1)} s, one PoseGAN window)` : '2 frames with face coefficients';
-      throw new RangeError(`${options.dataSource}: too little data to fine-tune on: a clip needs at least ${need}, the longest has ${Math.max(0, ...dataset.clips.map((c) => c.frames))}`);
+      if (meta.kind === 'posegan') {
+        const config = meta.modelConfig as unknown as PoseGanConfig;
+        dataset = withFittingWindows(dataset, config.frames, 2 ** (config.unetChannels.length - 1), options.dataSource);
+        options.log?.(`the clips are shorter than one ${config.frames}-frame PoseGAN window: fine-tuning on windows of ${dataset.windowLength} frames (its networks are fully convolutional)`);
+      } else {
+        throw new RangeError(`${options.dataSource}: too little data to fine-tune on: a clip needs at least 2 frames with face coefficients, the longest has ${Math.max(0, ...dataset.clips.map((c) => c.frames))}`);
+      }
     }
   }
   const ownByName = new Map(dataset.manifest.identities.map((i) => [i.name, i]));
@@ -131,9 +152,13 @@ export async function createFineTune(engine: Engine, pretrainedBytes: Uint8Array
     extraMeta: { personalisedTo: personalisedTo[0], fineTunedFrom: source, fineTuneSplit: split },
   });
   try {
-    session.initialiseFrom(pretrained, source);
-    options.log?.(`fine-tuning ${meta.kind} ${source} on ${personalisedTo.join(', ')} (${options.dataSource}; split ${split})`);
-    if ((options.recentre ?? true) && session.run.recentre) options.log?.(await session.run.recentre());
+    if (options.resume) {
+      options.log?.(`resuming the fine-tune of ${source} on ${personalisedTo.join(', ')} from ${options.resume.source}: ${session.resumeFrom(options.resume.checkpoint, options.resume.source)}`);
+    } else {
+      session.initialiseFrom(pretrained, source);
+      options.log?.(`fine-tuning ${meta.kind} ${source} on ${personalisedTo.join(', ')} (${options.dataSource}; split ${split})`);
+      if ((options.recentre ?? true) && session.run.recentre) options.log?.(await session.run.recentre());
+    }
   } catch (error) {
     session.dispose();
     throw error;

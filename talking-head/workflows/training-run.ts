@@ -54,7 +54,10 @@ export interface TrainingRun {
 function poseGanRun(engine: Engine, dataset: Dataset, spec: TrainingRunSpec): TrainingRun {
   const variant = spec.variant ?? 'posegan';
   if (variant !== 'posegan' && variant !== 'cnn') throw new Error(`the variant of posegan must be 'posegan' or 'cnn', got '${variant}'`);
-  const config = defaultPoseGanConfig(dataset.featureCount, { ...spec.modelOverrides, variant, frames: dataset.windowLength });
+  // A fine-tune keeps its checkpoint's window, on which inference runs, even when it trains on shorter windows
+  // (talking-head/data/personal-data.ts withFittingWindows): the networks are fully convolutional.
+  const frames = (spec.modelOverrides?.frames as number | undefined) ?? dataset.windowLength;
+  const config = defaultPoseGanConfig(dataset.featureCount, { ...spec.modelOverrides, variant, frames });
   const trainer = new PoseGanTrainer(engine, config, { learningRate: spec.learningRate, seed: spec.seed });
   const parts: CheckpointPart[] = [{ prefix: 'generator.', module: trainer.generator, optimizer: trainer.generatorOptimizer }];
   if (trainer.discriminator) parts.push({ prefix: 'discriminator.', module: trainer.discriminator, optimizer: trainer.discriminatorOptimizer! });

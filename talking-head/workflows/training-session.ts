@@ -2,13 +2,16 @@
 // validation so far and the history, what each checkpoint records, and the epoch loop. `posedyn train`,
 // `posedyn finetune` and the page's personalisation all train through it; the runtimes only decide where the
 // checkpoint bytes and the log lines go.
+import { BufferTooLargeError } from '../../core/buffer-pool.ts';
 import type { Engine } from '../../core/engine.ts';
-import type { Checkpoint, CheckpointMeta } from '../checkpoint/checkpoint.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { type Checkpoint, CheckpointError, type CheckpointMeta } from '../checkpoint/checkpoint.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { IdentityEntry } from '../data/dataset-format.ts';
-import { type EpochReport, type StepProgress, runEpochs } from '../training/epochs.ts';
+import { type EpochReport, type StepProgress, TrainingDivergedError, runEpochs } from '../training/epochs.ts';
 import { encodeModulesCheckpoint, restoreModules } from './checkpoint-writer.ts';
-import { type TrainingRun, type TrainingRunSpec, createTrainingRun } from './training-run.ts';
+import { type RunRecord, datasetFingerprint, resumeMismatches } from './run-record.ts';
+import { type TrainingRun, type TrainingRunSpec, type TrainingSample, createTrainingRun } from './training-run.ts';
 
 export interface TrainingSessionOptions extends TrainingRunSpec {
   readonly batch: number;
@@ -37,7 +40,9 @@ export class TrainingSession {
   readonly #engine: Engine;
   readonly #options: TrainingSessionOptions;
   readonly #history: EpochReport[] = [];
+  readonly #fingerprint: string;
   #best: number | null = null;
+  #bestEpoch: number | null = null;
   #epoch = 0;
 
   constructor(engine: Engine, dataset: Dataset, options: TrainingSessionOptions) {
@@ -45,6 +50,7 @@ export class TrainingSession {
     this.dataset = dataset;
     this.#options = options;
     this.run = createTrainingRun(engine, dataset, options);
+    this.#fingerprint = datasetFingerprint(dataset.manifest);
   }
 
   /** The last finished epoch (0 before training). */
@@ -56,6 +62,11 @@ export class TrainingSession {
     return this.#best;
   }
 
+  /** The epoch whose parameters are the best on validation so far (null before the first). */
+  get bestEpoch(): number | null {
+    return this.#bestEpoch;
+  }
+
   get history(): readonly EpochReport[] {
     return this.#history;
   }
@@ -65,13 +76,22 @@ export class TrainingSession {
     restoreModules(this.#engine, this.run.parts, checkpoint, source, { optional: this.run.optionalParts });
   }
 
-  /** Continues a session saved with `checkpoint({ resumable: true })`: parameters, Adam state, epoch, best, history. */
-  resumeFrom(checkpoint: Checkpoint, source: string): void {
+  /**
+   * Continues a session saved with `checkpoint({ resumable: true })`: parameters, Adam state, epoch, best,
+   * history. Refuses a checkpoint of another run (run-record.ts), naming every difference; returns what it
+   * resumed, in words.
+   */
+  resumeFrom(checkpoint: Checkpoint, source: string): string {
+    const mismatches = resumeMismatches(checkpoint.meta, this.meta());
+    if (mismatches.length > 0) throw new CheckpointError(`${source}: cannot resume this run from it: ${mismatches.join('; ')}`);
     restoreModules(this.#engine, this.run.parts, checkpoint, source, { resumable: true, optional: this.run.optionalParts });
     const record = checkpoint.meta.training;
     this.#epoch = record.epoch;
     this.#best = record.bestValidation;
+    this.#bestEpoch = (record.bestEpoch as number | undefined) ?? null;
     this.#history.splice(0, this.#history.length, ...((record.history as EpochReport[] | undefined) ?? []));
+    const best = this.#best === null ? 'no validation yet' : `best validation ${this.#best.toPrecision(4)}${this.#bestEpoch === null ? '' : ` at epoch ${this.#bestEpoch}`}`;
+    return `${this.run.kind} (${this.run.modelConfig.variant}) after epoch ${this.#epoch}, ${best}`;
   }
 
   /** What a checkpoint of the current state records. */
@@ -85,7 +105,8 @@ export class TrainingSession {
       normalisation: m.stats,
       identities: o.identities ?? m.identities,
       training: {
-        epoch: this.#epoch, step: this.#epoch * Math.ceil(this.run.samples.length / o.batch), seed: o.seed, bestValidation: this.#best,
+        epoch: this.#epoch, step: this.#epoch * Math.ceil(this.run.samples.length / o.batch), seed: o.seed, bestValidation: this.#best, bestEpoch: this.#bestEpoch,
+        run: { learningRate: o.learningRate, batch: o.batch, seed: o.seed, dataset: this.#fingerprint } satisfies RunRecord,
         producedBy: o.producedBy, dataset: o.source, poseUnit: m.poseUnit, lastValidation: this.#history.at(-1)?.validation ?? null,
         history: [...this.#history], ...this.run.extraMeta, ...o.extraMeta,
       },
@@ -101,6 +122,39 @@ export class TrainingSession {
   async train(options: TrainOptions): Promise<EpochReport[]> {
     const batch = this.#options.batch;
     const samples = options.maxStepsPerEpoch === undefined ? this.run.samples : this.run.samples.slice(0, options.maxStepsPerEpoch * batch);
+    try {
+      return await this.#epochs(options, samples);
+    } catch (error) {
+      if (error instanceof TrainingDivergedError) {
+        // Before any update the learning rate played no part: the data or the loss weights made the value.
+        const cause = error.stepsBefore === 0 && this.#epoch === 0
+          ? 'before any update, so from the data or the model config (its loss weights), not the learning rate'
+          : `learning rate ${this.#options.learningRate}: a lower one usually keeps training finite`;
+        throw new TrainingDivergedError(`${error.message} (${cause})`, error.stepsBefore);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * One step; a batch whose tensors exceed the adapter's buffer limit is refused in the batch's terms (the
+   * tensors that grow with the batch grow linearly, so the limit gives the largest batch that fits them).
+   */
+  #step(batch: readonly TrainingSample[]): Record<string, Tensor | null> {
+    try {
+      return this.run.step(batch);
+    } catch (error) {
+      if (!(error instanceof BufferTooLargeError)) throw error;
+      const fits = Math.floor((batch.length * error.limit) / error.bytes);
+      throw new RangeError(
+        `a batch of ${batch.length} does not fit this adapter: one training step's ${error.message}; ` +
+          (fits >= 1 ? `a batch of at most ${fits} fits it (batch size, --batch)` : 'even a batch of 1 does not fit (use a smaller model config)'),
+      );
+    }
+  }
+
+  #epochs(options: TrainOptions, samples: readonly TrainingSample[]): Promise<EpochReport[]> {
+    const batch = this.#options.batch;
     return runEpochs({
       samples,
       batchSize: batch,
@@ -108,13 +162,14 @@ export class TrainingSession {
       startEpoch: this.#epoch + 1,
       seed: this.#options.seed,
       maxSteps: options.maxSteps,
-      step: (b) => this.run.step(b),
+      step: (b) => this.#step(b),
+      watch: this.run.parts.flatMap((part) => part.module.namedParameters(part.prefix)),
       validate: () => this.run.validate(),
       onStep: options.onStep,
       onEpoch: async (report) => {
         this.#history.push(report);
         const improved = this.#best === null || report.validation < this.#best;
-        if (improved) this.#best = report.validation;
+        if (improved) [this.#best, this.#bestEpoch] = [report.validation, report.epoch];
         this.#epoch = report.epoch;
         await options.onEpoch?.(report, improved);
       },

@@ -9,7 +9,7 @@ import { uniform } from '../helpers/random.ts';
 
 // Its own engine rather than the shared test one: Dawn rounds timestamps to 65.5 us unless this toggle is off,
 // and short kernels would then read as 0 ns. The Dawn instance is per process, so this test file owns it.
-const engine = await createNodeEngine({ verbose: false, dawnOptions: ['disable-dawn-features=timestamp_quantization'] });
+const engine = await createNodeEngine({ dawnOptions: ['disable-dawn-features=timestamp_quantization'] });
 
 // Counts query sets the device creates, to check that profiling off creates none.
 let querySetsCreated = 0;

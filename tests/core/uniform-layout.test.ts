@@ -13,6 +13,7 @@ import * as groupNorm from '../../core/kernels/group-norm.ts';
 import * as layout from '../../core/kernels/layout.ts';
 import * as loss from '../../core/kernels/loss.ts';
 import * as matmul from '../../core/kernels/matmul.ts';
+import * as nonFinite from '../../core/kernels/non-finite.ts';
 import * as optim from '../../core/kernels/optim.ts';
 import * as peak from '../../core/kernels/peak.ts';
 import * as random from '../../core/kernels/random.ts';
@@ -240,6 +241,8 @@ const LAUNCHES: KernelLaunch[] = [
   loss.bceBackwardLaunch(buffer, { buffer }, buffer, buffer, 10),
   matmul.matmulLaunch(buffer, buffer, null, buffer, matmulDims(8)),
   matmul.matmulLaunch(buffer, buffer, buffer, buffer, matmulDims(7)),
+  nonFinite.countNonFiniteLaunch(buffer, buffer, 10, 2),
+  nonFinite.clearCountsLaunch(buffer, 2, 3),
   optim.adamLaunch(buffer, buffer, buffer, buffer, 10, 3, adam),
   optim.sumSquaresLaunch(buffer, buffer, 10, 2),
   optim.normFinishLaunch(buffer, buffer, 3),

@@ -1,8 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  assignIdentities, clipFromDeep3DMat, clipFromFeatureFile, clipFromOpenFaceCsv, discoverClips, identityFromStem, parseIdentityManifest,
+  type TrackedVideoClip, assignIdentities, clipFromDeep3DMat, clipFromFeatureFile, clipFromOpenFaceCsv, discoverClips, identityFromStem, parseIdentityManifest,
+  readClipInput,
 } from '../../talking-head/data/clip-sources.ts';
+import { deepSpeechFeatureConfig } from '../../talking-head/features/config.ts';
 import { matFromRowMajor, writeMat5 } from '../../talking-head/formats/mat5.ts';
 import { writeNpy } from '../../talking-head/formats/npy.ts';
 import { fromOpenFace } from '../../talking-head/pose/pose-convention.ts';
@@ -81,6 +83,67 @@ test('precomputed DeepSpeech windows [N, 16, 29] give their centre column as the
   assert.is(audio.frames, N);
   assert.equal([...audio.perFrame.subarray(F, F + 3)], [(1 * C + 8) * F, (1 * C + 8) * F + 1, (1 * C + 8) * F + 2]);
   assert.throws(() => clipFromFeatureFile(writeNpy(new Float32Array(24), [2, 3, 4]), 'bad.features.npy', 'features-npy', { context: C, contextCentre: 8 }), /bad\.features\.npy: features have shape \[2, 3, 4\]/);
+});
+
+
+test('videos are clips: pose, face and sound from one file; .mat and .csv are preferred as pose, .wav as sound', () => {
+  const { clips, skipped } = discoverClips(['me.mp4', 'you.webm', 'you.wav', 'b.mat', 'b.wav', 'b.mov', 'twice.mp4', 'twice.mkv', 'notes.txt']);
+  assert.equal(clips.map((c) => [c.stem, c.pose.kind, c.pose.file, c.audio.kind, c.audio.file]), [
+    ['b', 'deep3d-mat', 'b.mat', 'wav', 'b.wav'],
+    ['me', 'video', 'me.mp4', 'video', 'me.mp4'],
+    ['twice', 'video', 'twice.mkv', 'video', 'twice.mkv'],
+    ['you', 'video', 'you.webm', 'wav', 'you.wav'],
+  ]);
+  assert.equal(skipped.map((s) => [s.file, s.reason]).sort(), [['b.mov', "clip 'b' uses b.mat and b.wav"], ['twice.mp4', "clip 'twice' has twice.mkv already"]]);
+});
+
+const trackedVideo = (frames: number, speech: Float32Array | null, found = (_frame: number) => true): TrackedVideoClip => ({
+  track: { fps: 30, frames, pose: new Float32Array(frames * 6).fill(0.5), face: new Float32Array(frames * 144).fill(0.25), success: Uint8Array.from({ length: frames }, (_, k) => (found(k) ? 1 : 0)) },
+  speech,
+});
+const decode = { sampleRate: 16000, fps: 30, precomputed: deepSpeechFeatureConfig };
+
+test('a video clip reads through the runtime\'s tracker: poses in cm, face coefficients, the video\'s sound', async () => {
+  const [files] = discoverClips(['me.mp4']).clips;
+  const seen: string[] = [];
+  const clip = await readClipInput(files!, 'me', () => Promise.reject(new Error('a video is not read as bytes')), {
+    ...decode, trackVideo: async (file) => (seen.push(file), trackedVideo(30, new Float32Array(16000).fill(0.1))),
+  });
+  assert.equal(seen, ['me.mp4']);
+  assert.is(clip.pose.unit, 'cm');
+  assert.is(clip.pose.frames, 30);
+  assert.is(clip.face!.length, 30 * 144);
+  assert.is(clip.audio.kind, 'samples');
+  assert.is((clip.audio as { samples: Float32Array }).samples.length, 16000);
+});
+
+test('a video clip without sound, or without a tracker, is refused naming the file', async () => {
+  const [files] = discoverClips(['mute.mp4']).clips;
+  const noBytes = (): Promise<Uint8Array> => Promise.reject(new Error('no bytes are read'));
+  try {
+    await readClipInput(files!, 'mute', noBytes, { ...decode, trackVideo: async () => trackedVideo(30, null) });
+    assert.unreachable('no sound');
+  } catch (error) {
+    assert.match((error as Error).message, /^mute\.mp4: the video has no sound; a clip needs speech \(put it beside the video as mute\.wav\)/);
+  }
+  try {
+    await readClipInput(files!, 'mute', noBytes, decode);
+    assert.unreachable('no tracker');
+  } catch (error) {
+    assert.match((error as Error).message, /^mute\.mp4: a video clip, and no face tracker was given to read it/);
+  }
+});
+
+test('a video tracked on under half of its frames is refused naming the file; a few frames without a face are reported', async () => {
+  const [files] = discoverClips(['me.mp4']).clips;
+  const noBytes = (): Promise<Uint8Array> => Promise.reject(new Error('no bytes are read'));
+  const speech = new Float32Array(16000).fill(0.1);
+  await readClipInput(files!, 'me', noBytes, { ...decode, trackVideo: async () => trackedVideo(30, speech, (k) => k < 10) }).then(
+    () => assert.unreachable('refused'),
+    (e: Error) => assert.match(e.message, /^me\.mp4: tracking failed on 20 of 30 frames \(66\.7%\), more than the 50% a clip may miss/),
+  );
+  const clip = await readClipInput(files!, 'me', noBytes, { ...decode, trackVideo: async () => trackedVideo(30, speech, (k) => k !== 7) });
+  assert.equal(clip.pose.notes, ['me.mp4: tracking failed on 1 of 30 frames (3.3%), the longest gap 1 frames (0.03 s); their poses are interpolated']);
 });
 
 test.run();

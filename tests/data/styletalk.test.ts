@@ -1,4 +1,4 @@
-// The real styletalk sample folder (../shared/data/styletalk or $POSEDYN_DATA/styletalk), built once for the file.
+// The real styletalk sample folder ($POSEDYN_DATA/styletalk, see tests/formats/paths.ts), built once for the file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { facePairs, faceBatch, poseBatch } from '../../talking-head/data/dataset.ts';

@@ -1,5 +1,5 @@
-// The non-learned parts of the evaluation on the real styletalk sample (../shared/data/styletalk or
-// $POSEDYN_DATA/styletalk): its test segments, the evaluation window they allow, and the baselines.
+// The non-learned parts of the evaluation on the real styletalk sample ($POSEDYN_DATA/styletalk, see
+// tests/formats/paths.ts): its test segments, the evaluation window they allow, and the baselines.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { audioPoseCorrelation } from '../../talking-head/evaluation/audio-pose-correlation.ts';

@@ -1,5 +1,5 @@
-// The front end on real speech: the styletalk clips in the shared data folder ($POSEDYN_DATA, default
-// ../shared/data next to the repository). Skips with a message when the folder is absent.
+// The front end on real speech: the styletalk clips in the shared data folder ($POSEDYN_DATA, by default
+// the one beside the checkout). Skips with a message when the folder is absent.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

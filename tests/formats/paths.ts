@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(REPO_ROOT, 'tests', 'fixtures');
 
-/** `$POSEDYN_DATA`, else `../shared/data` next to the repository; undefined (with a message) when absent. */
+/** `$POSEDYN_DATA`, else the shared data folder beside the checkout; undefined (with a message) when absent. */
 export function sharedData(subpath: string, why: string): string | undefined {
   const path = resolve(REPO_ROOT, process.env.POSEDYN_DATA ?? '../shared/data', subpath);
   if (existsSync(path)) return path;

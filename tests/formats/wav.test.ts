@@ -104,4 +104,47 @@ test('decodeAudio passes 16 kHz through, resamples other rates to round(n * 1600
   assert.throws(() => decodeAudio(new TextEncoder().encode('hello world'), 'e.txt'), /e\.txt: is not a recognised audio file; posedyn decodes WAV only/);
 });
 
+/** A mono WAV whose fmt chunk declares `rate` (the byte rate follows it), with `samples` 16-bit samples. */
+function withRate(rate: number, samples = 160): Uint8Array {
+  const bytes = encodeWav16(new Float32Array(samples).fill(0.25), 16000);
+  const dv = new DataView(bytes.buffer);
+  dv.setUint32(24, rate, true);
+  dv.setUint32(28, (rate * 2) >>> 0, true);
+  return bytes;
+}
+
+/** A mono IEEE-float WAV of the given samples. */
+function floatWav(samples: readonly number[], rate = 16000): Uint8Array {
+  const out = new Uint8Array(44 + 4 * samples.length);
+  const dv = new DataView(out.buffer);
+  const ascii = (at: number, text: string) => out.set(Array.from(text, (c) => c.charCodeAt(0)), at);
+  ascii(0, 'RIFF'); dv.setUint32(4, 36 + 4 * samples.length, true); ascii(8, 'WAVE'); ascii(12, 'fmt '); dv.setUint32(16, 16, true);
+  dv.setUint16(20, 3, true); dv.setUint16(22, 1, true); dv.setUint32(24, rate, true); dv.setUint32(28, 4 * rate, true); dv.setUint16(32, 4, true); dv.setUint16(34, 32, true);
+  ascii(36, 'data'); dv.setUint32(40, 4 * samples.length, true);
+  samples.forEach((v, i) => dv.setFloat32(44 + 4 * i, v, true));
+  return out;
+}
+
+test('a header rate outside 1 kHz-384 kHz is refused before decoding, naming the rate and the range; the ends are accepted', () => {
+  const started = performance.now();
+  for (const rate of [0, 8, 999, 384001, 4_000_000_000]) {
+    assert.throws(() => decodeAudio(withRate(rate), 'lying.wav'), new RegExp(`lying\\.wav: fmt chunk declares a sample rate of ${rate} Hz, expected 1000-384000 Hz`), `rate ${rate}`);
+  }
+  assert.ok(performance.now() - started < 1000, 'refused at once (the 8 Hz header once meant minutes of resampling)');
+  assert.is(parseWav(withRate(1000), 'low.wav').sampleRate, 1000);
+  assert.is(parseWav(withRate(384000), 'high.wav').sampleRate, 384000);
+});
+
+test('a data chunk without one whole frame of audio is refused', () => {
+  assert.throws(() => parseWav(encodeWav16(new Float32Array(0), 16000), 'empty.wav'), /empty\.wav: data chunk holds 0 bytes, less than one frame of audio \(2 bytes\); expected at least one frame/);
+  assert.equal(Array.from(parseWav(encodeWav16(Float32Array.of(0.5), 16000), 'one.wav').samples), [0.5]);
+});
+
+test('decoded samples must be finite and within 16x full scale: a float WAV scaled by 1e20 or holding NaN is refused naming the sample', () => {
+  assert.throws(() => decodeAudio(floatWav([0.1, 0.2, 1e20, 0.1]), 'loud.wav'), /loud\.wav: samples reach 1\.00e\+20 \(sample 2, at 0\.000 s\), expected audio within \[-16, 16\]/);
+  assert.throws(() => decodeAudio(floatWav([0.1, NaN]), 'nan.wav'), /nan\.wav: sample 1 \(at 0\.000 s\) is NaN; audio samples must be finite numbers/);
+  assert.throws(() => decodeAudio(floatWav([-Infinity]), 'inf.wav'), /inf\.wav: sample 0 .* is -Infinity/);
+  assert.is(decodeAudio(floatWav([1.5, -2, 0.3]), 'hot.wav').length, 3, 'a little past full scale is audio');
+});
+
 test.run();

@@ -6,6 +6,6 @@ let shared: Promise<Engine> | null = null;
 
 export function testEngine(): Promise<Engine> {
   // 'preferred': every run of a test uses the same kernel variants (no timing decides).
-  shared ??= createNodeEngine({ verbose: false, kernelSelection: 'preferred' });
+  shared ??= createNodeEngine({ kernelSelection: 'preferred' });
   return shared;
 }

@@ -1,5 +1,5 @@
 // Issue 4's quality bar, measured on the styletalk test split with the checkpoints the project ships
-// (talking-head/pretrained/, trained by the commands in its README). Skips when ../shared/data is absent.
+// (talking-head/pretrained/, trained by the commands in its README). Skips when the shared data folder is absent.
 // PGFace vs the fixed-identity baseline (Table 3) compares the networks personalised to each person (Sec. 5.1),
 // on Eq. (7)'s lower-face weighted vertex distance and on the uniform one; the networks shared by every person
 // are printed beside them (see talking-head/pretrained/README.md for why those differ).
@@ -12,7 +12,7 @@ import { windowBoundaryJumps } from '../../talking-head/evaluation/pose-distance
 import { poseStatistics } from '../../talking-head/evaluation/pose-statistics.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
-import { PRETRAINED, personalFacePath } from '../../runtime-node/generate/generate-command.ts';
+import { PRETRAINED, personalFacePath } from '../../runtime-node/files/pretrained.ts';
 import { faceMeasure, faceTable, tableThreeMethods } from '../../talking-head/evaluation/face-table.ts';
 import { proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
-import { PRETRAINED, defaultFaceCheckpoint, personalFacePath } from '../../runtime-node/generate/generate-command.ts';
+import { PRETRAINED, defaultFaceCheckpoint, personalFacePath } from '../../runtime-node/files/pretrained.ts';
 import { testEngine } from '../helpers/engine.ts';
 
 const engine = await testEngine();

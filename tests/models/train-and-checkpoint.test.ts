@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeCheckpoint, loadModuleTensors } from '../../talking-head/checkpoint/checkpoint.ts';
@@ -109,8 +109,11 @@ test('finetune --dataset --identity personalises a pretrained PGFace to one pers
   assert.equal(after.meta.identities.map((i) => i.name), before.meta.identities.map((i) => i.name), 'the same identities, none added');
   assert.is(after.meta.training.personalisedTo, name, 'generation defaults to the person');
   let error: Error | null = null;
-  await runFinetune({ from: pretrained, dataset, identity: 'nobody', out, epochs: 1, batch: 4, lr: 1e-4, seed: 1, faceModel: 'procedural', progress: false, producedBy: 'test', engine, log: () => {} }).catch((e: Error) => { error = e; });
+  const elsewhere = await tempFolder('finetune-nobody');
+  outputs.push(elsewhere);
+  await runFinetune({ from: pretrained, dataset, identity: 'nobody', out: elsewhere, epochs: 1, batch: 4, lr: 1e-4, seed: 1, faceModel: 'procedural', progress: false, producedBy: 'test', engine, log: () => {} }).catch((e: Error) => { error = e; });
   assert.match(String(error), /no identity 'nobody'/);
+  assert.equal(await readdir(elsewhere), [], 'the refused fine-tune wrote nothing');
 });
 
 test.after(async () => removeFolders(dataset, clips, ...outputs));

@@ -26,10 +26,11 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+/** `extraArgs`: more Chromium flags, e.g. a fake camera for getUserMedia. */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'posedyn-chromium-'));
   // Pages' download links (the demo's video and GLB) save nothing: tests read the files from the page instead.
-  const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-data-dir=${profile}`], headless: true, downloadBehavior: { policy: 'deny' } });
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs, `--user-data-dir=${profile}`], headless: true, downloadBehavior: { policy: 'deny' } });
   const log: string[] = [];
   return {
     browser,

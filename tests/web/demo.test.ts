@@ -138,9 +138,16 @@ if (!hasChromium) {
     await page.waitForFunction(() => Number(document.body.dataset.drawn!.split(':')[1]) >= 15, { timeout: 20_000 });
     assert.is(await page.$eval('#play', (e) => e.textContent), 'Pause');
     await page.click('#play');
-    await new Promise((done) => setTimeout(done, 300));
-    const stopped = (await pageState(page)).drawn;
-    await new Promise((done) => setTimeout(done, 600));
+    // A frame already being drawn when Pause is clicked may still land (on a loaded software adapter a frame
+    // takes hundreds of ms): wait until nothing lands for 500 ms, then nothing more may be drawn.
+    let stopped = (await pageState(page)).drawn;
+    for (let waited = 0; waited < 10_000; waited += 500) {
+      await new Promise((done) => setTimeout(done, 500));
+      const now = (await pageState(page)).drawn;
+      if (now === stopped) break;
+      stopped = now;
+    }
+    await new Promise((done) => setTimeout(done, 1000));
     assert.is((await pageState(page)).drawn, stopped, 'no new frame while paused');
     assert.is(await page.$eval('#play', (e) => e.textContent), 'Play');
   });

@@ -11,7 +11,8 @@ import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { findIdentity } from '../../talking-head/inference/generate.ts';
 import { loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { clipInputsFromFiles, personDatasetFromFiles } from '../../talking-head/workflows/clip-files.ts';
-import { fineTune } from '../../talking-head/workflows/fine-tune.ts';
+import { createFineTune, fineTune } from '../../talking-head/workflows/fine-tune.ts';
+import { Dataset } from '../../talking-head/data/dataset.ts';
 import { runFinetune } from '../../runtime-node/training/finetune-command.ts';
 import { deep3dMat, openFaceCsv, speechLikeWav, tempFolder } from '../data/synthetic-clips.ts';
 import { testEngine } from '../helpers/engine.ts';
@@ -64,28 +65,39 @@ test('posedyn finetune (files on disk) and the page\'s path (bytes in memory) tr
   assert.is(page.meta.training.epoch, cli.meta.training.epoch);
 });
 
-test('clips whose poses are in another tracker\'s units are refused, naming the channel', async () => {
+test('clips in another tracker\'s units are re-expressed in the checkpoint\'s; clips far outside its range in its own unit are refused, naming the channel', async () => {
   const { dataset } = await personDatasetFromFiles(engine, [
     { name: 'carol.wav', bytes: speechLikeWav(300, 16000, 2) },
     { name: 'carol.csv', bytes: openFaceCsv(300, 2) },
   ], featureConfig, 256);
+  const lines: string[] = [];
+  const converted = await createFineTune(engine, posegan, 'untrained.safetensors', dataset, { dataSource: 'carol', producedBy: 'test', log: (l) => lines.push(l) });
+  converted.session.dispose();
+  assert.match(lines.join('\n'), /translations are in mm and untrained\.safetensors's in bfm/);
+  const far = new Dataset(dataset.manifest, dataset.clips.map((c) => ({ features: c.features, pose: c.pose.map((v, i) => (i % 6 === 1 ? v + 50 : v)), poseRaw: c.poseRaw, face: c.face })));
   try {
-    await fineTune(engine, posegan, 'untrained.safetensors', dataset, { dataSource: 'carol', producedBy: 'test' });
-    assert.unreachable('OpenFace millimetres against a checkpoint of Deep3DFaceRecon-sized poses');
+    await fineTune(engine, posegan, 'untrained.safetensors', far, { dataSource: 'carol', producedBy: 'test' });
+    assert.unreachable('yaw 50 radians off');
   } catch (error) {
-    assert.match((error as Error).message, /far outside untrained\.safetensors's range \(.*tz averages -?\d+ standard deviations/);
+    assert.match((error as Error).message, /far outside untrained\.safetensors's range \(yaw averages -?\d+ standard deviations/);
   }
 });
 
-test('a clip shorter than one PoseGAN window is refused with the length it needs', async () => {
+test('a clip shorter than one PoseGAN window trains on the longest window it holds; one under 64 frames is refused with the length it needs', async () => {
   const { dataset } = await personDatasetFromFiles(engine, [
     { name: 'eve.wav', bytes: speechLikeWav(200, 16000, 5) }, { name: 'eve.mat', bytes: deep3dMat(200, 5) },
   ], featureConfig, 256);
+  const short = await fineTune(engine, posegan, 'untrained.safetensors', dataset, { dataSource: 'eve', producedBy: 'test', batch: 2, epochs: 1 });
+  assert.is(short.split, 'whole clips (too little data to hold frames out)');
+  assert.is(decodeCheckpoint(short.checkpoint, 'eve').meta.modelConfig.frames, 256, 'inference keeps 256-frame windows');
+  const { dataset: tiny } = await personDatasetFromFiles(engine, [
+    { name: 'eve.wav', bytes: speechLikeWav(60, 16000, 5) }, { name: 'eve.mat', bytes: deep3dMat(60, 5) },
+  ], featureConfig, 256);
   try {
-    await fineTune(engine, posegan, 'untrained.safetensors', dataset, { dataSource: 'eve', producedBy: 'test' });
-    assert.unreachable('200 frames hold no 256-frame window');
+    await fineTune(engine, posegan, 'untrained.safetensors', tiny, { dataSource: 'eve', producedBy: 'test' });
+    assert.unreachable('60 frames hold no 64-frame window');
   } catch (error) {
-    assert.match((error as Error).message, /eve: too little data to fine-tune on: a clip needs at least 256 frames \(8\.5 s, one PoseGAN window\), the longest has 200/);
+    assert.match((error as Error).message, /^eve: too little data to fine-tune PoseGAN on: its shortest training window is 64 frames \(2\.1 s\) of a clip's training frames, the most a clip has is 60/);
   }
 });
 

@@ -24,7 +24,7 @@ export interface HeadMesh {
   readonly model: FaceModel;
   /** The face model it was built on. */
   readonly face: FaceModel;
-  /** [V * 8]: albedo (linear rgb), occlusion, specular, shininess, head weight, 0 (head-mesh-builder.ts) */
+  /** Shape `[V * 8]`: albedo (linear rgb), occlusion, specular, shininess, head weight, 0 (head-mesh-builder.ts) */
   readonly surface: Float32Array;
   /** Vertex ranges of the parts (absent parts have count 0); the body is last. */
   readonly parts: Readonly<Record<HeadPart, PartRange>>;

@@ -1,0 +1,30 @@
+// The namespace `evaluation` of `posedyn/talking-head`: the paper's Tables 1-4, baselines, ablations and
+// personalisation metrics (see this folder's README).
+export { audioPoseCorrelation, pearson } from './audio-pose-correlation.ts';
+export { bootstrapMean, bootstrapPairedDifference, percentile } from './bootstrap.ts';
+export type { BootstrapOptions, Estimate } from './bootstrap.ts';
+export { correlationTable } from './correlation-table.ts';
+export type { CorrelationSettings, CorrelationTable } from './correlation-table.ts';
+export { faceVertexDistances, vertexGram } from './face-distances.ts';
+export type { VertexWeighting } from './face-distances.ts';
+export { faceMeasure, faceTable, segmentFaceCoefficients, tableThreeMethods } from './face-table.ts';
+export type { FaceDifference, FaceDistances, FaceMeasure, FaceMethod, FaceRow, FaceTable } from './face-table.ts';
+export { correctIdentityConfidence, identityClassifierTable, trainIdentityClassifier } from './identity-classifier-table.ts';
+export type { ClassifierSettings, ClassifierTable, IdentityClassifier } from './identity-classifier-table.ts';
+export { averageOverDraws, distanceRow, realSmoothness } from './method-scores.ts';
+export type { DistanceRow } from './method-scores.ts';
+export { OneClassSvm } from './one-class-svm.ts';
+export type { OneClassSvmOptions } from './one-class-svm.ts';
+export { PAPER } from './paper-numbers.ts';
+export { meanPoseSequence, nearestTrainingStretch, randomTrainingStretch, stretchPoses, trainingSegmentsOf } from './pose-baselines.ts';
+export type { TrainingStretch } from './pose-baselines.ts';
+export { accuracy, classifierProbabilities, motionScale, motionWindows, PoseIdentityClassifier, trainPoseClassifier, weightedCrossEntropy } from './pose-classifier.ts';
+export type { ClassifierTrainingOptions, LabelledPoseSequence, MotionWindows } from './pose-classifier.ts';
+export { jitter, meanOf, motionDistance, motionEnergy, poseDistance, windowBoundaryJumps } from './pose-distances.ts';
+export type { FrameSum } from './pose-distances.ts';
+export { evaluationSegments, generatorDraws, generatorPoses, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws, wholeClipPoses } from './pose-methods.ts';
+export type { EvaluationSegment, MethodDraws } from './pose-methods.ts';
+export { poseStatistics, statisticsGap } from './pose-statistics.ts';
+export type { PoseStatistics, StatisticsGap } from './pose-statistics.ts';
+export { windowJoinTable } from './window-join-table.ts';
+export type { WindowJoinTable } from './window-join-table.ts';
