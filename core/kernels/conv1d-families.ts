@@ -87,10 +87,16 @@ function subgroupForward(blocking: GatherBlocking): KernelVariant<Conv1dForwardP
   };
 }
 
+// Each family's variant list is built at first use (a getter), so importing the module calls nothing (package.json's
+// sideEffects: false; tests/package/side-effects.test.ts).
+let forwardVariants: readonly KernelVariant<Conv1dForwardProblem>[] | undefined;
+
 export const conv1dForwardFamily: KernelFamily<Conv1dForwardProblem> = {
   name: 'conv1d.forward',
   // r16p4: rows of 4 output positions (the audio encoder's last layer) fill no block of 8.
-  variants: [registerForward, subgroupForward({ rows: 8, positions: 16 }), subgroupForward({ rows: 16, positions: 8 }), subgroupForward({ rows: 16, positions: 4 })],
+  get variants() {
+    return (forwardVariants ??= [registerForward, subgroupForward({ rows: 8, positions: 16 }), subgroupForward({ rows: 16, positions: 8 }), subgroupForward({ rows: 16, positions: 4 })]);
+  },
   shapeClass: (p) => `${geometryClass(p.g)}${p.bias ? ' bias' : ''}${p.leakySlope !== null ? ' leaky' : ''}`,
   tuningProblem(p, buffer) {
     const g = tuningGeometry(p.g);
@@ -117,9 +123,13 @@ function subgroupGradInput(blocking: GatherBlocking): KernelVariant<Conv1dGradIn
   };
 }
 
+let gradInputVariants: readonly KernelVariant<Conv1dGradInputProblem>[] | undefined;
+
 export const conv1dGradInputFamily: KernelFamily<Conv1dGradInputProblem> = {
   name: 'conv1d.grad_input',
-  variants: [registerGradInput, subgroupGradInput({ rows: 16, positions: 8 }), subgroupGradInput({ rows: 8, positions: 8 })],
+  get variants() {
+    return (gradInputVariants ??= [registerGradInput, subgroupGradInput({ rows: 16, positions: 8 }), subgroupGradInput({ rows: 8, positions: 8 })]);
+  },
   shapeClass: (p) => `${geometryClass(p.g)}${p.bias ? ' bias' : ''}`,
   tuningProblem(p, buffer) {
     const g = tuningGeometry(p.g);
@@ -164,12 +174,16 @@ function subgroupGradWeight(blocking: GradWeightBlocking): KernelVariant<Conv1dG
   };
 }
 
+let gradWeightVariants: readonly KernelVariant<Conv1dGradWeightProblem>[] | undefined;
+
 export const conv1dGradWeightFamily: KernelFamily<Conv1dGradWeightProblem> = {
   name: 'conv1d.grad_weight',
-  variants: [
-    registerGradWeight, subgroupGradWeight({ rows: 16, channels: 1, positions: 8 }), subgroupGradWeight({ rows: 8, channels: 2, positions: 8 }),
-    subgroupGradWeight({ rows: 16, channels: 2, positions: 4 }),
-  ],
+  get variants() {
+    return (gradWeightVariants ??= [
+      registerGradWeight, subgroupGradWeight({ rows: 16, channels: 1, positions: 8 }), subgroupGradWeight({ rows: 8, channels: 2, positions: 8 }),
+      subgroupGradWeight({ rows: 16, channels: 2, positions: 4 }),
+    ]);
+  },
   shapeClass: (p) => `${geometryClass(p.g)}${p.db ? ' bias' : ''}`,
   tuningProblem(p, buffer) {
     const g = tuningGeometry(p.g);

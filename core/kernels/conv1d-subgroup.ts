@@ -308,9 +308,11 @@ ${body.join('\n')}
 }
 
 /** Generated sources, one a spec: the engine caches modules and pipelines by `file`. */
-const sources = new Map<string, KernelSource>();
+/** (The map is made at first use, so importing the module runs nothing: package.json's sideEffects.) */
+let sources: Map<string, KernelSource> | undefined;
 
 function sourceFor(key: string, write: () => string): KernelSource {
+  sources ??= new Map();
   let source = sources.get(key);
   if (!source) {
     source = { name: 'conv1d-subgroup', file: `core/kernels/conv1d-subgroup.ts [${key}]`, code: write() };

@@ -24,7 +24,9 @@ const UNARY_FLOPS: Record<UnaryOpName, number> = {
 /** Vec4s a thread of the *4 entries (VEC4_PER_THREAD in the WGSL). */
 const VEC4_PER_THREAD = 4;
 /** Workgroups of a *4 entry over n values (n a multiple of 4). */
-const grid4 = (n: number) => gridForItems(n / 4, WG * VEC4_PER_THREAD);
+function grid4(n: number): [number, number, number] {
+  return gridForItems(n / 4, WG * VEC4_PER_THREAD);
+}
 
 export function unaryLaunch(op: UnaryOpName, x: GPUBuffer, y: GPUBuffer, n: number, alpha = 0, beta = 0): KernelLaunch {
   const vec4 = n % 4 === 0;

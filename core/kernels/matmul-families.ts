@@ -37,9 +37,14 @@ const workgroupTile: KernelVariant<MatmulProblem> = {
 /** Tuning problems keep M, N, K and the transposes, and cut the batch to about this many multiply-adds. */
 const TUNING_MACS = 1 << 26;
 
+// The variant list is built at first use (a getter), so importing the module calls nothing (package.json's sideEffects).
+let variants: readonly KernelVariant<MatmulProblem>[] | undefined;
+
 export const matmulFamily: KernelFamily<MatmulProblem> = {
   name: 'matmul',
-  variants: [register, subgroup({ rows: 16, columns4: 1 }), subgroup({ rows: 16, columns4: 2 }), subgroup({ rows: 8, columns4: 1 }), workgroupTile],
+  get variants() {
+    return (variants ??= [register, subgroup({ rows: 16, columns4: 1 }), subgroup({ rows: 16, columns4: 2 }), subgroup({ rows: 8, columns4: 1 }), workgroupTile]);
+  },
   shapeClass: ({ dims: d, bias }) =>
     `${d.transposeA ? 'Aᵀ' : 'A'}${d.transposeB ? 'Bᵀ' : 'B'}${bias ? '+bias' : ''} m~2^${sizeClass(d.m)} n~2^${sizeClass(d.n)} k~2^${sizeClass(d.k)} batch~2^${sizeClass(d.batch)}`,
   tuningProblem({ dims, bias }, buffer) {

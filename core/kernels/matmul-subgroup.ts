@@ -185,9 +185,11 @@ fn matmul(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: v
 }`;
 }
 
-const sources = new Map<string, KernelSource>();
+/** (The map is made at first use, so importing the module runs nothing: package.json's sideEffects.) */
+let sources: Map<string, KernelSource> | undefined;
 
 function sourceFor(key: string, write: () => string): KernelSource {
+  sources ??= new Map();
   let source = sources.get(key);
   if (!source) {
     source = { name: 'matmul-variant', file: `core/kernels/matmul-subgroup.ts [${key}]`, code: write() };
