@@ -1,14 +1,14 @@
 // The browser half of benchmarks/swiftshader.ts: PoseGAN work on the page's WebGPU engine (SwiftShader in headless
-// Chromium), timed by the page's kernel profiler (core/profiler.ts, the profile panel's), with the kernel families
-// either all on their portable variants (the kernels posedyn had before it had variants) or on the engine's own
-// choice for this adapter (measured at first use). Called through window.posedynSwiftShader.
+// Chromium), timed by the page's kernel profiler (core/profiler.ts, the profile panel's). The same file is bundled
+// twice: from this tree, and from a baseline tree (`git archive` of another commit, e.g. main) that may predate
+// kernel families, so it imports nothing of them: it reaches `engine.kernels` only where the engine has one.
+// With `portable`, every family runs its portable variant (variants[0], the kernels posedyn had before it had
+// variants); otherwise the engine's own choice for this adapter (measured at first use). Called through
+// window.posedynSwiftShader.
 import type { Engine } from '../core/engine.ts';
 import { tensor } from '../core/creation.ts';
 import { InitRandom } from '../core/nn/init.ts';
 import { kernelTable, startProfiling } from '../core/profiler.ts';
-import { conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily } from '../core/kernels/conv1d-families.ts';
-import { groupNormBackwardFamily, groupNormForwardFamily } from '../core/kernels/group-norm-families.ts';
-import { matmulFamily } from '../core/kernels/matmul-families.ts';
 import { createBrowserEngine } from '../runtime-web/device.ts';
 import { generatePoseSequence } from '../talking-head/inference/generate.ts';
 import { defaultPoseGanConfig } from '../talking-head/posegan/config.ts';
@@ -16,9 +16,17 @@ import { PoseGenerator } from '../talking-head/posegan/generator.ts';
 import { PoseGanTrainer } from '../talking-head/training/posegan-trainer.ts';
 
 const FEATURES = 29;
-const FAMILIES = [conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily, matmulFamily, groupNormForwardFamily, groupNormBackwardFamily];
+/** The families whose variants `portable` pins (core/kernels/*-families.ts), by name. */
+const FAMILIES = ['conv1d.forward', 'conv1d.grad_input', 'conv1d.grad_weight', 'matmul', 'group-norm.forward', 'group-norm.backward'];
+
+/** What a tree with kernel families offers (core/kernel-selection.ts); absent in one without. */
+interface Selector {
+  force(family: string, variant: string | null): void;
+  choices(): readonly { how: string }[];
+}
 
 const engine: Engine = await createBrowserEngine();
+const selector = (engine as unknown as { kernels?: Selector }).kernels;
 
 function workload(kind: 'generate' | 'train-step', seconds: number, batch: number): () => Promise<void> {
   const config = defaultPoseGanConfig(FEATURES);
@@ -45,11 +53,19 @@ function workload(kind: 'generate' | 'train-step', seconds: number, batch: numbe
   };
 }
 
+/** The family variant names this engine knows, for forcing the portable ones. */
+const portableVariants = new Map<string, string>();
+
 const runs = new Map<string, () => Promise<void>>();
 
 const api = {
   adapter: engine.info.adapter,
-  /** One profiled run; portable: every family on its variants[0]. GPU ms by kernel, and the wall time. */
+  hasKernelFamilies: selector !== undefined,
+  /** Tells the page each family's portable variant (the driver reads them from this tree's modules). */
+  setPortable(variants: Record<string, string>) {
+    for (const [family, variant] of Object.entries(variants)) if (FAMILIES.includes(family)) portableVariants.set(family, variant);
+  },
+  /** One profiled run (after an unprofiled one that compiles and tunes): GPU ms by kernel, and the wall time. */
   async run(kind: 'generate' | 'train-step', seconds: number, batch: number, portable: boolean) {
     const key = `${kind}|${seconds}|${batch}`;
     let run = runs.get(key);
@@ -57,8 +73,7 @@ const api = {
       run = workload(kind, seconds, batch);
       runs.set(key, run);
     }
-    for (const f of FAMILIES) engine.kernels.force(f.name, portable ? f.variants[0]!.name : null);
-    // An unprofiled run first: compiles, and (for the engine's own choice) measures new shape classes.
+    if (selector) for (const f of FAMILIES) selector.force(f, portable ? portableVariants.get(f) ?? null : null);
     await run();
     const profiler = startProfiling(engine);
     const started = performance.now();
@@ -67,7 +82,7 @@ const api = {
     const report = await profiler.collect();
     profiler.destroy();
     const rows = kernelTable(report, { groupBy: 'kernel' }).map((r) => ({ kernel: r.kernel, ms: r.totalMs, calls: r.calls }));
-    return { wallMs, gpuMs: rows.reduce((s, r) => s + r.ms, 0), rows, choices: engine.kernels.choices().filter((c) => c.how !== 'forced') };
+    return { wallMs, gpuMs: rows.reduce((s, r) => s + r.ms, 0), rows, choices: selector ? selector.choices().filter((c) => c.how !== 'forced') : [] };
   },
 };
 (globalThis as unknown as { posedynSwiftShader: typeof api }).posedynSwiftShader = api;
