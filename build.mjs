@@ -51,8 +51,9 @@ export function buildLibrary(outdir = join(root, 'dist/lib')) {
     }
     if (out !== text) writeFileSync(file, out);
   }
-  rmSync(join(outdir, 'talking-head/face/mediapipe-mesh/canonical-face-mesh.json'), { force: true });
   for (const asset of assets) {
+    // tsc copies an imported JSON file beside its module; the module below replaces it (the mesh, the fitted face model).
+    if (asset.endsWith('.json')) rmSync(join(outdir, asset), { force: true });
     const text = readFileSync(join(root, asset), 'utf8');
     const value = asset.endsWith('.json') ? JSON.stringify(JSON.parse(text)) : JSON.stringify(text);
     writeFileSync(join(outdir, `${asset}.js`), `// ${asset}, as a module (built by build.mjs)\nexport default ${value};\n`);

@@ -12,7 +12,7 @@
  * Flat: what generation needs (models, checkpoints, audio, face models and decode, the paper's ops) and its
  * output (frames as data, the GLB). The rest is in namespaces, one a folder, each with its own index.ts:
  * `formats`, `features`, `pose`, `data`, `training`, `workflows` (the training-run builder, fine-tune, checkpoint
- * writer: the jobs the CLI and the page share), `evaluation`, `render` (the head renderer), `tracking` (landmarks to poses and coefficients). Every name is listed by name; to add one, export it from its module and list it here (flat) or
+ * writer: the jobs the CLI and the page share), `evaluation`, `render` (the head renderer), `tracking` (landmarks to poses and coefficients), `faceFit` (fitting a face model to tracked faces). Every name is listed by name; to add one, export it from its module and list it here (flat) or
  * in the folder's index.ts (namespace). A new folder with its own job gets a namespace line at the end.
  *
  * @module posedyn/talking-head
@@ -54,8 +54,9 @@ export { Resampler, resample } from './audio/resample.ts';
 export type { ResampleOptions } from './audio/resample.ts';
 
 // ---- face models (Eq. 2) and decoding coefficients to vertices, on the GPU or the CPU
-export { EXP_COMPONENTS, FACE_COEFFICIENTS, ID_COMPONENTS, assertFaceModel, decodeFaceCpu } from './face/face-model.ts';
-export type { FaceModel } from './face/face-model.ts';
+export { EXP_COMPONENTS, FACE_COEFFICIENTS, ID_COMPONENTS, assertFaceModel, decodeFaceCpu, typicalCoefficients } from './face/face-model.ts';
+export type { CoefficientPrior, FaceModel } from './face/face-model.ts';
+export { FITTED_FACE_MODEL_SOURCE, fittedFaceModel, fittedFaceModelProvenance } from './face/fitted-face-model.ts';
 export { EXPRESSION_COMPONENTS, IDENTITY_COMPONENTS, proceduralFaceModel } from './face/procedural-face-model.ts';
 export type { ProceduralFaceOptions } from './face/procedural-face-model.ts';
 export { BFM_NOSE_TIP_KEYPOINT, bfmFaceModel } from './face/bfm-face-model.ts';
@@ -64,7 +65,7 @@ export { LANDMARK, canonicalFaceMesh } from './face/canonical-mesh.ts';
 export type { CanonicalFaceMesh } from './face/canonical-mesh.ts';
 export { FaceDecoder, decodeFace } from './face/decode.ts';
 export { defaultFaceModel } from './face/default-face-model.ts';
-export { mouthOpening } from './face/mouth-opening.ts';
+export { MouthOpeningDecoder, mouthOpening } from './face/mouth-opening.ts';
 export { faceFrameObj } from './face/obj-export.ts';
 
 // ---- output for scenes and game engines (docs/output-format.md): frames as data, the animated head as a GLB
@@ -100,3 +101,5 @@ export * as evaluation from './evaluation/index.ts';
 export * as render from './render/index.ts';
 /** A face tracker's landmarks and pose matrices as head poses and face coefficients a frame; the track file. */
 export * as tracking from './tracking/index.ts';
+/** Fitting a face model to tracked landmarks and Deep3DFaceRecon coefficients (how the default face model is made), its file format and measures. */
+export * as faceFit from './face/fitted/index.ts';

@@ -38,6 +38,46 @@ export function readSafeUint64(view: DataView, offset: number, littleEndian: boo
   return Number(value);
 }
 
+/**
+ * Encodes numbers as IEEE 754 half precision (binary16), through float32, rounding to the nearest half (ties
+ * to even); beyond the largest half (65504) they become infinities, below the smallest subnormal zeros.
+ */
+export function float32ToHalf(values: ArrayLike<number>): Uint16Array {
+  const out = new Uint16Array(values.length);
+  const single = new Float32Array(1);
+  const bits = new Uint32Array(single.buffer);
+  for (let i = 0; i < values.length; i++) {
+    single[0] = values[i]!;
+    const x = bits[0]!;
+    const sign = (x >>> 16) & 0x8000;
+    const exponent = (x >>> 23) & 0xff;
+    const mantissa = x & 0x7fffff;
+    if (exponent === 0xff) {
+      out[i] = sign | 0x7c00 | (mantissa ? 0x200 : 0);
+      continue;
+    }
+    const e = exponent - 127 + 15;
+    if (e >= 0x1f) {
+      out[i] = sign | 0x7c00;
+      continue;
+    }
+    // Normal halves keep the top 10 mantissa bits; subnormal ones (e <= 0) shift the implicit 1 in as well.
+    const full = e > 0 ? mantissa : mantissa | 0x800000;
+    const shift = e > 0 ? 13 : 14 - e;
+    if (shift > 24) {
+      out[i] = sign;
+      continue;
+    }
+    let h = (e > 0 ? e << 10 : 0) | (full >>> shift);
+    const rest = full & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    // A carry out of the mantissa moves to the next exponent (or to infinity), which is the right rounding.
+    if (rest > halfway || (rest === halfway && (h & 1) === 1)) h++;
+    out[i] = sign | h;
+  }
+  return out;
+}
+
 /** Decodes IEEE 754 half precision (binary16) to float32. */
 export function halfToFloat32(halves: Uint16Array): Float32Array {
   const out = new Float32Array(halves.length);

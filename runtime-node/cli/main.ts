@@ -14,6 +14,8 @@ import { runBench } from '../bench/bench-command.ts';
 import { runEval } from '../evaluation/eval-command.ts';
 import { integerOption, jsonObjectOption, numberOption } from './options.ts';
 import { runTrack } from '../tracking/track-command.ts';
+import { runFitFaceModel } from '../face/fit-face-model-command.ts';
+import { FACE_MODEL_OPTION } from '../training/face-model-option.ts';
 import { runExport } from '../export/export-command.ts';
 import { runRender } from '../video/render-command.ts';
 import { parseBackground } from '../video/render-video.ts';
@@ -53,6 +55,18 @@ program
   });
 
 program
+  .command('fit-face-model')
+  .description('fit the default face model (a 3DMM on MediaPipe\'s mesh with Deep3DFaceRecon\'s 80 + 64 coefficients) to the landmarks tracked in the clips\' videos and the clips\' coefficients; writes the file the project ships unless --out')
+  .requiredOption('--data <dir>', 'clips with Deep3DFaceRecon coefficients: <stem>.mat + <stem>.wav (e.g. the styletalk samples)')
+  .requiredOption('--videos <dir>', 'the same clips\' videos, <stem>.mp4 (video frame k + offset = .mat row k, offset = extra video frames)')
+  .option('--tracks <dir>', 'keep the videos\' tracks here (<dir>/<stem>/track.json, as posedyn track writes them) and read them on the next run', 'out/face-fit/tracks')
+  .option('--out <file>', 'the model file to write (default: talking-head/face/fitted/fitted-face-model.json)')
+  .option('--no-progress', 'no progress bar')
+  .action(async (options: { data: string; videos: string; tracks: string; out?: string; progress: boolean }) => {
+    await runFitFaceModel({ ...options, command: `posedyn ${process.argv.slice(2).join(' ')}` });
+  });
+
+program
   .command('dataset')
   .description('datasets for training and evaluation')
   .command('build')
@@ -78,7 +92,7 @@ program
   .option('--lr <rate>', 'Adam learning rate (paper: 1e-4)', '1e-4')
   .option('--seed <n>', 'seed for initialisation and shuffling', '1')
   .option('--variant <name>', 'posegan | cnn (L_L2 only) for PoseGAN; pgface | fixed-identity for PGFace')
-  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (PGFace's vertex loss)", 'procedural')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (PGFace's vertex loss (Eq. 7-8))`, FACE_MODEL_OPTION.default)
   .option('--resume', 'continue the run in <out> from its last.safetensors (the settings and dataset must match)', false)
   .option('--overwrite', 'start a new run in <out> even though it holds one (replaces its checkpoints and log)', false)
   .option('--init-from <checkpoint>', 'start from the parameters of this checkpoint')
@@ -120,7 +134,7 @@ program
   .option('--batch <n>', 'batch size (paper: 16)', '16')
   .option('--lr <rate>', 'Adam learning rate', '1e-4')
   .option('--seed <n>', 'seed for shuffling', '1')
-  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat", 'procedural')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (the personalised PGFace's vertex loss)`, FACE_MODEL_OPTION.default)
   .option('--resume', 'continue the fine-tune in <out> from its last.safetensors (the settings and data must match)', false)
   .option('--overwrite', 'start a new fine-tune in <out> even though it holds one (replaces its checkpoints and log)', false)
   .option('--no-progress', 'no progress bar')
@@ -137,7 +151,7 @@ program
 
 program
   .command('eval')
-  .description("the paper's evaluation (Tables 1-4, ablations, personalisation) on a dataset's test split: report.md, report.json, PNG figures")
+  .description("the paper's evaluation (Tables 1-4, lip motion, ablations, personalisation) on a dataset's test split: report.md, report.json, PNG figures")
   .option('--dataset <dir>', 'dataset folder from `posedyn dataset build`', 'out/dataset')
   .option('--out <dir>', 'output folder', 'out/eval')
   .option('--quick', 'tiny networks, a few steps (CI smoke run); the report says so', false)
@@ -162,7 +176,7 @@ program
   .option('--finetune-batch <n>', 'personalisation fine-tuning batch (paper: 16)')
   .option('--finetune-lr <rate>', 'personalisation fine-tuning learning rate (default: --lr)')
   .option('--classifier-steps <n>', 'training steps of the head-pose classifier (default 600; quick 60)')
-  .option('--face-model <source>', "'procedural' or a path to your BFM_model_front.mat (Table 3's vertices)", 'procedural')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (Table 3's vertices and the lip-motion row)`, FACE_MODEL_OPTION.default)
   .option('--reuse-trained', 'reuse <out>/models/*/best.safetensors from an earlier run instead of retraining', false)
   .action(async (options: Record<string, string | boolean | undefined>) => {
     const int = (name: string, flag: Parameters<typeof integerOption>[1]) => (options[name] === undefined ? undefined : integerOption(options[name] as string, flag));
@@ -208,7 +222,7 @@ program
   .option('--identity <name>', "whose rest pose starts the sequence (default: the checkpoint's first identity)")
   .option('--motion-scale <s>', 'scale head motion about the rest pose; 0 = still head', '1')
   .option('--smooth <sigma>', 'Gaussian smoothing of the generated poses (Eq. 1), sigma in frames; 0 = none', '0')
-  .option('--face-model <source>', "'default', 'procedural' or a path to your BFM_model_front.mat (OBJ, mouth opening, video, GLB)", 'default')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (OBJ, mouth opening, video, GLB)`, FACE_MODEL_OPTION.default)
   .option('--video <file>', 'also write an MP4 of the talking head with the speech (H.264 + AAC, 30 fps)')
   .option('--glb <file>', 'also write a GLB of the head and its animation (see docs/output-format.md)')
   .option('--compare <file>', 'with --video: draw the real head of this .mat or track.json beside the generated one')
@@ -234,7 +248,7 @@ program
   .requiredOption('--video <file>', 'the MP4 to write')
   .option('--audio <file>', "the speech (default: the file's own, or <name>.wav beside it)")
   .option('--compare <file>', 'draw the head of this .mat or track.json beside it')
-  .option('--face-model <source>', "'default', 'procedural' or a path to your BFM_model_front.mat", 'default')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (the video)`, FACE_MODEL_OPTION.default)
   .option('--width <px>', `video width (default ${VIDEO_DEFAULTS.size} a head)`)
   .option('--height <px>', `video height (default ${VIDEO_DEFAULTS.size})`)
   .option('--background <#rrggbb>', 'background colour', VIDEO_DEFAULTS.background)
@@ -250,7 +264,7 @@ program
   .requiredOption('--glb <file>', 'the GLB to write')
   .option('--identity <name>', "name the person and draw the translation relative to that identity's rest pose in --checkpoint (default: the file's own rest pose, else its mean pose)")
   .option('--checkpoint <file>', 'PoseGAN checkpoint holding the identities (for --identity)', PRETRAINED.posegan)
-  .option('--face-model <source>', "'default', 'procedural' or a path to your BFM_model_front.mat", 'default')
+  .option('--face-model <source>', `${FACE_MODEL_OPTION.help} (the GLB)`, FACE_MODEL_OPTION.default)
   .action(async (options: Record<string, string | undefined>) => {
     await runExport({ from: options.from!, glb: options.glb!, identity: options.identity, checkpoint: options.checkpoint!, faceModel: options.faceModel! });
   });

@@ -1,5 +1,5 @@
 // `posedyn eval --dataset DIR --out DIR`: the paper's evaluation (Sec. 5) on a dataset's test split, beside the
-// paper's numbers. Trains what it needs on one shared engine (runTrain), or uses given checkpoints, then
+// paper's numbers, with our lip-motion row in place of Table 5's SyncNet score (lip-motion-table.ts). Trains what it needs on one shared engine (runTrain), or uses given checkpoints, then
 // writes <out>/report.json, <out>/report.md and <out>/figures/*.png. The metrics live in talking-head/evaluation/.
 //
 // Models (under <out>/models/<name>/ when trained here):
@@ -15,7 +15,9 @@ import type { Engine } from '../../core/engine.ts';
 import { type Dataset } from '../../talking-head/data/dataset.ts';
 import { type BootstrapOptions } from '../../talking-head/evaluation/bootstrap.ts';
 import { correlationTable } from '../../talking-head/evaluation/correlation-table.ts';
-import { faceMeasure, faceTable, tableThreeMethods } from '../../talking-head/evaluation/face-table.ts';
+import { faceMeasure, faceTable, generateFaces, realFaceCoefficients, tableThreeMethods } from '../../talking-head/evaluation/face-table.ts';
+import { lipMotionTable } from '../../talking-head/evaluation/lip-motion-table.ts';
+import { MouthOpeningDecoder } from '../../talking-head/face/mouth-opening.ts';
 import type { PgFace } from '../../talking-head/pgface/pgface.ts';
 import type { PoseGenerator } from '../../talking-head/posegan/generator.ts';
 import { NonFiniteError } from '../../core/ops/non-finite.ts';
@@ -35,10 +37,10 @@ import { personalFacePath } from '../files/pretrained.ts';
 import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 import { type ModelSource, type TrainingPlan, pgFaceModel, poseGanModel } from './eval-models.ts';
-import { poseChannelFigures } from './figures.ts';
+import { mouthOpeningFigure, poseChannelFigures } from './figures.ts';
 import { personalFaceModels } from './personal-face-models.ts';
 import { runPersonalisation } from './personalisation.ts';
-import { type EvalReport, reportJson, reportMarkdown } from './report-markdown.ts';
+import { type EvalReport, reportJson, reportMarkdown } from '../../talking-head/evaluation/report-markdown.ts';
 
 export interface EvalOptions {
   readonly dataset: string;
@@ -201,6 +203,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
 
   // ---- Table 3 ----
   let face: EvalReport['face'] = { skipped: 'the dataset has no face coefficients (OpenFace poses only)' };
+  let lipMotion: EvalReport['lipMotion'] = face;
   if (dataset.manifest.stats.face) {
     log('eval: face models (Table 3)');
     const pg = await pgFaceModel(engine, dataset, plan, modelsFolder, { name: 'pgface', kind: 'pgface', variant: 'pgface', seed: 1, given: options.checkpoints.pgface }, log);
@@ -221,10 +224,24 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     const faceMethods = tableThreeMethods(
       { pgface: pg.model.model, fixed: fixed.model.model }, { pgface: networks(personalPg), fixed: networks(personalFixed) }, fixedIdentity,
     );
-    const table = await faceTable(engine, dataset, faceMethods, segments, await faceMeasure(engine, faceModel), bootstrap, [
-      ['PGFace, personalised', 'Fixed identity, personalised'], ['PGFace', 'Fixed identity'],
-    ]);
+    const generations = await generateFaces(engine, dataset, faceMethods, segments);
+    const comparisons = [['PGFace, personalised', 'Fixed identity, personalised'], ['PGFace', 'Fixed identity']] as const;
+    const table = faceTable(dataset, generations, await faceMeasure(engine, faceModel), bootstrap, comparisons);
     face = { faceModel: faceModel.name, units: faceModel.units, ...table };
+    log('eval: lip motion');
+    if (faceModel.innerLipVertices) {
+      const decoder = new MouthOpeningDecoder(faceModel);
+      lipMotion = lipMotionTable(dataset, generations, decoder, bootstrap, comparisons);
+      // The longest test segment with face coefficients: the real mouth and the personalised networks' over it.
+      const k = generations.segments.reduce((a, s, i) => (s.length > generations.segments[a]!.length ? i : a), 0);
+      const segment = generations.segments[k]!;
+      figures.push(`figures/${await mouthOpeningFigure(figureFolder, 'lip-motion.png', `${segment.clip}, test frames ${segment.range.join('-')}: mouth opening`, [
+        { name: 'Real', opening: decoder.sequence(realFaceCoefficients(dataset, segment)) },
+        ...['PGFace, personalised', 'Fixed identity, personalised'].map((name) => ({ name, opening: decoder.sequence(generations.methods.get(name)![k]!) })),
+      ])}`);
+    } else {
+      lipMotion = { skipped: `the face model '${faceModel.name}' does not name its inner-lip vertices` };
+    }
     for (const loaded of [pg.model, fixed.model, ...personalFixed.values(), ...personalPg.values()]) loaded.model.dispose();
   }
 
@@ -261,6 +278,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     classifier,
     correlation,
     face,
+    lipMotion,
     ablations: { noMotion: { row: noMotionRow, posegan: poseRows.find((r) => r.method === 'PoseGAN')!, realJitter: real.jitter }, windowJoin: windowJoinNumbers },
     personalisation,
     figures,

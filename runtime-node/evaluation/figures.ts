@@ -1,11 +1,12 @@
-// The evaluation's figures: pose channels over time, one PNG a channel, every method against the real poses
-// (runtime-node/plots/line-chart.ts). Poses come in raw units [T, 6] (radians; the dataset's translation unit).
+// The evaluation's figures (runtime-node/plots/line-chart.ts): pose channels over time, one PNG a channel, every
+// method against the real poses (raw units [T, 6]: radians; the dataset's translation unit); and the mouth
+// opening over time (cm), every face network against the real mouth.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { lineChartPng } from '../plots/line-chart.ts';
+import { POSE_CHANNEL_NAMES } from '../../talking-head/pose/pose-convention.ts';
 
-export const POSE_CHANNEL_NAMES = ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'] as const;
 
 export interface PoseSeries {
   readonly name: string;
@@ -28,4 +29,20 @@ export async function poseChannelFigures(folder: string, prefix: string, title: 
     files.push(file);
   }
   return files;
+}
+
+export interface OpeningSeries {
+  readonly name: string;
+  /** [T] cm */
+  readonly opening: ArrayLike<number>;
+}
+
+/** Writes <folder>/<file>: the mouth opening of each series over the frames; returns `file`. */
+export async function mouthOpeningFigure(folder: string, file: string, title: string, series: readonly OpeningSeries[]): Promise<string> {
+  const png = await lineChartPng(
+    series.map((s) => ({ name: s.name, points: Array.from(s.opening, (y, x) => ({ x, y })) })),
+    { title, xLabel: 'frame (30 fps)', yLabel: 'inner-lip gap (cm)', width: 720, height: 260 },
+  );
+  await writeFileAtomic(join(folder, file), png);
+  return file;
 }

@@ -6,6 +6,7 @@
 // no identity input and infers whose face from the speech).
 import { rm } from 'node:fs/promises';
 import { decodeAudio } from '../../talking-head/audio/decode.ts';
+import { POSE_CHANNEL_NAMES } from '../../talking-head/pose/pose-convention.ts';
 import { faceFrameObj } from '../../talking-head/face/obj-export.ts';
 import { headFrames } from '../../talking-head/export/head-frames.ts';
 import { frameDataFields, jsonRows } from '../../talking-head/export/result-fields.ts';
@@ -83,7 +84,7 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
           frames: result.frames,
           identity: result.identity,
           audio: options.audio,
-          poseChannels: ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'],
+          poseChannels: POSE_CHANNEL_NAMES,
           poseUnits: { angles: 'radians', translation: translationUnit },
           restPose: rest,
           faceModel: faceModel.name,

@@ -95,6 +95,17 @@ export async function probeVideo(file: string, maxSide = MAX_FRAME_SIDE): Promis
   };
 }
 
+/**
+ * The frames of the first video stream, counted from its packets (one a frame in the H.264/VP9 files trackers
+ * read; nothing is decoded). Throws naming the file when ffprobe cannot count them.
+ */
+export async function countVideoFrames(file: string): Promise<number> {
+  const probe = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file]);
+  const count = Number(probe.stdout.toString().trim());
+  if (probe.code !== 0 || !Number.isInteger(count) || count < 1) throw new Error(`${file}: ffprobe could not count its video frames (${firstLines(probe.stderr)})`);
+  return count;
+}
+
 export interface DecodedFrame {
   readonly index: number;
   /** seconds from the first frame: index / decodeFps */

@@ -5,7 +5,7 @@ import { MODEL_SAMPLE_RATE } from '../../talking-head/audio/decode.ts';
 import { type FaceTrack, assembleFaceTrack } from '../../talking-head/tracking/face-track.ts';
 import type { LandmarkFaceFit } from '../../talking-head/tracking/landmark-face-fit.ts';
 import type { ChromiumFaceTracker } from './chromium-tracker.ts';
-import { type VideoInfo, decodeFrames, decodeSpeech, probeVideo } from './ffmpeg.ts';
+import { type DecodedFrame, type VideoInfo, decodeFrames, decodeSpeech, probeVideo } from './ffmpeg.ts';
 
 export interface TrackedVideo {
   readonly info: VideoInfo;
@@ -21,11 +21,31 @@ export interface TrackVideoOptions {
   readonly faceFit: LandmarkFaceFit;
   /** a progress bar on stderr when it is a terminal */
   readonly progress?: boolean;
+  /**
+   * Only these decoded frames (0-based, at the decode rate): the track starts at frame `from` (its time 0) and
+   * holds `count` frames, or fewer at the video's end. The frames before are decoded and dropped, not tracked.
+   */
+  readonly range?: { readonly from: number; readonly count: number };
+}
+
+/** The frames of `range`, re-timed so that the first one is at time 0. */
+async function* framesInRange(frames: AsyncGenerator<DecodedFrame>, range: { from: number; count: number }, fps: number): AsyncGenerator<DecodedFrame> {
+  for await (const frame of frames) {
+    if (frame.index < range.from) continue;
+    if (frame.index >= range.from + range.count) return;
+    const index = frame.index - range.from;
+    yield { index, time: index / fps, pixels: frame.pixels };
+  }
 }
 
 export async function trackVideoFile(file: string, options: TrackVideoOptions): Promise<TrackedVideo> {
   const info = await probeVideo(file);
-  const expected = Number.isFinite(info.duration) ? Math.max(1, Math.round(info.duration * info.decodeFps)) : 0;
+  const range = options.range;
+  if (range && !(Number.isInteger(range.from) && range.from >= 0 && Number.isInteger(range.count) && range.count >= 1)) {
+    throw new RangeError(`${file}: frame range from ${range.from}, count ${range.count}; expected integers >= 0 and >= 1`);
+  }
+  const whole = Number.isFinite(info.duration) ? Math.max(1, Math.round(info.duration * info.decodeFps)) : 0;
+  const expected = range ? Math.min(range.count, Math.max(0, whole - range.from)) : whole;
   const bar = options.progress && process.stderr.isTTY && expected > 0
     ? new cliProgress.SingleBar({ format: 'tracking [{bar}] {value}/{total} frames | {speed} frames/s', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
     : null;
@@ -33,7 +53,8 @@ export async function trackVideoFile(file: string, options: TrackVideoOptions): 
   bar?.start(expected, 0, { speed: '-' });
   let tracked;
   try {
-    tracked = await options.tracker.track(info, decodeFrames(info), (n) => {
+    const frames = range ? framesInRange(decodeFrames(info), range, info.decodeFps) : decodeFrames(info);
+    tracked = await options.tracker.track(info, frames, (n) => {
       bar?.setTotal(Math.max(expected, n));
       bar?.update(n, { speed: (n / ((performance.now() - started) / 1000)).toFixed(1) });
     });
@@ -41,8 +62,10 @@ export async function trackVideoFile(file: string, options: TrackVideoOptions): 
     bar?.stop();
   }
   const trackingSeconds = (performance.now() - started) / 1000;
+  if (range && tracked.length === 0) throw new RangeError(`${file}: no frames in the range from frame ${range.from} (${range.count} frames): the video is shorter`);
   const track = assembleFaceTrack(tracked, { duration: tracked.length / info.decodeFps, faceFit: options.faceFit, source: file });
-  const speech = info.hasAudio ? await decodeSpeech(file, MODEL_SAMPLE_RATE) : null;
+  // A range's sound would need cutting as well; nobody asks for it.
+  const speech = info.hasAudio && !range ? await decodeSpeech(file, MODEL_SAMPLE_RATE) : null;
   return { info, track, speech, trackingSeconds };
 }
 

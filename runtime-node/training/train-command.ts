@@ -45,7 +45,7 @@ export interface TrainOptions {
   readonly overwrite?: boolean;
   /** posegan | cnn for PoseGAN; pgface | fixed-identity for PGFace */
   readonly variant?: string;
-  /** 'procedural' or a path to BFM_model_front.mat */
+  /** --face-model: 'default', 'fitted', 'procedural' or a path to BFM_model_front.mat (face-model-option.ts) */
   readonly faceModel: string;
   /** Cap on steps an epoch (quick runs); undefined = all. */
   readonly maxStepsPerEpoch?: number;

@@ -5,7 +5,7 @@ import type { Engine } from '../../core/engine.ts';
 import { formatProfileTable, startProfiling } from '../../core/profiler.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import type { FaceDecoder } from '../../talking-head/face/decode.ts';
-import { FACE_COEFFICIENTS } from '../../talking-head/face/face-model.ts';
+import { FACE_COEFFICIENTS, typicalCoefficients } from '../../talking-head/face/face-model.ts';
 import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../talking-head/inference/generate.ts';
 import type { LoadedPgFace, LoadedPoseGan } from '../../talking-head/inference/load-models.ts';
 
@@ -35,7 +35,7 @@ export async function animateSpeech(
   }
 }
 
-/** A still, neutral face (all coefficients 0: the model's mean shape), to draw before anything was generated. */
+/** A still face (the model's typical coefficients, face-model.ts typicalCoefficients), to draw before anything was generated. */
 export function neutralFace(engine: Engine, decoder: FaceDecoder): Tensor {
-  return engine.keep(engine.noGrad(() => engine.tidy(() => decoder.decode(tensor(engine, new Float32Array(FACE_COEFFICIENTS), [1, FACE_COEFFICIENTS], 'neutral face')))));
+  return engine.keep(engine.noGrad(() => engine.tidy(() => decoder.decode(tensor(engine, typicalCoefficients(decoder.model), [1, FACE_COEFFICIENTS], 'neutral face')))));
 }

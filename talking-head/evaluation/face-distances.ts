@@ -1,7 +1,7 @@
 // Table 3's face distances on decoded vertices (Eq. 2), generated face f vs ground truth v, frame by frame:
 //   shape   mean over frames t of (1 / V) sum_v m_v^2 ||v_t,v - f_t,v||^2
 //   motion  mean over neighbouring frames (t - 1, t) of (1 / V) sum_v m_v^2 ||(v_t,v - v_(t-1),v) - (f_t,v - f_(t-1),v)||^2
-// in the face model's length unit squared (cm^2 for the procedural model, dm^2 for Deep3DFaceRecon's BFM).
+// in the face model's length unit squared (cm^2 for the fitted and procedural models, dm^2 for Deep3DFaceRecon's BFM).
 // With the lower-face weights m of Eq. (7)-(8) (10 below the nose, 1 elsewhere) these are the paper's L_shape
 // and L_s-motion, which Table 3's "shape / motion" columns are named after; with m = 1 every vertex counts the
 // same. The evaluation reports both.

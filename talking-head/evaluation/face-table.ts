@@ -96,25 +96,46 @@ export async function segmentFaceCoefficients(engine: Engine, dataset: Dataset, 
 }
 
 /**
- * Every method's distances over the test segments with face coefficients, and for each [method, baseline] of
- * `comparisons` their paired difference.
+ * Every method's raw coefficients [L, 144] on every segment that has face coefficients, generated once for the
+ * tables that read them (Table 3 here, the lip-motion row in lip-motion-table.ts).
  */
-export async function faceTable(engine: Engine, dataset: Dataset, methods: Readonly<Record<string, FaceMethod>>, segments: readonly EvaluationSegment[], measure: FaceMeasure, bootstrap: BootstrapOptions, comparisons: readonly (readonly [string, string])[] = []): Promise<FaceTable> {
+export interface FaceGenerations {
+  readonly segments: readonly EvaluationSegment[];
+  /** method -> one array a segment, in `segments` order */
+  readonly methods: ReadonlyMap<string, readonly Float32Array[]>;
+}
+
+export async function generateFaces(engine: Engine, dataset: Dataset, methods: Readonly<Record<string, FaceMethod>>, segments: readonly EvaluationSegment[]): Promise<FaceGenerations> {
   const withFace = segments.filter((s) => dataset.clips[s.clipIndex]!.face);
   if (withFace.length === 0) throw new Error('face table: no test segment has face coefficients');
-  const sums = new Map<string, FaceDistances<FrameSum[]>>();
+  const generated = new Map<string, Float32Array[]>();
   for (const [name, method] of Object.entries(methods)) {
+    const own: Float32Array[] = [];
+    for (const s of withFace) own.push(await segmentFaceCoefficients(engine, dataset, method, s));
+    generated.set(name, own);
+  }
+  return { segments: withFace, methods: generated };
+}
+
+/** The real raw coefficients [L, 144] of a segment. */
+export function realFaceCoefficients(dataset: Dataset, segment: EvaluationSegment): Float32Array {
+  return dataset.clips[segment.clipIndex]!.face!.subarray(segment.range[0] * FACE_CHANNELS, segment.range[1] * FACE_CHANNELS);
+}
+
+/** Every method's distances over the generated segments, and for each [method, baseline] of `comparisons` their paired difference. */
+export function faceTable(dataset: Dataset, generations: FaceGenerations, measure: FaceMeasure, bootstrap: BootstrapOptions, comparisons: readonly (readonly [string, string])[] = []): FaceTable {
+  const sums = new Map<string, FaceDistances<FrameSum[]>>();
+  for (const [name, generated] of generations.methods) {
     const own: FaceDistances<FrameSum[]> = { shape: [], motion: [], uniform: { shape: [], motion: [] } };
-    for (const s of withFace) {
-      const real = dataset.clips[s.clipIndex]!.face!.subarray(s.range[0] * FACE_CHANNELS, s.range[1] * FACE_CHANNELS);
-      const generated = await segmentFaceCoefficients(engine, dataset, method, s);
-      const weighted = faceVertexDistances(real, generated, measure.lowerFace, measure.vertexCount);
-      const uniform = faceVertexDistances(real, generated, measure.uniform, measure.vertexCount);
+    generations.segments.forEach((s, k) => {
+      const real = realFaceCoefficients(dataset, s);
+      const weighted = faceVertexDistances(real, generated[k]!, measure.lowerFace, measure.vertexCount);
+      const uniform = faceVertexDistances(real, generated[k]!, measure.uniform, measure.vertexCount);
       own.shape.push(weighted.shape);
       own.motion.push(weighted.motion);
       own.uniform.shape.push(uniform.shape);
       own.uniform.motion.push(uniform.motion);
-    }
+    });
     sums.set(name, own);
   }
   const rows = [...sums].map(([method, u]): FaceRow => ({ method, ...mapDistances(u, (units) => bootstrapMean(units, bootstrap)) }));

@@ -1,5 +1,5 @@
-// The namespace `evaluation` of `posedyn/talking-head`: the paper's Tables 1-4, baselines, ablations and
-// personalisation metrics (see this folder's README).
+// The namespace `evaluation` of `posedyn/talking-head`: the paper's Tables 1-4, our lip-motion row, baselines,
+// ablations and personalisation metrics (see this folder's README).
 export { audioPoseCorrelation, pearson } from './audio-pose-correlation.ts';
 export { bootstrapMean, bootstrapPairedDifference, percentile } from './bootstrap.ts';
 export type { BootstrapOptions, Estimate } from './bootstrap.ts';
@@ -7,12 +7,14 @@ export { correlationTable } from './correlation-table.ts';
 export type { CorrelationSettings, CorrelationTable } from './correlation-table.ts';
 export { faceVertexDistances, vertexGram } from './face-distances.ts';
 export type { VertexWeighting } from './face-distances.ts';
-export { faceMeasure, faceTable, segmentFaceCoefficients, tableThreeMethods } from './face-table.ts';
-export type { FaceDifference, FaceDistances, FaceMeasure, FaceMethod, FaceRow, FaceTable } from './face-table.ts';
+export { faceMeasure, faceTable, generateFaces, realFaceCoefficients, segmentFaceCoefficients, tableThreeMethods } from './face-table.ts';
+export type { FaceDifference, FaceDistances, FaceGenerations, FaceMeasure, FaceMethod, FaceRow, FaceTable } from './face-table.ts';
 export { correctIdentityConfidence, identityClassifierTable, trainIdentityClassifier } from './identity-classifier-table.ts';
 export type { ClassifierSettings, ClassifierTable, IdentityClassifier } from './identity-classifier-table.ts';
 export { averageOverDraws, distanceRow, realSmoothness } from './method-scores.ts';
 export type { DistanceRow } from './method-scores.ts';
+export { REAL_MOUTH, STILL_MOUTH, lipMotionTable, loudnessFeature, stillMouthOpenings } from './lip-motion-table.ts';
+export type { LipMotionDifference, LipMotionRow, LipMotionTable } from './lip-motion-table.ts';
 export { OneClassSvm } from './one-class-svm.ts';
 export type { OneClassSvmOptions } from './one-class-svm.ts';
 export { PAPER } from './paper-numbers.ts';
@@ -28,3 +30,6 @@ export { poseStatistics, statisticsGap } from './pose-statistics.ts';
 export type { PoseStatistics, StatisticsGap } from './pose-statistics.ts';
 export { windowJoinTable } from './window-join-table.ts';
 export type { WindowJoinTable } from './window-join-table.ts';
+export { reportJson, reportMarkdown } from './report-markdown.ts';
+export type { EvalReport } from './report-markdown.ts';
+export type { ModelOnHoldout, ModelSource, PersonalisationResult, TrainingPlan } from './report-types.ts';

@@ -10,12 +10,15 @@
 // texBase. Units are the file's: Deep3DFaceRecon stores BFM 2009 (micrometres) scaled by 1e-5, decimetres.
 // Lower-face mask (Eq. 7): 10 on vertices below the nose tip, 1 elsewhere; the nose tip is landmark 31 of the
 // 68 (1-based; 0-based 30, the end of the nose ridge 28-31, as Deep3DFaceRecon's 5-point alignment uses it).
+// The mouth opening (mouth-opening.ts) is the distance between landmarks 63 and 67, the middles of the inner lips.
 import { FormatError } from '../../core/formats/bytes.ts';
 import { type MatArray, matrixRowMajor, matVariable, parseMat5 } from '../formats/mat5.ts';
 import { EXP_COMPONENTS, type FaceModel, ID_COMPONENTS, lowerFaceMaskBelow } from './face-model.ts';
 
 /** 0-based index, within the 68 landmarks, of the nose tip. */
 export const BFM_NOSE_TIP_KEYPOINT = 30;
+/** 0-based indices, within the 68, of the middle of the upper and the lower inner lip (1-based 63 and 67). */
+export const BFM_INNER_LIP_KEYPOINTS = [62, 66] as const;
 
 export interface BfmOptions {
   /** Subtract the mean vertex from the mean shape, as Deep3DFaceRecon does (recenter=True). Default true. */
@@ -57,6 +60,12 @@ export function bfmFaceModel(bytes: Uint8Array, source: string, options: BfmOpti
     throw new FormatError(source, `variable 'keypoints' entry ${BFM_NOSE_TIP_KEYPOINT + 1} (the nose tip) is ${noseTip + 1}, expected a 1-based vertex index in [1, ${V}]`);
   }
 
+  const innerLips = BFM_INNER_LIP_KEYPOINTS.map((k) => keypoints[k]! - 1);
+  const badLip = innerLips.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= V);
+  if (badLip >= 0) {
+    throw new FormatError(source, `variable 'keypoints' entry ${BFM_INNER_LIP_KEYPOINTS[badLip]! + 1} (an inner lip) is ${innerLips[badLip]! + 1}, expected a 1-based vertex index in [1, ${V}]`);
+  }
+
   if (options.recenter ?? true) {
     for (let c = 0; c < 3; c++) {
       let centre = 0;
@@ -75,5 +84,6 @@ export function bfmFaceModel(bytes: Uint8Array, source: string, options: BfmOpti
     triangles,
     lowerFaceMask: lowerFaceMaskBelow(meanShape, V, meanShape[3 * noseTip + 1]!),
     units: 'dm',
+    innerLipVertices: [innerLips[0]!, innerLips[1]!],
   };
 }

@@ -1,7 +1,8 @@
 // A linear 3D morphable face model, Eq. (2): S = S_mean + B_id alpha_id + B_exp alpha_exp, with 80 identity
 // and 64 expression coefficients (the Basel Face Model with Deep3DFaceRecon's expression basis in the paper).
-// Two sources implement it: the procedural model (procedural-face-model.ts, on MediaPipe's canonical mesh)
-// and the user's own BFM file (bfm-face-model.ts).
+// Three sources implement it: the fitted model (fitted-face-model.ts: fitted to tracked faces with
+// Deep3DFaceRecon's coefficients, on MediaPipe's canonical mesh; the default, default-face-model.ts), the
+// procedural model (procedural-face-model.ts, on the same mesh) and the user's own BFM file (bfm-face-model.ts).
 //
 // Layouts (every array row-major):
 //   mean      [V * 3]        vertex v's (x, y, z) at 3v, 3v + 1, 3v + 2
@@ -26,8 +27,26 @@ export interface FaceModel {
   readonly expBasis: Float32Array;
   readonly triangles: Uint32Array;
   readonly lowerFaceMask: Float32Array;
-  /** The length unit of mean and bases: 'cm' (procedural) or 'dm' (Deep3DFaceRecon's BFM). */
+  /** The length unit of mean and bases: 'cm' (fitted, procedural) or 'dm' (Deep3DFaceRecon's BFM). */
   readonly units: string;
+  /**
+   * Where coefficients of this model lie, when it knows: per-coefficient mean and standard deviation [144] of
+   * the coefficients it was fitted to (the fitted model: Deep3DFaceRecon's over its training frames). Without
+   * it a model's coefficients are taken as N(0, 1) each, as a PCA model scaled by its standard deviations is.
+   */
+  readonly coefficientPrior?: CoefficientPrior;
+  /**
+   * The vertices in the middle of the upper and the lower inner lip, whose distance is the mouth opening
+   * (mouth-opening.ts): MediaPipe's 13 and 14 on its mesh, the BFM's keypoints 63 and 67 of the 68.
+   */
+  readonly innerLipVertices?: readonly [number, number];
+}
+
+export interface CoefficientPrior {
+  /** [144] alpha_id then alpha_exp */
+  readonly mean: Float32Array;
+  /** [144] */
+  readonly std: Float32Array;
 }
 
 /** Throws naming the model and the array whose size does not fit vertexCount. */
@@ -40,9 +59,29 @@ export function assertFaceModel(model: FaceModel): void {
   expect('idBasis', model.idBasis.length, 3 * V * ID_COMPONENTS);
   expect('expBasis', model.expBasis.length, 3 * V * EXP_COMPONENTS);
   expect('lowerFaceMask', model.lowerFaceMask.length, V);
+  if (model.innerLipVertices && !model.innerLipVertices.every((v) => Number.isInteger(v) && v >= 0 && v < V)) {
+    throw new RangeError(`face model '${model.name}': innerLipVertices [${model.innerLipVertices.join(', ')}], expected two vertex indices below ${V}`);
+  }
+  if (model.coefficientPrior) {
+    const { mean, std } = model.coefficientPrior;
+    if (mean.length !== FACE_COEFFICIENTS || std.length !== FACE_COEFFICIENTS) {
+      throw new RangeError(`face model '${model.name}': coefficientPrior has ${mean.length} means and ${std.length} standard deviations, expected ${FACE_COEFFICIENTS} each`);
+    }
+    const bad = std.findIndex((s) => !(s > 0 && Number.isFinite(s)));
+    if (bad >= 0) throw new RangeError(`face model '${model.name}': coefficientPrior.std[${bad}] is ${std[bad]}, expected a finite value > 0`);
+  }
   if (model.triangles.length % 3 !== 0) throw new RangeError(`face model '${model.name}': triangles has ${model.triangles.length} indices, not a multiple of 3`);
   const bad = model.triangles.findIndex((i) => i >= V);
   if (bad >= 0) throw new RangeError(`face model '${model.name}': triangle index ${model.triangles[bad]} at ${bad} is past the last vertex (${V - 1})`);
+}
+
+/**
+ * The coefficients [144] of a typical face of the model: its prior's mean (the fitted model: the average of
+ * its training frames, a face mid-speech), or zeros (a PCA model's mean face). Zero coefficients of the fitted
+ * model lie outside its data (Deep3DFaceRecon's alpha_id of real people are far from 0): not a neutral face.
+ */
+export function typicalCoefficients(model: FaceModel): Float32Array {
+  return model.coefficientPrior ? Float32Array.from(model.coefficientPrior.mean) : new Float32Array(FACE_COEFFICIENTS);
 }
 
 /** Eq. (2) in float64 on the CPU: the reference for the GPU decode. Returns [V * 3]. */

@@ -249,6 +249,7 @@ export function proceduralFaceModel(options: ProceduralFaceOptions = {}): FaceMo
     triangles: mesh.triangles,
     lowerFaceMask: lowerFaceMaskBelow(mesh.positions, V, L.noseTip[1]),
     units: 'cm',
+    innerLipVertices: [LANDMARK.upperLipInner, LANDMARK.lowerLipInner],
   };
 }
 

@@ -15,12 +15,12 @@
 //      cm), the landmarks (cm, canonical face frame, tracked-frame.ts), the inner-lip gap (landmarks.ts) and the
 //      face coefficients fitted to the landmarks with the given face model (landmark-face-fit.ts).
 import { FACE_COEFFICIENTS } from '../face/face-model.ts';
-import { fromFaceGeometry } from '../pose/pose-convention.ts';
+import { POSE_CHANNEL_NAMES, fromFaceGeometry } from '../pose/pose-convention.ts';
 import { LandmarkFaceFit } from './landmark-face-fit.ts';
 import { LANDMARK_COUNT, mouthOpening } from './landmarks.ts';
 import type { TrackedFrame } from './tracked-frame.ts';
 
-export const POSE_CHANNEL_NAMES = ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'] as const;
+export { POSE_CHANNEL_NAMES };
 export const FACE_TRACK_POSE_UNITS = { angles: 'radians', translation: 'cm' } as const;
 
 export interface FaceTrack {

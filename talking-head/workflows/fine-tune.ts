@@ -26,6 +26,7 @@ import { Dataset, facePairs } from '../data/dataset.ts';
 import type { DatasetManifest, IdentityEntry, WindowRef } from '../data/dataset-format.ts';
 import { checkpointPoseUnit, inPoseUnit, personalPoseStats, withFittingWindows } from '../data/personal-data.ts';
 import type { FaceModel } from '../face/face-model.ts';
+import { POSE_CHANNEL_NAMES } from '../pose/pose-convention.ts';
 import type { PoseGanConfig } from '../posegan/config.ts';
 import { featureConfigFromJson, sameFeatureConfig } from '../features/config.ts';
 import type { EpochReport, StepProgress } from '../training/epochs.ts';
@@ -40,7 +41,7 @@ export interface FineTuneOptions {
   readonly seed?: number;
   /** PGFace: re-centre the output on the person's frames before fine-tuning (default true). */
   readonly recentre?: boolean;
-  /** PGFace: the 3DMM of its vertex losses. */
+  /** PGFace: the 3DMM of its vertex losses (callers pass defaultFaceModel() unless told otherwise). */
   readonly faceModel?: FaceModel;
   /** Where the person's data came from, for messages and the record (a folder, "the dropped clips"). */
   readonly dataSource: string;
@@ -59,8 +60,6 @@ export interface FineTuneSession {
   readonly personalisedTo: readonly string[];
 }
 
-const POSE_NAMES = ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'];
-
 /**
  * Refuses data whose poses sit far outside the checkpoint's pose statistics (a channel's mean over the clips
  * more than 20 of the checkpoint's standard deviations from its mean): the usual cause is another tracker's
@@ -73,7 +72,7 @@ function assertPosesInRange(dataset: Dataset, source: string): void {
     for (let i = 0; i < clip.normalised.pose.length; i++) sums[i % 6]! += clip.normalised.pose[i]!;
     frames += clip.frames;
   }
-  const far = [...sums].map((s, c) => ({ channel: POSE_NAMES[c]!, mean: s / Math.max(frames, 1) })).filter((c) => Math.abs(c.mean) > 20);
+  const far = [...sums].map((s, c) => ({ channel: POSE_CHANNEL_NAMES[c]!, mean: s / Math.max(frames, 1) })).filter((c) => Math.abs(c.mean) > 20);
   if (far.length > 0) {
     throw new RangeError(
       `the clips' head poses are far outside ${source}'s range (${far.map((c) => `${c.channel} averages ${c.mean.toFixed(0)} standard deviations from its mean`).join(', ')}); ` +

@@ -27,7 +27,7 @@ export interface TrainingRunSpec {
   readonly seed: number;
   /** Overrides of the model config's defaults (widths, depths, loss weights), e.g. { unetChannels: [32, 64] }. */
   readonly modelOverrides?: Record<string, unknown>;
-  /** The 3DMM whose vertices PGFace's losses (Eq. 7-8) compare; PGFace only. */
+  /** The 3DMM whose vertices PGFace's losses (Eq. 7-8) compare; PGFace only (callers pass defaultFaceModel() unless told otherwise). */
   readonly faceModel?: FaceModel;
   /** Where the data came from, for error messages (a folder, "the dropped clips"). */
   readonly source: string;
@@ -82,7 +82,9 @@ function pgFaceRun(engine: Engine, dataset: Dataset, spec: TrainingRunSpec): Tra
   if (variant !== 'pgface' && variant !== 'fixed-identity') throw new Error(`the variant of pgface must be 'pgface' or 'fixed-identity', got '${variant}'`);
   const faceStats = dataset.manifest.stats.face;
   if (!faceStats) throw new Error(`${spec.source}: no clip has face coefficients, PGFace cannot be trained (OpenFace CSV gives poses only)`);
-  if (!spec.faceModel) throw new Error('training PGFace needs a face model for its vertex losses (Eq. 7-8)');
+  // No default here: a page that fine-tunes PoseGAN only must not carry a face model it never uses; the CLI
+  // (--face-model default) and the page (the model it draws) pass the default face model.
+  if (!spec.faceModel) throw new Error('training PGFace needs a face model for its vertex losses (Eq. 7-8): the default is defaultFaceModel()');
   const faceModel = spec.faceModel;
   const config = defaultPgFaceConfig(dataset.featureCount, { ...spec.modelOverrides, variant });
   const trainer = new PgFaceTrainer(engine, config, faceQuadraticForm(engine, faceModel, faceStats), { learningRate: spec.learningRate, seed: spec.seed });

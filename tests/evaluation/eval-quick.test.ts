@@ -15,13 +15,13 @@ const out = await tempFolder('eval');
 
 test('eval --quick writes report.md with every table, report.json and PNG figures', async () => {
   await runEval({
-    dataset, out, quick: true, data: clips, checkpoints: {}, faceModel: 'procedural', reuseTrained: false,
+    dataset, out, quick: true, data: clips, checkpoints: {}, faceModel: 'default', reuseTrained: false,
     command: 'posedyn eval --quick (test)', engine, log: () => {},
   });
   const markdown = await readFile(join(out, 'report.md'), 'utf8');
   for (const heading of [
     '## Table 2: head-pose distance to ground truth', '## Table 4: head-pose identity classifier', '## Table 1: audio-pose correlation check',
-    '## Table 3: face shape and motion', '### No motion loss', '### No initial pose', '## Personalisation (leave one identity out)', '## Figures',
+    '## Table 3: face shape and motion', '## Lip motion', '### No motion loss', '### No initial pose', '## Personalisation (leave one identity out)', '## Figures',
   ]) assert.ok(markdown.includes(heading), `report.md lacks '${heading}'`);
   assert.ok(markdown.includes('**Quick run**'), 'a quick run says so');
   for (const method of ['Mean pose', 'Random', 'Nearest neighbour', 'CNN', 'PoseGAN']) assert.ok(markdown.includes(`| ${method} |`), `Table 2 row ${method}`);
@@ -40,6 +40,16 @@ test('eval --quick writes report.md with every table, report.json and PNG figure
   }
   assert.equal(report.face.differences.map((d: { method: string; baseline: string }) => [d.method, d.baseline]), [['PGFace, personalised', 'Fixed identity, personalised'], ['PGFace', 'Fixed identity']]);
   for (const d of report.face.differences) assert.ok(d.shape.low <= d.shape.value && d.shape.value <= d.shape.high, 'paired difference estimate');
+  assert.is(report.lipMotion.faceModel, 'fitted-face(styletalk)');
+  assert.equal(report.lipMotion.rows.map((r: { method: string }) => r.method), ['Real', 'Fixed identity', 'PGFace', 'Fixed identity, personalised', 'PGFace, personalised', 'Still mouth']);
+  for (const row of report.lipMotion.rows) {
+    for (const e of [row.correlation, row.openingError, row.loudnessCorrelation]) assert.ok(Number.isFinite(e.value) && e.low <= e.value && e.value <= e.high, `${row.method} lip-motion estimate`);
+    assert.ok(row.correlation.value >= -1 && row.correlation.value <= 1 && row.amplitude >= 0);
+  }
+  const [real, still] = [report.lipMotion.rows[0], report.lipMotion.rows.at(-1)];
+  assert.ok(real.correlation.value > 0.999 && real.openingError.value === 0 && Math.abs(real.amplitude - 1) < 1e-9, 'the real mouth against itself');
+  assert.ok(still.correlation.value === 0 && still.amplitude < 1e-6, `a still mouth correlates with nothing and does not move: r ${still.correlation.value}, amplitude ${still.amplitude}`);
+  assert.ok(markdown.includes('| Still mouth |'), 'the lip-motion table has the still mouth');
   const personal = report.models.filter((m: { name: string }) => m.name.includes('personalised to'));
   assert.equal(personal.map((m: { name: string }) => m.name).sort(), ['fixed-identity, personalised to alice', 'fixed-identity, personalised to bob', 'pgface, personalised to alice', 'pgface, personalised to bob']);
   assert.ok(report.ablations.windowJoin.boundaries > 0, 'tiny clips are longer than one window');

@@ -69,8 +69,8 @@ test('head frames: translation relative to the rest pose in metres, quaternions 
   assert.throws(() => metresPerTranslationUnit('parsec'), /translation unit 'parsec' unknown/);
 });
 
-test('mouth opening is null for a face model without MediaPipe landmarks', () => {
-  const other = { ...model, name: 'not mediapipe', triangles: Uint32Array.of(0, 1, 2) };
+test('mouth opening is null for a face model that names no inner lips (e.g. a mesh without MediaPipe\'s landmarks)', () => {
+  const other = { ...model, name: 'not mediapipe', triangles: Uint32Array.of(0, 1, 2), innerLipVertices: undefined };
   assert.is(mouthOpening(other, new Float32Array(144)), null);
 });
 

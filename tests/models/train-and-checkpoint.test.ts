@@ -18,7 +18,7 @@ const outputs: string[] = [];
 
 function options(kind: 'posegan' | 'pgface', out: string, extra: Partial<TrainOptions> = {}): TrainOptions {
   return {
-    kind, dataset, out, epochs: 2, batch: 8, lr: 1e-3, seed: 4, resume: false, faceModel: 'procedural', maxStepsPerEpoch: 2,
+    kind, dataset, out, epochs: 2, batch: 8, lr: 1e-3, seed: 4, resume: false, faceModel: 'default', maxStepsPerEpoch: 2,
     progress: false, producedBy: 'test', engine, log: () => {}, modelOverrides: kind === 'posegan' ? TINY_POSEGAN : TINY_PGFACE, ...extra,
   };
 }
