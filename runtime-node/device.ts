@@ -21,6 +21,16 @@ export interface NodeEngineOptions {
   readonly kernelSelection?: SelectionMode;
 }
 
+/**
+ * The options of an engine whose results go into files (training, fine-tuning, evaluation, generation, datasets,
+ * video): kernel variants by the device's preference (core/kernel-selection.ts), not by a timing run, so a seed
+ * gives the same bytes in every process. A measured choice depends on the machine's load at the time, and
+ * variants differ in float rounding (core/kernels/PERFORMANCE.md), which training amplifies: a resumed run must
+ * end where an uninterrupted one does, bit for bit (tests/models/training-folder.test.ts). `posedyn bench` and
+ * `posedyn profile` measure; the library's own default is 'tune'.
+ */
+export const REPRODUCIBLE_KERNELS: Pick<NodeEngineOptions, 'kernelSelection'> = { kernelSelection: 'preferred' };
+
 // Dawn aborts the process if the object returned by create() is garbage-collected while a device lives,
 // so it is kept here for the life of the process.
 let dawnInstance: GPU | null = null;
