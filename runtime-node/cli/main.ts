@@ -289,11 +289,17 @@ program
   .option('--batch <n>', 'batch size (train-step)', '64')
   .option('--seconds <s>', 'audio length (generate)', '60')
   .option('--trace <file>', 'write a Chrome trace JSON here')
-  .action(async (target: string, options: Record<string, string>) => {
+  .option('--kernel <family=variant...>', 'run this variant of a kernel family (e.g. conv1d.forward=register); default: measured per shape class')
+  .action(async (target: string, options: Record<string, string> & { kernel?: string[] }) => {
     if (target !== 'train-step' && target !== 'generate') throw new Error(`profile: target must be 'train-step' or 'generate', got '${target}'`);
     const model = options.model;
     if (model !== 'posegan' && model !== 'pgface') throw new Error(`--model must be posegan or pgface, got '${model}'`);
-    await runProfile({ target, model, batch: integerOption(options.batch!, '--batch'), seconds: numberOption(options.seconds!, '--seconds'), trace: options.trace });
+    const forced = (options.kernel ?? []).map((pair) => {
+      const [family, variant] = pair.split('=');
+      if (!family || !variant) throw new Error(`--kernel: expected family=variant (e.g. conv1d.forward=register), got '${pair}'`);
+      return [family, variant] as [string, string];
+    });
+    await runProfile({ target, model, batch: integerOption(options.batch!, '--batch'), seconds: numberOption(options.seconds!, '--seconds'), trace: options.trace, forced });
   });
 
 program

@@ -27,7 +27,7 @@ import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, ne
 import { windowJoinTable } from '../../talking-head/evaluation/window-join-table.ts';
 import { identityFaceIdMeans } from '../../talking-head/training/fixed-identity.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
-import { createNodeEngine } from '../device.ts';
+import { REPRODUCIBLE_KERNELS, createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { checkOutputFolder } from '../files/output-folder.ts';
@@ -94,7 +94,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const dataset = await loadDatasetFolder(options.dataset);
   await checkEvalInputs(options, dataset);
   const faceModel = await loadFaceModelOption(options.faceModel);
-  const engine = options.engine ?? (await createNodeEngine({ log: stderrLog }));
+  const engine = options.engine ?? (await createNodeEngine({ log: stderrLog, ...REPRODUCIBLE_KERNELS }));
   const seeds = options.seeds ?? 1;
   const plan: TrainingPlan = {
     datasetFolder: options.dataset,

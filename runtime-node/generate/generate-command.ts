@@ -13,7 +13,7 @@ import { frameDataFields, jsonRows } from '../../talking-head/export/result-fiel
 import { checkpointTranslationUnit } from '../../talking-head/render/head-placement.ts';
 import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../talking-head/inference/generate.ts';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
-import { createNodeEngine } from '../device.ts';
+import { REPRODUCIBLE_KERNELS, createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';
 import { checkOutputFile, checkOutputFolder, writeOutputFiles } from '../files/output-folder.ts';
 import { pathExists } from '../files/path-exists.ts';
@@ -47,7 +47,7 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
   if (options.glb) await checkOutputFile(options.glb, '--glb');
   const samples = decodeAudio(await readFileBytes(options.audio), options.audio);
   const faceModel = await loadFaceModelOption(options.faceModel);
-  const engine = await createNodeEngine({ log: stderrLog });
+  const engine = await createNodeEngine({ log: stderrLog, ...REPRODUCIBLE_KERNELS });
   const posegan = loadPoseGan(engine, await readFileBytes(options.checkpoint), options.checkpoint);
   const identity = findIdentity(posegan.checkpoint.meta, options.identity, options.checkpoint).name;
   const faceCheckpoint = options.faceCheckpoint ?? (await defaultFaceCheckpoint(identity));

@@ -9,7 +9,6 @@ import type { Engine } from '../../core/engine.ts';
 import type { InitRandom } from '../../core/nn/init.ts';
 import { Conv1d, GroupNorm } from '../../core/nn/layers.ts';
 import { Module } from '../../core/nn/module.ts';
-import { leakyRelu } from '../../core/ops/elementwise.ts';
 import { concat, permute } from '../../core/ops/layout.ts';
 import { assertShape } from '../../core/shape.ts';
 import type { Tensor } from '../../core/tensor.ts';
@@ -43,13 +42,11 @@ export class PoseDiscriminator extends Module {
     const [batch, frames] = poses.shape as [number, number];
     assertShape('PoseDiscriminator', 'poses', poses.shape, [batch, frames, c.poseChannels]);
     assertShape('PoseDiscriminator', 'audio frames', audioFrames.shape, [batch, frames, c.featureCount]);
-    const audio = leakyRelu(this.#audio.forward(permute(audioFrames, [0, 2, 1])), c.leakySlope);
+    const audio = this.#audio.forward(permute(audioFrames, [0, 2, 1]), { leakySlope: c.leakySlope });
     let h = concat([audio, permute(poses, [0, 2, 1])], 1);
     this.#convs.forEach((conv, i) => {
       const norm = this.#norms[i];
-      h = conv.forward(h);
-      if (norm) h = norm.forward(h);
-      h = leakyRelu(h, c.leakySlope);
+      h = norm ? norm.forward(conv.forward(h), { leakySlope: c.leakySlope }) : conv.forward(h, { leakySlope: c.leakySlope });
     });
     return this.#output.forward(h);
   }

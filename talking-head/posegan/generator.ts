@@ -11,7 +11,7 @@ import type { InitRandom } from '../../core/nn/init.ts';
 import { Conv1d, GroupNorm } from '../../core/nn/layers.ts';
 import { Module } from '../../core/nn/module.ts';
 import { upsampleNearest1d } from '../../core/ops/conv1d.ts';
-import { add, expand, leakyRelu } from '../../core/ops/elementwise.ts';
+import { add, expand } from '../../core/ops/elementwise.ts';
 import { concat, permute } from '../../core/ops/layout.ts';
 import { reshape } from '../../core/ops/reshape.ts';
 import { assertRank, assertShape } from '../../core/shape.ts';
@@ -30,7 +30,7 @@ class ConvNormAct extends Module {
     this.#slope = config.leakySlope;
   }
   forward(x: Tensor): Tensor {
-    return leakyRelu(this.#norm.forward(this.#conv.forward(x)), this.#slope);
+    return this.#norm.forward(this.#conv.forward(x), { leakySlope: this.#slope });
   }
 }
 
@@ -75,7 +75,7 @@ export class PoseGenerator extends Module {
     const sequence = permute(reshape(perFrame, [batch, frames, c.encoder.embedding]), [0, 2, 1]);
     const initialChannels = expand(reshape(initial, [batch, c.poseChannels, 1]), [batch, c.poseChannels, frames]);
 
-    const skips: Tensor[] = [leakyRelu(this.#input.forward(concat([sequence, initialChannels], 1)), c.leakySlope)];
+    const skips: Tensor[] = [this.#input.forward(concat([sequence, initialChannels], 1), { leakySlope: c.leakySlope })];
     for (const block of this.#down) skips.push(block.forward(skips.at(-1)!));
     let h = skips.pop()!;
     for (const block of this.#up) h = block.forward(concat([upsampleNearest1d(h, 2), skips.pop()!], 1));
