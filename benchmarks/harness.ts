@@ -45,16 +45,24 @@ export function median(values: readonly number[]): number {
 
 /**
  * Times `enqueue` (records or starts one run; must not wait) followed by `wait` (returns once every enqueued
- * run has finished). Works for any engine: posedyn (dispatch + engine.sync), TF.js WebGPU (op + queue wait),
- * or a synchronous CPU backend (wait does nothing).
+ * run has finished). `submit`, when given, starts the recorded runs on the device (posedyn: engine.flush();
+ * TF.js WebGPU: its queue submit). Works for any engine: posedyn, TF.js WebGPU, or a synchronous CPU backend
+ * (no submit, wait does nothing).
+ *
+ * The sleep is what is left of `sleepFraction` of the expected time once the runs are enqueued and submitted:
+ * the device works while the main thread sleeps, and a synchronous backend, already done, does not sleep at
+ * all. (Sleeping before the submit, as this harness once did, measured the sleep plus the run: medians
+ * converged to about 2.4x the run, and the run itself then ran under dawn.node's polling.)
  */
-export async function timeRuns(enqueue: () => void, wait: () => Promise<void>, options: TimingOptions): Promise<Timing> {
+export async function timeRuns(enqueue: () => void, wait: () => Promise<void>, options: TimingOptions, submit?: () => void): Promise<Timing> {
   const sleepFraction = options.sleepFraction ?? 0;
   let estimateMs = 0;
   const once = async (runs: number): Promise<number> => {
     const start = performance.now();
     for (let i = 0; i < runs; i++) enqueue();
-    if (sleepFraction > 0 && estimateMs > 2) await sleep(sleepFraction * estimateMs * runs);
+    submit?.();
+    const sleepMs = sleepFraction * estimateMs * runs - (performance.now() - start);
+    if (sleepFraction > 0 && sleepMs > 2) await sleep(sleepMs);
     await wait();
     return (performance.now() - start) / runs;
   };
@@ -75,9 +83,9 @@ export async function timeRuns(enqueue: () => void, wait: () => Promise<void>, o
   return { medianMs: median(samples), minMs: Math.min(...samples), samplesMs: samples, batch };
 }
 
-/** Times `record` (which records dispatches into the engine) with engine.sync() as the wait. */
+/** Times `record` (which records dispatches into the engine): submitted by engine.flush(), waited by engine.sync(). */
 export function timeEngine(engine: Engine, record: () => void, options: TimingOptions): Promise<Timing> {
-  return timeRuns(record, () => engine.sync(), options);
+  return timeRuns(record, () => engine.sync(), options, () => engine.flush());
 }
 
 /** The work a run declares: the sum of its launches' flops and bytes, and their shapes. */

@@ -12,6 +12,8 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Engine } from '../core/engine.ts';
+import { formatKernelChoices } from '../core/kernel-choices-table.ts';
+import type { KernelChoice } from '../core/kernel-selection.ts';
 import { createNodeEngine } from '../runtime-node/device.ts';
 import { writeFileAtomic } from '../runtime-node/files/atomic-write.ts';
 import {
@@ -48,6 +50,8 @@ export interface BenchmarkReport {
   readonly peers: readonly PeerResult[];
   readonly ratios: readonly Ratio[];
   readonly notes: readonly string[];
+  /** Which variant of each kernel family ran each shape class, and what its tuning run measured (core/kernel-selection.ts). */
+  readonly kernelChoices: readonly KernelChoice[];
 }
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -132,9 +136,10 @@ export async function runBenchmarks(options: RunOptions): Promise<BenchmarkRepor
   }
   const loads = load.map((l) => l.loadAverage[0]);
   notes.push(`load average (1 min) during the run: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} on 2 cores`);
+  notes.push(...engine.kernels.failures.map((f) => `kernel variant failed during tuning: ${f}`));
   return {
     date: new Date().toISOString(), adapter: engine.info.adapter, quick: options.quick, timing, peaks, load,
-    results, peers, ratios: ratiosOf(results, peers), notes,
+    results, peers, ratios: ratiosOf(results, peers), notes, kernelChoices: engine.kernels.choices(),
   };
 }
 
@@ -190,6 +195,8 @@ export function formatTable(report: BenchmarkReport): string {
     '',
     ...report.notes.map((n) => `note: ${n}`),
     ...skips.map((s) => `note: ${s}`),
+    '',
+    formatKernelChoices(report.kernelChoices),
   ].join('\n');
 }
 

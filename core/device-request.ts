@@ -1,5 +1,5 @@
 // Asking an adapter for a device the engine can use, the same way in every runtime: the adapter's own limits
-// for the resources the kernels need, and timestamp queries when offered (the profiler uses them).
+// for the resources the kernels need, timestamp queries (the profiler uses them) and subgroups when offered.
 import { type EngineInfo, describeAdapterInfo } from './engine.ts';
 
 const LIMITS_TO_RAISE = [
@@ -20,9 +20,12 @@ export async function requestEngineDevice(adapter: GPUAdapter): Promise<GPUDevic
   for (const name of LIMITS_TO_RAISE) requiredLimits[name] = adapter.limits[name];
   const requiredFeatures: GPUFeatureName[] = [];
   if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  // Kernel variants that share operands over a subgroup (core/kernels/variants.ts) need it.
+  if (adapter.features.has('subgroups')) requiredFeatures.push('subgroups' as GPUFeatureName);
   return adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'posedyn' });
 }
 
-export function describeAdapter(adapter: GPUAdapter): EngineInfo {
-  return describeAdapterInfo(adapter.info);
+/** The EngineInfo of `adapter`, with the subgroups of `device` (made on it) or, without one, of the adapter. */
+export function describeAdapter(adapter: GPUAdapter, device?: GPUDevice): EngineInfo {
+  return describeAdapterInfo(adapter.info, device?.features ?? adapter.features);
 }

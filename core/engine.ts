@@ -11,6 +11,8 @@
 import type { KernelLaunch, KernelSource } from './kernels/launch.ts';
 import { type UniformLayout, packUniforms, uniformLayout } from './kernels/uniform-layout.ts';
 import { BufferPool, type MemoryReport } from './buffer-pool.ts';
+import { KernelSelector, type SelectionMode } from './kernel-selection.ts';
+import type { DeviceFeatures, KernelFamily, Scratch } from './kernels/variants.ts';
 import { KernelError, formatCompileMessages } from './kernel-errors.ts';
 
 /** Something the engine can dispose at the end of a scope: tensors. */
@@ -33,13 +35,16 @@ export interface DispatchObserver {
   afterSubmit(): void;
 }
 
-export interface EngineInfo {
-  /** Human-readable adapter description, e.g. "llvmpipe (LLVM 19.1.7, 256 bits) [vulkan, cpu]". */
-  readonly adapter: string;
-  readonly isSoftwareAdapter: boolean;
-}
+/** The adapter and what its device offers (core/kernels/variants.ts): adapter, software or not, subgroups. */
+export type EngineInfo = DeviceFeatures;
 
 export interface EngineOptions {
+  /**
+   * How kernel variants are chosen (core/kernel-selection.ts): 'tune' (default) times the variants of each shape
+   * class at its first use; 'preferred' takes the device's preferred variant without measuring (tests, where
+   * runs must repeat exactly).
+   */
+  readonly kernelSelection?: SelectionMode;
   /**
    * Whether the engine owns the device: true when it was made for the engine alone (the runtimes'
    * createNodeEngine and createBrowserEngine without a `device`). An owned device gets an 'uncapturederror'
@@ -95,12 +100,26 @@ export class Engine {
   observer: DispatchObserver | null = null;
   /** Dispatches and submits so far: tests use these to check batching. */
   readonly counters = { dispatches: 0, submits: 0 };
+  /** Which variant of each kernel family runs, per shape class (core/kernel-selection.ts). */
+  readonly kernels: KernelSelector;
 
-  /** `info` defaults to a description of `device.adapterInfo`. */
-  constructor(device: GPUDevice, info: EngineInfo = describeAdapterInfo(device.adapterInfo), options: EngineOptions = {}) {
+  /** `info` defaults to a description of `device.adapterInfo` and the device's features. */
+  constructor(device: GPUDevice, info: EngineInfo = describeAdapterInfo(device.adapterInfo, device.features), options: EngineOptions = {}) {
     this.device = device;
     this.info = info;
     this.ownsDevice = options.ownsDevice ?? false;
+    this.kernels = new KernelSelector({
+      device: info,
+      dispatch: (launch) => this.dispatch(launch),
+      flush: () => this.flush(),
+      idle: async () => {
+        await this.device.queue.onSubmittedWorkDone();
+        await this.#throwDeferred();
+      },
+      acquire: (bytes, label) => this.storage.acquire(bytes, label),
+      release: (buffer) => this.storage.release(buffer),
+      clear: (buffer) => this.clearBuffer(buffer),
+    }, options.kernelSelection ?? 'tune');
     // GPUBufferUsage is a global only once a runtime installed WebGPU, so it is read here, not at import.
     // Kernels bind whole buffers, so a storage buffer may be no larger than one binding.
     this.storage = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, device.limits.maxStorageBufferBindingSize);
@@ -195,6 +214,33 @@ export class Engine {
     this.counters.dispatches++;
   }
 
+  /**
+   * Records the launches of the variant of `family` chosen for `problem` (core/kernel-selection.ts); `describe`
+   * names the problem in reports. Temporary buffers a variant asks for are back in the pool once recorded.
+   */
+  run<P>(family: KernelFamily<P>, problem: P, describe: () => string): void {
+    const variant = this.kernels.variantFor(family, problem, describe);
+    const temporaries: GPUBuffer[] = [];
+    const scratch: Scratch = {
+      acquire: (bytes, label) => {
+        const buffer = this.storage.acquire(bytes, label);
+        temporaries.push(buffer);
+        return buffer;
+      },
+    };
+    for (const launch of variant.launches(problem, this.info, scratch)) this.dispatch(launch);
+    // The pool hands a released buffer out again only after the submit that uses it.
+    for (const buffer of temporaries) this.storage.release(buffer);
+  }
+
+  /** Records zero-filling a storage buffer, ordered with the dispatches around it. */
+  clearBuffer(buffer: GPUBuffer): void {
+    this.#endPass();
+    const encoder = (this.#encoder ??= this.device.createCommandEncoder({ label: 'posedyn batch' }));
+    encoder.clearBuffer(buffer);
+    this.#recordedDispatches++;
+  }
+
   /** Copies bytes between storage buffers inside the recorded command stream (ordered with dispatches). */
   copyBuffer(source: GPUBuffer, sourceOffset: number, target: GPUBuffer, targetOffset: number, bytes: number): void {
     this.#assertLive('copyBuffer');
@@ -225,12 +271,16 @@ export class Engine {
     this.#staging.markSubmitted();
   }
 
-  /** Flushes, waits for the GPU, and throws the first compile or validation error seen so far. */
+  /**
+   * Flushes, waits for the GPU, and throws the first compile or validation error seen so far. Then, when
+   * kernel shape classes were met for the first time, runs their tuning (core/kernel-selection.ts).
+   */
   async sync(): Promise<void> {
     this.#assertLive('sync');
     this.flush();
     await this.device.queue.onSubmittedWorkDone();
     await this.#throwDeferred();
+    if (this.kernels.hasPendingTuning) await this.#tune();
   }
 
   // ---------------------------------------------------------------- memory
@@ -254,11 +304,11 @@ export class Engine {
     encoder.copyBufferToBuffer(buffer, byteOffset, staging, 0, size);
     this.#recordedDispatches++;
     this.flush();
+    let copy: ArrayBuffer;
     try {
       await staging.mapAsync(GPUMapMode.READ, 0, size);
-      const copy = staging.getMappedRange(0, size).slice(0, bytes);
+      copy = staging.getMappedRange(0, size).slice(0, bytes);
       staging.unmap();
-      return copy;
     } catch (error) {
       await this.#throwDeferred();
       throw error;
@@ -266,6 +316,9 @@ export class Engine {
       this.#staging.release(staging);
       await this.#throwDeferred();
     }
+    // Shape classes met by the work just read back are tuned now, before the next step records more.
+    if (this.kernels.hasPendingTuning) await this.#tune();
+    return copy;
   }
 
   memory(): MemoryReport {
@@ -334,6 +387,17 @@ export class Engine {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** Runs the kernel tuning with the dispatch observer (a profiler) detached: tuning runs are not the user's work. */
+  async #tune(): Promise<void> {
+    const observer = this.observer;
+    this.observer = null;
+    try {
+      await this.kernels.tune();
+    } finally {
+      this.observer = observer;
+    }
+  }
 
   #assertLive(what: string): void {
     if (this.#disposed) throw new Error(`Engine.${what}: the engine was disposed (engine.dispose()); make a new one`);
@@ -436,13 +500,22 @@ export class Engine {
   }
 }
 
-/** An EngineInfo from what the adapter says about itself (GPUAdapter.info or GPUDevice.adapterInfo). */
-export function describeAdapterInfo(info: GPUAdapterInfo): EngineInfo {
+/**
+ * An EngineInfo from what the adapter says about itself (GPUAdapter.info or GPUDevice.adapterInfo) and the
+ * features of the device the engine runs on (`subgroups`: kernel variants that share values over a subgroup
+ * need it, core/kernels/variants.ts). Without `features`, no subgroups are assumed.
+ */
+export function describeAdapterInfo(adapterInfo: GPUAdapterInfo, features?: GPUSupportedFeatures): EngineInfo {
+  const info = adapterInfo as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
   const name = [info.description || info.device, info.vendor && `vendor ${info.vendor}`, info.architecture && `arch ${info.architecture}`]
     .filter(Boolean)
     .join(', ');
   const software = info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader|software/i.test(`${info.description} ${info.device} ${info.architecture}`);
-  return { adapter: name || 'unknown adapter', isSoftwareAdapter: software };
+  const subgroups = features?.has('subgroups') ?? false;
+  return {
+    adapter: name || 'unknown adapter', isSoftwareAdapter: software, subgroups,
+    subgroupMinSize: subgroups ? info.subgroupMinSize ?? 0 : 0, subgroupMaxSize: subgroups ? info.subgroupMaxSize ?? 0 : 0,
+  };
 }
 
 function encodeDispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, launch: KernelLaunch): void {

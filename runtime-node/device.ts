@@ -5,6 +5,7 @@
 // no new device, and engine.dispose() leaves the device alive.
 import { create, globals } from 'webgpu';
 import { Engine } from '../core/engine.ts';
+import type { SelectionMode } from '../core/kernel-selection.ts';
 import { describeAdapter, requestEngineDevice } from '../core/device-request.ts';
 
 export interface NodeEngineOptions {
@@ -16,7 +17,19 @@ export interface NodeEngineOptions {
   readonly log?: (message: string) => void;
   /** Extra Dawn toggles, e.g. ['enable_immediate_error_handling'] (used only when the engine makes the Dawn instance). */
   readonly dawnOptions?: readonly string[];
+  /** How kernel variants are chosen (core/engine.ts EngineOptions): 'tune' (default) or 'preferred'. */
+  readonly kernelSelection?: SelectionMode;
 }
+
+/**
+ * The options of an engine whose results go into files (training, fine-tuning, evaluation, generation, datasets,
+ * video): kernel variants by the device's preference (core/kernel-selection.ts), not by a timing run, so a seed
+ * gives the same bytes in every process. A measured choice depends on the machine's load at the time, and
+ * variants differ in float rounding (core/kernels/PERFORMANCE.md), which training amplifies: a resumed run must
+ * end where an uninterrupted one does, bit for bit (tests/models/training-folder.test.ts). `posedyn bench` and
+ * `posedyn profile` measure; the library's own default is 'tune'.
+ */
+export const REPRODUCIBLE_KERNELS: Pick<NodeEngineOptions, 'kernelSelection'> = { kernelSelection: 'preferred' };
 
 // Dawn aborts the process if the object returned by create() is garbage-collected while a device lives,
 // so it is kept here for the life of the process.
@@ -41,17 +54,17 @@ export async function createNodeEngine(options: NodeEngineOptions = {}): Promise
   if (options.device) {
     // GPUBufferUsage and friends are globals only once the `webgpu` package installed them.
     if (!('GPUBufferUsage' in globalThis)) Object.assign(globalThis, globals);
-    const engine = new Engine(options.device, undefined, { ownsDevice: false, log });
+    const engine = new Engine(options.device, undefined, { ownsDevice: false, log, kernelSelection: options.kernelSelection });
     log?.(`posedyn: using the given device on ${engine.info.isSoftwareAdapter ? 'software' : 'hardware'} adapter ${engine.info.adapter}`);
     return engine;
   }
   const adapter = options.adapter ?? (await chooseAdapter(dawnGpu(options.dawnOptions ?? [])));
   const device = await requestEngineDevice(adapter);
-  const info = describeAdapter(adapter);
+  const info = describeAdapter(adapter, device);
   log?.(`posedyn: using ${info.isSoftwareAdapter ? 'software' : 'hardware'} adapter ${info.adapter}`);
   // No explicit teardown is needed: dawn.node lets the process exit once no GPU promise is pending (or after
   // engine.dispose(), which destroys the device).
-  return new Engine(device, info, { ownsDevice: true, log });
+  return new Engine(device, info, { ownsDevice: true, log, kernelSelection: options.kernelSelection });
 }
 
 async function chooseAdapter(gpu: GPU): Promise<GPUAdapter> {

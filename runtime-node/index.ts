@@ -45,6 +45,10 @@ export type { VideoSettings } from './video/ffmpeg-video.ts';
 export { writeTalkingHeadGlb } from './export/glb-output.ts';
 export type { GlbMotion } from './export/glb-output.ts';
 
+// ---- video in: a talking-head video's face track and speech (ffmpeg + MediaPipe in headless Chromium; puppeteer-core loads on use)
+export { trackVideo } from './tracking/track.ts';
+export type { TrackOptions, TrackedVideo } from './tracking/track.ts';
+
 // ---- the demo page on 127.0.0.1 (the page ships prebuilt in dist/demo)
 export { demoMounts, serveDemo } from './serve/serve-command.ts';
 export { startServer } from './serve/server.ts';

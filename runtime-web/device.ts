@@ -3,6 +3,7 @@
 // Handed the `device` of an application (a three.js WebGPU renderer's, say), the engine shares it: it adds no
 // listener to it, catches its own errors with error scopes, and engine.dispose() leaves the device alive.
 import { Engine } from '../core/engine.ts';
+import type { SelectionMode } from '../core/kernel-selection.ts';
 import { describeAdapter, requestEngineDevice } from '../core/device-request.ts';
 
 export class NoWebGPUError extends Error {
@@ -16,6 +17,8 @@ export interface BrowserEngineOptions {
   readonly adapter?: GPUAdapter;
   /** Where to say which adapter was chosen and that a device was lost, e.g. `console.info`. Default: silent. */
   readonly log?: (message: string) => void;
+  /** How kernel variants are chosen (core/engine.ts EngineOptions): 'tune' (default) or 'preferred'. */
+  readonly kernelSelection?: SelectionMode;
 }
 
 /**
@@ -25,15 +28,15 @@ export interface BrowserEngineOptions {
 export async function createBrowserEngine(options: BrowserEngineOptions = {}): Promise<Engine> {
   const log = options.log;
   if (options.device) {
-    const engine = new Engine(options.device, undefined, { ownsDevice: false, log });
+    const engine = new Engine(options.device, undefined, { ownsDevice: false, log, kernelSelection: options.kernelSelection });
     log?.(`posedyn: using the given device on ${engine.info.isSoftwareAdapter ? 'software' : 'hardware'} adapter ${engine.info.adapter}`);
     return engine;
   }
   const adapter = options.adapter ?? (await chooseAdapter());
   const device = await requestEngineDevice(adapter);
-  const info = describeAdapter(adapter);
+  const info = describeAdapter(adapter, device);
   log?.(`posedyn: using ${info.isSoftwareAdapter ? 'software' : 'hardware'} adapter ${info.adapter}`);
-  return new Engine(device, info, { ownsDevice: true, log });
+  return new Engine(device, info, { ownsDevice: true, log, kernelSelection: options.kernelSelection });
 }
 
 async function chooseAdapter(): Promise<GPUAdapter> {

@@ -156,19 +156,20 @@ async function main(backend: TfjsBackend, cases: readonly PeerCase[], timing: Ti
     let pending: TfTensor[] = [];
     const { run, inputs } = caseRunner(tf, c);
     try {
+      const submit = () => {
+        gpuBackend!.ensureCommandEncoderReady();
+        gpuBackend!.endComputePassEncoder();
+        gpuBackend!.submitQueue();
+      };
       const timed = await timeRuns(
         () => void pending.push(run()),
         async () => {
-          if (gpuBackend) {
-            gpuBackend.ensureCommandEncoderReady();
-            gpuBackend.endComputePassEncoder();
-            gpuBackend.submitQueue();
-            await gpuBackend.device.queue.onSubmittedWorkDone();
-          }
+          if (gpuBackend) await gpuBackend.device.queue.onSubmittedWorkDone();
           for (const t of pending) t.dispose();
           pending = [];
         },
         timing,
+        gpuBackend ? submit : undefined,
       );
       // A WebGPU validation error means nothing ran and the time is meaningless; a readback proves the
       // output exists.

@@ -21,18 +21,27 @@ const UNARY_FLOPS: Record<UnaryOpName, number> = {
   neg: 1, exp: 4, log: 4, sqrt: 4, square: 1, relu: 1, leakyRelu: 2, tanh: 6, sigmoid: 5, affine: 2, rdiv: 1, abs: 1,
 };
 
+/** Vec4s a thread of the *4 entries (VEC4_PER_THREAD in the WGSL). */
+const VEC4_PER_THREAD = 4;
+/** Workgroups of a *4 entry over n values (n a multiple of 4). */
+function grid4(n: number): [number, number, number] {
+  return gridForItems(n / 4, WG * VEC4_PER_THREAD);
+}
+
 export function unaryLaunch(op: UnaryOpName, x: GPUBuffer, y: GPUBuffer, n: number, alpha = 0, beta = 0): KernelLaunch {
+  const vec4 = n % 4 === 0;
   return {
-    kernel: elementwiseKernel, entry: 'unary', constants: { OP: UnaryOp[op] },
-    params: { n: u32(n), alpha: f32(alpha), beta: f32(beta) }, buffers: [x, y], workgroups: gridForItems(n, WG),
+    kernel: elementwiseKernel, entry: vec4 ? 'unary4' : 'unary', constants: { OP: UnaryOp[op] },
+    params: { n: u32(n), alpha: f32(alpha), beta: f32(beta) }, buffers: [x, y], workgroups: vec4 ? grid4(n) : gridForItems(n, WG),
     flops: UNARY_FLOPS[op] * n, bytes: 8 * n, shapes: `${op}[${n}]`,
   };
 }
 
 export function unaryBackwardLaunch(op: UnaryOpName, x: GPUBuffer, y: GPUBuffer, dy: GPUBuffer, dx: GPUBuffer, n: number, alpha = 0): KernelLaunch {
+  const vec4 = n % 4 === 0;
   return {
-    kernel: elementwiseKernel, entry: 'unary_backward', constants: { OP: UnaryOp[op] },
-    params: { n: u32(n), alpha: f32(alpha), beta: f32(0) }, buffers: [x, y, dy, dx], workgroups: gridForItems(n, WG),
+    kernel: elementwiseKernel, entry: vec4 ? 'unary_backward4' : 'unary_backward', constants: { OP: UnaryOp[op] },
+    params: { n: u32(n), alpha: f32(alpha), beta: f32(0) }, buffers: [x, y, dy, dx], workgroups: vec4 ? grid4(n) : gridForItems(n, WG),
     flops: (UNARY_FLOPS[op] + 1) * n, bytes: 16 * n, shapes: `${op}'[${n}]`,
   };
 }
@@ -48,17 +57,22 @@ export function binaryLaunch(
   if (outShape.length > MAX_RANK) throw new RangeError(`binary ${op}: rank ${outShape.length} exceeds ${MAX_RANK}`);
   const n = outShape.reduce((p, d) => p * d, 1);
   const pad = (v: readonly number[], fill: number) => Uint32Array.from([...v, ...new Array<number>(MAX_RANK - v.length).fill(fill)]);
+  // binary4 needs the innermost extent a multiple of 4 and each operand contiguous (stride 1) or broadcast
+  // (stride 0) along it, so that the vec4s it loads are aligned.
+  const inner = outShape.length - 1;
+  const vec4 = outShape.length > 0 && outShape[inner]! % 4 === 0 && [aStrides[inner], bStrides[inner]].every((s) => s === 0 || s === 1);
   return {
-    kernel: elementwiseKernel, entry: 'binary', constants: { OP: BinaryOp[op], SAME_SHAPE: sameShape ? 1 : 0 },
+    kernel: elementwiseKernel, entry: vec4 ? 'binary4' : 'binary', constants: { OP: BinaryOp[op], SAME_SHAPE: sameShape ? 1 : 0 },
     params: { n: u32(n), rank: u32(outShape.length), out_shape: pad(outShape, 1), a_strides: pad(aStrides, 0), b_strides: pad(bStrides, 0) },
-    buffers: [a, b, out], workgroups: gridForItems(n, WG),
+    buffers: [a, b, out], workgroups: vec4 ? grid4(n) : gridForItems(n, WG),
     flops: n, bytes: 12 * n, shapes: `${op}[${outShape.join(',')}]`,
   };
 }
 
 export function fillLaunch(out: GPUBuffer, n: number, value: number): KernelLaunch {
+  const vec4 = n % 4 === 0;
   return {
-    kernel: elementwiseKernel, entry: 'fill', params: { n: u32(n), value: f32(value) }, buffers: [out],
-    workgroups: gridForItems(n, WG), flops: 0, bytes: 4 * n, shapes: `fill[${n}]`,
+    kernel: elementwiseKernel, entry: vec4 ? 'fill4' : 'fill', params: { n: u32(n), value: f32(value) }, buffers: [out],
+    workgroups: vec4 ? grid4(n) : gridForItems(n, WG), flops: 0, bytes: 4 * n, shapes: `fill[${n}]`,
   };
 }

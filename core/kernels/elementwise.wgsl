@@ -169,3 +169,104 @@ fn fill(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane:
   if (i >= fill_params.n) { return; }
   fill_out[i] = fill_params.value;
 }
+
+// ------------------------------------------------------------------------------------------ vec4 entries
+//
+// The same ops, VEC4_PER_THREAD (4) vec4s a thread: on lavapipe a storage access at a per-lane address costs
+// about the same for a vec4 as for a float, so these move 4x the data per access and 4x the work per thread
+// (measured 2-8x the scalar entries, core/kernels/PERFORMANCE.md). The launcher picks them when n is a multiple
+// of 4 (unary, unary_backward, fill) or the output's innermost extent is (binary4: then every operand is either
+// contiguous along that axis, so its vec4s are aligned, or broadcast along it, a scalar splat).
+
+const VEC4_PER_THREAD: u32 = 4u;
+
+fn unary_op4(x: vec4f, alpha: f32, beta: f32) -> vec4f {
+  return vec4f(unary_op(x.x, alpha, beta), unary_op(x.y, alpha, beta), unary_op(x.z, alpha, beta), unary_op(x.w, alpha, beta));
+}
+
+fn unary_derivative4(x: vec4f, y: vec4f, alpha: f32) -> vec4f {
+  return vec4f(unary_derivative(x.x, y.x, alpha), unary_derivative(x.y, y.y, alpha), unary_derivative(x.z, y.z, alpha), unary_derivative(x.w, y.w, alpha));
+}
+
+fn binary_op4(a: vec4f, b: vec4f) -> vec4f {
+  return vec4f(binary_op(a.x, b.x), binary_op(a.y, b.y), binary_op(a.z, b.z), binary_op(a.w, b.w));
+}
+
+@group(0) @binding(0) var<uniform> unary4_params: UnaryParams;
+@group(0) @binding(1) var<storage, read> unary4_x: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> unary4_y: array<vec4f>;
+
+@compute @workgroup_size(WG)
+fn unary4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let first = flat_index(wg, lane, nwg) * VEC4_PER_THREAD;
+  for (var q = first; q < min(first + VEC4_PER_THREAD, unary4_params.n / 4u); q++) {
+    unary4_y[q] = unary_op4(unary4_x[q], unary4_params.alpha, unary4_params.beta);
+  }
+}
+
+@group(0) @binding(0) var<uniform> backward4_params: UnaryParams;
+@group(0) @binding(1) var<storage, read> backward4_x: array<vec4f>;
+@group(0) @binding(2) var<storage, read> backward4_y: array<vec4f>;
+@group(0) @binding(3) var<storage, read> backward4_dy: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> backward4_dx: array<vec4f>;
+
+@compute @workgroup_size(WG)
+fn unary_backward4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let first = flat_index(wg, lane, nwg) * VEC4_PER_THREAD;
+  for (var q = first; q < min(first + VEC4_PER_THREAD, backward4_params.n / 4u); q++) {
+    backward4_dx[q] = backward4_dy[q] * unary_derivative4(backward4_x[q], backward4_y[q], backward4_params.alpha);
+  }
+}
+
+@group(0) @binding(0) var<uniform> binary4_params: BinaryParams;
+@group(0) @binding(1) var<storage, read> binary4_a: array<vec4f>;
+@group(0) @binding(2) var<storage, read> binary4_b: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> binary4_out: array<vec4f>;
+
+// The 4 operand values for output elements i .. i + 3 (i a multiple of 4, at operand offset at): a vec4 when
+// the operand is contiguous along the innermost axis, else (broadcast along it) one value 4 times.
+fn binary4_operand_a(at: u32, contiguous: bool) -> vec4f {
+  if (contiguous) { return binary4_a[at / 4u]; }
+  return vec4f(binary4_a[at / 4u][at % 4u]);
+}
+
+fn binary4_operand_b(at: u32, contiguous: bool) -> vec4f {
+  if (contiguous) { return binary4_b[at / 4u]; }
+  return vec4f(binary4_b[at / 4u][at % 4u]);
+}
+
+@compute @workgroup_size(WG)
+fn binary4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let first = flat_index(wg, lane, nwg) * VEC4_PER_THREAD;
+  let p = binary4_params;
+  let inner = p.rank - 1u;
+  let a_contiguous = p.a_strides[inner / 4u][inner % 4u] == 1u;
+  let b_contiguous = p.b_strides[inner / 4u][inner % 4u] == 1u;
+  for (var q = first; q < min(first + VEC4_PER_THREAD, p.n / 4u); q++) {
+    if (SAME_SHAPE) {
+      binary4_out[q] = binary_op4(binary4_a[q], binary4_b[q]);
+      continue;
+    }
+    var rest = 4u * q;
+    var ia = 0u;
+    var ib = 0u;
+    for (var axis = p.rank; axis > 0u; axis--) {
+      let k = axis - 1u;
+      let extent = p.out_shape[k / 4u][k % 4u];
+      let coord = rest % extent;
+      rest = rest / extent;
+      ia += coord * p.a_strides[k / 4u][k % 4u];
+      ib += coord * p.b_strides[k / 4u][k % 4u];
+    }
+    binary4_out[q] = binary_op4(binary4_operand_a(ia, a_contiguous), binary4_operand_b(ib, b_contiguous));
+  }
+}
+
+@group(0) @binding(0) var<uniform> fill4_params: FillParams;
+@group(0) @binding(1) var<storage, read_write> fill4_out: array<vec4f>;
+
+@compute @workgroup_size(WG)
+fn fill4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let first = flat_index(wg, lane, nwg) * VEC4_PER_THREAD;
+  for (var q = first; q < min(first + VEC4_PER_THREAD, fill4_params.n / 4u); q++) { fill4_out[q] = vec4f(fill4_params.value); }
+}

@@ -70,6 +70,24 @@ export function contiguousRun(box: Box): { srcOffset: number; dstOffset: number;
   return { srcOffset: s.srcOffset, dstOffset: s.dstOffset, count: s.extent[0]! };
 }
 
+/** Box rows at least this long (values) are copied by copyBufferToBuffer, one a row ... */
+const MIN_COPY_RUN = 1024;
+/** ... when there are at most this many (every copy is a command of its own). */
+const MAX_COPY_RUNS = 512;
+
+/**
+ * When the box is rows of one contiguous run each in both tensors (rank 2 after simplifying, inner strides 1), long
+ * and few enough: the runs, for copyBufferToBuffer (a memcpy on a CPU adapter, 2.4x the vec4 box kernel for a
+ * U-Net skip concat, core/kernels/PERFORMANCE.md). Else null.
+ */
+export function contiguousRows(box: Box): { srcOffset: number; dstOffset: number; count: number }[] | null {
+  const s = simplifyBox(box);
+  if (s.extent.length !== 2 || s.srcStrides[1] !== 1 || s.dstStrides[1] !== 1) return null;
+  const [rows, run] = s.extent as [number, number];
+  if (run < MIN_COPY_RUN || rows > MAX_COPY_RUNS) return null;
+  return Array.from({ length: rows }, (_, r) => ({ srcOffset: s.srcOffset + r * s.srcStrides[0]!, dstOffset: s.dstOffset + r * s.dstStrides[0]!, count: run }));
+}
+
 const padTo = (values: readonly number[], fill: number) => Uint32Array.from([...values, ...new Array<number>(MAX_LAYOUT_RANK - values.length).fill(fill)]);
 
 /**

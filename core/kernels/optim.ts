@@ -5,6 +5,8 @@ import { type KernelLaunch, type KernelSource, f32, gridFor, gridForItems, u32 }
 export const optimKernel: KernelSource = { name: 'optim', file: 'core/kernels/optim.wgsl', code: source };
 
 const WG = 256;
+/** vec4s an adam thread updates (ADAM_VEC4_PER_THREAD in the WGSL). */
+const ADAM_VEC4_PER_THREAD = 4;
 /** Elements one workgroup of sum_squares covers: WG threads x VEC4_PER_THREAD (16) vec4s. */
 export const SUM_SQUARES_CHUNK = WG * 16 * 4;
 
@@ -31,7 +33,7 @@ export function adamLaunch(
       n: u32(n), lr: f32(h.lr), beta1: f32(h.beta1), beta2: f32(h.beta2),
       eps: f32(h.eps), weight_decay: f32(h.weightDecay), bias_correction1: f32(biasCorrection1), bias_correction2: f32(biasCorrection2),
     },
-    buffers: [grad, param, m, v], workgroups: gridForItems(Math.ceil(n / 4), WG),
+    buffers: [grad, param, m, v], workgroups: gridForItems(Math.ceil(n / 4), WG * ADAM_VEC4_PER_THREAD),
     flops: 16 * n, bytes: 28 * n, shapes: `adam[${n}] t=${step}`,
   };
 }

@@ -30,8 +30,9 @@ export class Conv1d extends Module {
     this.bias = spec.bias === false ? null : this.registerParameter('bias', parameter(engine, random.uniform(spec.outChannels, bound), [spec.outChannels], `${name}.bias`));
   }
 
-  forward(x: Tensor): Tensor {
-    return conv1d(x, this.weight, this.bias, this.spec);
+  /** With `leakySlope`, leakyRelu of the output, fused into the convolution where the kernel can. */
+  forward(x: Tensor, activation: { readonly leakySlope?: number } = {}): Tensor {
+    return conv1d(x, this.weight, this.bias, activation.leakySlope === undefined ? this.spec : { ...this.spec, leakySlope: activation.leakySlope });
   }
 }
 
@@ -92,7 +93,8 @@ export class GroupNorm extends Module {
     this.beta = this.registerParameter('beta', parameter(engine, new Float32Array(channels), [channels], `${name}.beta`));
   }
 
-  forward(x: Tensor): Tensor {
-    return groupNorm(x, { groups: this.groups, gamma: this.gamma, beta: this.beta });
+  /** With `leakySlope`, leakyRelu of the output, fused into the normalisation where the kernel can. */
+  forward(x: Tensor, activation: { readonly leakySlope?: number } = {}): Tensor {
+    return groupNorm(x, { groups: this.groups, gamma: this.gamma, beta: this.beta, ...activation });
   }
 }

@@ -5,15 +5,15 @@
 // A transposed convolution is the gradient of a convolution with respect to its input, so the two share the
 // four kernels of core/kernels/conv1d.wgsl with the roles of the tensors swapped (see convTranspose1d).
 import {
-  type Conv1dGeometry, conv1dForwardLaunch, conv1dGradBiasLaunch, conv1dGradInputLaunch, conv1dGradWeightLaunch,
-  conv1dGradWeightSplits, conv1dOutputLength, upsampleNearestBackwardLaunch, upsampleNearestLaunch,
+  type Conv1dGeometry, conv1dGradBiasLaunch, conv1dOutputLength, upsampleNearestBackwardLaunch, upsampleNearestLaunch,
 } from '../kernels/conv1d.ts';
-import { sumAxisLaunch } from '../kernels/reduce.ts';
+import { conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily } from '../kernels/conv1d-families.ts';
+import { unaryBackwardLaunch } from '../kernels/elementwise.ts';
 import { recordGrad } from '../record-grad.ts';
 import { type Shape, ShapeError, assertRank, formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 
-export interface Conv1dOptions {
+export interface ConvGeometryOptions {
   /** Default 1. */
   readonly stride?: number;
   /** Zeros on both sides. Default 0. */
@@ -22,7 +22,15 @@ export interface Conv1dOptions {
   readonly dilation?: number;
 }
 
-export interface ConvTranspose1dOptions extends Conv1dOptions {
+export interface Conv1dOptions extends ConvGeometryOptions {
+  /**
+   * Applies leakyRelu(y, leakySlope) (slope >= 0) to the output inside the convolution's own kernel, where the
+   * adapter's kernel variant can (core/kernels/conv1d-families.ts): the pre-activation is never written.
+   */
+  readonly leakySlope?: number;
+}
+
+export interface ConvTranspose1dOptions extends ConvGeometryOptions {
   /** Extra positions at the end of the output (PyTorch's output_padding). Less than stride or dilation; default 0. */
   readonly outputPadding?: number;
 }
@@ -50,30 +58,24 @@ function checkOperands(op: string, x: Tensor, weight: Tensor, bias: Tensor | nul
   }
 }
 
+const describeGeometry = (g: Conv1dGeometry) =>
+  `[${g.batch},${g.inChannels},${g.inLength}]*[${g.outChannels},${g.inChannels},${g.kernelSize}] s${g.stride} p${g.padding} d${g.dilation}`;
+
 /**
  * Sum over (batch, time) of dy times the shifted x, for every weight: dw [outChannels, inChannels, K] of the
- * geometry g. Long sums over few weights are split over more threads and the partial sums added after.
+ * geometry g, and the bias gradient db = sum of dy over (batch, time) when asked for (in the same pass where the
+ * adapter's variant can).
  */
-function gradWeight(g: Conv1dGeometry, dy: Tensor, x: Tensor, shape: Shape, name: string): Tensor {
+function weightGradients(g: Conv1dGeometry, dy: Tensor, x: Tensor, weightShape: Shape | null, biasName: string | null, name: string): [Tensor | null, Tensor | null] {
   const engine = x.engine;
-  const dw = Tensor.empty(engine, shape, name);
-  const splits = conv1dGradWeightSplits(g);
-  if (splits === 1) {
-    engine.dispatch(conv1dGradWeightLaunch(g, dy.buffer, x.buffer, dw.buffer, 1));
-    return dw;
-  }
-  const partial = Tensor.empty(engine, [splits, ...shape], `${name}.partial`);
-  engine.dispatch(conv1dGradWeightLaunch(g, dy.buffer, x.buffer, partial.buffer, splits));
-  engine.dispatch(sumAxisLaunch(partial.buffer, dw.buffer, 1, splits, dw.size, 1));
-  partial.dispose();
-  return dw;
-}
-
-function gradBias(dy: Tensor, name: string): Tensor {
-  const [batch, channels, length] = dy.shape as [number, number, number];
-  const db = Tensor.empty(dy.engine, [channels], name);
-  dy.engine.dispatch(conv1dGradBiasLaunch(batch, channels, length, dy.buffer, db.buffer));
-  return db;
+  const dw = weightShape ? Tensor.empty(engine, weightShape, name) : null;
+  const db = biasName ? Tensor.empty(engine, [g.outChannels], biasName) : null;
+  if (!dw && !db) return [null, null];
+  // Without a weight gradient to compute, the bias gradient still comes from the same family (into a temporary dw).
+  const target = dw ?? Tensor.empty(engine, [g.outChannels, g.inChannels, g.kernelSize], `${name}.unused`);
+  engine.run(conv1dGradWeightFamily, { g, dy: dy.buffer, x: x.buffer, dw: target.buffer, db: db?.buffer ?? null }, () => describeGeometry(g));
+  if (!dw) target.dispose();
+  return [dw, db];
 }
 
 /**
@@ -95,20 +97,30 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
       `conv1d: x ${formatShape(x.shape)} is too short for weight ${formatShape(weight.shape)} with stride ${stride}, padding ${padding}, dilation ${dilation} (output length ${outLength})`,
     );
   }
+  const leakySlope = options.leakySlope ?? null;
+  if (leakySlope !== null && !(leakySlope >= 0)) throw new RangeError(`conv1d: leakySlope must be >= 0, got ${leakySlope}`);
   const g: Conv1dGeometry = { batch, inChannels, inLength, outChannels, outLength, kernelSize, stride, padding, dilation };
   const engine = x.engine;
-  const y = Tensor.empty(engine, [batch, outChannels, outLength], op);
-  if (y.size > 0) engine.dispatch(conv1dForwardLaunch(g, x.buffer, weight.buffer, bias?.buffer ?? null, y.buffer));
+  const y = Tensor.empty(engine, [batch, outChannels, outLength], leakySlope === null ? op : `${op}+leakyRelu`);
+  if (y.size > 0) {
+    engine.run(conv1dForwardFamily, { g, x: x.buffer, w: weight.buffer, bias: bias?.buffer ?? null, y: y.buffer, leakySlope }, () => describeGeometry(g));
+  }
 
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return recordGrad(y, op, inputs, (dy) => {
+  return recordGrad(y, op, inputs, (dyOut) => {
+    // Through the activation first: y > 0 exactly where the pre-activation is (slope >= 0).
+    let dy = dyOut;
+    if (leakySlope !== null) {
+      dy = Tensor.empty(engine, y.shape, 'conv1d.grad_pre_activation');
+      if (y.size > 0) engine.dispatch(unaryBackwardLaunch('leakyRelu', y.buffer, y.buffer, dyOut.buffer, dy.buffer, y.size, leakySlope));
+    }
     let dx: Tensor | null = null;
     if (x.requiresGrad) {
       dx = Tensor.empty(engine, x.shape, 'conv1d.grad_x');
-      if (dx.size > 0) engine.dispatch(conv1dGradInputLaunch(g, dy.buffer, weight.buffer, null, dx.buffer));
+      if (dx.size > 0) engine.run(conv1dGradInputFamily, { g, dy: dy.buffer, w: weight.buffer, bias: null, dx: dx.buffer }, () => describeGeometry(g));
     }
-    const dw = weight.requiresGrad ? gradWeight(g, dy, x, weight.shape, 'conv1d.grad_weight') : null;
-    const db = bias?.requiresGrad ? gradBias(dy, 'conv1d.grad_bias') : null;
+    const [dw, db] = weightGradients(g, dy, x, weight.requiresGrad ? weight.shape : null, bias?.requiresGrad ? 'conv1d.grad_bias' : null, 'conv1d.grad_weight');
+    if (dy !== dyOut) dy.dispose();
     return [dx, dw, db];
   });
 }
@@ -147,17 +159,24 @@ export function convTranspose1d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   };
   const engine = x.engine;
   const y = Tensor.empty(engine, [batch, outChannels, outLength], op);
-  if (y.size > 0) engine.dispatch(conv1dGradInputLaunch(g, x.buffer, weight.buffer, bias?.buffer ?? null, y.buffer));
+  if (y.size > 0) engine.run(conv1dGradInputFamily, { g, dy: x.buffer, w: weight.buffer, bias: bias?.buffer ?? null, dx: y.buffer }, () => describeGeometry(g));
 
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return recordGrad(y, op, inputs, (dy) => {
     let dx: Tensor | null = null;
     if (x.requiresGrad) {
       dx = Tensor.empty(engine, x.shape, `${op}.grad_x`);
-      if (dx.size > 0) engine.dispatch(conv1dForwardLaunch(g, dy.buffer, weight.buffer, null, dx.buffer));
+      if (dx.size > 0) {
+        engine.run(conv1dForwardFamily, { g, x: dy.buffer, w: weight.buffer, bias: null, y: dx.buffer, leakySlope: null }, () => describeGeometry(g));
+      }
     }
-    const dw = weight.requiresGrad ? gradWeight(g, x, dy, weight.shape, `${op}.grad_weight`) : null;
-    const db = bias?.requiresGrad ? gradBias(dy, `${op}.grad_bias`) : null;
+    // The conv1d's weight gradient with x in the place of dy and dy in the place of x; the bias sums dy itself.
+    const [dw] = weightGradients(g, x, dy, weight.requiresGrad ? weight.shape : null, null, `${op}.grad_weight`);
+    let db: Tensor | null = null;
+    if (bias?.requiresGrad) {
+      db = Tensor.empty(engine, [outChannels], `${op}.grad_bias`);
+      engine.dispatch(conv1dGradBiasLaunch(batch, outChannels, outLength, dy.buffer, db.buffer));
+    }
     return [dx, dw, db];
   });
 }

@@ -4,9 +4,9 @@
 // posedyn normalises with GroupNorm, not BatchNorm: inference runs on one 256-frame window or on streamed chunks at
 // batch 1 and must equal batched training-mode evaluation. GroupNorm has no batch dependence and no running
 // statistics, so Node/browser parity and streaming equality hold by construction.
-import {
-  type GroupNormGeometry, groupNormBackwardAffineLaunch, groupNormBackwardInputLaunch, groupNormForwardLaunch,
-} from '../kernels/group-norm.ts';
+import type { GroupNormGeometry } from '../kernels/group-norm.ts';
+import { groupNormBackwardFamily, groupNormForwardFamily } from '../kernels/group-norm-families.ts';
+import { unaryBackwardLaunch } from '../kernels/elementwise.ts';
 import { recordGrad } from '../record-grad.ts';
 import { ShapeError, assertShape, formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
@@ -20,6 +20,11 @@ export interface GroupNormOptions {
   readonly beta?: Tensor | null;
   /** Added to the variance. Default 1e-5 (PyTorch's). */
   readonly eps?: number;
+  /**
+   * Applies leakyRelu(y, leakySlope) (slope >= 0) to the output in the normalisation's own pass where the adapter's
+   * kernel variant can (core/kernels/group-norm-families.ts): the U-Net's conv -> GroupNorm -> leaky ReLU.
+   */
+  readonly leakySlope?: number;
 }
 
 /** x [B, C, L] (or [B, C, ...]: trailing axes are flattened into L) -> y of the same shape. */
@@ -37,24 +42,43 @@ export function groupNorm(x: Tensor, options: GroupNormOptions): Tensor {
   if (beta) assertShape('groupNorm', 'beta', beta.shape, [channels]);
   const g: GroupNormGeometry = { batch, channels, length: x.size / Math.max(1, batch * channels), groups, eps };
 
+  const leakySlope = options.leakySlope ?? null;
+  if (leakySlope !== null && !(leakySlope >= 0)) throw new RangeError(`groupNorm: leakySlope must be >= 0, got ${leakySlope}`);
+  const describe = () => `groupNorm [${x.shape.join(',')}] G${groups}`;
+
   const engine = x.engine;
-  const y = Tensor.empty(engine, x.shape, 'groupNorm');
+  const y = Tensor.empty(engine, x.shape, leakySlope === null ? 'groupNorm' : 'groupNorm+leakyRelu');
   // Saved for the backward: they live in the same scope as y.
   const mean = Tensor.empty(engine, [batch, groups], 'groupNorm.mean');
   const rstd = Tensor.empty(engine, [batch, groups], 'groupNorm.rstd');
-  if (x.size > 0) engine.dispatch(groupNormForwardLaunch(g, x.buffer, gamma?.buffer ?? null, beta?.buffer ?? null, y.buffer, mean.buffer, rstd.buffer));
+  if (x.size > 0) {
+    engine.run(groupNormForwardFamily, {
+      g, x: x.buffer, gamma: gamma?.buffer ?? null, beta: beta?.buffer ?? null, y: y.buffer, mean: mean.buffer, rstd: rstd.buffer, leakySlope,
+    }, describe);
+  }
 
   const inputs = gamma && beta ? [x, gamma, beta] : [x];
-  return recordGrad(y, 'groupNorm', inputs, (dy) => {
-    let dx: Tensor | null = null;
-    if (x.requiresGrad) {
-      dx = Tensor.empty(engine, x.shape, 'groupNorm.grad');
-      if (x.size > 0) engine.dispatch(groupNormBackwardInputLaunch(g, x.buffer, mean.buffer, rstd.buffer, gamma?.buffer ?? null, dy.buffer, dx.buffer));
+  return recordGrad(y, 'groupNorm', inputs, (dyOut) => {
+    // Through the activation first: y > 0 exactly where the normalised value is (slope >= 0).
+    let dy = dyOut;
+    if (leakySlope !== null) {
+      dy = Tensor.empty(engine, y.shape, 'groupNorm.grad_pre_activation');
+      if (y.size > 0) engine.dispatch(unaryBackwardLaunch('leakyRelu', y.buffer, y.buffer, dyOut.buffer, dy.buffer, y.size, leakySlope));
     }
-    if (!gamma || !beta || !(gamma.requiresGrad || beta.requiresGrad)) return [dx, null, null];
-    const dgamma = Tensor.empty(engine, [channels], 'groupNorm.gamma.grad');
-    const dbeta = Tensor.empty(engine, [channels], 'groupNorm.beta.grad');
-    if (channels > 0) engine.dispatch(groupNormBackwardAffineLaunch(g, x.buffer, mean.buffer, rstd.buffer, dy.buffer, dgamma.buffer, dbeta.buffer));
+    const dx = x.requiresGrad ? Tensor.empty(engine, x.shape, 'groupNorm.grad') : null;
+    const affine = gamma !== null && beta !== null && (gamma.requiresGrad || beta.requiresGrad);
+    const dgamma = affine ? Tensor.empty(engine, [channels], 'groupNorm.gamma.grad') : null;
+    const dbeta = affine ? Tensor.empty(engine, [channels], 'groupNorm.beta.grad') : null;
+    if (x.size > 0 && (dx || dgamma)) {
+      engine.run(groupNormBackwardFamily, {
+        g, x: x.buffer, mean: mean.buffer, rstd: rstd.buffer, gamma: gamma?.buffer ?? null, dy: dy.buffer,
+        dx: dx?.buffer ?? null, dgamma: dgamma?.buffer ?? null, dbeta: dbeta?.buffer ?? null,
+      }, describe);
+    } else if (dgamma && dbeta) {
+      engine.clearBuffer(dgamma.buffer);
+      engine.clearBuffer(dbeta.buffer);
+    }
+    if (dy !== dyOut) dy.dispose();
     return [dx, dgamma, dbeta];
   });
 }

@@ -1,7 +1,7 @@
 // Layout ops: concat, split, slice, pad, permute, transpose. Each is a strided box copy (core/kernels/layout.ts), or a
 // plain buffer copy when the box is one contiguous run in both tensors. Their gradients are layout ops too:
 //   concat <-> split,  slice <-> pad with zeros,  permute <-> the inverse permutation.
-import { type Box, contiguousRun, copyBoxLaunch, padLaunch, rowMajorStrides } from '../kernels/layout.ts';
+import { type Box, contiguousRows, contiguousRun, copyBoxLaunch, padLaunch, rowMajorStrides } from '../kernels/layout.ts';
 import { recordGrad } from '../record-grad.ts';
 import type { Engine } from '../engine.ts';
 import { type Shape, ShapeError, formatShape, normalizeAxis } from '../shape.ts';
@@ -13,8 +13,9 @@ const BYTES_PER_VALUE = 4;
 function copyBox(engine: Engine, src: GPUBuffer, dst: GPUBuffer, box: Box): void {
   if (box.extent.some((e) => e === 0)) return;
   const run = contiguousRun(box);
-  if (run) {
-    engine.copyBuffer(src, run.srcOffset * BYTES_PER_VALUE, dst, run.dstOffset * BYTES_PER_VALUE, run.count * BYTES_PER_VALUE);
+  const runs = run ? [run] : contiguousRows(box);
+  if (runs) {
+    for (const r of runs) engine.copyBuffer(src, r.srcOffset * BYTES_PER_VALUE, dst, r.dstOffset * BYTES_PER_VALUE, r.count * BYTES_PER_VALUE);
   } else {
     engine.dispatch(copyBoxLaunch(src, dst, box));
   }

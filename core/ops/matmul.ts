@@ -7,7 +7,8 @@
 // An operand shared across the batch gets the sum over the batch. When the contraction of that gradient
 // runs over the rows of both stored factors, the batch folds into it (a [batch, R, C] tensor is a
 // [batch * R, C] matrix) and one launch computes the sum; otherwise a batched product is summed over axis 0.
-import { type MatmulDims, matmulLaunch } from '../kernels/matmul.ts';
+import type { MatmulDims } from '../kernels/matmul.ts';
+import { matmulFamily } from '../kernels/matmul-families.ts';
 import { recordGrad } from '../record-grad.ts';
 import { type Shape, ShapeError, formatShape, sameShape, sizeOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
@@ -59,7 +60,9 @@ function product(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean,
   if (a.engine !== b.engine) throw new Error(`${name}: operands ${a.name} and ${b.name} live on different engines`);
   const { dims, shape } = matmulPlan(name, a.shape, b.shape, transposeA, transposeB);
   const out = Tensor.empty(a.engine, shape, name);
-  if (out.size > 0) a.engine.dispatch(matmulLaunch(a.buffer, b.buffer, bias?.buffer ?? null, out.buffer, dims));
+  if (out.size > 0) {
+    a.engine.run(matmulFamily, { a: a.buffer, b: b.buffer, bias: bias?.buffer ?? null, out: out.buffer, dims }, () => `${name} ${formatShape(a.shape)}*${formatShape(b.shape)}`);
+  }
   return out;
 }
 

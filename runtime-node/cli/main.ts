@@ -17,6 +17,7 @@ import { runBench } from '../bench/bench-command.ts';
 import { runEval } from '../evaluation/eval-command.ts';
 import { integerOption, jsonObjectOption, numberOption } from './options.ts';
 import { runTrack } from '../tracking/track-command.ts';
+import { runFitHeadFrame } from '../tracking/fit-head-frame-command.ts';
 import { runFitFaceModel } from '../face/fit-face-model-command.ts';
 import { FACE_MODEL_OPTION } from '../training/face-model-option.ts';
 import { runExport } from '../export/export-command.ts';
@@ -55,6 +56,17 @@ program
   .option('--no-progress', 'no progress bar')
   .action(async (options: { video: string; out: string; progress: boolean }) => {
     await runTrack({ video: options.video, out: options.out, progress: options.progress });
+  });
+
+program
+  .command('fit-head-frame')
+  .description("the tracker's head-frame readout (Deep3DFaceRecon's head frame for MediaPipe's mesh) from clips with Deep3DFaceRecon coefficients and their videos: training split only, lambda and sigma by leave-one-identity-out")
+  .requiredOption('--data <dir>', 'folder of <stem>.mat (Deep3DFaceRecon coeff) + <stem>.wav clips')
+  .requiredOption('--videos <dir>', 'folder of the same clips as videos, <stem>.mp4 (video frame k + offset = coefficient row k)')
+  .option('--tracks <dir>', "cache of MediaPipe's tracked frames, <stem>.frames.f32 (read where present, else tracked and written)", 'out/head-frame/tracks')
+  .option('--out <file>', 'the readout file to write', 'talking-head/tracking/head-frame-pose.json')
+  .action(async (options: { data: string; videos: string; tracks: string; out: string }) => {
+    await runFitHeadFrame(options);
   });
 
 program
@@ -286,11 +298,17 @@ program
   .option('--batch <n>', 'batch size (train-step)', '64')
   .option('--seconds <s>', 'audio length (generate)', '60')
   .option('--trace <file>', 'write a Chrome trace JSON here')
-  .action(async (target: string, options: Record<string, string>) => {
+  .option('--kernel <family=variant...>', 'run this variant of a kernel family (e.g. conv1d.forward=register); default: measured per shape class')
+  .action(async (target: string, options: Record<string, string> & { kernel?: string[] }) => {
     if (target !== 'train-step' && target !== 'generate') throw new Error(`profile: target must be 'train-step' or 'generate', got '${target}'`);
     const model = options.model;
     if (model !== 'posegan' && model !== 'pgface') throw new Error(`--model must be posegan or pgface, got '${model}'`);
-    await runProfile({ target, model, batch: integerOption(options.batch!, '--batch'), seconds: numberOption(options.seconds!, '--seconds'), trace: options.trace });
+    const forced = (options.kernel ?? []).map((pair) => {
+      const [family, variant] = pair.split('=');
+      if (!family || !variant) throw new Error(`--kernel: expected family=variant (e.g. conv1d.forward=register), got '${pair}'`);
+      return [family, variant] as [string, string];
+    });
+    await runProfile({ target, model, batch: integerOption(options.batch!, '--batch'), seconds: numberOption(options.seconds!, '--seconds'), trace: options.trace, forced });
   });
 
 program

@@ -1,9 +1,9 @@
 // `posedyn selfcheck`: which adapter runs the kernels, and proof that training works on it.
 import { trainSequenceTask } from '../../core/selfcheck/sequence-task.ts';
-import { createNodeEngine } from '../device.ts';
+import { REPRODUCIBLE_KERNELS, createNodeEngine } from '../device.ts';
 
 export async function runSelfCheck(options: { steps: number; seed: number }): Promise<void> {
-  const engine = await createNodeEngine();
+  const engine = await createNodeEngine(REPRODUCIBLE_KERNELS);
   const limits = engine.device.limits;
   console.log(`adapter: ${engine.info.adapter} (${engine.info.isSoftwareAdapter ? 'software' : 'hardware'})`);
   console.log(`limits: ${limits.maxStorageBuffersPerShaderStage} storage buffers a stage, max buffer ${(limits.maxBufferSize / 2 ** 20).toFixed(0)} MiB, ${limits.maxComputeWorkgroupStorageSize / 1024} KiB workgroup memory; timestamp-query ${engine.device.features.has('timestamp-query') ? 'on' : 'off'}`);

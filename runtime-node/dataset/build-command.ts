@@ -10,7 +10,7 @@ import { buildDataset, clipFileBytes } from '../../talking-head/data/build-datas
 import { IDENTITY_MANIFEST, assignIdentities, discoverClips, parseIdentityManifest, readClipInput } from '../../talking-head/data/clip-sources.ts';
 import { type DatasetManifest, datasetManifestToJson, datasetSummaryTable } from '../../talking-head/data/dataset-format.ts';
 import { defaultFeatureConfig, deepSpeechFeatureConfig } from '../../talking-head/features/config.ts';
-import { createNodeEngine } from '../device.ts';
+import { REPRODUCIBLE_KERNELS, createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { checkOutputFolder } from '../files/output-folder.ts';
@@ -88,7 +88,7 @@ export async function runDatasetBuild(options: DatasetBuildOptions): Promise<Dat
   } finally {
     await (tracker as { tracker: ChromiumFaceTracker } | null)?.tracker.close();
   }
-  const engine = options.engine ?? await createNodeEngine({ log: stderrLog });
+  const engine = options.engine ?? await createNodeEngine({ log: stderrLog, ...REPRODUCIBLE_KERNELS });
   const read = performance.now();
   const built = await buildDataset(engine, inputs, { sigma: options.sigma, halfWindow: options.halfWindow });
   const builtAt = performance.now();

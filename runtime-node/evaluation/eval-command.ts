@@ -28,7 +28,7 @@ import { windowJoinTable } from '../../talking-head/evaluation/window-join-table
 import { type SpeechInput, motionRealismTable } from '../../talking-head/evaluation/motion-realism-table.ts';
 import { identityFaceIdMeans } from '../../talking-head/training/fixed-identity.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
-import { createNodeEngine } from '../device.ts';
+import { REPRODUCIBLE_KERNELS, createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { checkOutputFolder } from '../files/output-folder.ts';
@@ -41,7 +41,7 @@ import { type ModelSource, type TrainingPlan, pgFaceModel, poseGanModel } from '
 import { mouthOpeningFigure, poseChannelFigures } from './figures.ts';
 import { personalModels } from './personal-models.ts';
 import { runPersonalisation } from './personalisation.ts';
-import { type EvalReport, PERSONAL_POSEGAN, reportJson, reportMarkdown } from './report-markdown.ts';
+import { type EvalReport, PERSONAL_POSEGAN, reportJson, reportMarkdown } from '../../talking-head/evaluation/report-markdown.ts';
 
 export interface EvalOptions {
   readonly dataset: string;
@@ -99,7 +99,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const dataset = await loadDatasetFolder(options.dataset);
   await checkEvalInputs(options, dataset);
   const faceModel = await loadFaceModelOption(options.faceModel);
-  const engine = options.engine ?? (await createNodeEngine({ log: stderrLog }));
+  const engine = options.engine ?? (await createNodeEngine({ log: stderrLog, ...REPRODUCIBLE_KERNELS }));
   const seeds = options.seeds ?? 1;
   const plan: TrainingPlan = {
     datasetFolder: options.dataset,

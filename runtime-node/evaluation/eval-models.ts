@@ -10,37 +10,9 @@ import { readFileBytes } from '../files/read-file.ts';
 import { readCheckpointFile } from '../training/checkpoint-files.ts';
 import { runTrain } from '../training/train-command.ts';
 import { pathExists } from '../files/path-exists.ts';
+import type { ModelSource, TrainingPlan } from '../../talking-head/evaluation/report-types.ts';
 
-export interface TrainingPlan {
-  readonly datasetFolder: string;
-  readonly epochs: number;
-  readonly batch: number;
-  readonly lr: number;
-  readonly maxStepsPerEpoch?: number;
-  /** PoseGAN config overrides (widths) shared by PoseGAN, the CNN and the ablations */
-  readonly poseganConfig?: Record<string, unknown>;
-  readonly pgfaceConfig?: Record<string, unknown>;
-  /** PGFace's epochs and step cap (it has one sample a frame pair, PoseGAN one a window) */
-  readonly pgfaceEpochs: number;
-  readonly pgfaceMaxStepsPerEpoch?: number;
-  readonly faceModel: string;
-  readonly reuseTrained: boolean;
-  readonly producedBy: string;
-}
-
-export interface ModelSource {
-  readonly name: string;
-  readonly checkpoint: string;
-  /** 'given' (a --posegan style option), 'reused' (an earlier run's folder) or 'trained' */
-  readonly origin: 'given' | 'reused' | 'trained';
-  readonly variant: string;
-  readonly seed: number | null;
-  /** epochs run, the epoch kept (best on validation) and its validation loss; training seconds */
-  readonly epochs: number | null;
-  readonly bestEpoch: number | null;
-  readonly bestValidation: number | null;
-  readonly seconds: number;
-}
+export type { ModelSource, TrainingPlan };
 
 export interface ModelRequest {
   /** folder name under <out>/models and the report's name */

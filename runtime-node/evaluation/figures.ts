@@ -5,8 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { lineChartPng } from '../plots/line-chart.ts';
+import { POSE_CHANNEL_NAMES } from '../../talking-head/pose/pose-convention.ts';
 
-export const POSE_CHANNEL_NAMES = ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'] as const;
 
 export interface PoseSeries {
   readonly name: string;

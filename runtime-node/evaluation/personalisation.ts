@@ -17,11 +17,11 @@ import type { Engine } from '../../core/engine.ts';
 import { Dataset } from '../../talking-head/data/dataset.ts';
 import { IDENTITY_MANIFEST } from '../../talking-head/data/clip-sources.ts';
 import { STD_FLOOR } from '../../talking-head/data/dataset-format.ts';
-import { type BootstrapOptions, type Estimate, bootstrapMean } from '../../talking-head/evaluation/bootstrap.ts';
+import { type BootstrapOptions, bootstrapMean } from '../../talking-head/evaluation/bootstrap.ts';
 import { type IdentityClassifier, correctIdentityConfidence } from '../../talking-head/evaluation/identity-classifier-table.ts';
 import { type EvaluationSegment, evaluationSegments, generatorPoses } from '../../talking-head/evaluation/pose-methods.ts';
 import { motionDistance, poseDistance } from '../../talking-head/evaluation/pose-distances.ts';
-import { type PoseStatistics, type StatisticsGap, poseStatistics, statisticsGap } from '../../talking-head/evaluation/pose-statistics.ts';
+import { poseStatistics, statisticsGap } from '../../talking-head/evaluation/pose-statistics.ts';
 import { loadPoseGan } from '../../talking-head/inference/load-models.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
@@ -29,6 +29,9 @@ import { readFileBytes } from '../files/read-file.ts';
 import { runFinetune } from '../training/finetune-command.ts';
 import { type ModelSource, type TrainingPlan, poseGanModel, trainingRecord } from './eval-models.ts';
 import { pathExists } from '../files/path-exists.ts';
+import type { ModelOnHoldout, PersonalisationResult } from '../../talking-head/evaluation/report-types.ts';
+
+export type { ModelOnHoldout, PersonalisationResult };
 
 export interface PersonalisationOptions {
   readonly engine: Engine;
@@ -47,29 +50,6 @@ export interface PersonalisationOptions {
   readonly classifier: IdentityClassifier;
   readonly bootstrap: BootstrapOptions;
   readonly log: (line: string) => void;
-}
-
-export interface ModelOnHoldout {
-  readonly statistics: PoseStatistics;
-  readonly gap: StatisticsGap;
-  readonly confidence: Estimate;
-  readonly pose: Estimate;
-  readonly motion: Estimate;
-}
-
-export interface PersonalisationResult {
-  readonly holdout: string;
-  readonly pretrainIdentities: string[];
-  readonly finetuneTrainFrames: number;
-  readonly finetuneEpochs: number;
-  readonly segments: number;
-  readonly frames: number;
-  readonly real: PoseStatistics & { readonly confidence: Estimate };
-  readonly pretrained: ModelOnHoldout;
-  readonly finetuned: ModelOnHoldout;
-  readonly models: ModelSource[];
-  /** the longest held-out segment, raw units, for the figure */
-  readonly example: { readonly clip: string; readonly real: Float32Array; readonly pretrained: Float32Array; readonly finetuned: Float32Array };
 }
 
 /**

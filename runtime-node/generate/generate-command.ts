@@ -8,13 +8,14 @@
 import { rm } from 'node:fs/promises';
 import { decodeAudio } from '../../talking-head/audio/decode.ts';
 import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
+import { POSE_CHANNEL_NAMES } from '../../talking-head/pose/pose-convention.ts';
 import { faceFrameObj } from '../../talking-head/face/obj-export.ts';
 import { headFrames } from '../../talking-head/export/head-frames.ts';
 import { frameDataFields, jsonRows } from '../../talking-head/export/result-fields.ts';
 import { checkpointTranslationUnit } from '../../talking-head/render/head-placement.ts';
 import { type TalkingHeadResult, findIdentity, generateTalkingHead } from '../../talking-head/inference/generate.ts';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
-import { createNodeEngine } from '../device.ts';
+import { REPRODUCIBLE_KERNELS, createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';
 import { checkOutputFile, checkOutputFolder, writeOutputFiles } from '../files/output-folder.ts';
 import { pathExists } from '../files/path-exists.ts';
@@ -54,7 +55,7 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
   const identity = findIdentity(decodeCheckpoint(await readFileBytes(named), named).meta, options.identity, named).name;
   const poseCheckpoint = options.checkpoint ?? (await defaultPoseCheckpoint(identity));
   console.log(`PoseGAN: ${poseCheckpoint}`);
-  const engine = await createNodeEngine({ log: stderrLog });
+  const engine = await createNodeEngine({ log: stderrLog, ...REPRODUCIBLE_KERNELS });
   const posegan = loadPoseGan(engine, await readFileBytes(poseCheckpoint), poseCheckpoint);
   const faceCheckpoint = options.faceCheckpoint ?? (await defaultFaceCheckpoint(identity));
   console.log(`PGFace: ${faceCheckpoint}`);
@@ -90,7 +91,7 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
           frames: result.frames,
           identity: result.identity,
           audio: options.audio,
-          poseChannels: ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'],
+          poseChannels: POSE_CHANNEL_NAMES,
           poseUnits: { angles: 'radians', translation: translationUnit },
           restPose: rest,
           faceModel: faceModel.name,

@@ -2,6 +2,7 @@
 // a generation) on the GPU with the profiler (core/profiler.ts), after a warm-up that compiles pipelines,
 // and prints the per-kernel table; --trace writes a Chrome trace (Perfetto, chrome://tracing).
 import type { Engine } from '../../core/engine.ts';
+import { formatKernelChoices } from '../../core/kernel-choices-table.ts';
 import { formatProfileTable, startProfiling, toChromeTrace } from '../../core/profiler.ts';
 import { tensor } from '../../core/creation.ts';
 import { defaultPgFaceConfig } from '../../talking-head/pgface/config.ts';
@@ -23,6 +24,8 @@ export interface ProfileOptions {
   readonly seconds: number;
   readonly trace?: string;
   readonly dawnOptions?: readonly string[];
+  /** Kernel variants to run instead of the measured ones: [family, variant]. */
+  readonly forced?: readonly (readonly [string, string])[];
 }
 
 const FEATURES = 29;
@@ -90,6 +93,7 @@ export async function runProfile(options: ProfileOptions): Promise<void> {
   if (options.trace) await checkOutputFile(options.trace, '--trace');
   // Dawn quantises timestamps to 65.5 us unless told not to: short kernels would read as zero.
   const engine = await createNodeEngine({ log: stderrLog, dawnOptions: options.dawnOptions ?? ['disable-dawn-features=timestamp_quantization'] });
+  for (const [family, variant] of options.forced ?? []) engine.kernels.force(family, variant);
   const work = workload(engine, options);
   await work.run(); // warm-up: pipeline compilation is not what we measure
   const profiler = startProfiling(engine);
@@ -99,6 +103,7 @@ export async function runProfile(options: ProfileOptions): Promise<void> {
   const report = await profiler.collect();
   console.log(`${work.label}: wall ${wall.toFixed(1)} ms`);
   console.log(formatProfileTable(report, { groupBy: 'kernel' }));
+  console.log(formatKernelChoices(engine.kernels.choices(), engine.kernels.failures));
   if (options.trace) {
     await writeFileAtomic(options.trace, JSON.stringify(toChromeTrace(report)));
     console.log(`wrote ${options.trace} (open in ui.perfetto.dev or chrome://tracing)`);

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { decodeTrackedFrames, type TrackedFrame } from '../../talking-head/tracking/tracked-frame.ts';
 import { packageRoot } from '../files/package-root.ts';
 import { ensurePagesBuilt } from '../serve/serve-command.ts';
@@ -76,6 +76,8 @@ export class ChromiumFaceTracker {
     let browser: Browser | null = null;
     try {
       // A long video is one page.evaluate call: no limit on how long a protocol call may take.
+      // puppeteer-core loads here, not at import: posedyn/node imports this module and most programs track nothing.
+      const { default: puppeteer } = await import('puppeteer-core');
       browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, protocolTimeout: 0, args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`] });
       const page = await browser.newPage();
       page.on('console', (m) => {

@@ -4,14 +4,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_SAMPLE_RATE } from '../../talking-head/audio/decode.ts';
-import { defaultFaceModel } from '../../talking-head/face/default-face-model.ts';
 import { encodeWav16 } from '../../talking-head/formats/wav.ts';
-import { LandmarkFaceFit } from '../../talking-head/tracking/landmark-face-fit.ts';
 import { faceTrackToJson } from '../../talking-head/tracking/track-format.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
-import { ChromiumFaceTracker } from './chromium-tracker.ts';
-import { probeVideo } from './ffmpeg.ts';
-import { type TrackedVideo, describeTrackedVideo, trackVideoFile } from './track-video.ts';
+import { trackVideo } from './track.ts';
+import { type TrackedVideo, describeTrackedVideo } from './track-video.ts';
 
 export interface TrackCommandOptions {
   readonly video: string;
@@ -25,16 +22,7 @@ export const SPEECH_FILE = 'speech.wav';
 
 export async function runTrack(options: TrackCommandOptions): Promise<TrackedVideo> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  // A file that is no video is refused before Chromium starts.
-  await probeVideo(options.video);
-  const faceFit = new LandmarkFaceFit(defaultFaceModel());
-  const tracker = await ChromiumFaceTracker.launch({ log });
-  let video: TrackedVideo;
-  try {
-    video = await trackVideoFile(options.video, { tracker, faceFit, progress: options.progress });
-  } finally {
-    await tracker.close();
-  }
+  const video = await trackVideo(options.video, { progress: options.progress, log });
   await mkdir(options.out, { recursive: true });
   const trackPath = join(options.out, TRACK_FILE);
   const speechPath = join(options.out, SPEECH_FILE);

@@ -4,12 +4,15 @@ import cliProgress from 'cli-progress';
 import { MODEL_SAMPLE_RATE } from '../../talking-head/audio/decode.ts';
 import { type FaceTrack, assembleFaceTrack } from '../../talking-head/tracking/face-track.ts';
 import type { LandmarkFaceFit } from '../../talking-head/tracking/landmark-face-fit.ts';
+import type { TrackedFrame } from '../../talking-head/tracking/tracked-frame.ts';
 import type { ChromiumFaceTracker } from './chromium-tracker.ts';
 import { type DecodedFrame, type VideoInfo, decodeFrames, decodeSpeech, probeVideo } from './ffmpeg.ts';
 
 export interface TrackedVideo {
   readonly info: VideoInfo;
   readonly track: FaceTrack;
+  /** MediaPipe's own output a video frame, before anything of posedyn (what the head-frame fit reads) */
+  readonly frames: readonly TrackedFrame[];
   /** mono at 16 kHz, or null when the video has no sound */
   readonly speech: Float32Array | null;
   /** seconds spent tracking (decoding and MediaPipe) */
@@ -66,7 +69,7 @@ export async function trackVideoFile(file: string, options: TrackVideoOptions): 
   const track = assembleFaceTrack(tracked, { duration: tracked.length / info.decodeFps, faceFit: options.faceFit, source: file });
   // A range's sound would need cutting as well; nobody asks for it.
   const speech = info.hasAudio && !range ? await decodeSpeech(file, MODEL_SAMPLE_RATE) : null;
-  return { info, track, speech, trackingSeconds };
+  return { info, track, frames: tracked, speech, trackingSeconds };
 }
 
 /** The lines `posedyn track` prints about a tracked video. */

@@ -10,7 +10,7 @@ import type { EpochReport } from '../../talking-head/training/epochs.ts';
 import { createFineTune } from '../../talking-head/workflows/fine-tune.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
 import { nodeDatasetFiles } from '../dataset/dataset-files.ts';
-import { createNodeEngine } from '../device.ts';
+import { REPRODUCIBLE_KERNELS, createNodeEngine } from '../device.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { loadFaceModelOption } from './face-model-option.ts';
 import { type TrainOptions, trainIntoFolder } from './train-command.ts';
@@ -54,7 +54,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<EpochReport
     // A --dataset and its --identity are checked before the GPU device is even created.
     const given = options.dataset === undefined ? null : await loadDataset(nodeDatasetFiles(options.dataset));
     const chosen = given && options.identity !== undefined ? identitySubset(given, options.identity) : given;
-    const engine = options.engine ?? (await createNodeEngine());
+    const engine = options.engine ?? (await createNodeEngine(REPRODUCIBLE_KERNELS));
     let datasetFolder = options.dataset;
     if (datasetFolder === undefined) {
       datasetFolder = join(options.out, 'dataset');

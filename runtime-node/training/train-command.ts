@@ -24,7 +24,7 @@ import type { PoseOnlyClip } from '../../talking-head/data/pose-only.ts';
 import type { EpochReport, StepProgress } from '../../talking-head/training/epochs.ts';
 import { TrainingSession } from '../../talking-head/workflows/training-session.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
-import { createNodeEngine } from '../device.ts';
+import { REPRODUCIBLE_KERNELS, createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { lineChartPng } from '../plots/line-chart.ts';
@@ -76,7 +76,7 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
   let session: TrainingSession | null = null;
   try {
     const dataset = options.loadedDataset ?? (await loadDatasetFolder(options.dataset));
-    const engine = options.engine ?? (await createNodeEngine({ log: stderrLog }));
+    const engine = options.engine ?? (await createNodeEngine({ log: stderrLog, ...REPRODUCIBLE_KERNELS }));
     session = new TrainingSession(engine, dataset, {
       kind: options.kind, variant: options.variant, learningRate: options.lr, seed: options.seed, batch: options.batch,
       modelOverrides: options.modelOverrides, faceModel: options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : undefined,

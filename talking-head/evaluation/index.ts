@@ -30,3 +30,6 @@ export { poseStatistics, statisticsGap } from './pose-statistics.ts';
 export type { PoseStatistics, StatisticsGap } from './pose-statistics.ts';
 export { windowJoinTable } from './window-join-table.ts';
 export type { WindowJoinTable } from './window-join-table.ts';
+export { reportJson, reportMarkdown } from './report-markdown.ts';
+export type { EvalReport } from './report-markdown.ts';
+export type { ModelOnHoldout, ModelSource, PersonalisationResult, TrainingPlan } from './report-types.ts';

@@ -58,15 +58,21 @@ export interface FilterAxis {
   readonly inner: number;
 }
 
+/** Outputs a forward_rows thread computes (ROW_BLOCK in the WGSL). */
+const ROW_BLOCK = 8;
+
 function launch(entry: 'forward' | 'backward', input: GPUBuffer, output: GPUBuffer, axis: FilterAxis, spec: GaussianFilterSpec): KernelLaunch {
   const n = axis.outer * axis.length * axis.inner;
   const taps = 2 * spec.halfWindow + 1;
+  // Rows (inner == 1): a block of outputs a thread, reading its window once (forward_rows in the WGSL).
+  const rows = entry === 'forward' && axis.inner === 1;
   return {
     kernel: gaussianFilterKernel,
-    entry,
+    entry: rows ? 'forward_rows' : entry,
+    ...(rows ? { constants: { HALF_WINDOW: spec.halfWindow } } : {}),
     params: { outer: u32(axis.outer), length: u32(axis.length), inner: u32(axis.inner), half_window: u32(spec.halfWindow), ...weightUniforms(spec) },
     buffers: [input, output],
-    workgroups: gridForItems(n, WG),
+    workgroups: rows ? gridForItems(axis.outer * Math.ceil(axis.length / ROW_BLOCK), WG) : gridForItems(n, WG),
     flops: 2 * taps * n,
     bytes: 8 * n,
     shapes: `${entry === 'forward' ? 'gaussian' : 'gaussian\''}[${axis.outer},${axis.length},${axis.inner}] d=${spec.sigma} m=${spec.halfWindow}`,

@@ -48,9 +48,9 @@ export class AudioWindowEncoder extends Module {
   forward(windows: Tensor): Tensor {
     assertRank('AudioWindowEncoder', 'windows', windows.shape, 3, `[frames, features=${this.config.featureCount}, window=${this.config.windowFrames}]`);
     const slope = this.config.leakySlope;
-    let h = leakyRelu(this.#conv1.forward(windows), slope);
-    h = leakyRelu(this.#conv2.forward(h), slope);
-    h = leakyRelu(this.#conv3.forward(h), slope);
+    let h = this.#conv1.forward(windows, { leakySlope: slope });
+    h = this.#conv2.forward(h, { leakySlope: slope });
+    h = this.#conv3.forward(h, { leakySlope: slope });
     return leakyRelu(this.#project.forward(reshape(h, [windows.shape[0]!, -1])), slope);
   }
 }

@@ -24,6 +24,9 @@
 // space (camera at the origin looking down -z, y up, x right; OpenGL's convention), in cm: v' = R v + t in
 // posedyn's axes already, so its angles are matrixToEuler(R) and t its last column (fromFaceGeometry).
 
+/** The six pose channels in their order: p = [pitch, yaw, roll, tx, ty, tz]. */
+export const POSE_CHANNEL_NAMES = ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'] as const;
+
 /** 3 x 3 matrix, row-major */
 export type Mat3 = Float64Array;
 

@@ -14,7 +14,7 @@ import type { InitRandom } from '../../core/nn/init.ts';
 import { Conv1d, GroupNorm } from '../../core/nn/layers.ts';
 import { Module } from '../../core/nn/module.ts';
 import { upsampleNearest1d } from '../../core/ops/conv1d.ts';
-import { add, expand, leakyRelu, sub } from '../../core/ops/elementwise.ts';
+import { add, expand, sub } from '../../core/ops/elementwise.ts';
 import { gaussianTemporalFilter } from '../ops/gaussian-filter.ts';
 import { concat, permute, slice } from '../../core/ops/layout.ts';
 import { reshape } from '../../core/ops/reshape.ts';
@@ -34,7 +34,7 @@ class ConvNormAct extends Module {
     this.#slope = config.leakySlope;
   }
   forward(x: Tensor): Tensor {
-    return leakyRelu(this.#norm.forward(this.#conv.forward(x)), this.#slope);
+    return this.#norm.forward(this.#conv.forward(x), { leakySlope: this.#slope });
   }
 }
 
@@ -88,7 +88,7 @@ export class PoseGenerator extends Module {
     const sequence = permute(reshape(perFrame, [batch, frames, c.encoder.embedding]), [0, 2, 1]);
     const initialChannels = expand(reshape(initial, [batch, c.poseChannels, 1]), [batch, c.poseChannels, frames]);
 
-    const skips: Tensor[] = [leakyRelu(this.#input.forward(concat([sequence, initialChannels], 1)), c.leakySlope)];
+    const skips: Tensor[] = [this.#input.forward(concat([sequence, initialChannels], 1), { leakySlope: c.leakySlope })];
     for (const block of this.#down) skips.push(block.forward(skips.at(-1)!));
     let h = skips.pop()!;
     if (c.noiseChannels > 0) {

@@ -11,22 +11,27 @@
 //   2. Resampling to `fps` (30): output frame k is the video at t = k / fps, linearly interpolated between the
 //      two tracked frames around t (the last frame held at the end); its `success` is false when either of those
 //      frames had no face. A 30 fps video's frames pass unchanged; a 25 fps video's are interpolated.
-//   3. Per output frame: the pose from the face-geometry matrix (pose-convention.ts fromFaceGeometry: radians and
-//      cm), the landmarks (cm, canonical face frame, tracked-frame.ts), the inner-lip gap (landmarks.ts) and the
-//      face coefficients fitted to the landmarks with the given face model (landmark-face-fit.ts).
+//   3. Per output frame: the pose, the landmarks (cm, canonical face frame, tracked-frame.ts), the inner-lip gap
+//      (landmarks.ts) and the face coefficients fitted to the landmarks with the given face model
+//      (landmark-face-fit.ts). The pose is computed per tracked frame, before resampling: its rotation is the
+//      head-frame rotation of the tracker's rotation and landmarks (head-frame-pose.ts: Deep3DFaceRecon's head
+//      frame, the frame of the training data's poses), its translation the face-geometry matrix's (cm, camera at
+//      the origin; pose-convention.ts fromFaceGeometry). `headPose: null` keeps MediaPipe's own rotation.
 import { FACE_COEFFICIENTS } from '../face/face-model.ts';
-import { fromFaceGeometry } from '../pose/pose-convention.ts';
+import { POSE_CHANNEL_NAMES, fromFaceGeometry } from '../pose/pose-convention.ts';
+import { defaultHeadFramePose } from './default-head-frame-pose.ts';
+import type { HeadFramePose } from './head-frame-pose.ts';
 import { LandmarkFaceFit } from './landmark-face-fit.ts';
 import { LANDMARK_COUNT, mouthOpening } from './landmarks.ts';
 import type { TrackedFrame } from './tracked-frame.ts';
 
-export const POSE_CHANNEL_NAMES = ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'] as const;
+export { POSE_CHANNEL_NAMES };
 export const FACE_TRACK_POSE_UNITS = { angles: 'radians', translation: 'cm' } as const;
 
 export interface FaceTrack {
   readonly fps: number;
   readonly frames: number;
-  /** [frames, 6] pitch, yaw, roll (radians, R = Rz Ry Rx), tx, ty, tz (cm, camera at the origin) */
+  /** [frames, 6] pitch, yaw, roll (radians, R = Rz Ry Rx, the head frame of `headPoseName`), tx, ty, tz (cm, camera at the origin) */
   readonly pose: Float32Array;
   /** [frames, 468, 3] cm, canonical face frame, MediaPipe's canonical-mesh vertex order */
   readonly landmarks: Float32Array;
@@ -37,6 +42,8 @@ export interface FaceTrack {
   /** [frames, 144] alpha_id (80) then alpha_exp (64) of `faceModelName` */
   readonly face: Float32Array;
   readonly faceModelName: string;
+  /** the head-frame readout that gave the rotations, or 'mediapipe' for the tracker's own */
+  readonly headPoseName: string;
   readonly summary: FaceTrackSummary;
 }
 
@@ -61,6 +68,8 @@ export interface AssembleOptions {
   readonly duration: number;
   readonly fps?: number;
   readonly faceFit: LandmarkFaceFit;
+  /** the rotation's head frame: the shipped readout (defaultHeadFramePose) when absent; null keeps MediaPipe's rotation */
+  readonly headPose?: HeadFramePose | null;
   /** names the video in errors */
   readonly source: string;
 }
@@ -87,9 +96,12 @@ export function assembleFaceTrack(tracked: readonly TrackedFrame[], options: Ass
   const found = Uint8Array.from(frames, (f) => (f.face ? 1 : 0));
   const pose = new Float64Array(n * 6);
   const landmarks = new Float32Array(n * LANDMARK_VALUES);
+  const headPose = options.headPose === undefined ? defaultHeadFramePose() : options.headPose;
   frames.forEach((f, i) => {
     if (!f.face) return;
-    pose.set(fromFaceGeometry(f.face.poseMatrix).values, i * 6);
+    // fromFaceGeometry checks that the matrix is rigid (and is the pose when no head frame is asked for)
+    const geometry = fromFaceGeometry(f.face.poseMatrix).values;
+    pose.set(headPose ? headPose.pose(f.face.poseMatrix, f.face.landmarks) : geometry, i * 6);
     landmarks.set(f.face.landmarks, i * LANDMARK_VALUES);
   });
   unwrapFoundAngles(pose, found);
@@ -133,6 +145,7 @@ export function assembleFaceTrack(tracked: readonly TrackedFrame[], options: Ass
     frames: count,
     ...out,
     faceModelName: options.faceFit.model.name,
+    headPoseName: headPose?.name ?? 'mediapipe',
     summary: {
       trackedFrames: n, framesWithFace: withFace, interpolated: count - out.success.reduce((s, v) => s + v, 0), longestGap, duration: options.duration,
     },

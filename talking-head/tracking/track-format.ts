@@ -4,10 +4,13 @@
 //   frames         N
 //   poseChannels   ["pitch", "yaw", "roll", "tx", "ty", "tz"]
 //   poseUnits      { "angles": "radians", "translation": "cm" }
-//   pose           N x 6: posedyn's convention (R = Rz Ry Rx as Deep3DFaceRecon), translation in cm with the camera
-//                  at the origin (MediaPipe's metric camera space, 63 degree vertical field of view)
-//   landmarks      N x 468 x 3: MediaPipe's canonical-mesh vertex order, cm, in the canonical face frame (pose
-//                  removed: x toward the subject's left, y up, z out of the face; talking-head/tracking/tracked-frame.ts)
+//   pose           N x 6: posedyn's convention (R = Rz Ry Rx as Deep3DFaceRecon), the rotation in Deep3DFaceRecon's
+//                  head frame (head-frame-pose.ts), translation in cm with the camera at the origin (MediaPipe's
+//                  metric camera space, 63 degree vertical field of view)
+//   landmarks      N x 468 x 3: MediaPipe's canonical-mesh vertex order, cm, in the canonical face frame (MediaPipe's
+//                  own pose removed: x toward the subject's left, y up, z out of the face; tracked-frame.ts). The
+//                  pose's rotation differs from MediaPipe's by a few degrees, so R L + t is close to, not exactly,
+//                  MediaPipe's metric mesh.
 //   success        N booleans: false where no face was found and the frame was filled by interpolation
 //   mouthOpening   N: the inner-lip gap between landmarks 13 and 14, cm
 //   face           N x 144: alpha_id (80) then alpha_exp (64), fitted to the landmarks with the default face model

@@ -26,6 +26,7 @@ import { Dataset, facePairs } from '../data/dataset.ts';
 import type { DatasetManifest, IdentityEntry, WindowRef } from '../data/dataset-format.ts';
 import { checkpointPoseUnit, inPoseUnit, personalPoseStats, withFittingWindows } from '../data/personal-data.ts';
 import type { FaceModel } from '../face/face-model.ts';
+import { POSE_CHANNEL_NAMES } from '../pose/pose-convention.ts';
 import type { PoseGanConfig } from '../posegan/config.ts';
 import { featureConfigFromJson, sameFeatureConfig } from '../features/config.ts';
 import { poseGanConfigFromJson } from '../posegan/config.ts';
@@ -60,8 +61,6 @@ export interface FineTuneSession {
   readonly personalisedTo: readonly string[];
 }
 
-const POSE_NAMES = ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'];
-
 /**
  * Refuses data whose poses sit far outside the checkpoint's pose statistics (a channel's mean over the clips
  * more than 20 of the checkpoint's standard deviations from its mean): the usual cause is another tracker's
@@ -74,7 +73,7 @@ function assertPosesInRange(dataset: Dataset, source: string): void {
     for (let i = 0; i < clip.normalised.pose.length; i++) sums[i % 6]! += clip.normalised.pose[i]!;
     frames += clip.frames;
   }
-  const far = [...sums].map((s, c) => ({ channel: POSE_NAMES[c]!, mean: s / Math.max(frames, 1) })).filter((c) => Math.abs(c.mean) > 20);
+  const far = [...sums].map((s, c) => ({ channel: POSE_CHANNEL_NAMES[c]!, mean: s / Math.max(frames, 1) })).filter((c) => Math.abs(c.mean) > 20);
   if (far.length > 0) {
     throw new RangeError(
       `the clips' head poses are far outside ${source}'s range (${far.map((c) => `${c.channel} averages ${c.mean.toFixed(0)} standard deviations from its mean`).join(', ')}); ` +

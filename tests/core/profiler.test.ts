@@ -64,10 +64,11 @@ test('profiling records each dispatch with its kernel, shapes, workgroups, decla
   assert.is(report.submits.length, 1);
   report.records.forEach((r, i) => {
     const isExp = i % 2 === 1;
-    assert.is(r.kernel, 'elementwise.unary');
-    assert.is(r.entry, 'unary');
+    // A multiple of 4 values: the vec4 entry, 4 vec4s a thread, 256 threads a workgroup.
+    assert.is(r.kernel, 'elementwise.unary4');
+    assert.is(r.entry, 'unary4');
     assert.is(r.shapes, isExp ? `exp[${SMALL}]` : `affine[${SMALL}]`);
-    assert.equal(r.workgroups, [SMALL / 256, 1, 1]);
+    assert.equal(r.workgroups, [SMALL / 4096, 1, 1]);
     assert.is(r.flops, (isExp ? 4 : 2) * SMALL);
     assert.is(r.bytes, 8 * SMALL);
   });
@@ -160,7 +161,7 @@ test('the Chrome trace is JSON with a GPU and a CPU track and one complete event
     assert.ok(Number.isFinite(e.ts) && e.ts! >= 0 && Number.isFinite(e.dur) && e.dur! >= 0, `${e.name}: ts ${e.ts}, dur ${e.dur}`);
   }
   for (const e of gpu) {
-    assert.is(e.name, 'elementwise.unary');
+    assert.is(e.name, 'elementwise.unary4');
     for (const key of ['shapes', 'workgroups', 'flops', 'bytes', 'GFLOP/s']) assert.ok(key in e.args!, `GPU event lacks args.${key}`);
   }
   // Each submit's first kernel starts no earlier than the submit on the aligned timeline.
@@ -183,7 +184,7 @@ test('the table lists each kernel with its calls, and the shares sum to 100%', a
   const byShapes = kernelTable(report);
   assert.equal(byShapes.map((r) => [r.shapes, r.calls]).sort(), [[`add[${SMALL}]`, 1], [`exp[${SMALL}]`, 1], [`tanh[${SMALL}]`, 2]]);
   const byKernel = kernelTable(report, { groupBy: 'kernel' });
-  assert.equal(byKernel.map((r) => [r.kernel, r.calls]).sort(), [['elementwise.binary', 1], ['elementwise.unary', 3]]);
+  assert.equal(byKernel.map((r) => [r.kernel, r.calls]).sort(), [['elementwise.binary4', 1], ['elementwise.unary4', 3]]);
   for (const rows of [byShapes, byKernel]) {
     const share = rows.reduce((sum, r) => sum + r.share, 0);
     assert.ok(Math.abs(share - 1) < 1e-9, `shares sum to ${share}`);
@@ -203,7 +204,7 @@ test('the table lists each kernel with its calls, and the shares sum to 100%', a
   const lines = text.split('\n').slice(1);
   const shareColumn = lines[0]!.indexOf('share') + 'share'.length;
   for (const line of lines.slice(1)) assert.is(line[shareColumn - 1], '%', `columns are aligned: ${line}`);
-  assert.match(formatProfileTable(report, { groupBy: 'kernel' }), /elementwise\.unary\s+3\s/);
+  assert.match(formatProfileTable(report, { groupBy: 'kernel' }), /elementwise\.unary4\s+3\s/);
 });
 
 test('forced fallback: per-submit wall time split by declared work, said to be an estimate', async () => {

@@ -18,6 +18,10 @@ import * as optim from '../../core/kernels/optim.ts';
 import * as peak from '../../core/kernels/peak.ts';
 import * as random from '../../core/kernels/random.ts';
 import * as reduce from '../../core/kernels/reduce.ts';
+import { conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily } from '../../core/kernels/conv1d-families.ts';
+import { groupNormFamilies } from '../../core/kernels/group-norm-families.ts';
+import { matmulFamily } from '../../core/kernels/matmul-families.ts';
+import type { DeviceFeatures, KernelVariant, Scratch } from '../../core/kernels/variants.ts';
 import { type KernelLaunch, type KernelSource, type UniformValues, f32, i32, u32 } from '../../core/kernels/launch.ts';
 import { UniformLayoutError, packUniforms, uniformLayout } from '../../core/kernels/uniform-layout.ts';
 import * as audio from '../../talking-head/kernels/audio-features.ts';
@@ -193,6 +197,9 @@ const buffer = {} as GPUBuffer;
 const convGeometry: conv.Conv1dGeometry = { batch: 2, inChannels: 3, inLength: 9, outChannels: 5, outLength: 9, kernelSize: 3, stride: 1, padding: 1, dilation: 1 };
 const groupNormGeometry = { batch: 2, channels: 4, length: 5, groups: 2, eps: 1e-5 };
 const matmulDims = (k: number): matmul.MatmulDims => ({ batch: 1, m: 4, n: 8, k, transposeA: false, transposeB: false, aBatchStride: 0, bBatchStride: 0 });
+/** A device the subgroup variants run on (subgroups of 8), and scratch buffers that are never used. */
+const subgroupDevice: DeviceFeatures = { adapter: 'test', isSoftwareAdapter: true, subgroups: true, subgroupMinSize: 8, subgroupMaxSize: 8 };
+const scratch: Scratch = { acquire: () => buffer };
 const timing = { sampleCount: 16000, frames: 30, sampleRate: 16000, fps: 30 };
 const pitch = { windowLength: 512, tauMin: 40, tauMax: 400 };
 const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
@@ -209,6 +216,19 @@ const LAUNCHES: KernelLaunch[] = [
   elementwise.unaryBackwardLaunch('affine', buffer, buffer, buffer, buffer, 10, 2),
   elementwise.binaryLaunch('add', buffer, buffer, buffer, [2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0, 0, 0, 1], false),
   elementwise.fillLaunch(buffer, 10, 1.5),
+  // n a multiple of 4 (or the innermost extent, for binary): the vec4 entries.
+  elementwise.unaryLaunch('exp', buffer, buffer, 12),
+  elementwise.unaryBackwardLaunch('tanh', buffer, buffer, buffer, buffer, 12),
+  elementwise.binaryLaunch('mul', buffer, buffer, buffer, [2, 3, 8], [24, 8, 1], [0, 1, 0], false),
+  elementwise.fillLaunch(buffer, 12, 0),
+  ...groupNormFamilies.flatMap((f) => f.variants.flatMap((v) => v.launches({
+    g: { ...groupNormGeometry, length: 8 }, x: buffer, gamma: buffer, beta: buffer, y: buffer, mean: buffer, rstd: buffer, leakySlope: 0.2,
+    dy: buffer, dx: buffer, dgamma: buffer, dbeta: buffer,
+  } as never, subgroupDevice, scratch))),
+  ...[conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily].flatMap((f) => (f.variants as readonly KernelVariant<never>[]).flatMap((v) => v.launches({
+    g: convGeometry, x: buffer, w: buffer, bias: buffer, y: buffer, dy: buffer, dx: buffer, dw: buffer, db: buffer, leakySlope: 0.2,
+  } as never, subgroupDevice, scratch))),
+  ...matmulFamily.variants.flatMap((v) => v.launches({ a: buffer, b: buffer, bias: buffer, out: buffer, dims: matmulDims(8) }, subgroupDevice, scratch)),
   groupNorm.groupNormForwardLaunch(groupNormGeometry, buffer, buffer, buffer, buffer, buffer, buffer),
   groupNorm.groupNormBackwardInputLaunch(groupNormGeometry, buffer, buffer, buffer, null, buffer, buffer),
   groupNorm.groupNormBackwardAffineLaunch(groupNormGeometry, buffer, buffer, buffer, buffer, buffer, buffer),
@@ -242,6 +262,7 @@ const LAUNCHES: KernelLaunch[] = [
   faceDecode.faceDecodeLaunch(buffer, buffer, buffer, buffer, 3, 1404),
   faceDecode.faceDecodeBackwardLaunch(buffer, buffer, buffer, 3, 1404),
   gaussian.gaussianFilterLaunch(buffer, buffer, { outer: 2, length: 9, inner: 1 }, gaussian.gaussianFilterSpec(10, 31)),
+  gaussian.gaussianFilterLaunch(buffer, buffer, { outer: 2, length: 9, inner: 6 }, gaussian.gaussianFilterSpec(2)),
   gaussian.gaussianFilterBackwardLaunch(buffer, buffer, { outer: 2, length: 9, inner: 1 }, gaussian.gaussianFilterSpec(1.5)),
   maskedVertex.maskedVertexProjectLaunch(3, 6, buffer, buffer, buffer, buffer),
   maskedVertex.maskedVertexTermsLaunch(3, 6, buffer, buffer, buffer, buffer),

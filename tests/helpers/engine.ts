@@ -5,6 +5,7 @@ import { createNodeEngine } from '../../runtime-node/device.ts';
 let shared: Promise<Engine> | null = null;
 
 export function testEngine(): Promise<Engine> {
-  shared ??= createNodeEngine();
+  // 'preferred': every run of a test uses the same kernel variants (no timing decides).
+  shared ??= createNodeEngine({ kernelSelection: 'preferred' });
   return shared;
 }

@@ -5,7 +5,7 @@
 // plus one test that every entry declares the op its key names, has a forward check and, when differentiable, a
 // finite-difference check; and, for ops that record no gradient, that they record none. Cases marked largeGrid
 // also assert that a dispatch of the forward (and of the backward) spread over a 2-D grid of workgroups.
-import { test } from 'uvu';
+import { test as defaultTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backward } from '../../core/autograd.ts';
 import { parameter, tensor } from '../../core/creation.ts';
@@ -17,6 +17,7 @@ import { gradCheck } from './gradcheck.ts';
 import { rng, uniform, uniformAvoiding } from './random.ts';
 
 type AnyDeclaration = OpDeclaration<any>;
+type Test = typeof defaultTest;
 type AnyCase = OpCase<unknown>;
 
 /** FNV-1a of a string: a stable default seed for a case. */
@@ -93,8 +94,8 @@ function prepare(engine: Engine, name: string, declaration: AnyDeclaration, c: A
 
 const disposeAll = (tensors: readonly (Tensor | null | undefined)[]) => tensors.forEach((t) => t?.dispose());
 
-function forwardTest(engine: Engine, name: string, declaration: AnyDeclaration, c: AnyCase, tolerance: Tolerance): void {
-  test(`${name} forward matches the float64 reference for ${c.name}`, async () => {
+function forwardTest(test: Test, label: string, engine: Engine, name: string, declaration: AnyDeclaration, c: AnyCase, tolerance: Tolerance): void {
+  test(`${name} forward matches the float64 reference for ${c.name}${label}`, async () => {
     const p = prepare(engine, name, declaration, c);
     const inputs = p.makeInputs(false);
     let outputs: readonly Tensor[] = [];
@@ -112,10 +113,10 @@ function forwardTest(engine: Engine, name: string, declaration: AnyDeclaration, 
   });
 }
 
-function backwardTest(engine: Engine, name: string, declaration: AnyDeclaration, c: AnyCase, tolerance: NonNullable<AnyCase['backward']>): void {
+function backwardTest(test: Test, label: string, engine: Engine, name: string, declaration: AnyDeclaration, c: AnyCase, tolerance: NonNullable<AnyCase['backward']>): void {
   const backwardReference = declaration.backwardReference;
   if (!backwardReference) throw new Error(`${name}: case '${c.name}' asks for a backward check but the declaration has no backwardReference`);
-  test(`${name} backward matches the analytic reference for ${c.name}`, async () => {
+  test(`${name} backward matches the analytic reference for ${c.name}${label}`, async () => {
     const p = prepare(engine, name, declaration, c);
     const inputs = p.makeInputs(true);
     let dyValues: Float32Array = new Float32Array(0);
@@ -145,8 +146,8 @@ function backwardTest(engine: Engine, name: string, declaration: AnyDeclaration,
   });
 }
 
-function finiteDifferenceTest(engine: Engine, name: string, declaration: AnyDeclaration, c: AnyCase): void {
-  test(`${name} backward matches finite differences for ${c.name}`, async () => {
+function finiteDifferenceTest(test: Test, label: string, engine: Engine, name: string, declaration: AnyDeclaration, c: AnyCase): void {
+  test(`${name} backward matches finite differences for ${c.name}${label}`, async () => {
     const p = prepare(engine, name, declaration, c);
     const fd = c.finiteDifferences!;
     await gradCheck(engine, {
@@ -172,8 +173,8 @@ function finiteDifferenceTest(engine: Engine, name: string, declaration: AnyDecl
   });
 }
 
-function noGradientTest(engine: Engine, name: string, declaration: AnyDeclaration, c: AnyCase): void {
-  test(`${name} records no gradient, even from inputs that require one (${c.name})`, () => {
+function noGradientTest(test: Test, label: string, engine: Engine, name: string, declaration: AnyDeclaration, c: AnyCase): void {
+  test(`${name} records no gradient, even from inputs that require one (${c.name})${label}`, () => {
     const p = prepare(engine, name, declaration, c);
     const inputs = p.makeInputs(true);
     const outputs = p.run(inputs);
@@ -182,10 +183,21 @@ function noGradientTest(engine: Engine, name: string, declaration: AnyDeclaratio
   });
 }
 
+export interface RegistryCheckOptions {
+  /** The uvu suite to register on (default: uvu's own `test`). */
+  readonly suite?: Test;
+  /** Appended to every test's name, e.g. " [conv1d.forward = register]". */
+  readonly label?: string;
+  /** Leave out the cases that spread over more than 65535 workgroups (big; the default run has them). */
+  readonly skipLargeGrid?: boolean;
+}
+
 /** Registers the tests of every op in `registry` (one uvu suite; the caller runs it). */
-export function checkOpRegistry(engine: Engine, layer: string, registry: Readonly<Record<string, AnyDeclaration>>): void {
+export function checkOpRegistry(engine: Engine, layer: string, registry: Readonly<Record<string, AnyDeclaration>>, options: RegistryCheckOptions = {}): void {
+  const test = options.suite ?? defaultTest;
+  const label = options.label ?? '';
   const entries = Object.entries(registry);
-  test(`every ${layer} op is declared under its own name, with a forward check and (when differentiable) a finite-difference check`, () => {
+  test(`every ${layer} op is declared under its own name, with a forward check and (when differentiable) a finite-difference check${label}`, () => {
     for (const [name, declaration] of entries) {
       assert.is(declaration.op.name, name, `the declaration under '${name}' declares the op '${declaration.op.name}'`);
       const cases = declaration.cases();
@@ -198,11 +210,12 @@ export function checkOpRegistry(engine: Engine, layer: string, registry: Readonl
   for (const [name, declaration] of entries) {
     const cases = declaration.cases() as readonly AnyCase[];
     for (const c of cases) {
-      if (c.forward) forwardTest(engine, name, declaration, c, c.forward);
-      if (c.backward) backwardTest(engine, name, declaration, c, c.backward);
-      if (c.finiteDifferences) finiteDifferenceTest(engine, name, declaration, c);
+      if (options.skipLargeGrid && c.largeGrid) continue;
+      if (c.forward) forwardTest(test, label, engine, name, declaration, c, c.forward);
+      if (c.backward) backwardTest(test, label, engine, name, declaration, c, c.backward);
+      if (c.finiteDifferences) finiteDifferenceTest(test, label, engine, name, declaration, c);
     }
     const withInputs = cases.find((c) => c.inputs.length > 0);
-    if (declaration.differentiable === false && withInputs) noGradientTest(engine, name, declaration, withInputs);
+    if (declaration.differentiable === false && withInputs) noGradientTest(test, label, engine, name, declaration, withInputs);
   }
 }

@@ -67,7 +67,7 @@ test('npm pack: built JavaScript, declarations, the shipped checkpoints and page
   sizes.tarballBytes = report.size;
   sizes.unpackedBytes = report.unpackedSize;
   const files = report.files.map((f) => f.path);
-  const allowed = /^(package\.json|README\.md|dist\/lib\/.+\.(js|d\.ts)|dist\/posedyn\.js|dist\/(demo|tracker|face_mesh)\/.+|talking-head\/pretrained\/.+\.(safetensors|wav|md)|talking-head\/face\/mediapipe-mesh\/NOTICE)$/;
+  const allowed = /^(package\.json|README\.md|LICENSE|dist\/lib\/.+\.(js|d\.ts)|dist\/posedyn\.js|dist\/(demo|tracker|face_mesh)\/.+|talking-head\/pretrained\/.+\.(safetensors|wav|md)|talking-head\/face\/mediapipe-mesh\/NOTICE)$/;
   const stray = files.filter((f) => !allowed.test(f));
   assert.equal(stray, [], `files that should not ship: ${stray.join(', ')}`);
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>>; bin: Record<string, string> };
@@ -75,6 +75,7 @@ test('npm pack: built JavaScript, declarations, the shipped checkpoints and page
     ...Object.values(manifest.exports).flatMap((e) => (typeof e === 'string' ? [] : Object.values(e))),
     ...Object.values(manifest.bin),
   ].map((p) => p.replace(/^\.\//, ''));
+  assert.ok(files.includes('LICENSE'), 'the tarball carries the licence package.json names');
   const missing = promised.filter((p) => !files.includes(p));
   assert.equal(missing, [], `package.json points at files the tarball lacks: ${missing.join(', ')}`);
   const checkpoints = readdirSync(join(root, 'talking-head/pretrained'), { recursive: true, encoding: 'utf8' })

@@ -1,5 +1,6 @@
 // talking-head/tracking/: what comes after the tracker's landmarks (the same code in Node and the page), on
-// synthetic tracked frames whose truth is known: pose from the face-geometry matrix, resampling to 30 fps,
+// synthetic tracked frames whose truth is known: pose from the face-geometry matrix (MediaPipe's rotation, headPose:
+// null; the head-frame readout that is the default is tests/tracking/head-frame-pose.test.ts), resampling to 30 fps,
 // interpolation of frames without a face, the mouth opening, the face fit, the transport encoding and track.json.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -7,6 +8,7 @@ import { canonicalFaceMesh } from '../../talking-head/face/canonical-mesh.ts';
 import { FACE_COEFFICIENTS, type FaceModel, decodeFaceCpu } from '../../talking-head/face/face-model.ts';
 import { EXPRESSION_COMPONENTS, proceduralFaceModel } from '../../talking-head/face/procedural-face-model.ts';
 import { eulerToMatrix, fromFaceGeometry } from '../../talking-head/pose/pose-convention.ts';
+import { defaultHeadFramePose } from '../../talking-head/tracking/default-head-frame-pose.ts';
 import { NoFaceError, assembleFaceTrack, trackFrameCount } from '../../talking-head/tracking/face-track.ts';
 import { LandmarkFaceFit } from '../../talking-head/tracking/landmark-face-fit.ts';
 import { LANDMARK_COUNT, mouthOpening } from '../../talking-head/tracking/landmarks.ts';
@@ -52,7 +54,7 @@ test('fromFaceGeometry reads angles and translation (cm) off a rigid row-major m
 });
 
 test('a 25 fps video becomes 30 fps frames interpolated in time; a 30 fps video passes unchanged', () => {
-  const at25 = assembleFaceTrack(videoFrames(25, 50), { duration: 2, faceFit: fit, source: 'clip.mp4' });
+  const at25 = assembleFaceTrack(videoFrames(25, 50), { duration: 2, faceFit: fit, headPose: null, source: 'clip.mp4' });
   assert.is(at25.frames, 60);
   assert.is(at25.fps, 30);
   for (const k of [0, 7, 31, 58]) assertClose(at25.pose.subarray(6 * k, 6 * k + 6), truth(k / 30), { atol: 1e-5, rtol: 0 }, `frame ${k}`);
@@ -65,9 +67,22 @@ test('a 25 fps video becomes 30 fps frames interpolated in time; a 30 fps video 
   assertClose(at30.landmarks.subarray(17 * 1404, 18 * 1404), frame.face!.landmarks, { atol: 0, rtol: 0 }, 'landmarks of frame 17');
 });
 
+test('by default the pose is the shipped head-frame readout of each frame (the same code the page runs), translation the matrix\'s', () => {
+  const frames = videoFrames(30, 12);
+  const track = assembleFaceTrack(frames, { duration: 0.4, faceFit: fit, source: 'clip.mp4' });
+  const readout = defaultHeadFramePose();
+  assert.is(track.headPoseName, readout.name);
+  for (const k of [0, 5, 11]) {
+    const face = frames[k]!.face!;
+    assertClose(track.pose.subarray(6 * k, 6 * k + 6), readout.pose(face.poseMatrix, face.landmarks), { atol: 1e-6, rtol: 0 }, `frame ${k}`);
+    assertClose(track.pose.subarray(6 * k + 3, 6 * k + 6), truth(k / 30).slice(3), { atol: 1e-5, rtol: 0 }, `frame ${k} translation`);
+  }
+  assert.is(assembleFaceTrack(frames, { duration: 0.4, faceFit: fit, headPose: null, source: 'clip.mp4' }).headPoseName, 'mediapipe');
+});
+
 test('frames without a face are filled by linear interpolation (nearest at the ends), counted and marked unsuccessful', () => {
   const missing = new Set([0, 1, 10, 11, 12, 29]);
-  const track = assembleFaceTrack(videoFrames(30, 30, missing), { duration: 1, faceFit: fit, source: 'clip.mp4' });
+  const track = assembleFaceTrack(videoFrames(30, 30, missing), { duration: 1, faceFit: fit, headPose: null, source: 'clip.mp4' });
   assert.equal([...track.success].flatMap((s, i) => (s ? [] : [i])), [0, 1, 10, 11, 12, 29]);
   assert.is(track.summary.interpolated, 6);
   assert.is(track.summary.longestGap, 3);
@@ -83,7 +98,7 @@ test('angles are interpolated across the +-pi wrap, not through zero', () => {
     time: i / 30,
     face: i === 3 ? null : { poseMatrix: geometryMatrix([0, 0, roll(i), 0, 0, -30]), landmarks: landmarksAt(0) },
   }));
-  const track = assembleFaceTrack(frames, { duration: 0.2, faceFit: fit, source: 'wrap.mp4' });
+  const track = assembleFaceTrack(frames, { duration: 0.2, faceFit: fit, headPose: null, source: 'wrap.mp4' });
   const filled = track.pose[3 * 6 + 2]!;
   assert.ok(Math.abs(Math.cos(filled) - Math.cos(roll(3))) < 1e-6 && Math.abs(Math.sin(filled) - Math.sin(roll(3))) < 1e-6, `roll ${filled}, expected ${roll(3)} (mod 2 pi)`);
 });

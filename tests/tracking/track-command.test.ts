@@ -49,6 +49,18 @@ if (!hasFfmpeg || !existsSync(CHROMIUM)) {
     });
   }
 
+  if (video) {
+    test('posedyn/node trackVideo: the same track as the command, in memory, for a range of frames', async () => {
+      const { trackVideo } = await import('../../runtime-node/index.ts');
+      const { track, speech } = await trackVideo(video, { range: { from: 50, count: 15 } });
+      assert.is(track.frames, 18, '15 frames at 25 fps are 18 at 30 fps');
+      assert.is(track.summary.trackedFrames, 15);
+      assert.is(track.landmarks.length, 18 * 468 * 3);
+      assert.ok(track.pose.every(Number.isFinite) && track.face.every(Number.isFinite), 'finite poses and coefficients');
+      assert.is(speech, null, 'a range has no speech (the sound would need cutting too)');
+    });
+  }
+
   const existing = join(work, 'kept');
   const keep = () => {
     writeFileSync(join(existing, 'track.json'), 'earlier result\n');

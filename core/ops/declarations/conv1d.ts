@@ -20,6 +20,8 @@ interface ConvArgs {
   readonly dilation: number;
   /** Whether the third input, bias, is given. */
   readonly bias: boolean;
+  /** The fused leaky ReLU's slope, when there is one. */
+  readonly leakySlope?: number;
 }
 
 /** A conv1d case: x [batch, inChannels, inLength], w [outChannels, inChannels, kernelSize]. */
@@ -87,7 +89,15 @@ function conv1dCases(): OpCase<ConvArgs>[] {
     forward: sumTolerance(3), backward: [sumTolerance(3), { atol: 1e-2, rtol: 1e-4 }, { atol: 1e-2, rtol: 1e-4 }],
   };
   const finite = GRAD_CASES.map((c) => ({ name: describe(c), inputs: convInputs(c), args: argsOf(c), seed: 7, finiteDifferences: {} }));
-  return [...checked, large, ...finite];
+  // Followed by a leaky ReLU in the same op (PoseGAN's audio encoder and input layer).
+  const leaky = [CASES[1]!, CASES[2]!, CASES[8]!].map((c, n) => ({
+    name: `${describe(c)}, then leaky ReLU 0.2`, inputs: convInputs(c), args: { ...argsOf(c), leakySlope: 0.2 }, seed: 60 + n,
+    forward: sumTolerance(c.inChannels * c.kernelSize),
+  }));
+  const leakyFinite = [GRAD_CASES[0]!, GRAD_CASES[1]!].map((c, n) => ({
+    name: `${describe(c)}, then leaky ReLU 0.2`, inputs: convInputs(c), args: { ...argsOf(c), leakySlope: 0.2 }, seed: 70 + n, finiteDifferences: {},
+  }));
+  return [...checked, large, ...finite, ...leaky, ...leakyFinite];
 }
 
 // The model's convolutions (benchmarks/kernels.ts), each direction its own row: U-Net level 1, 64 -> 64 channels
@@ -112,7 +122,9 @@ export const conv1dDeclaration = {
   reference: ([x, w, b], args, { shapes }) => {
     const shape = convShape(shapes);
     const y = conv1dReference(x!, w!, args.bias ? b! : null, shape, args);
-    return output(y, [shape.batch, shape.outChannels, conv1dOutputLengthReference(shape, args)]);
+    const slope = args.leakySlope;
+    const activated = slope === undefined ? y : Float64Array.from(y, (v) => (v > 0 ? v : slope * v));
+    return output(activated, [shape.batch, shape.outChannels, conv1dOutputLengthReference(shape, args)]);
   },
   backwardReference: ([x, w], dy, args, { shapes }) => {
     const shape = convShape(shapes);

@@ -8,7 +8,12 @@ interface GroupNormArgs {
   readonly groups: number;
   /** Whether gamma [C] and beta [C] follow x as inputs. */
   readonly affine: boolean;
+  /** The fused leaky ReLU's slope, when there is one. */
+  readonly leakySlope?: number;
 }
+
+const leaky = (values: ArrayLike<number>, slope: number | undefined) =>
+  slope === undefined ? values : Float64Array.from(values, (v) => (v > 0 ? v : slope * v));
 
 const TOLERANCE: Tolerance = { atol: 2e-5, rtol: 1e-4 };
 
@@ -20,6 +25,7 @@ const CASES: readonly { shape: readonly [number, number, number]; groups: number
   { shape: [3, 32, 256], groups: 8, what: 'a posedyn U-Net block' },
   { shape: [1, 4, 1000], groups: 2, what: 'rows longer than a workgroup' },
   { shape: [2, 512, 3], groups: 2, what: 'many short rows a group' },
+  { shape: [2, 8, 12], groups: 4, what: 'rows of whole vec4s' },
 ];
 
 function groupNormCases(): OpCase<GroupNormArgs>[] {
@@ -30,19 +36,30 @@ function groupNormCases(): OpCase<GroupNormArgs>[] {
     name: `[${shape}] G${groups} ${affine ? 'with' : 'without'} gamma and beta, ${what}`, inputs: inputs(shape, affine), args: { groups, affine },
     seed: shape[1] + groups, forward: TOLERANCE,
   })));
-  const finite = ([[[2, 4, 5], 2], [[1, 3, 7], 3], [[2, 6, 3], 1]] as const).flatMap(([shape, groups]) => [true, false].map((affine) => ({
+  // [2, 4, 8] and [1, 8, 4]: rows of whole vec4s, which the subgroup variants need.
+  const finite = ([[[2, 4, 5], 2], [[1, 3, 7], 3], [[2, 6, 3], 1], [[2, 4, 8], 2], [[1, 8, 4], 4]] as const).flatMap(([shape, groups]) => [true, false].map((affine) => ({
     name: `[${shape}] G${groups} ${affine ? 'with' : 'without'} gamma and beta, small`, inputs: inputs(shape, affine, -2, 2), args: { groups, affine },
     seed: 30 + groups, finiteDifferences: {},
   })));
-  return [...forward, ...finite];
+  // Followed by a leaky ReLU in the same op (the U-Net's GroupNorm -> leaky ReLU).
+  const fused = ([[[3, 32, 256], 8, true], [[2, 6, 7], 3, false]] as const).map(([shape, groups, affine]) => ({
+    name: `[${shape}] G${groups} ${affine ? 'with' : 'without'} gamma and beta, then leaky ReLU 0.2`, inputs: inputs(shape, affine),
+    args: { groups, affine, leakySlope: 0.2 }, seed: 40 + groups, forward: TOLERANCE,
+  }));
+  const fusedFinite = ([[[2, 4, 8], 2, true], [[1, 3, 7], 3, true]] as const).map(([shape, groups, affine]) => ({
+    name: `[${shape}] G${groups} with gamma and beta, then leaky ReLU 0.2, small`, inputs: inputs(shape, affine, -2, 2),
+    args: { groups, affine, leakySlope: 0.2 }, seed: 50 + groups, finiteDifferences: {},
+  }));
+  return [...forward, ...finite, ...fused, ...fusedFinite];
 }
 
 export const groupNormDeclaration = {
   op: groupNorm,
-  run: ([x, gamma, beta], { groups, affine }) => groupNorm(x!, { groups, gamma: affine ? gamma! : null, beta: affine ? beta! : null }),
-  reference: ([x, gamma, beta], { groups, affine }, { shapes }) => {
+  run: ([x, gamma, beta], { groups, affine, leakySlope }) =>
+    groupNorm(x!, { groups, gamma: affine ? gamma! : null, beta: affine ? beta! : null, ...(leakySlope !== undefined ? { leakySlope } : {}) }),
+  reference: ([x, gamma, beta], { groups, affine, leakySlope }, { shapes }) => {
     const shape = shapes[0] as [number, number, number];
-    return output(groupNormReference(x!, shape, groups, affine ? gamma! : null, affine ? beta! : null), shape);
+    return output(leaky(groupNormReference(x!, shape, groups, affine ? gamma! : null, affine ? beta! : null), leakySlope), shape);
   },
   cases: groupNormCases,
   // A U-Net block's normalisation at the model's shape (benchmarks/kernels.ts): [64, 64, 256] in 8 groups, forward.

@@ -37,12 +37,13 @@ function filterCases(): OpCase<FilterArgs>[] {
   const finite: [Shape, FilterArgs][] = [
     [[1, 2, 9], { sigma: 1.5 }], [[2, 1, 3], { sigma: 2, halfWindow: 5 }], [[1, 1, 1], { sigma: 1, halfWindow: 3 }], [[1, 3, 30], { sigma: 0.8, halfWindow: 2 }],
   ];
-  // More than 65535 workgroups of 64 threads.
-  const rows = 4;
-  const long: Shape = [1, rows, Math.ceil((MAX_WORKGROUPS_PER_DIMENSION * 64 + 1000) / rows)];
+  // More than 65535 workgroups of 64 threads: along the first axis of [T, 4], so the forward too runs a thread an
+  // output (along rows it runs a block of outputs a thread, and this size would fit a 1-D grid).
+  const channels = 4;
+  const long: Shape = [Math.ceil((MAX_WORKGROUPS_PER_DIMENSION * 64 + 1000) / channels), channels];
   return [
     ...forward.map(([shape, args, what]) => ({ name: `${describe(shape, args)} (${what})`, inputs: [input('x', shape)], args, forward: F32, backward: F32 })),
-    { name: `${describe(long, { sigma: 1 })} (more than 65535 workgroups)`, inputs: [input('x', long)], args: { sigma: 1 }, forward: F32, backward: F32, largeGrid: true },
+    { name: `${describe(long, { sigma: 1, axis: 0 })} (more than 65535 workgroups)`, inputs: [input('x', long)], args: { sigma: 1, axis: 0 }, forward: F32, backward: F32, largeGrid: true },
     ...finite.map(([shape, args]) => ({
       name: `${describe(shape, args)} (edge taps pile onto the first and last samples)`, inputs: [input('x', shape)], args, finiteDifferences: { samples: 30 },
     })),

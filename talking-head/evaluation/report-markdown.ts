@@ -1,18 +1,17 @@
 // The evaluation report: its JSON shape, and report.md rendered from it with the paper's numbers beside ours
 // and sentences that state, from the numbers, whether each of the paper's findings holds here.
-import type { Estimate } from '../../talking-head/evaluation/bootstrap.ts';
-import type { ClassifierTable } from '../../talking-head/evaluation/identity-classifier-table.ts';
-import type { CorrelationTable } from '../../talking-head/evaluation/correlation-table.ts';
-import type { FaceDifference, FaceRow } from '../../talking-head/evaluation/face-table.ts';
-import { REAL_MOUTH, STILL_MOUTH, type LipMotionTable } from '../../talking-head/evaluation/lip-motion-table.ts';
-import type { DistanceRow } from '../../talking-head/evaluation/method-scores.ts';
-import { PAPER } from '../../talking-head/evaluation/paper-numbers.ts';
-import type { MotionRealismTable } from '../../talking-head/evaluation/motion-realism-table.ts';
-import type { WindowJoinTable } from '../../talking-head/evaluation/window-join-table.ts';
-import type { ModelSource, TrainingPlan } from './eval-models.ts';
-import { POSE_CHANNEL_NAMES } from './figures.ts';
+import type { Estimate } from './bootstrap.ts';
+import type { ClassifierTable } from './identity-classifier-table.ts';
+import type { CorrelationTable } from './correlation-table.ts';
+import type { FaceDifference, FaceRow } from './face-table.ts';
+import { REAL_MOUTH, STILL_MOUTH, type LipMotionTable } from './lip-motion-table.ts';
+import type { DistanceRow } from './method-scores.ts';
+import { PAPER } from './paper-numbers.ts';
+import type { MotionRealismTable } from './motion-realism-table.ts';
+import type { WindowJoinTable } from './window-join-table.ts';
+import { POSE_CHANNEL_NAMES } from '../pose/pose-convention.ts';
+import type { ModelSource, PersonalisationResult, TrainingPlan } from './report-types.ts';
 import { motionRealismSection } from './motion-realism-markdown.ts';
-import type { PersonalisationResult } from './personalisation.ts';
 
 /** The method name of the PoseGAN personalised to each identity (Sec. 5.1), beside the shared one. */
 export const PERSONAL_POSEGAN = 'PoseGAN, personalised';

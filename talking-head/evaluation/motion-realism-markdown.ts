@@ -1,9 +1,9 @@
 // The report's motion-realism section (issue 14; talking-head/evaluation/motion-realism-table.ts): per method and
 // identity, the generated head motion against the real, on the test split and on unseen speech, the window
 // joins, and sentences that check issue 14's targets from the numbers.
-import type { Estimate } from '../../talking-head/evaluation/bootstrap.ts';
-import type { RealismRow } from '../../talking-head/evaluation/motion-realism.ts';
-import type { MotionRealismTable } from '../../talking-head/evaluation/motion-realism-table.ts';
+import type { Estimate } from './bootstrap.ts';
+import type { RealismRow } from './motion-realism.ts';
+import type { MotionRealismTable } from './motion-realism-table.ts';
 
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
 const interval = (e: Estimate) => `${f2(e.value)} [${f2(e.low)}, ${f2(e.high)}]`;

@@ -1,0 +1,214 @@
+// Which variant of a kernel family (core/kernels/variants.ts) runs a problem, per adapter and shape class.
+//
+// The choice is made synchronously when an op records its dispatch: a forced variant (tests, --kernel), else
+// the measured winner for the problem's shape class, else the family's preferred variant for this device.
+// With tuning on, a shape class met for the first time is queued, and the engine's next sync or readback
+// (after the work that met it has finished) runs the tuning: every variant that supports the class is timed on
+// a cut-down copy of the problem (a warm-up run that compiles, then the fastest of a few runs, each submitted
+// alone, sleeping most of its expected time before waiting so dawn.node's polling does not slow it), and the
+// fastest is used from then on. Results are cached for the engine's life (one engine, one adapter) and can be
+// exported and imported as JSON. Whichever variant runs, results agree within the tolerances the tests state.
+import type { KernelLaunch } from './kernels/launch.ts';
+import type { DeviceFeatures, KernelFamily, KernelVariant, Scratch } from './kernels/variants.ts';
+
+/** How an engine picks variants: 'tune' measures new shape classes; 'preferred' never measures. */
+export type SelectionMode = 'tune' | 'preferred';
+
+export interface VariantTiming {
+  readonly variant: string;
+  /** The fastest of the tuning runs of the tuning problem (wall time, ms). */
+  readonly ms: number;
+}
+
+/** One decision, as `posedyn profile` prints it. */
+export interface KernelChoice {
+  readonly family: string;
+  readonly shapeClass: string;
+  readonly variant: string;
+  /** forced: by force(); measured: by a tuning run; preferred: the device's default, not (yet) measured. */
+  readonly how: 'forced' | 'measured' | 'preferred';
+  /** The tuning run's times, fastest first (measured choices only). */
+  readonly timings?: readonly VariantTiming[];
+  /** The problem the class was first met with, for reports: "[64,64,256]*[64,64,5] s1 p2". */
+  readonly example: string;
+}
+
+/** What the selector needs from the engine to run a tuning measurement. */
+export interface TuningHost {
+  readonly device: DeviceFeatures;
+  dispatch(launch: KernelLaunch): void;
+  /** Submits recorded work. */
+  flush(): void;
+  /** Resolves once everything submitted has run. */
+  idle(): Promise<void>;
+  acquire(bytes: number, label: string): GPUBuffer;
+  release(buffer: GPUBuffer): void;
+  /** Records zeroing a buffer (tuning inputs must not hold leftovers: denormals slow a CPU adapter down). */
+  clear(buffer: GPUBuffer): void;
+}
+
+interface PendingTuning {
+  readonly family: KernelFamily<unknown>;
+  readonly problem: unknown;
+}
+
+const TUNING_RUNS = 3;
+const SLEEP_FRACTION = 0.8;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class KernelSelector {
+  readonly #host: TuningHost;
+  mode: SelectionMode;
+  readonly #forced = new Map<string, string>();
+  readonly #choices = new Map<string, KernelChoice>();
+  readonly #pending = new Map<string, PendingTuning>();
+  #tuning: Promise<void> | null = null;
+  readonly #failures: string[] = [];
+  /** Problems each variant was chosen for, by "family|variant" (tests check that a forced variant ran). */
+  readonly #uses = new Map<string, number>();
+
+  constructor(host: TuningHost, mode: SelectionMode) {
+    this.#host = host;
+    this.mode = mode;
+  }
+
+  /** Runs `variant` for every problem of `family` it supports (the portable variant elsewhere); null: choose again. */
+  force(family: string, variant: string | null): void {
+    if (variant === null) this.#forced.delete(family);
+    else this.#forced.set(family, variant);
+  }
+
+  get forced(): ReadonlyMap<string, string> {
+    return this.#forced;
+  }
+
+  /** How many problems `variant` of `family` has run so far. */
+  uses(family: string, variant: string): number {
+    return this.#uses.get(`${family}|${variant}`) ?? 0;
+  }
+
+  /** The variant that runs `problem`, decided now (see the file's comment). */
+  variantFor<P>(family: KernelFamily<P>, problem: P, describe: () => string): KernelVariant<P> {
+    const variant = this.#decide(family, problem, describe);
+    const key = `${family.name}|${variant.name}`;
+    this.#uses.set(key, (this.#uses.get(key) ?? 0) + 1);
+    return variant;
+  }
+
+  #decide<P>(family: KernelFamily<P>, problem: P, describe: () => string): KernelVariant<P> {
+    const device = this.#host.device;
+    const supported = family.variants.filter((v) => v.supports(problem, device));
+    const forced = this.#forced.get(family.name);
+    if (forced !== undefined) {
+      if (!family.variants.some((v) => v.name === forced)) {
+        throw new Error(`kernel family ${family.name} has no variant '${forced}' (it has ${family.variants.map((v) => v.name).join(', ')})`);
+      }
+      return supported.find((v) => v.name === forced) ?? family.variants[0]!;
+    }
+    const shapeClass = family.shapeClass(problem);
+    const key = `${family.name}|${shapeClass}`;
+    const known = this.#choices.get(key);
+    const chosen = known && supported.find((v) => v.name === known.variant);
+    if (chosen) return chosen;
+    const order = family.preference?.(device) ?? family.variants.map((v) => v.name);
+    const preferred = order.map((name) => supported.find((v) => v.name === name)).find((v) => v !== undefined) ?? family.variants[0]!;
+    this.#choices.set(key, { family: family.name, shapeClass, variant: preferred.name, how: 'preferred', example: describe() });
+    if (this.mode === 'tune' && supported.length > 1) this.#pending.set(key, { family: family as KernelFamily<unknown>, problem });
+    return preferred;
+  }
+
+  /** Whether a tuning run is waiting for the next sync. */
+  get hasPendingTuning(): boolean {
+    return this.#pending.size > 0;
+  }
+
+  /** Times the variants of every shape class met since the last tuning run and keeps the fastest. */
+  tune(): Promise<void> {
+    this.#tuning ??= this.#tunePending().finally(() => {
+      this.#tuning = null;
+    });
+    return this.#tuning;
+  }
+
+  /** Variants that failed during tuning (compile or validation errors), one line each. */
+  get failures(): readonly string[] {
+    return this.#failures;
+  }
+
+  /** Every decision so far, in the order the shape classes were met. */
+  choices(): KernelChoice[] {
+    return [...this.#choices.values()];
+  }
+
+  /** The measured decisions as JSON-able data, to reuse on the same adapter (importChoices). */
+  exportChoices(): { adapter: string; choices: KernelChoice[] } {
+    return { adapter: this.#host.device.adapter, choices: this.choices().filter((c) => c.how === 'measured') };
+  }
+
+  /** Takes over decisions measured earlier on the same adapter; those of another adapter are refused. */
+  importChoices(saved: { adapter: string; choices: readonly KernelChoice[] }): void {
+    if (saved.adapter !== this.#host.device.adapter) {
+      throw new Error(`kernel choices were measured on '${saved.adapter}', not on this adapter '${this.#host.device.adapter}'`);
+    }
+    for (const c of saved.choices) this.#choices.set(`${c.family}|${c.shapeClass}`, c);
+  }
+
+  async #tunePending(): Promise<void> {
+    while (this.#pending.size > 0) {
+      const [key, job] = this.#pending.entries().next().value as [string, PendingTuning];
+      this.#pending.delete(key);
+      const before = this.#choices.get(key)!;
+      const timings = await this.#measure(job.family, job.problem);
+      if (timings.length === 0) continue;
+      this.#choices.set(key, { ...before, variant: timings[0]!.variant, how: 'measured', timings });
+    }
+  }
+
+  async #measure(family: KernelFamily<unknown>, original: unknown): Promise<VariantTiming[]> {
+    const host = this.#host;
+    const buffers: GPUBuffer[] = [];
+    const problem = family.tuningProblem(original, (bytes) => {
+      const b = host.acquire(Math.max(16, bytes), `tuning ${family.name}`);
+      host.clear(b);
+      buffers.push(b);
+      return b;
+    });
+    const candidates = family.variants.filter((v) => v.supports(problem, host.device));
+    const timings: VariantTiming[] = [];
+    try {
+      for (const variant of candidates) {
+        const samples: number[] = [];
+        try {
+        for (let run = 0; run <= TUNING_RUNS; run++) {
+          const temporaries: GPUBuffer[] = [];
+          const scratch: Scratch = { acquire: (bytes, label) => {
+            const b = host.acquire(bytes, label);
+            temporaries.push(b);
+            return b;
+          } };
+          host.flush();
+          await host.idle();
+          const started = performance.now();
+          for (const launch of variant.launches(problem, host.device, scratch)) host.dispatch(launch);
+          host.flush();
+          const expected = samples.length > 0 ? Math.min(...samples) : 0;
+          if (expected > 2) await sleep(SLEEP_FRACTION * expected - (performance.now() - started));
+          await host.idle();
+          // Run 0 compiled the pipelines: not timed.
+          if (run > 0) samples.push(performance.now() - started);
+          for (const b of temporaries) host.release(b);
+        }
+        } catch (error) {
+          // A variant that does not compile or run on this adapter is not a candidate here.
+          this.#failures.push(`${family.name} ${variant.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+          continue;
+        }
+        // The fastest run: foreign load on a shared machine only ever slows a run down.
+        timings.push({ variant: variant.name, ms: Math.min(...samples) });
+      }
+    } finally {
+      for (const b of buffers) host.release(b);
+    }
+    return timings.sort((p, q) => p.ms - q.ms);
+  }
+}
