@@ -3,9 +3,12 @@
 //
 // What is the same: every layer, width, kernel size, stride and padding; GroupNorm (biased variance, eps 1e-5,
 // per-channel gamma/beta); leaky ReLU 0.2; the U-Net's concat skips and nearest 2x up-sampling; the
-// residual initial pose; the discriminator's 1x1 audio conv and patch logits; the losses, Eq. (3)-(6), with
-// BCE-with-logits GAN terms (non-saturating for G, as posedyn); one D step, then one G step against the updated
-// D, from one generator forward; Adam (beta 0.9 / 0.999, eps 1e-8) for each network.
+// residual initial pose, the output filter (Eq. 1) and the anchored first frame; the discriminator's inputs (1x1
+// audio conv, the chosen pose channels and their frame differences) and patch logits; the losses, Eq. (3)-(6),
+// normalised as the config says, with the config's adversarial loss form; one D step (at the config's D learning
+// rate), then one G step against the updated D, from one generator forward; Adam (beta 0.9 / 0.999, eps 1e-8)
+// for each network. The choices the port does not implement (noise, spectral norm, feature matching, the
+// motion critic) are refused (`assertPortable`).
 // What differs, by necessity: TF.js convolves channels-last ([B, L, C], filters [K, Cin, Cout], through its
 // conv2d on [B, 1, L, C]), so the audio [B, T, F, W] is transposed once to [B*T, W, F] inside the forward pass,
 // and the flattening of the audio encoder ([N, 4, c2] here, [N, c2, 4] in posedyn) is matched by permuting
@@ -47,8 +50,20 @@ interface ParameterSpec {
 
 // ------------------------------------------------------------------------------------------------ layout
 
+/** The config choices (talking-head/posegan/config.ts) this port implements; anything else is refused. */
+export function assertPortable(c: PoseGanConfig): void {
+  const unsupported = [
+    c.noiseChannels > 0 && 'noiseChannels', c.spectralNorm && 'spectralNorm', c.featureMatching > 0 && 'featureMatching', c.motionCritic > 0 && 'motionCritic',
+  ].filter(Boolean);
+  if (unsupported.length > 0) throw new Error(`posegan-tfjs: the TF.js port does not implement ${unsupported.join(', ')}`);
+}
+
+/** Pose channels the discriminator sees (talking-head/posegan/discriminator.ts discriminatorPoseChannels). */
+const seenPoseChannels = (c: PoseGanConfig) => (c.discriminatorPose === 'rotation' ? 3 : c.poseChannels);
+
 /** The generator's parameters, in posedyn's names and shapes and in its registration order. */
 export function generatorParameterSpecs(c: PoseGanConfig): ParameterSpec[] {
+  assertPortable(c);
   const specs: ParameterSpec[] = [];
   const conv = (name: string, cin: number, cout: number, k: number) => {
     specs.push({ name: `${name}.weight`, shape: [cout, cin, k], kind: 'conv', fanIn: cin * k });
@@ -85,10 +100,11 @@ export function discriminatorParameterSpecs(c: PoseGanConfig): ParameterSpec[] {
     specs.push({ name: `${name}.weight`, shape: [cout, cin, k], kind: 'conv', fanIn: cin * k });
     specs.push({ name: `${name}.bias`, shape: [cout], kind: 'vector', fanIn: cin * k });
   };
-  conv('audio', c.featureCount, DISCRIMINATOR_AUDIO_CHANNELS, 1);
-  let channels = DISCRIMINATOR_AUDIO_CHANNELS + c.poseChannels;
+  assertPortable(c);
+  if (c.discriminatorAudio) conv('audio', c.featureCount, DISCRIMINATOR_AUDIO_CHANNELS, 1);
+  let channels = (c.discriminatorAudio ? DISCRIMINATOR_AUDIO_CHANNELS : 0) + seenPoseChannels(c) * (c.discriminatorMotion > 0 ? 2 : 1);
   c.discriminatorChannels.forEach((out, i) => {
-    conv(`conv${i + 1}`, channels, out, 5);
+    conv(`conv${i + 1}`, channels, out, c.discriminatorKernel);
     if (i > 0) {
       specs.push({ name: `norm${i + 1}.gamma`, shape: [out], kind: 'vector', fanIn: 1, init: 'ones' });
       specs.push({ name: `norm${i + 1}.beta`, shape: [out], kind: 'vector', fanIn: 1, init: 'zeros' });
@@ -263,17 +279,46 @@ export function generatorForward(tf: Tf, model: TfPoseGan, audio: Tensor4D, init
   for (let i = levels - 1; i >= 1; i--) h = block(`up${i}`, tf.concat([upsampleNearest2(tf, h), skips.pop()!], 2), 1);
   let out = conv1d(tf, w, 'output', tf.concat([h, initialChannels], 2), 1, 2);
   if (c.residualInitialPose) out = tf.add(out, initialChannels);
+  if (c.outputSmoothing > 0) out = gaussianFilter(tf, out, c.outputSmoothing);
+  if (c.anchorInitialPose) out = tf.add(tf.sub(out, tf.slice(out, [0, 0, 0], [batch, 1, c.poseChannels])), initialChannels);
   return out;
+}
+
+/**
+ * Eq. (1) along the frames of x [B, L, C] as talking-head/kernels/gaussian-filter.wgsl does it: 2m + 1 taps
+ * (m = ceil(3 sigma)) normalised to sum 1, the first and last frame repeated beyond the edges.
+ */
+function gaussianFilter(tf: Tf, x: Tensor3D, sigma: number): Tensor3D {
+  const m = Math.ceil(3 * sigma);
+  const taps = Array.from({ length: 2 * m + 1 }, (_, k) => Math.exp(-((k - m) ** 2) / (2 * sigma * sigma)));
+  const total = taps.reduce((a, b) => a + b, 0);
+  const [b, l, c] = x.shape;
+  const first = tf.tile(tf.slice(x, [0, 0, 0], [b, 1, c]), [1, m, 1]);
+  const last = tf.tile(tf.slice(x, [0, l - 1, 0], [b, 1, c]), [1, m, 1]);
+  const padded = tf.concat([first, x, last], 1);
+  let out: Tensor = tf.zerosLike(x);
+  taps.forEach((w, k) => {
+    out = tf.add(out, tf.mul(tf.slice(padded, [0, k, 0], [b, l, c]), w / total));
+  });
+  return out as Tensor3D;
 }
 
 /** audioFrames [B, T, F], poses [B, T, 6] -> logits [B, T / 2^n, 1] (talking-head/posegan/discriminator.ts). */
 export function discriminatorForward(tf: Tf, model: TfPoseGan, audioFrames: Tensor3D, poses: Tensor3D): Tensor3D {
   const c = model.config;
   const w = model.discriminator;
-  const audio = tf.leakyRelu(conv1d(tf, w, 'audio', audioFrames, 1, 0), c.leakySlope);
-  let h = tf.concat([audio, poses], 2);
+  const [batch, frames] = poses.shape;
+  const seen = seenPoseChannels(c);
+  const pose = seen < c.poseChannels ? tf.slice(poses, [0, 0, 0], [batch, frames, seen]) : poses;
+  const inputs: Tensor[] = [pose];
+  if (c.discriminatorMotion > 0) {
+    const steps = tf.sub(tf.slice(pose, [0, 1, 0], [batch, frames - 1, seen]), tf.slice(pose, [0, 0, 0], [batch, frames - 1, seen]));
+    inputs.push(tf.mul(tf.concat([tf.zeros([batch, 1, seen]), steps], 1), c.discriminatorMotion));
+  }
+  if (c.discriminatorAudio) inputs.unshift(tf.leakyRelu(conv1d(tf, w, 'audio', audioFrames, 1, 0), c.leakySlope));
+  let h = (inputs.length === 1 ? inputs[0]! : tf.concat(inputs, 2)) as Tensor3D;
   c.discriminatorChannels.forEach((_, i) => {
-    h = conv1d(tf, w, `conv${i + 1}`, h, 2, 2);
+    h = conv1d(tf, w, `conv${i + 1}`, h, 2, (c.discriminatorKernel - 1) / 2);
     if (i > 0) h = groupNorm(tf, w, `norm${i + 1}`, h, c.groups);
     h = tf.leakyRelu(h, c.leakySlope);
   });
@@ -288,9 +333,38 @@ function bceWithLogits(tf: Tf, logits: Tensor, label: number): Tensor {
   return tf.mean(terms);
 }
 
+/** D's loss on real and fake logits, in the config's form (talking-head/training/adversarial-loss.ts). */
+function discriminatorLoss(tf: Tf, c: PoseGanConfig, real: Tensor, fake: Tensor): Tensor {
+  switch (c.adversarialLoss) {
+    case 'non-saturating':
+      return tf.add(bceWithLogits(tf, real, 1), bceWithLogits(tf, fake, 0));
+    case 'least-squares':
+      return tf.add(tf.mean(tf.square(tf.sub(real, 1))), tf.mean(tf.square(fake)));
+    case 'hinge':
+      return tf.add(tf.mean(tf.relu(tf.sub(1, real))), tf.mean(tf.relu(tf.add(fake, 1))));
+    default:
+      return c.adversarialLoss satisfies never;
+  }
+}
+
+/** G's adversarial loss on the logits of its fakes. */
+function generatorAdversarialLoss(tf: Tf, c: PoseGanConfig, fake: Tensor): Tensor {
+  switch (c.adversarialLoss) {
+    case 'non-saturating':
+      return bceWithLogits(tf, fake, 1);
+    case 'least-squares':
+      return tf.mean(tf.square(tf.sub(fake, 1)));
+    case 'hinge':
+      return tf.neg(tf.mean(fake));
+    default:
+      return c.adversarialLoss satisfies never;
+  }
+}
+
 /**
  * Eq. (3)-(5): per sample L_pose = ||p - yhat_0||^2 + sum_t ||y_t - yhat_t||^2 and
- * L_motion = sum_{t>=1} ||e_t - e_{t-1}||^2 with e = yhat - y; returns alpha mean(L_pose) + beta mean(L_motion).
+ * L_motion = sum_{t>=1} ||e_t - e_{t-1}||^2 with e = yhat - y; returns alpha mean(L_pose) + beta mean(L_motion),
+ * both divided by the frames when the config says 'frame-mean'.
  */
 export function reconstructionLoss(tf: Tf, c: PoseGanConfig, generated: Tensor3D, real: Tensor3D, initial: Tensor): Tensor {
   const [batch, frames, channels] = generated.shape;
@@ -299,7 +373,8 @@ export function reconstructionLoss(tf: Tf, c: PoseGanConfig, generated: Tensor3D
   const pose = tf.add(tf.sum(tf.square(tf.sub(initial, first))), tf.sum(tf.square(e)));
   const de = tf.sub(tf.slice(e, [0, 1, 0], [batch, frames - 1, channels]), tf.slice(e, [0, 0, 0], [batch, frames - 1, channels]));
   const motion = tf.sum(tf.square(de));
-  return tf.div(tf.add(tf.mul(pose, c.alpha), tf.mul(motion, c.beta)), batch);
+  const scale = c.reconstructionNormalisation === 'frame-mean' ? frames : 1;
+  return tf.div(tf.add(tf.mul(pose, c.alpha), tf.mul(motion, c.beta)), batch * scale);
 }
 
 /** The gradient map of tf.variableGrads as the list Optimizer.applyGradients takes. */
@@ -325,37 +400,36 @@ export interface TfPoseGanTrainer {
 
 /**
  * posedyn's PoseGanTrainer.step: fake = G(x, p) once; D step on D(x, y) vs D(x, detach(fake)); G step on
- * lambda BCE(D'(x, fake), 1) + L_L2 with the updated D'. The D step runs inside the G step's gradient scope
+ * lambda L_GAN'(D'(x, fake)) + L_L2 with the updated D'. The D step runs inside the G step's gradient scope
  * (TF.js supports nested gradient tapes), so G's forward pass is not recomputed.
  */
 export function poseGanTrainer(tf: Tf, model: TfPoseGan, learningRate: number): TfPoseGanTrainer {
   const c = model.config;
   const generatorOptimizer = tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
-  const discriminatorOptimizer = tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
+  const discriminatorOptimizer = tf.train.adam(learningRate * c.discriminatorLearningRate, 0.9, 0.999, 1e-8);
   const generatorVariables = [...model.generator.values()];
   const discriminatorVariables = [...model.discriminator.values()];
   const detach = detacher(tf);
   return {
     step(batch) {
-      let discriminatorLoss: Tensor | null = null;
+      let dLoss: Tensor | null = null;
       const { value, grads } = tf.variableGrads(() => {
         const fake = generatorForward(tf, model, batch.audio, batch.initial);
         const l2 = reconstructionLoss(tf, c, fake, batch.pose, batch.initial);
         if (c.variant === 'cnn') return l2 as import('@tensorflow/tfjs').Scalar;
         const fakeData = detach(fake) as Tensor3D;
-        const d = tf.variableGrads(() => tf.add(
-          bceWithLogits(tf, discriminatorForward(tf, model, batch.audioFrames, batch.pose), 1),
-          bceWithLogits(tf, discriminatorForward(tf, model, batch.audioFrames, fakeData), 0),
+        const d = tf.variableGrads(() => discriminatorLoss(
+          tf, c, discriminatorForward(tf, model, batch.audioFrames, batch.pose), discriminatorForward(tf, model, batch.audioFrames, fakeData),
         ) as import('@tensorflow/tfjs').Scalar, discriminatorVariables);
         discriminatorOptimizer.applyGradients(named(d.grads));
         tf.dispose(d.grads);
-        discriminatorLoss = tf.keep(d.value);
-        const adversarial = bceWithLogits(tf, discriminatorForward(tf, model, batch.audioFrames, fake), 1);
+        dLoss = tf.keep(d.value);
+        const adversarial = generatorAdversarialLoss(tf, c, discriminatorForward(tf, model, batch.audioFrames, fake));
         return tf.add(tf.mul(adversarial, c.lambda), l2) as import('@tensorflow/tfjs').Scalar;
       }, generatorVariables);
       generatorOptimizer.applyGradients(named(grads));
       tf.dispose(grads);
-      return [discriminatorLoss ?? tf.scalar(0), value];
+      return [dLoss ?? tf.scalar(0), value];
     },
     dispose() {
       generatorOptimizer.dispose();

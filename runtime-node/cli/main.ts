@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The posedyn command line. Each subcommand lives in its own file; this one only wires them up.
+import { basename } from 'node:path';
 import { Command } from 'commander';
+import { decodeAudio } from '../../talking-head/audio/decode.ts';
+import { readFileBytes } from '../files/read-file.ts';
 import { runSelfCheck } from './selfcheck.ts';
 import { runDemo } from '../generate/demo-command.ts';
 import { runDatasetBuild } from '../dataset/build-command.ts';
@@ -110,6 +113,7 @@ program
   .option('--init-from <checkpoint>', 'start from the parameters of this checkpoint')
   .option('--max-steps-per-epoch <n>', 'cap on steps an epoch (quick runs)')
   .option('--config <json>', 'model config overrides as JSON, e.g. \'{"unetChannels":[32,64,96]}\' (see talking-head/{posegan,pgface}/config.ts)')
+  .option('--note <text>', "free text the checkpoints record (training.note), e.g. where the run deviates from the paper's recipe and why")
   .option('--no-progress', 'no progress bar')
   .action(async (model: string, options: Record<string, string | boolean | undefined>) => {
     if (model !== 'posegan' && model !== 'pgface') throw new Error(`train: model must be 'posegan' or 'pgface', got '${model}'`);
@@ -130,6 +134,7 @@ program
       progress: options.progress !== false,
       modelOverrides: options.config === undefined ? undefined : jsonObjectOption(options.config as string, '--config'),
       producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,
+      note: options.note as string | undefined,
     });
   });
 
@@ -175,6 +180,8 @@ program
   .option('--pgface <checkpoint>', 'use this PGFace instead of training one')
   .option('--fixed-identity <checkpoint>', 'use this fixed-identity PGFace instead of training one')
   .option('--personal-face <dir>', "personalised face networks <dir>/<identity>/{pgface,fixed-identity}.safetensors (e.g. talking-head/pretrained/personal) instead of fine-tuning them here")
+  .option('--personal-posegan <dir>', 'personalised PoseGANs <dir>/<identity>/posegan.safetensors (e.g. talking-head/pretrained/personal) instead of fine-tuning them here')
+  .option('--speech <files...>', 'unseen speech (WAV) for the motion-realism section, e.g. talking-head/pretrained/sample-speech.wav')
   .option('--seeds <n>', 'training seeds of PoseGAN and the CNN (intervals over seeds)')
   .option('--epochs <n>', 'PoseGAN epochs (default 50; quick 2)')
   .option('--batch <n>', 'batch size (default 64; quick 8)')
@@ -204,7 +211,9 @@ program
         posegan: options.posegan as string | undefined, cnn: options.cnn as string | undefined, noMotion: options.poseganNoMotion as string | undefined,
         pgface: options.pgface as string | undefined, fixedIdentity: options.fixedIdentity as string | undefined,
         personalFace: options.personalFace as string | undefined,
+        personalPosegan: options.personalPosegan as string | undefined,
       },
+      speech: await Promise.all(((options.speech as unknown as string[] | undefined) ?? []).map(async (file) => ({ name: basename(file), samples: decodeAudio(await readFileBytes(file), file) }))),
       seeds: int('seeds', '--seeds'),
       epochs: int('epochs', '--epochs'),
       batch: int('batch', '--batch'),
@@ -229,7 +238,7 @@ program
   .description('speech -> head poses (PoseGAN) and face coefficients (PGFace): <out>/result.json and an OBJ of one frame; with --video an MP4, with --glb a GLB')
   .requiredOption('--audio <file>', 'speech (WAV, any rate and channel count)')
   .option('--out <dir>', 'output folder', 'out/generate')
-  .option('--checkpoint <file>', 'PoseGAN checkpoint', PRETRAINED.posegan)
+  .option('--checkpoint <file>', 'PoseGAN checkpoint (default: the shipped one personalised to --identity if there is one, else the shipped pretrained PoseGAN)')
   .option('--face-checkpoint <file>', 'PGFace checkpoint (default: the shipped one personalised to --identity if there is one, else the shipped pretrained PGFace)')
   .option('--identity <name>', "whose rest pose starts the sequence (default: the checkpoint's first identity)")
   .option('--motion-scale <s>', 'scale head motion about the rest pose; 0 = still head', '1')
@@ -246,7 +255,7 @@ program
     const text = (name: string) => options[name] as string | undefined;
     if (text('compare') !== undefined && text('video') === undefined) throw new Error('--compare draws beside the generated head in a video: give --video FILE too');
     await runGenerate({
-      audio: text('audio')!, out: text('out')!, checkpoint: text('checkpoint')!, faceCheckpoint: text('faceCheckpoint'),
+      audio: text('audio')!, out: text('out')!, checkpoint: text('checkpoint'), faceCheckpoint: text('faceCheckpoint'),
       identity: text('identity'), motionScale: numberOption(text('motionScale')!, '--motion-scale'),
       smooth: numberOption(text('smooth')!, '--smooth'), faceModel: text('faceModel')!, glb: text('glb'),
       video: text('video') === undefined ? undefined : videoRequest(options),

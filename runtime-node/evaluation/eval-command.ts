@@ -23,8 +23,9 @@ import type { PoseGenerator } from '../../talking-head/posegan/generator.ts';
 import { NonFiniteError } from '../../core/ops/non-finite.ts';
 import { identityClassifierTable, trainIdentityClassifier } from '../../talking-head/evaluation/identity-classifier-table.ts';
 import { distanceRow, realSmoothness } from '../../talking-head/evaluation/method-scores.ts';
-import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, randomPoseDraws } from '../../talking-head/evaluation/pose-methods.ts';
+import { type MethodDraws, evaluationSegments, generatorDraws, meanPoseDraws, nearestNeighbourDraws, personalGeneratorDraws, randomPoseDraws } from '../../talking-head/evaluation/pose-methods.ts';
 import { windowJoinTable } from '../../talking-head/evaluation/window-join-table.ts';
+import { type SpeechInput, motionRealismTable } from '../../talking-head/evaluation/motion-realism-table.ts';
 import { identityFaceIdMeans } from '../../talking-head/training/fixed-identity.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
 import { REPRODUCIBLE_KERNELS, createNodeEngine } from '../device.ts';
@@ -38,9 +39,9 @@ import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 import { type ModelSource, type TrainingPlan, pgFaceModel, poseGanModel } from './eval-models.ts';
 import { mouthOpeningFigure, poseChannelFigures } from './figures.ts';
-import { personalFaceModels } from './personal-face-models.ts';
+import { personalModels } from './personal-models.ts';
 import { runPersonalisation } from './personalisation.ts';
-import { type EvalReport, reportJson, reportMarkdown } from '../../talking-head/evaluation/report-markdown.ts';
+import { type EvalReport, PERSONAL_POSEGAN, reportJson, reportMarkdown } from '../../talking-head/evaluation/report-markdown.ts';
 
 export interface EvalOptions {
   readonly dataset: string;
@@ -53,7 +54,11 @@ export interface EvalOptions {
     readonly posegan?: string; readonly cnn?: string; readonly pgface?: string; readonly fixedIdentity?: string; readonly noMotion?: string;
     /** a folder of personalised face networks, <dir>/<identity>/{pgface,fixed-identity}.safetensors (else fine-tuned here) */
     readonly personalFace?: string;
+    /** a folder of personalised PoseGANs, <dir>/<identity>/posegan.safetensors (else fine-tuned here) */
+    readonly personalPosegan?: string;
   };
+  /** unseen speech files for the motion-realism section (read and decoded by the caller) */
+  readonly speech?: readonly SpeechInput[];
   readonly seeds?: number;
   readonly epochs?: number;
   readonly batch?: number;
@@ -121,29 +126,40 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   log(`eval: ${segments.length} test segments, ${segments.reduce((a, s) => a + s.length, 0)} frames; evaluation window ${window} frames${quick ? ' (quick run)' : ''}`);
 
   // ---- pose models ----
-  const generatorsOf = async (name: string, variant: string, given: string | undefined, count: number, overrides?: Record<string, unknown>) => {
+  const loadedOf = async (name: string, variant: string, given: string | undefined, count: number, overrides?: Record<string, unknown>) => {
     const out = [];
     for (let seed = 1; seed <= (given ? 1 : count); seed++) {
       const loaded = await poseGanModel(engine, dataset, plan, modelsFolder, { name: overrides ? name : `${name}-seed${seed}`, kind: 'posegan', variant, seed, overrides, given }, log);
       models.push(loaded.source);
-      out.push(loaded.model.generator);
+      out.push(loaded);
       checkpointsOf.set(loaded.model.generator, loaded.source.checkpoint);
     }
     return out;
   };
   const checkpointsOf = new Map<PoseGenerator, string>();
   /** The generators' draws; a non-finite pose is refused naming the method and its checkpoints. */
-  const drawsOf = async (method: string, generators: readonly PoseGenerator[]) => {
+  const drawsOf = async (method: string, generators: readonly PoseGenerator[], personal?: (identityIndex: number) => PoseGenerator) => {
     try {
-      return await generatorDraws(engine, generators, dataset, segments);
+      return personal ? await personalGeneratorDraws(engine, personal, dataset, segments) : await generatorDraws(engine, generators, dataset, segments);
     } catch (error) {
       if (!(error instanceof NonFiniteError)) throw error;
       throw new NonFiniteError(`eval: ${method} (${generators.map((g) => checkpointsOf.get(g)).join(', ')}) ${error.message}; no table was computed`);
     }
   };
-  const posegan = await generatorsOf('posegan', 'posegan', options.checkpoints.posegan, seeds);
-  const cnn = await generatorsOf('cnn', 'cnn', options.checkpoints.cnn, seeds);
-  const noMotion = await generatorsOf('posegan-no-motion', 'posegan', options.checkpoints.noMotion, 1, { beta: 0 });
+  const poseganModels = await loadedOf('posegan', 'posegan', options.checkpoints.posegan, seeds);
+  const cnnModels = await loadedOf('cnn', 'cnn', options.checkpoints.cnn, seeds);
+  const posegan = poseganModels.map((m) => m.model.generator);
+  const cnn = cnnModels.map((m) => m.model.generator);
+  const noMotion = (await loadedOf('posegan-no-motion', 'posegan', options.checkpoints.noMotion, 1, { beta: 0 })).map((m) => m.model.generator);
+  // The first PoseGAN personalised to each identity (Sec. 5.1).
+  const personalPoseGan = await personalModels(engine, dataset, plan, modelsFolder, {
+    variant: 'posegan', pretrained: poseganModels[0]!.source.checkpoint, given: options.checkpoints.personalPosegan,
+    epochs: options.finetuneEpochs ?? (quick ? 2 : 20), batch: options.finetuneBatch ?? 16, lr: options.finetuneLr ?? plan.lr, seed: 1,
+  }, log);
+  models.push(...personalPoseGan.sources);
+  for (const [k, m] of personalPoseGan.models) checkpointsOf.set(m.generator, personalPoseGan.sources.find((s) => s.name.endsWith(` ${k}`))?.checkpoint ?? k);
+  const names = dataset.manifest.identities.map((i) => i.name);
+  const personalFor = (identityIndex: number) => personalPoseGan.models.get(names[identityIndex]!) ?? poseganModels[0]!.model;
 
   log('eval: generating the test split with every method');
   const methods: Record<string, MethodDraws> = {
@@ -152,6 +168,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     'Nearest neighbour': nearestNeighbourDraws(dataset, segments),
     CNN: await drawsOf('CNN', cnn),
     PoseGAN: await drawsOf('PoseGAN', posegan),
+    [PERSONAL_POSEGAN]: await drawsOf(PERSONAL_POSEGAN, [...personalPoseGan.models.values()].map((m) => m.generator), (k) => personalFor(k).generator),
   };
   const noMotionDraws = await drawsOf('PoseGAN without the motion loss', noMotion);
 
@@ -173,6 +190,14 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   log('eval: correlation check (one-class SVM)');
   const correlation = correlationTable(dataset, segments, methods, { window, trainStride: Math.max(1, Math.floor(window / 8)), testStride: Math.max(1, Math.floor(window / 8)), nu: 0.1, seed: 11 }, bootstrap);
 
+  // ---- motion realism (issue 14) ----
+  log('eval: motion realism on the test split and on unseen speech');
+  const motionRealism = await motionRealismTable(engine, dataset, [
+    { name: 'PoseGAN', model: () => poseganModels[0]!.model },
+    { name: PERSONAL_POSEGAN, model: personalFor },
+    { name: 'CNN', model: () => cnnModels[0]!.model },
+  ], options.speech ?? [], bootstrap);
+
   // ---- ablation: window joins without the initial pose ----
   log('eval: window joins with and without the initial pose');
   const windowJoin = await windowJoinTable(engine, posegan[0]!, dataset, bootstrap);
@@ -193,13 +218,18 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     { name: 'no motion loss', pose: raw(noMotionDraws[example]![0]!) },
   ], unit, [0, 1])).map((f) => `figures/${f}`));
   if (windowJoin.example) {
-    figures.push(...(await poseChannelFigures(figureFolder, 'ablation-window-join', `${windowJoin.example.clip} (whole clip, ${windowJoin.windowLength}-frame windows)`, [
+    figures.push(...(await poseChannelFigures(figureFolder, 'ablation-window-join', `${windowJoin.example.clip} (whole clip, a window every ${windowJoin.windowLength} frames)`, [
       { name: 'Real', pose: raw(windowJoin.example.real) },
       { name: 'chained initial pose', pose: raw(windowJoin.example.chained) },
       { name: 'no initial pose (restart)', pose: raw(windowJoin.example.restart) },
     ], unit, [0, 1])).map((f) => `figures/${f}`));
   }
-  for (const g of [...posegan, ...cnn, ...noMotion]) g.dispose();
+  const speechExample = motionRealism.speechExample.filter((e) => e.identity === names[0]);
+  if (speechExample.length > 0) {
+    figures.push(...(await poseChannelFigures(figureFolder, 'unseen-speech', `${motionRealism.speechFiles[0]}, identity ${names[0]} (unseen speech)`,
+      speechExample.map((e) => ({ name: e.method, pose: raw(e.pose) })), unit, [0, 1, 2])).map((f) => `figures/${f}`));
+  }
+  for (const g of [...posegan, ...cnn, ...noMotion, ...[...personalPoseGan.models.values()].map((m) => m.generator)]) g.dispose();
 
   // ---- Table 3 ----
   let face: EvalReport['face'] = { skipped: 'the dataset has no face coefficients (OpenFace poses only)' };
@@ -210,7 +240,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     const fixed = await pgFaceModel(engine, dataset, plan, modelsFolder, { name: 'fixed-identity', kind: 'pgface', variant: 'fixed-identity', seed: 1, given: options.checkpoints.fixedIdentity }, log);
     models.push(pg.source, fixed.source);
     const personal = async (variant: 'pgface' | 'fixed-identity', pretrained: string) => {
-      const result = await personalFaceModels(engine, dataset, plan, modelsFolder, {
+      const result = await personalModels(engine, dataset, plan, modelsFolder, {
         variant, pretrained, given: options.checkpoints.personalFace, epochs: options.finetuneEpochs ?? (quick ? 2 : 20),
         batch: options.finetuneBatch ?? 16, lr: options.finetuneLr ?? plan.lr, seed: 1,
       }, log);
@@ -278,6 +308,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     classifier,
     correlation,
     face,
+    motionRealism: { ...motionRealism, speechExample: undefined },
     lipMotion,
     ablations: { noMotion: { row: noMotionRow, posegan: poseRows.find((r) => r.method === 'PoseGAN')!, realJitter: real.jitter }, windowJoin: windowJoinNumbers },
     personalisation,
@@ -301,13 +332,21 @@ async function checkEvalInputs(options: EvalOptions, dataset: Dataset): Promise<
     if (!options.data) throw new Error('--holdout chooses whom the personalisation experiment holds out, and that experiment needs --data (the clip folder of the dataset)');
     if (!identities.includes(options.holdout)) throw new Error(`--holdout '${options.holdout}' is not an identity of ${options.dataset} (identities: ${identities.join(', ')})`);
   }
-  const { personalFace, ...checkpoints } = options.checkpoints;
+  const { personalFace, personalPosegan, ...checkpoints } = options.checkpoints;
   for (const path of Object.values(checkpoints)) if (path) decodeCheckpoint(await readFileBytes(path), path);
-  if (personalFace && dataset.manifest.stats.face) {
-    for (const identity of identities) {
-      for (const variant of ['pgface', 'fixed-identity']) {
-        const path = personalFacePath(personalFace, identity, variant);
-        if (!(await pathExists(path))) throw new Error(`--personal-face ${personalFace}: no personalised ${variant} checkpoint for '${identity}' (expected ${path})`);
+  // The identities each kind is personalised to (personal-models.ts): every one for the face networks, those
+  // with training windows for PoseGAN.
+  const withWindows = [...new Set(dataset.manifest.windows.train.map(([clip]) => dataset.clips[clip]!.entry.identity))];
+  const personalFolders: [string, string | undefined, string[], string[]][] = [
+    ['--personal-face', personalFace, ['pgface', 'fixed-identity'], dataset.manifest.stats.face ? identities : []],
+    ['--personal-posegan', personalPosegan, ['posegan'], withWindows],
+  ];
+  for (const [flag, folder, variants, people] of personalFolders) {
+    if (!folder) continue;
+    for (const identity of people) {
+      for (const variant of variants) {
+        const path = personalFacePath(folder, identity, variant);
+        if (!(await pathExists(path))) throw new Error(`${flag} ${folder}: no personalised ${variant} checkpoint for '${identity}' (expected ${path})`);
       }
     }
   }

@@ -1,5 +1,5 @@
 // The checkpoints and speech sample that ship with posedyn (talking-head/pretrained/, also in the installed
-// package), as file paths, and the choice of face network `posedyn generate` makes by default.
+// package), as file paths, and the choice of PoseGAN and face network `posedyn generate` makes by default.
 import { join } from 'node:path';
 import { packageRoot } from './package-root.ts';
 import { pathExists } from './path-exists.ts';
@@ -8,11 +8,13 @@ const folder = join(packageRoot(), 'talking-head/pretrained');
 
 export const PRETRAINED = {
   posegan: join(folder, 'posegan.safetensors'),
+  /** The paper's CNN baseline (PoseGAN's generator trained with L_L2 only), trained as posegan.safetensors was: shipped for evaluation. */
+  cnn: join(folder, 'cnn.safetensors'),
   pgface: join(folder, 'pgface.safetensors'),
   /** Table 3's baseline (PGFace generating expression only), shipped for evaluation. */
   fixedIdentityFace: join(folder, 'pgface-fixed-identity.safetensors'),
   sampleSpeech: join(folder, 'sample-speech.wav'),
-  /** PGFace and the baseline personalised to each identity (Sec. 5.1): <identity>/{pgface,fixed-identity}.safetensors */
+  /** PoseGAN, PGFace and the face baseline personalised to each identity (Sec. 5.1): <identity>/{posegan,pgface,fixed-identity}.safetensors */
   personalFace: join(folder, 'personal'),
 };
 
@@ -25,4 +27,10 @@ export function personalFacePath(personalFolder: string, identity: string, varia
 export async function defaultFaceCheckpoint(identity: string): Promise<string> {
   const personal = personalFacePath(PRETRAINED.personalFace, identity, 'pgface');
   return (await pathExists(personal)) ? personal : PRETRAINED.pgface;
+}
+
+/** The shipped PoseGAN personalised to `identity` when there is one, else the pretrained PoseGAN. */
+export async function defaultPoseCheckpoint(identity: string): Promise<string> {
+  const personal = personalFacePath(PRETRAINED.personalFace, identity, 'posegan');
+  return (await pathExists(personal)) ? personal : PRETRAINED.posegan;
 }

@@ -1,5 +1,5 @@
 // `posedyn demo` (what `npm start` runs): the talking-head pipeline on built-in defaults: the shipped
-// pretrained PoseGAN and PGFace (talking-head/pretrained/; PGFace personalised to the identity) on the built-in
+// pretrained PoseGAN and PGFace (talking-head/pretrained/; both personalised to the identity) on the built-in
 // LibriVox speech sample. Writes the generation result, an OBJ of one frame, a plot of the six pose channels, the
 // talking-head video with the speech (MP4) and the head with its animation for game engines (GLB), and says where
 // they are.
@@ -17,7 +17,7 @@ export async function runDemo(options: { out: string; identity?: string }): Prom
   const video = join(options.out, 'talking-head.mp4');
   const glb = join(options.out, 'talking-head.glb');
   const result = await runGenerate({
-    audio: PRETRAINED.sampleSpeech, out: options.out, checkpoint: PRETRAINED.posegan,
+    audio: PRETRAINED.sampleSpeech, out: options.out,
     identity: options.identity, motionScale: 1, smooth: 0, faceModel: 'default',
     video: { video, background: VIDEO_DEFAULTS.background, progress: process.stderr.isTTY === true }, glb,
   });

@@ -1,11 +1,13 @@
 // `posedyn generate`: speech file in, DIR/result.json (fps, frames, identity, pose, face, and per frame the head
 // rotation and translation in glTF's frame and the mouth opening: docs/output-format.md) and an OBJ of one frame
 // out; with --video an MP4 of the talking head with the speech, with --glb a GLB. Uses the project's pretrained
-// checkpoints unless others are given: PoseGAN, and the PGFace personalised to the chosen identity when the
-// project ships one (talking-head/pretrained/personal/), else the PGFace pretrained on every identity (which has
-// no identity input and infers whose face from the speech).
+// checkpoints unless others are given: the PoseGAN and the PGFace personalised to the chosen identity when the
+// project ships them (talking-head/pretrained/personal/), else the ones pretrained on every identity (which have
+// no identity input: the shared PoseGAN moves every person's head alike on speech it has never heard, and the
+// shared PGFace infers whose face from the speech).
 import { rm } from 'node:fs/promises';
 import { decodeAudio } from '../../talking-head/audio/decode.ts';
+import { decodeCheckpoint } from '../../talking-head/checkpoint/checkpoint.ts';
 import { POSE_CHANNEL_NAMES } from '../../talking-head/pose/pose-convention.ts';
 import { faceFrameObj } from '../../talking-head/face/obj-export.ts';
 import { headFrames } from '../../talking-head/export/head-frames.ts';
@@ -17,7 +19,7 @@ import { REPRODUCIBLE_KERNELS, createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';
 import { checkOutputFile, checkOutputFolder, writeOutputFiles } from '../files/output-folder.ts';
 import { pathExists } from '../files/path-exists.ts';
-import { defaultFaceCheckpoint } from '../files/pretrained.ts';
+import { PRETRAINED, defaultFaceCheckpoint, defaultPoseCheckpoint } from '../files/pretrained.ts';
 import { readFileBytes } from '../files/read-file.ts';
 import { loadFaceModelOption } from '../training/face-model-option.ts';
 import { writeTalkingHeadGlb } from '../export/glb-output.ts';
@@ -26,7 +28,8 @@ import { type VideoRequest, writeTalkingHeadVideo } from '../video/video-output.
 export interface GenerateCommandOptions {
   readonly audio: string;
   readonly out: string;
-  readonly checkpoint: string;
+  /** default: defaultPoseCheckpoint(the identity) */
+  readonly checkpoint?: string;
   /** default: defaultFaceCheckpoint(the identity) */
   readonly faceCheckpoint?: string;
   readonly identity?: string;
@@ -47,19 +50,23 @@ export async function runGenerate(options: GenerateCommandOptions): Promise<Talk
   if (options.glb) await checkOutputFile(options.glb, '--glb');
   const samples = decodeAudio(await readFileBytes(options.audio), options.audio);
   const faceModel = await loadFaceModelOption(options.faceModel);
+  // The identity is named in (or defaults from) the given checkpoint, else the shared pretrained one.
+  const named = options.checkpoint ?? PRETRAINED.posegan;
+  const identity = findIdentity(decodeCheckpoint(await readFileBytes(named), named).meta, options.identity, named).name;
+  const poseCheckpoint = options.checkpoint ?? (await defaultPoseCheckpoint(identity));
+  console.log(`PoseGAN: ${poseCheckpoint}`);
   const engine = await createNodeEngine({ log: stderrLog, ...REPRODUCIBLE_KERNELS });
-  const posegan = loadPoseGan(engine, await readFileBytes(options.checkpoint), options.checkpoint);
-  const identity = findIdentity(posegan.checkpoint.meta, options.identity, options.checkpoint).name;
+  const posegan = loadPoseGan(engine, await readFileBytes(poseCheckpoint), poseCheckpoint);
   const faceCheckpoint = options.faceCheckpoint ?? (await defaultFaceCheckpoint(identity));
   console.log(`PGFace: ${faceCheckpoint}`);
   const pgface = loadPgFace(engine, await readFileBytes(faceCheckpoint), faceCheckpoint);
   const started = performance.now();
   const result = await generateTalkingHead(engine, posegan, pgface, samples, {
-    identity: options.identity, motionScale: options.motionScale, smoothSigma: options.smooth,
-    names: { audio: options.audio, posegan: options.checkpoint, pgface: faceCheckpoint },
+    identity, motionScale: options.motionScale, smoothSigma: options.smooth,
+    names: { audio: options.audio, posegan: poseCheckpoint, pgface: faceCheckpoint },
   });
   const seconds = (performance.now() - started) / 1000;
-  const rest = findIdentity(posegan.checkpoint.meta, result.identity, options.checkpoint).meanPose;
+  const rest = findIdentity(posegan.checkpoint.meta, result.identity, poseCheckpoint).meanPose;
   const translationUnit = checkpointTranslationUnit(posegan.checkpoint.meta.training, rest);
   const motion = { fps: result.fps, pose: result.pose, translationUnit, rest, face: result.face };
   const frame = Math.floor(result.frames / 2);

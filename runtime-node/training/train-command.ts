@@ -20,6 +20,7 @@ import cliProgress from 'cli-progress';
 import type { Engine } from '../../core/engine.ts';
 import type { Dataset } from '../../talking-head/data/dataset.ts';
 import type { IdentityEntry } from '../../talking-head/data/dataset-format.ts';
+import type { PoseOnlyClip } from '../../talking-head/data/pose-only.ts';
 import type { EpochReport, StepProgress } from '../../talking-head/training/epochs.ts';
 import { TrainingSession } from '../../talking-head/workflows/training-session.ts';
 import { loadDatasetFolder } from '../dataset/dataset-files.ts';
@@ -62,6 +63,10 @@ export interface TrainOptions {
   readonly loadedDataset?: Dataset;
   /** Identities to record in checkpoints instead of the dataset's. */
   readonly identities?: readonly IdentityEntry[];
+  /** PoseGAN: real pose-only clips for the motion critic (config motionCritic > 0; talking-head/training/motion-critic.ts) */
+  readonly poseOnly?: readonly PoseOnlyClip[];
+  /** Free text the checkpoints record as `training.note` (e.g. where a run deviates from the paper's recipe, and why). */
+  readonly note?: string;
 }
 
 export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
@@ -75,7 +80,8 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
     session = new TrainingSession(engine, dataset, {
       kind: options.kind, variant: options.variant, learningRate: options.lr, seed: options.seed, batch: options.batch,
       modelOverrides: options.modelOverrides, faceModel: options.kind === 'pgface' ? await loadFaceModelOption(options.faceModel) : undefined,
-      source: options.dataset, identities: options.identities, producedBy: options.producedBy,
+      source: options.dataset, identities: options.identities, producedBy: options.producedBy, poseOnly: options.poseOnly, log,
+      extraMeta: options.note === undefined ? undefined : { note: options.note },
     });
     if (folder.last) {
       log(`resuming ${folder.file('last')}: ${session.resumeFrom(folder.last, folder.file('last'))}; training to epoch ${options.epochs} on ${options.dataset}`);
@@ -156,7 +162,7 @@ export async function trainIntoFolder(
         folder.saved();
         if (report.epoch === killAfter) process.kill(process.pid, 'SIGKILL');
         if (best) await writeFileAtomic(folder.file('best'), best);
-        await writeLossCurves(folder.file('curves'), session.run.kind, session.history);
+        await writeLossCurves(folder.file('curves'), session.run.kind, session.run.modelConfig, session.history);
       },
     });
     await log.flush();
@@ -166,10 +172,13 @@ export async function trainIntoFolder(
   }
 }
 
-async function writeLossCurves(path: string, kind: string, history: readonly EpochReport[]): Promise<void> {
-  // PoseGAN's training loss sums Eq. (5) over a 256-frame window; its validation is per frame (whole segments).
-  const [trainKey, trainLabel, validationLabel] = kind === 'posegan'
-    ? ['l2', 'train: L_L2 (Eq. 5) a 256-frame window, epoch mean', 'validation: L_L2 a frame, generated val segments']
+async function writeLossCurves(path: string, kind: string, config: TrainingSession['run']['modelConfig'], history: readonly EpochReport[]): Promise<void> {
+  // PoseGAN's training loss is Eq. (5) over a 256-frame window (summed, or a frame's with 'frame-mean'); its
+  // validation is per frame (whole segments), plus the realism penalty when validationRealism > 0.
+  const posegan = 'reconstructionNormalisation' in config ? config : null;
+  const [trainKey, trainLabel, validationLabel] = posegan
+    ? ['l2', `train: L_L2 (Eq. 5) ${posegan.reconstructionNormalisation === 'frame-mean' ? 'a frame' : 'a 256-frame window'}, epoch mean`,
+      `validation: L_L2 a frame, generated val segments${posegan.validationRealism > 0 ? ' + motion-realism penalty' : ''}`]
     : ['total', 'train: mu1 L_shape + mu2 L_s-motion (Eq. 8), epoch mean', 'validation: the same on val frame pairs'];
   const png = await lineChartPng([
     { name: trainLabel, points: history.map((r) => ({ x: r.epoch, y: r.train[trainKey] ?? NaN })) },

@@ -8,9 +8,7 @@
 import type { Engine } from '../../core/engine.ts';
 import { tensor } from '../../core/creation.ts';
 import { InitRandom } from '../../core/nn/init.ts';
-import { concat, slice } from '../../core/ops/layout.ts';
 import { NonFiniteError, findNonFinite, readFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
-import type { Tensor } from '../../core/tensor.ts';
 import { type Dataset, poseBatch, segmentFrames } from '../data/dataset.ts';
 import type { FrameRange, Split } from '../data/dataset-format.ts';
 import { generatePoseSequence } from '../inference/generate.ts';
@@ -83,6 +81,13 @@ export async function generatorDraws(engine: Engine, generators: readonly PoseGe
   return segments.map((_, k) => perGenerator.map((poses) => poses[k]!));
 }
 
+/** A generator for each identity (e.g. personalised ones) -> draws[segment][0], each segment by its identity's. */
+export async function personalGeneratorDraws(engine: Engine, generatorFor: (identityIndex: number) => PoseGenerator, dataset: Dataset, segments: readonly EvaluationSegment[]): Promise<MethodDraws> {
+  const draws: MethodDraws = [];
+  for (const s of segments) draws.push(await generatorPoses(engine, generatorFor(s.identityIndex), dataset, [s]));
+  return draws;
+}
+
 /**
  * A whole clip generated as inference does (256-frame windows; the first starts at the identity's rest
  * pose), in one of two ways:
@@ -100,13 +105,7 @@ export async function wholeClipPoses(engine: Engine, generator: PoseGenerator, d
   const poses = engine.noGrad(() => engine.tidy(() => {
     const windows = tensor(engine, arrays.audio, [clip.frames, c.featureCount, c.windowFrames], 'clip.audio');
     const initial = tensor(engine, rest, [1, c.poseChannels], 'clip.restPose');
-    if (mode === 'chained') return generatePoseSequence(generator, windows, initial);
-    const parts: Tensor[] = [];
-    for (let s = 0; s < clip.frames; s += c.frames) {
-      const valid = Math.min(c.frames, clip.frames - s);
-      parts.push(generatePoseSequence(generator, slice(windows, [s, 0, 0], [valid, c.featureCount, c.windowFrames]), initial));
-    }
-    return parts.length === 1 ? parts[0]! : concat(parts, 0);
+    return generatePoseSequence(generator, windows, initial, { chain: mode === 'chained' });
   }));
   try {
     return await readFinite(poses, `window joins: the generator on clip '${clip.entry.name}' (${mode})`);

@@ -7,9 +7,14 @@ import type { FaceDifference, FaceRow } from './face-table.ts';
 import { REAL_MOUTH, STILL_MOUTH, type LipMotionTable } from './lip-motion-table.ts';
 import type { DistanceRow } from './method-scores.ts';
 import { PAPER } from './paper-numbers.ts';
+import type { MotionRealismTable } from './motion-realism-table.ts';
 import type { WindowJoinTable } from './window-join-table.ts';
 import { POSE_CHANNEL_NAMES } from '../pose/pose-convention.ts';
 import type { ModelSource, PersonalisationResult, TrainingPlan } from './report-types.ts';
+import { motionRealismSection } from './motion-realism-markdown.ts';
+
+/** The method name of the PoseGAN personalised to each identity (Sec. 5.1), beside the shared one. */
+export const PERSONAL_POSEGAN = 'PoseGAN, personalised';
 
 export interface EvalReport {
   readonly format: 'posedyn-eval';
@@ -27,6 +32,7 @@ export interface EvalReport {
   readonly classifier: ClassifierTable;
   readonly correlation: CorrelationTable;
   readonly face: { readonly faceModel: string; readonly units: string; readonly rows: FaceRow[]; readonly differences: FaceDifference[] } | { readonly skipped: string };
+  readonly motionRealism: Omit<MotionRealismTable, 'speechExample'> & { readonly speechExample: undefined };
   readonly lipMotion: LipMotionTable | { readonly skipped: string };
   readonly ablations: {
     readonly noMotion: { readonly row: DistanceRow; readonly posegan: DistanceRow; readonly realJitter: Estimate };
@@ -91,7 +97,7 @@ function poseDistanceSection(report: EvalReport): string {
 function classifierSection(report: EvalReport): string {
   const c = report.classifier;
   const chance = 1 / c.classes.length;
-  const order = ['Real', 'Mean pose', 'Random', 'Nearest neighbour', 'CNN', 'PoseGAN'];
+  const order = ['Real', 'Mean pose', 'Random', 'Nearest neighbour', 'CNN', 'PoseGAN', PERSONAL_POSEGAN];
   const p = c.confidence;
   return [
     `Classifier: windows of ${c.settings.window} frames of pose motion (${c.settings.window - 1} frame differences x 6 channels, each ` +
@@ -111,6 +117,7 @@ function classifierSection(report: EvalReport): string {
     '',
     `- PoseGAN vs CNN (paper: 0.72 vs 0.22): PoseGAN is ${compare(p.PoseGAN!, p.CNN!)} than the CNN.`,
     `- PoseGAN vs Mean pose (paper: 0.72 vs 0.20): PoseGAN is ${compare(p.PoseGAN!, p['Mean pose']!)} than the mean pose.`,
+    ...(p[PERSONAL_POSEGAN] ? [`- ${PERSONAL_POSEGAN} (Sec. 5.1, one network a person) vs CNN: ${compare(p[PERSONAL_POSEGAN]!, p.CNN!)}; vs Mean pose: ${compare(p[PERSONAL_POSEGAN]!, p['Mean pose']!)}.`] : []),
     `- Random (real poses of the same person) is the ceiling a generator of "personal" motion can hope for without matching the audio: ${f3(p.Random!.value)}.`,
   ].join('\n');
 }
@@ -214,7 +221,7 @@ function ablationSection(report: EvalReport): string {
     `- No motion loss vs PoseGAN (paper: the output jitters): the ablated model's jitter is ${compare(noMotion.row.jitter, noMotion.posegan.jitter)} than PoseGAN's.`,
     '',
     '### No initial pose',
-    `Test segments are shorter than one ${w.windowLength}-frame window, so this runs on the whole audio of every clip longer than one window ` +
+    `Test segments are shorter than one generation window, so this runs on the whole audio of every clip longer than one window (windows start every ${w.windowLength} frames) ` +
     `(${w.clips.join(', ')}: ${w.boundaries} window boundaries; the audio includes training frames, which does not matter for continuity). ` +
     'The first PoseGAN of the models table (seed 1, or the given checkpoint) generates each clip as inference does, starting at the identity\'s rest pose, either chaining every window from the ' +
     'previous window\'s last pose (the paper\'s inference) or restarting every window at the rest pose, i.e. without the information the initial ' +
@@ -292,6 +299,10 @@ export function reportMarkdown(report: EvalReport): string {
     '## Table 4: head-pose identity classifier',
     '',
     classifierSection(report),
+    '',
+    '## Motion realism: does the head move like the person? (issue 14)',
+    '',
+    motionRealismSection({ ...report.motionRealism, speechExample: [] }, { main: ['PoseGAN', PERSONAL_POSEGAN], baseline: 'CNN' }),
     '',
     '## Table 1: audio-pose correlation check (one-class SVM)',
     '',

@@ -8,12 +8,14 @@
 // at the same boundaries. Clips are bootstrapped.
 import type { Engine } from '../../core/engine.ts';
 import type { Dataset } from '../data/dataset.ts';
+import { windowHop } from '../inference/generate.ts';
 import type { PoseGenerator } from '../posegan/generator.ts';
 import { type BootstrapOptions, type Estimate, bootstrapMean } from './bootstrap.ts';
 import { motionEnergy, windowBoundaryJumps } from './pose-distances.ts';
 import { wholeClipPoses } from './pose-methods.ts';
 
 export interface WindowJoinTable {
+  /** frames between window starts (windowHop: T less the config's windowOverlap) */
   readonly windowLength: number;
   readonly clips: string[];
   readonly boundaries: number;
@@ -28,8 +30,9 @@ export interface WindowJoinTable {
 }
 
 export async function windowJoinTable(engine: Engine, generator: PoseGenerator, dataset: Dataset, bootstrap: BootstrapOptions): Promise<WindowJoinTable> {
-  const T = generator.config.frames;
-  const clips = dataset.clips.filter((c) => c.frames > T);
+  // Windows start every windowHop frames (config windowOverlap); a clip longer than one window has joins.
+  const T = windowHop(generator.config);
+  const clips = dataset.clips.filter((c) => c.frames > generator.config.frames);
   const realMotion = [];
   const realAtBoundaries = [];
   const chained = [];

@@ -1,7 +1,8 @@
 // Speech in, head poses and face coefficients out (PAPER.md, Pipeline; Sec. 4.1 inference):
 //   features [N, F] -> normalised -> context windows [N, F, 16]
 //   PoseGAN over 256-frame windows: the first starts at the identity's rest (mean) pose, each next one at
-//     the last pose of the previous window (the tail window is zero-padded to 256 frames and cut back)
+//     the last pose of the previous window (the tail window is zero-padded to 256 frames and cut back);
+//     (ours, config windowOverlap, anchorInitialPose) windows overlap, and the next starts one step on
 //   -> de-normalised poses, scaled about the rest pose (--motion-scale), optionally smoothed (Eq. 1)
 //   PGFace on every frame's window and pose -> [alpha_id, alpha_exp] a frame
 // Everything stays on the GPU until the final readback, which also carries the numeric guard: the GPU's count
@@ -10,6 +11,7 @@
 import { BufferTooLargeError } from '../../core/buffer-pool.ts';
 import { tensor } from '../../core/creation.ts';
 import type { Engine } from '../../core/engine.ts';
+import { InitRandom } from '../../core/nn/init.ts';
 import { add, div, mul, mulScalar, sub } from '../../core/ops/elementwise.ts';
 import { smoothPoseSequence } from '../ops/gaussian-filter.ts';
 import { concat, pad, slice } from '../../core/ops/layout.ts';
@@ -22,6 +24,7 @@ import { computeFrameFeatures, contextWindows } from '../features/audio-features
 import type { FeatureConfig } from '../features/config.ts';
 import type { PgFace } from '../pgface/pgface.ts';
 import type { PoseGenerator } from '../posegan/generator.ts';
+import { generatorNoise } from '../posegan/noise.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
 
 export interface GenerateOptions {
@@ -86,25 +89,91 @@ export function generatorWindowFrames(config: PoseGenerator['config'], valid: nu
 }
 
 /**
- * PoseGAN over a whole sequence of windows [N, F, W] (normalised), 256 frames at a time, chaining each
- * window's initial pose from the previous window's last generated pose. initial [1, 6] normalised.
- * Returns normalised poses [N, 6].
+ * The initial pose of the window after one that generated `poses` [L, 6]: its last pose (the paper), or, for a
+ * generator whose first frame is its initial pose exactly (config anchorInitialPose), the last pose moved on by
+ * the last step, so the join neither jumps nor repeats a frame. [1, 6].
  */
-export function generatePoseSequence(generator: PoseGenerator, windows: Tensor, initial: Tensor): Tensor {
+export function chainPose(config: PoseGenerator['config'], poses: Tensor): Tensor {
+  const [length, channels] = poses.shape as [number, number];
+  const last = slice(poses, [length - 1, 0], [1, channels]);
+  if (!config.anchorInitialPose || length < 2) return last;
+  return sub(mulScalar(last, 2), slice(poses, [length - 2, 0], [1, channels]));
+}
+
+/** The seed of the generator's noise stream when the caller gives none (generation repeats exactly). */
+export const DEFAULT_NOISE_SEED = 1;
+
+/** Frames a full inference window keeps before the next one starts (config windowOverlap). */
+export function windowHop(config: PoseGenerator['config']): number {
+  return config.frames - config.windowOverlap;
+}
+
+export interface PoseWindowOptions {
+  /** Poses to return (default all N): the windows beyond them are the last window's look-ahead (streaming). */
+  readonly frames?: number;
+  /** false: every window starts at `initial` (the no-initial-pose ablation); default true, the paper's chaining. */
+  readonly chain?: boolean;
+  /** The previous call's last window's frames past its kept ones (streaming: generatePoseWindows' `next.tail`). */
+  readonly tail?: Tensor | null;
+  readonly noiseSeed?: number;
+}
+
+/** Where the next window starts: its initial pose [1, 6], and the frames to cross-fade into its first ones [K, 6] (or none). */
+export interface WindowChain {
+  readonly initial: Tensor;
+  readonly tail: Tensor | null;
+}
+
+/** poses [L, 6] with its first K frames cross-faded from `tail` [K', 6]: (1 - j/K) tail_j + (j/K) poses_j, K = min(K', L). */
+function crossFade(poses: Tensor, tail: Tensor): Tensor {
+  const [length, channels] = poses.shape as [number, number];
+  const k = Math.min(tail.shape[0]!, length);
+  const weights = tensor(poses.engine, Array.from({ length: k }, (_, j) => j / k), [k, 1], 'crossFade.weights');
+  const head = slice(poses, [0, 0], [k, channels]);
+  const from = slice(tail, [0, 0], [k, channels]);
+  const faded = add(from, mul(sub(head, from), weights));
+  return k === length ? faded : concat([faded, slice(poses, [k, 0], [length - k, channels])], 0);
+}
+
+/**
+ * PoseGAN over a sequence of windows [N, F, W] (normalised), initial [1, 6] normalised. Windows start every
+ * windowHop(config) frames: a full window (T frames) keeps its first T - windowOverlap poses, the tail window
+ * (fewer than T frames left) keeps all of its own. Each window after the first starts at the previous window's
+ * pose where it begins (with windowOverlap > 0, ours), its first windowOverlap frames cross-faded from the
+ * previous window's frames there, so neither window's edge shows; without overlap, at chainPose of the
+ * previous window's poses (the paper). A generator with noise channels draws each window's noise from
+ * `noiseSeed`'s stream. Returns the normalised poses [frames, 6] and where the next window would start.
+ */
+export function generatePoseWindows(generator: PoseGenerator, windows: Tensor, initial: Tensor, options: PoseWindowOptions = {}): { poses: Tensor; next: WindowChain } {
   const c = generator.config;
+  const noise = new InitRandom(options.noiseSeed ?? DEFAULT_NOISE_SEED);
   const [n, f, w] = windows.shape as [number, number, number];
+  const frames = options.frames ?? n;
+  if (!(Number.isInteger(frames) && frames >= 1 && frames <= n)) throw new RangeError(`generatePoseWindows: ${frames} frames asked of ${n} windows`);
+  const chain = options.chain ?? true;
+  const hop = windowHop(c);
   const parts: Tensor[] = [];
-  let start = initial;
-  for (let s = 0; s < n; s += c.frames) {
+  let next: WindowChain = { initial, tail: chain ? (options.tail ?? null) : null };
+  for (let s = 0, kept = 0; s < frames; s += kept) {
     const valid = Math.min(c.frames, n - s);
+    kept = Math.min(valid === c.frames ? hop : valid, frames - s);
     const length = generatorWindowFrames(c, valid);
     let chunk = slice(windows, [s, 0, 0], [valid, f, w]);
     if (valid < length) chunk = pad(chunk, [0, 0, 0], [length - valid, 0, 0]);
-    const out = generator.forward(reshape(chunk, [1, length, f, w]), start);
-    parts.push(reshape(slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]));
-    start = reshape(slice(out, [0, valid - 1, 0], [1, 1, c.poseChannels]), [1, c.poseChannels]);
+    const out = generator.forward(reshape(chunk, [1, length, f, w]), next.initial, generatorNoise(windows.engine, noise, generator.noiseShape(1, length)));
+    let poses = reshape(slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]);
+    if (next.tail) poses = crossFade(poses, next.tail);
+    parts.push(kept === valid ? poses : slice(poses, [0, 0], [kept, c.poseChannels]));
+    if (!chain) next = { initial, tail: null };
+    else if (kept < valid) next = { initial: slice(poses, [kept, 0], [1, c.poseChannels]), tail: slice(poses, [kept, 0], [valid - kept, c.poseChannels]) };
+    else next = { initial: chainPose(c, poses), tail: null };
   }
-  return parts.length === 1 ? parts[0]! : concat(parts, 0);
+  return { poses: parts.length === 1 ? parts[0]! : concat(parts, 0), next };
+}
+
+/** generatePoseWindows' poses: the whole sequence [N, 6], windows chained as inference does. */
+export function generatePoseSequence(generator: PoseGenerator, windows: Tensor, initial: Tensor, options: PoseWindowOptions = {}): Tensor {
+  return generatePoseWindows(generator, windows, initial, options).poses;
 }
 
 /** PGFace on every frame, in chunks. windows [N, F, W], poses [N, 6], both normalised -> [N, 144]. */
@@ -136,6 +205,24 @@ function fitsAdapter<T>(audio: string, seconds: number, generate: () => T): T {
   }
 }
 
+/**
+ * PoseGAN on speech (16 kHz mono samples), as inference runs it: the first window starts at the identity's rest
+ * pose. Returns the audio features [N, F] (as computed, for the numeric guard), the normalised audio windows
+ * [N, F, W] and poses [N, 6] (the checkpoint's normalised units), or null for audio shorter than a frame.
+ */
+export function speechPoseSequence(engine: Engine, posegan: LoadedPoseGan, samples16k: Float32Array, identity: IdentityEntry): { features: Tensor; windows: Tensor; poses: Tensor } | null {
+  const featureConfig = posegan.featureConfig;
+  if (featureConfig.frontEnd !== 'logmel-pitch-v1') {
+    throw new Error('this checkpoint was trained on precomputed features; generate from audio needs a checkpoint trained on posedyn\'s own front end');
+  }
+  const meta = posegan.checkpoint.meta;
+  const perFrame = computeFrameFeatures(engine, samples16k, featureConfig as FeatureConfig);
+  if (perFrame.shape[0] === 0) return null;
+  const windows = contextWindows(normaliseChannels(engine, perFrame, meta.normalisation.features), featureConfig.context, featureConfig.contextCentre);
+  const initial = normaliseChannels(engine, tensor(engine, identity.meanPose, [1, 6], 'rest pose'), meta.normalisation.pose);
+  return { features: perFrame, windows, poses: generatePoseSequence(posegan.generator, windows, initial) };
+}
+
 /** The whole pipeline on 16 kHz mono samples. */
 export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan, pgface: LoadedPgFace, samples16k: Float32Array, options: GenerateOptions = {}): Promise<TalkingHeadResult> {
   assertCompatible(posegan, pgface);
@@ -150,14 +237,12 @@ export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan
   const seconds = samples16k.length / featureConfig.sampleRate;
   const { pose, face, features, frames } = fitsAdapter(names.audio, seconds, () => engine.noGrad(() =>
     engine.tidy(() => {
-      const perFrame = computeFrameFeatures(engine, samples16k, featureConfig as FeatureConfig);
-      const frames = perFrame.shape[0]!;
-      if (frames === 0) return { pose: null, face: null, features: null, frames };
-      const normalised = normaliseChannels(engine, perFrame, meta.normalisation.features);
-      const windows = contextWindows(normalised, featureConfig.context, featureConfig.contextCentre);
+      const speech = speechPoseSequence(engine, posegan, samples16k, identity);
+      if (!speech) return { pose: null, face: null, features: null, frames: 0 };
+      const { features: perFrame, windows, poses: normalisedPoses } = speech;
+      const frames = windows.shape[0]!;
       const rest = tensor(engine, identity.meanPose, [1, 6], 'rest pose');
-      const initial = normaliseChannels(engine, rest, meta.normalisation.pose);
-      const generated = denormaliseChannels(engine, generatePoseSequence(posegan.generator, windows, initial), meta.normalisation.pose);
+      const generated = denormaliseChannels(engine, normalisedPoses, meta.normalisation.pose);
       let poses = add(rest, mulScalar(sub(generated, rest), motionScale));
       if ((options.smoothSigma ?? 0) > 0) poses = smoothPoseSequence(poses, options.smoothSigma!);
       const faceMeta = pgface.checkpoint.meta.normalisation;

@@ -6,7 +6,7 @@ import { type Checkpoint, CheckpointError, decodeCheckpoint, loadModuleTensors, 
 import { type AudioFeatureConfig, featureConfigFromJson, sameFeatureConfig } from '../features/config.ts';
 import { type PgFaceConfig } from '../pgface/config.ts';
 import { PgFace } from '../pgface/pgface.ts';
-import { type PoseGanConfig, validatePoseGanConfig } from '../posegan/config.ts';
+import { type PoseGanConfig, poseGanConfigFromJson, validatePoseGanConfig } from '../posegan/config.ts';
 import { PoseGenerator } from '../posegan/generator.ts';
 
 export interface LoadedPoseGan {
@@ -34,7 +34,7 @@ function expectKind(checkpoint: Checkpoint, kind: ModelKind, source: string): vo
 export function loadPoseGan(engine: Engine, bytes: Uint8Array, source: string): LoadedPoseGan {
   const checkpoint = decodeCheckpoint(bytes, source);
   expectKind(checkpoint, 'posegan', source);
-  const config = checkpoint.meta.modelConfig as unknown as PoseGanConfig;
+  const config = poseGanConfigFromJson(checkpoint.meta.modelConfig);
   validatePoseGanConfig(config);
   const generator = new PoseGenerator(engine, config, new InitRandom(0));
   try {

@@ -5,7 +5,8 @@
 // What a frame depends on, and so when it can be emitted:
 //   its features: samples up to centre(i) + reach (the spectral window and the pitch segment);
 //   its audio window: the features of frames i - 8 .. i + 7;
-//   its pose: PoseGAN's whole 256-frame window (and, through the initial pose, every window before it);
+//   its pose: PoseGAN's whole 256-frame window, including the frames past the ones it keeps (config
+//   windowOverlap), and, through the initial pose, every window before it;
 //   with --smooth: the poses of frames up to i + m (the filter's half-window);
 //   its face: its window and its (smoothed) pose.
 // Features are recomputed over all audio received so far each time a window completes (simple, and cheap
@@ -20,7 +21,7 @@ import type { IdentityEntry } from '../data/dataset-format.ts';
 import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
 import type { FeatureConfig } from '../features/config.ts';
 import { frameCentre, frameCount, pitchLagRange } from '../features/framing.ts';
-import { type GenerateOptions, denormaliseChannels, findIdentity, generatePoseSequence, normaliseChannels } from './generate.ts';
+import { type GenerateOptions, type WindowChain, denormaliseChannels, findIdentity, generatePoseWindows, normaliseChannels, windowHop } from './generate.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
 
 export interface TalkingHeadChunk {
@@ -46,8 +47,8 @@ export class TalkingHeadStream {
   #rawPoses: Float32Array[] = [];
   #generatedFrames = 0;
   #emittedFrames = 0;
-  /** The last generated pose of the previous window, normalised [1, 6] (the next window's initial pose). */
-  #chainPose: Tensor | null = null;
+  /** Where the next PoseGAN window starts (normalised; generatePoseWindows' `next`). */
+  #chain: WindowChain | null = null;
   #finished = false;
 
   constructor(engine: Engine, posegan: LoadedPoseGan, pgface: LoadedPgFace, options: GenerateOptions = {}) {
@@ -71,14 +72,15 @@ export class TalkingHeadStream {
   async push(samples: Float32Array): Promise<TalkingHeadChunk> {
     if (this.#finished) throw new Error('TalkingHeadStream.push after finish()');
     this.#append(samples);
-    const frames = this.#windowFrames();
-    // Window k is final once frames up to its end plus the context look-ahead exist in any longer audio too
-    // and every sample those frames read has arrived.
+    const frames = this.#posegan.config.frames;
+    const hop = windowHop(this.#posegan.config);
+    // Window k (starting hop frames after window k - 1) is final once frames up to its end plus the context
+    // look-ahead exist in any longer audio too and every sample those frames read has arrived.
     const lookAhead = this.#config.context - 1 - this.#config.contextCentre;
     const final = (end: number) => end + lookAhead <= frameCount(this.#sampleCount, this.#config) && this.#lastSampleOf(end + lookAhead - 1) < this.#sampleCount;
     let windowsReady = 0;
-    while (final(this.#generatedFrames + (windowsReady + 1) * frames)) windowsReady++;
-    if (windowsReady > 0) await this.#generate(this.#generatedFrames + windowsReady * frames, false);
+    while (final(this.#generatedFrames + windowsReady * hop + frames)) windowsReady++;
+    if (windowsReady > 0) await this.#generate(windowsReady * hop, this.#generatedFrames + (windowsReady - 1) * hop + frames);
     return this.#emit(this.#generatedFrames - this.#halfWindow);
   }
 
@@ -86,15 +88,10 @@ export class TalkingHeadStream {
   async finish(): Promise<TalkingHeadChunk> {
     this.#finished = true;
     const total = frameCount(this.#sampleCount, this.#config);
-    if (total > this.#generatedFrames) await this.#generate(total, true);
+    if (total > this.#generatedFrames) await this.#generate(total - this.#generatedFrames, total);
     const chunk = await this.#emit(total);
-    this.#chainPose?.dispose();
-    this.#chainPose = null;
+    this.#releaseChain();
     return chunk;
-  }
-
-  #windowFrames(): number {
-    return this.#posegan.config.frames;
   }
 
   /** The last sample that frame i's features read. */
@@ -126,8 +123,8 @@ export class TalkingHeadStream {
     return contextWindows(normaliseChannels(engine, perFrame, meta.normalisation.features), this.#config.context, this.#config.contextCentre);
   }
 
-  /** Runs PoseGAN windows up to frame `until` (the last one zero-padded when `partial`). */
-  async #generate(until: number, partial: boolean): Promise<void> {
+  /** Runs the PoseGAN windows that start before frame generated + `count`, on the frames up to `windowEnd`. */
+  async #generate(count: number, windowEnd: number): Promise<void> {
     const engine = this.#engine;
     const meta = this.#posegan.checkpoint.meta;
     const generator = this.#posegan.generator;
@@ -136,19 +133,23 @@ export class TalkingHeadStream {
       const windows = this.#windows();
       const [, f, w] = windows.shape as [number, number, number];
       const rest = tensor(engine, this.#identity.meanPose, [1, 6]);
-      const start = this.#chainPose ?? normaliseChannels(engine, rest, meta.normalisation.pose);
-      const count = until - this.#generatedFrames;
-      if (!partial && count % generator.config.frames !== 0) throw new Error('TalkingHeadStream: internal error, a partial window before the end');
+      const start = this.#chain?.initial ?? normaliseChannels(engine, rest, meta.normalisation.pose);
       // The same windows, in the same order, as the whole-file run: that is what makes the outputs equal.
-      const normalised = generatePoseSequence(generator, slice(windows, [this.#generatedFrames, 0, 0], [count, f, w]), start);
-      const generated = denormaliseChannels(engine, normalised, meta.normalisation.pose);
-      return { poses: add(rest, mulScalar(sub(generated, rest), motionScale)), chain: slice(normalised, [count - 1, 0], [1, 6]) };
+      const run = generatePoseWindows(generator, slice(windows, [this.#generatedFrames, 0, 0], [windowEnd - this.#generatedFrames, f, w]), start, { frames: count, tail: this.#chain?.tail });
+      const generated = denormaliseChannels(engine, run.poses, meta.normalisation.pose);
+      return { poses: add(rest, mulScalar(sub(generated, rest), motionScale)), chain: run.next };
     }));
-    this.#chainPose?.dispose();
-    this.#chainPose = engine.keep(chain);
+    this.#releaseChain();
+    this.#chain = { initial: engine.keep(chain.initial), tail: chain.tail && engine.keep(chain.tail) };
     this.#rawPoses.push(await poses.read());
     poses.dispose();
-    this.#generatedFrames = until;
+    this.#generatedFrames += count;
+  }
+
+  #releaseChain(): void {
+    this.#chain?.initial.dispose();
+    this.#chain?.tail?.dispose();
+    this.#chain = null;
   }
 
   /** Smooths (if asked), runs PGFace and returns frames [emitted, upTo). */

@@ -4,15 +4,19 @@
 //
 //   audio [B, T, F, W] --encoder per frame--> [B, E, T] --concat p--> conv_in --> h0 [B, u0, T]
 //   down i = 1..D:  h_i = leaky(GN(conv_{stride 2}(h_{i-1})))                      [B, u_i, T / 2^i]
+//   (ours, noiseChannels > 0) h_D = concat(h_D, z), z ~ N(0, 1) [B, noiseChannels, T / 2^D]
 //   up   i = D..1:  h   = leaky(GN(conv(concat(upsample2(h), h_{i-1}))))             [B, u_{i-1}, T / 2^(i-1)]
-//   out = conv_out(concat(h, p)) (+ p, see residualInitialPose)                   [B, 6, T] -> [B, T, 6]
+//   out = conv_out(concat(h, p)) (+ p, see residualInitialPose)                   [B, 6, T]
+//   (ours, outputSmoothing > 0) out = Eq. (1) Gaussian filter of out along T      [B, 6, T]
+//   (ours, anchorInitialPose) out = out - out_0 + p: the first frame is p exactly   [B, 6, T] -> [B, T, 6]
 import type { Engine } from '../../core/engine.ts';
 import type { InitRandom } from '../../core/nn/init.ts';
 import { Conv1d, GroupNorm } from '../../core/nn/layers.ts';
 import { Module } from '../../core/nn/module.ts';
 import { upsampleNearest1d } from '../../core/ops/conv1d.ts';
-import { add, expand } from '../../core/ops/elementwise.ts';
-import { concat, permute } from '../../core/ops/layout.ts';
+import { add, expand, sub } from '../../core/ops/elementwise.ts';
+import { gaussianTemporalFilter } from '../ops/gaussian-filter.ts';
+import { concat, permute, slice } from '../../core/ops/layout.ts';
 import { reshape } from '../../core/ops/reshape.ts';
 import { assertRank, assertShape } from '../../core/shape.ts';
 import type { Tensor } from '../../core/tensor.ts';
@@ -56,13 +60,22 @@ export class PoseGenerator extends Module {
       this.#down.push(this.registerModule(`down${i}`, new ConvNormAct(engine, `${name}.down${i}`, u[i - 1]!, u[i]!, 2, config, random)));
     }
     for (let i = u.length - 1; i >= 1; i--) {
-      this.#up.push(this.registerModule(`up${i}`, new ConvNormAct(engine, `${name}.up${i}`, u[i]! + u[i - 1]!, u[i - 1]!, 1, config, random)));
+      const fromBelow = u[i]! + (i === u.length - 1 ? config.noiseChannels : 0);
+      this.#up.push(this.registerModule(`up${i}`, new ConvNormAct(engine, `${name}.up${i}`, fromBelow + u[i - 1]!, u[i - 1]!, 1, config, random)));
     }
     this.#output = this.registerModule('output', new Conv1d(engine, `${name}.output`, { inChannels: u[0]! + pc, outChannels: pc, kernelSize: 5, padding: 2 }, random));
   }
 
-  /** audio [B, T, F, W], initial [B, 6] -> poses [B, T, 6] (in the dataset's normalised pose units). */
-  forward(audio: Tensor, initial: Tensor): Tensor {
+  /** The noise G sees for `batch` windows of `frames` frames: [B, noiseChannels, T / 2^D]. */
+  noiseShape(batch: number, frames: number): [number, number, number] {
+    return [batch, this.config.noiseChannels, frames / 2 ** (this.config.unetChannels.length - 1)];
+  }
+
+  /**
+   * audio [B, T, F, W], initial [B, 6], noise [B, noiseChannels, T / 2^D] (when noiseChannels > 0) -> poses
+   * [B, T, 6] (in the dataset's normalised pose units).
+   */
+  forward(audio: Tensor, initial: Tensor, noise: Tensor | null = null): Tensor {
     const c = this.config;
     assertRank('PoseGenerator', 'audio', audio.shape, 4, `[batch, frames, features=${c.featureCount}, window=${c.windowFrames}]`);
     const [batch, frames] = audio.shape as [number, number];
@@ -78,9 +91,16 @@ export class PoseGenerator extends Module {
     const skips: Tensor[] = [this.#input.forward(concat([sequence, initialChannels], 1), { leakySlope: c.leakySlope })];
     for (const block of this.#down) skips.push(block.forward(skips.at(-1)!));
     let h = skips.pop()!;
+    if (c.noiseChannels > 0) {
+      if (!noise) throw new Error(`PoseGenerator: this generator takes ${c.noiseChannels} noise channels (noiseChannels) and was given none`);
+      assertShape('PoseGenerator', 'noise', noise.shape, this.noiseShape(batch, frames));
+      h = concat([h, noise], 1);
+    }
     for (const block of this.#up) h = block.forward(concat([upsampleNearest1d(h, 2), skips.pop()!], 1));
     let out = this.#output.forward(concat([h, initialChannels], 1));
     if (c.residualInitialPose) out = add(out, initialChannels);
+    if (c.outputSmoothing > 0) out = gaussianTemporalFilter(out, { sigma: c.outputSmoothing });
+    if (c.anchorInitialPose) out = add(sub(out, expand(slice(out, [0, 0, 0], [batch, c.poseChannels, 1]), [batch, c.poseChannels, frames])), initialChannels);
     return permute(out, [0, 2, 1]);
   }
 }

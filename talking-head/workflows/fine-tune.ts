@@ -29,6 +29,7 @@ import type { FaceModel } from '../face/face-model.ts';
 import { POSE_CHANNEL_NAMES } from '../pose/pose-convention.ts';
 import type { PoseGanConfig } from '../posegan/config.ts';
 import { featureConfigFromJson, sameFeatureConfig } from '../features/config.ts';
+import { poseGanConfigFromJson } from '../posegan/config.ts';
 import type { EpochReport, StepProgress } from '../training/epochs.ts';
 import { TrainingSession } from './training-session.ts';
 
@@ -143,7 +144,9 @@ export async function createFineTune(engine: Engine, pretrainedBytes: Uint8Array
     learningRate: options.learningRate ?? FINE_TUNE_DEFAULTS.learningRate,
     seed: options.seed ?? FINE_TUNE_DEFAULTS.seed,
     batch: options.batch ?? FINE_TUNE_DEFAULTS.batch,
-    modelOverrides: meta.modelConfig,
+    // A PoseGAN checkpoint that predates a config choice was trained with its legacy value (posegan/config.ts).
+    modelOverrides: meta.kind === 'posegan' ? { ...poseGanConfigFromJson(meta.modelConfig) } : meta.modelConfig,
+    log: options.log,
     faceModel: options.faceModel,
     source: options.dataSource,
     identities,

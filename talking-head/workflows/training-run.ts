@@ -6,6 +6,7 @@ import type { Engine } from '../../core/engine.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import { type Dataset, type FrameRef, faceBatch, facePairs, poseBatch } from '../data/dataset.ts';
 import type { WindowRef } from '../data/dataset-format.ts';
+import type { PoseOnlyClip } from '../data/pose-only.ts';
 import type { FaceModel } from '../face/face-model.ts';
 import { type PgFaceConfig, defaultPgFaceConfig } from '../pgface/config.ts';
 import { type PoseGanConfig, defaultPoseGanConfig } from '../posegan/config.ts';
@@ -31,6 +32,10 @@ export interface TrainingRunSpec {
   readonly faceModel?: FaceModel;
   /** Where the data came from, for error messages (a folder, "the dropped clips"). */
   readonly source: string;
+  /** PoseGAN: real pose-only clips for the motion critic (config motionCritic > 0; training/motion-critic.ts) */
+  readonly poseOnly?: readonly PoseOnlyClip[];
+  /** Where a validation's details go (PoseGAN: the val motion realism beside L_L2). */
+  readonly log?: (line: string) => void;
 }
 
 export interface TrainingRun {
@@ -42,7 +47,10 @@ export interface TrainingRun {
   readonly samples: readonly TrainingSample[];
   /** One optimisation step; the named losses stay on the GPU for the caller to read. */
   step(batch: readonly TrainingSample[]): Record<string, Tensor | null>;
-  /** The validation measure after an epoch (lower is better): PoseGAN's L_L2 a frame over generated val segments, PGFace's Eq. 8 total. */
+  /**
+   * The validation measure after an epoch (lower is better): PoseGAN's L_L2 a frame over generated val segments
+   * (plus config validationRealism's penalty, training/posegan-validation.ts), PGFace's Eq. 8 total.
+   */
   validate(): Promise<number>;
   /** Recorded in the checkpoint's `training` metadata. */
   readonly extraMeta: Record<string, unknown>;
@@ -58,21 +66,24 @@ function poseGanRun(engine: Engine, dataset: Dataset, spec: TrainingRunSpec): Tr
   // (talking-head/data/personal-data.ts withFittingWindows): the networks are fully convolutional.
   const frames = (spec.modelOverrides?.frames as number | undefined) ?? dataset.windowLength;
   const config = defaultPoseGanConfig(dataset.featureCount, { ...spec.modelOverrides, variant, frames });
-  const trainer = new PoseGanTrainer(engine, config, { learningRate: spec.learningRate, seed: spec.seed });
+  const trainer = new PoseGanTrainer(engine, config, { learningRate: spec.learningRate, seed: spec.seed, poseOnly: spec.poseOnly });
   const parts: CheckpointPart[] = [{ prefix: 'generator.', module: trainer.generator, optimizer: trainer.generatorOptimizer }];
   if (trainer.discriminator) parts.push({ prefix: 'discriminator.', module: trainer.discriminator, optimizer: trainer.discriminatorOptimizer! });
+  if (trainer.motionCritic) parts.push({ prefix: 'motionCritic.', module: trainer.motionCritic.network, optimizer: trainer.motionCritic.optimizer });
   return {
     kind: 'posegan',
     modelConfig: config,
     parts,
-    optionalParts: ['discriminator.'],
+    // A CNN baseline's checkpoint has no discriminator; one trained before the motion critic has none of it.
+    optionalParts: ['discriminator.', 'motionCritic.'],
     samples: dataset.manifest.windows.train,
-    step: (batch) => {
-      const losses = trainer.step(poseBatch(dataset, batch as WindowRef[]));
-      return { l2: losses.l2, pose: losses.pose, motion: losses.motion, adversarial: losses.adversarial, discriminator: losses.discriminator };
+    step: (batch) => ({ ...trainer.step(poseBatch(dataset, batch as WindowRef[])) }),
+    validate: async () => {
+      const v = await validatePoseGan(engine, trainer.generator, dataset, 'val', config);
+      spec.log?.(`  validation: L_L2 ${v.l2PerFrame.toPrecision(4)} a frame; rotation motion energy ${v.rotationMotionRatio.toFixed(2)}x and jitter ${v.rotationJitterRatio.toFixed(2)}x the real val poses'; score ${v.score.toPrecision(4)}`);
+      return v.score;
     },
-    validate: async () => (await validatePoseGan(engine, trainer.generator, dataset, 'val', config)).l2PerFrame,
-    extraMeta: {},
+    extraMeta: spec.poseOnly ? { poseOnlyClips: spec.poseOnly.map((c) => c.name) } : {},
     dispose: () => trainer.dispose(),
   };
 }

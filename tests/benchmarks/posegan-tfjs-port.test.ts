@@ -10,7 +10,7 @@ import {
 } from '../../benchmarks/peers/posegan-tfjs.ts';
 import type { Module } from '../../core/nn/module.ts';
 import { InitRandom } from '../../core/nn/init.ts';
-import { defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
+import { LEGACY_POSEGAN_CHOICES, type PoseGanConfig, defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
 import { PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { testEngine } from '../helpers/engine.ts';
@@ -20,6 +20,13 @@ const BATCH = 2;
 const FRAMES = 16;
 const TINY = defaultPoseGanConfig(FEATURES, {
   frames: FRAMES, encoder: { channels: [8, 12], embedding: 8 }, unetChannels: [8, 12, 16], groups: 4, discriminatorChannels: [8, 12],
+});
+/** The paper's losses as written and the legacy discriminator, beside the defaults. */
+const LEGACY = defaultPoseGanConfig(FEATURES, { ...TINY, ...LEGACY_POSEGAN_CHOICES });
+/** The other choices the port implements. */
+const OTHERS = defaultPoseGanConfig(FEATURES, {
+  ...TINY, adversarialLoss: 'least-squares', discriminatorAudio: false, discriminatorPose: 'rotation', discriminatorMotion: 10, discriminatorKernel: 7,
+  discriminatorLearningRate: 2, outputSmoothing: 1.5, anchorInitialPose: true, reconstructionNormalisation: 'frame-mean',
 });
 
 async function posedynParameters(module: Module): Promise<PosedynParameter[]> {
@@ -41,7 +48,7 @@ const TOLERANCE = { atol: 2e-5, rtol: 1e-4 };
 
 test('the TF.js port has as many parameters as posedyn\'s generator and discriminator, at the default config too', async () => {
   const engine = await testEngine();
-  for (const config of [TINY, defaultPoseGanConfig(29)]) {
+  for (const config of [TINY, LEGACY, OTHERS, defaultPoseGanConfig(29)]) {
     const trainer = new PoseGanTrainer(engine, config, { learningRate: 1e-4, seed: 1 });
     const own = (m: Module) => m.parameters().reduce((n, p) => n + p.size, 0);
     assert.is(parameterCount(generatorParameterSpecs(config)), own(trainer.generator), 'generator parameters');
@@ -50,11 +57,11 @@ test('the TF.js port has as many parameters as posedyn\'s generator and discrimi
   }
 });
 
-test('with posedyn\'s weights, the TF.js generator, discriminator, losses and one training step match posedyn', async () => {
+async function matchesPosedyn(config: PoseGanConfig): Promise<void> {
   const engine = await testEngine();
   await tf.setBackend('cpu');
-  const trainer = new PoseGanTrainer(engine, TINY, { learningRate: 1e-3, seed: 3 });
-  const model = poseGanFromPosedyn(tf, TINY, await posedynParameters(trainer.generator), await posedynParameters(trainer.discriminator!));
+  const trainer = new PoseGanTrainer(engine, config, { learningRate: 1e-3, seed: 3 });
+  const model = poseGanFromPosedyn(tf, config, await posedynParameters(trainer.generator), await posedynParameters(trainer.discriminator!));
   const arrays = syntheticBatch();
   const batch = {
     audio: tf.tensor4d(arrays.audio, [BATCH, FRAMES, FEATURES, 16]),
@@ -84,7 +91,7 @@ test('with posedyn\'s weights, the TF.js generator, discriminator, losses and on
   const tfTrainer = poseGanTrainer(tf, model, 1e-3);
   const [tfD, tfG] = tfTrainer.step(batch);
   const losses = trainer.step(arrays);
-  const posedynG = (await losses.adversarial!.read())[0]! * TINY.lambda + (await losses.l2.read())[0]!;
+  const posedynG = (await losses.adversarial!.read())[0]! * config.lambda + (await losses.l2.read())[0]!;
   assertClose(tfD.dataSync(), await losses.discriminator!.read(), TOLERANCE, 'discriminator loss');
   assertClose(tfG.dataSync(), [posedynG], TOLERANCE, 'generator loss (lambda L_GAN + L_L2)');
   // Adam moves a weight by about lr in the direction of its gradient's sign, so the two engines' rounding can
@@ -96,6 +103,11 @@ test('with posedyn\'s weights, the TF.js generator, discriminator, losses and on
   disposePoseGan(model);
   trainer.dispose();
   tf.dispose([tfD, tfG, ...Object.values(batch)]);
-});
+}
+
+test('with posedyn\'s weights, the TF.js generator, discriminator, losses and one training step match posedyn (the defaults)', () => matchesPosedyn(TINY));
+test('... and with the paper\'s losses as written and the legacy discriminator', () => matchesPosedyn(LEGACY));
+test('... and with least squares, an unconditional rotation critic of frame differences, kernel 7, TTUR, a wider output filter', () => matchesPosedyn(OTHERS));
+
 
 test.run();

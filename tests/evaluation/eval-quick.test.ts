@@ -13,25 +13,46 @@ const engine = await testEngine();
 const { folder: dataset, clips } = await tinyDataset(engine);
 const out = await tempFolder('eval');
 
+/** 12 s of a gliding tone with a syllable-rate envelope at 16 kHz: speech the models have never heard. */
+function syntheticSpeech(): Float32Array {
+  const samples = new Float32Array(16000 * 12);
+  for (let i = 0; i < samples.length; i++) {
+    const t = i / 16000;
+    samples[i] = 0.3 * Math.sin(2 * Math.PI * (140 + 30 * Math.sin(2 * Math.PI * 0.5 * t)) * t) * (0.5 + 0.5 * Math.sin(2 * Math.PI * 4 * t));
+  }
+  return samples;
+}
+
 test('eval --quick writes report.md with every table, report.json and PNG figures', async () => {
   await runEval({
     dataset, out, quick: true, data: clips, checkpoints: {}, faceModel: 'default', reuseTrained: false,
+    speech: [{ name: 'synthetic.wav', samples: syntheticSpeech() }],
     command: 'posedyn eval --quick (test)', engine, log: () => {},
   });
   const markdown = await readFile(join(out, 'report.md'), 'utf8');
   for (const heading of [
     '## Table 2: head-pose distance to ground truth', '## Table 4: head-pose identity classifier', '## Table 1: audio-pose correlation check',
-    '## Table 3: face shape and motion', '## Lip motion', '### No motion loss', '### No initial pose', '## Personalisation (leave one identity out)', '## Figures',
+    '## Table 3: face shape and motion', '## Lip motion', '## Motion realism', '**Unseen speech** (synthetic.wav)', '**Window joins**', '### No motion loss', '### No initial pose',
+    '## Personalisation (leave one identity out)', '## Figures',
   ]) assert.ok(markdown.includes(heading), `report.md lacks '${heading}'`);
   assert.ok(markdown.includes('**Quick run**'), 'a quick run says so');
-  for (const method of ['Mean pose', 'Random', 'Nearest neighbour', 'CNN', 'PoseGAN']) assert.ok(markdown.includes(`| ${method} |`), `Table 2 row ${method}`);
+  for (const method of ['Mean pose', 'Random', 'Nearest neighbour', 'CNN', 'PoseGAN', 'PoseGAN, personalised']) assert.ok(markdown.includes(`| ${method} |`), `Table 2 row ${method}`);
 
   const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
   assert.is(report.quick, true);
-  assert.equal(report.poseDistance.rows.map((r: { method: string }) => r.method), ['Mean pose', 'Random', 'Nearest neighbour', 'CNN', 'PoseGAN']);
+  assert.equal(report.poseDistance.rows.map((r: { method: string }) => r.method), ['Mean pose', 'Random', 'Nearest neighbour', 'CNN', 'PoseGAN', 'PoseGAN, personalised']);
   for (const row of report.poseDistance.rows) assert.ok(Number.isFinite(row.pose.value) && row.pose.low <= row.pose.value && row.pose.value <= row.pose.high, `${row.method} pose estimate`);
   assert.ok(report.classifier.testAccuracy >= 0 && report.classifier.testAccuracy <= 1);
-  assert.equal(Object.keys(report.classifier.confidence).sort(), ['CNN', 'Mean pose', 'Nearest neighbour', 'PoseGAN', 'Random', 'Real']);
+  assert.equal(Object.keys(report.classifier.confidence).sort(), ['CNN', 'Mean pose', 'Nearest neighbour', 'PoseGAN', 'PoseGAN, personalised', 'Random', 'Real']);
+  const realism = report.motionRealism;
+  assert.equal(realism.speechFiles, ['synthetic.wav']);
+  for (const rows of [realism.testSplit, realism.speech]) {
+    assert.equal([...new Set(rows.map((r: { method: string }) => r.method))], ['PoseGAN', 'PoseGAN, personalised', 'CNN']);
+    for (const r of rows) assert.ok(Number.isFinite(r.motionRatio.value) && r.rotationStdRatio.length === 3 && Number.isFinite(r.jitterRatio), `${r.method} ${r.identity} realism`);
+  }
+  assert.equal(realism.joins.map((j: { method: string; setting: string }) => `${j.method}: ${j.setting}`), [
+    'PoseGAN: styletalk clips', 'PoseGAN: unseen speech', 'PoseGAN, personalised: styletalk clips', 'PoseGAN, personalised: unseen speech', 'CNN: styletalk clips', 'CNN: unseen speech',
+  ]);
   assert.ok(report.correlation.acceptance.Real.value >= 0 && 'Random' in report.correlation.acceptance);
   assert.equal(report.face.rows.map((r: { method: string }) => r.method), ['Fixed identity', 'PGFace', 'Fixed identity, personalised', 'PGFace, personalised']);
   for (const row of report.face.rows) {
@@ -51,7 +72,10 @@ test('eval --quick writes report.md with every table, report.json and PNG figure
   assert.ok(still.correlation.value === 0 && still.amplitude < 1e-6, `a still mouth correlates with nothing and does not move: r ${still.correlation.value}, amplitude ${still.amplitude}`);
   assert.ok(markdown.includes('| Still mouth |'), 'the lip-motion table has the still mouth');
   const personal = report.models.filter((m: { name: string }) => m.name.includes('personalised to'));
-  assert.equal(personal.map((m: { name: string }) => m.name).sort(), ['fixed-identity, personalised to alice', 'fixed-identity, personalised to bob', 'pgface, personalised to alice', 'pgface, personalised to bob']);
+  assert.equal(personal.map((m: { name: string }) => m.name).sort(), [
+    'fixed-identity, personalised to alice', 'fixed-identity, personalised to bob', 'pgface, personalised to alice', 'pgface, personalised to bob',
+    'posegan, personalised to alice', 'posegan, personalised to bob',
+  ]);
   assert.ok(report.ablations.windowJoin.boundaries > 0, 'tiny clips are longer than one window');
   assert.ok(Number.isFinite(report.ablations.noMotion.row.jitter.value));
   assert.is(report.personalisation.holdout, 'alice');
@@ -61,6 +85,7 @@ test('eval --quick writes report.md with every table, report.json and PNG figure
   const figures = await readdir(join(out, 'figures'));
   assert.equal(report.figures.length, figures.length);
   for (const channel of ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz']) assert.ok(figures.includes(`test-clip-${channel}.png`), `figure of ${channel}`);
+  for (const channel of ['pitch', 'yaw', 'roll']) assert.ok(figures.includes(`unseen-speech-${channel}.png`), `unseen-speech figure of ${channel}`);
   for (const file of figures) {
     const png = await readFile(join(out, 'figures', file));
     assert.equal([...png.subarray(1, 4)], [...Buffer.from('PNG')], `${file} is a PNG`);
