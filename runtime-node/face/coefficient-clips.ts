@@ -27,6 +27,8 @@ export interface CoefficientClip {
   readonly identity: string;
   /** [rows, 144] */
   readonly coefficients: Float32Array;
+  /** [rows, 6] Deep3DFaceRecon's poses of the same rows (angles radians, trans bfm) */
+  readonly pose: Float64Array;
   readonly rows: number;
   /** the dataset's frames: the rows trimmed to the audio's length (reconcileFrames) */
   readonly frames: number;
@@ -55,7 +57,7 @@ export async function readCoefficientClips(folder: string): Promise<CoefficientC
     if (input.audio.kind !== 'samples') throw new Error(`${join(folder, files.audio.file)}: expected speech samples`);
     const audioFrames = frameCount(input.audio.samples.length, defaultFeatureConfig);
     clips.push({
-      name: files.stem, identity: input.identity, coefficients: input.face, rows: input.pose.frames,
+      name: files.stem, identity: input.identity, coefficients: input.face, pose: Float64Array.from(input.pose.values), rows: input.pose.frames,
       frames: reconcileFrames(files.stem, audioFrames, input.pose.frames),
     });
   }
@@ -76,7 +78,8 @@ export interface TrackClipsOptions {
   readonly progress?: boolean;
 }
 
-async function videoFile(videos: string, stem: string): Promise<string> {
+/** The video of clip `stem` in `videos` (<stem>.mp4 or another suffix ffmpeg reads). */
+export async function clipVideoFile(videos: string, stem: string): Promise<string> {
   for (const suffix of VIDEO_SUFFIXES) {
     const file = join(videos, `${stem}${suffix}`);
     if (await pathExists(file)) return file;
@@ -100,7 +103,7 @@ export async function trackCoefficientClips(clips: readonly CoefficientClip[], o
         log(`${clip.name}: ${track.frames} tracked frames read from ${cached}`);
         continue;
       }
-      const file = await videoFile(options.videos, clip.name);
+      const file = await clipVideoFile(options.videos, clip.name);
       const offset = videoOffset(clip.name, await countVideoFrames(file), clip.rows);
       let range: { from: number; count: number } | undefined;
       if (options.split) {

@@ -12,12 +12,10 @@
 // MediaPipe's own output (pose matrix and landmarks a frame, before any of posedyn) is what the fit needs, so the
 // tracked frames are cached as that (--tracks, default out/head-frame/tracks/<stem>.frames.f32: the tracker
 // page's Float32 transport layout, tracked-frame.ts), not as track.json, whose pose is already a head-frame pose.
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { reconcileFrames, splitSegments } from '../../talking-head/data/build-dataset.ts';
-import { VIDEO_SUFFIXES, assignIdentities, discoverClips, readClipInput } from '../../talking-head/data/clip-sources.ts';
-import { defaultFeatureConfig, deepSpeechFeatureConfig } from '../../talking-head/features/config.ts';
-import { frameCount } from '../../talking-head/features/framing.ts';
+import { splitSegments } from '../../talking-head/data/build-dataset.ts';
+import { defaultFeatureConfig } from '../../talking-head/features/config.ts';
 import { fromFaceGeometry } from '../../talking-head/pose/pose-convention.ts';
 import {
   type HeadFrameClip, type HeadFrameClipSource, type HeadFrameCandidate, HeadFrameScatter, fitHeadFrameModel, fitRayFraction, headFrameAngles, headFrameClip, headFrameReadout, pooledAngleCorrelation, selectHeadFrameFit, trackerAngles,
@@ -27,6 +25,7 @@ import { type TrackedFrame, decodeTrackedFrames, encodeTrackedFrames } from '../
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { pathExists } from '../files/path-exists.ts';
 import { readFileBytes } from '../files/read-file.ts';
+import { type CoefficientClip, clipVideoFile, readCoefficientClips } from '../face/coefficient-clips.ts';
 import { ChromiumFaceTracker } from './chromium-tracker.ts';
 import { decodeFrames, probeVideo } from './ffmpeg.ts';
 
@@ -43,46 +42,8 @@ export interface FitHeadFrameOptions {
   readonly log?: (line: string) => void;
 }
 
-interface ReadClip {
-  readonly name: string;
-  readonly identity: string;
-  readonly rows: number;
-  readonly frames: number;
-  /** [rows, 6] Deep3DFaceRecon poses (angles radians, trans bfm) */
-  readonly pose: Float64Array;
-  /** [rows, 144] */
-  readonly coefficients: Float32Array;
-}
-
-async function readClips(folder: string): Promise<ReadClip[]> {
-  const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(`${folder}: ${error.code === 'ENOENT' ? 'folder not found' : error.message} (expected a folder of <stem>.mat + <stem>.wav clips)`, { cause: error });
-  });
-  const found = discoverClips(names).clips.filter((c) => c.pose.kind === 'deep3d-mat' && c.audio.kind === 'wav');
-  if (found.length === 0) throw new Error(`${folder}: no clip with a Deep3DFaceRecon <stem>.mat and a <stem>.wav`);
-  const identities = assignIdentities(found.map((c) => c.stem));
-  const options = { sampleRate: defaultFeatureConfig.sampleRate, fps: defaultFeatureConfig.fps, precomputed: deepSpeechFeatureConfig };
-  const clips: ReadClip[] = [];
-  for (const files of found) {
-    const input = await readClipInput(files, identities.get(files.stem)!, (file) => readFileBytes(join(folder, file)), options);
-    if (!input.face) throw new Error(`${join(folder, files.pose.file)}: no face coefficients (expected 'coeff' N x 257)`);
-    if (input.audio.kind !== 'samples') throw new Error(`${join(folder, files.audio.file)}: expected speech samples`);
-    const frames = reconcileFrames(files.stem, frameCount(input.audio.samples.length, defaultFeatureConfig), input.pose.frames);
-    clips.push({ name: files.stem, identity: input.identity, rows: input.pose.frames, frames, pose: Float64Array.from(input.pose.values), coefficients: input.face });
-  }
-  return clips;
-}
-
-async function videoFile(videos: string, stem: string): Promise<string> {
-  for (const suffix of VIDEO_SUFFIXES) {
-    const file = join(videos, `${stem}${suffix}`);
-    if (await pathExists(file)) return file;
-  }
-  throw new Error(`${videos}: no video of clip '${stem}' (expected ${stem}.mp4)`);
-}
-
 /** MediaPipe's frames of a clip's video: read from the cache, or tracked (one Chromium for all) and cached. */
-async function trackedFrames(clip: ReadClip, options: FitHeadFrameOptions, tracker: () => Promise<ChromiumFaceTracker>): Promise<TrackedFrame[]> {
+async function trackedFrames(clip: CoefficientClip, options: FitHeadFrameOptions, tracker: () => Promise<ChromiumFaceTracker>): Promise<TrackedFrame[]> {
   const log = options.log ?? (() => undefined);
   const cache = join(options.tracks, `${clip.name}.frames.f32`);
   if (await pathExists(cache)) {
@@ -91,7 +52,7 @@ async function trackedFrames(clip: ReadClip, options: FitHeadFrameOptions, track
     log(`${clip.name}: ${frames.length} tracked frames read from ${cache}`);
     return frames;
   }
-  const file = await videoFile(options.videos, clip.name);
+  const file = await clipVideoFile(options.videos, clip.name);
   const info = await probeVideo(file);
   if (info.decodeFps !== defaultFeatureConfig.fps || info.fps !== defaultFeatureConfig.fps) {
     throw new Error(`${file}: a ${info.fps.toFixed(2)} frames/s video; coefficient rows are frames of a ${defaultFeatureConfig.fps} frames/s video`);
@@ -105,7 +66,7 @@ async function trackedFrames(clip: ReadClip, options: FitHeadFrameOptions, track
 }
 
 /** The training frames of a clip as the fit reads them; throws naming the clip for a bad offset or a frame without a face. */
-function trainingRows(clip: ReadClip, tracked: readonly TrackedFrame[]): { source: HeadFrameClipSource; from: number; to: number } {
+function trainingRows(clip: CoefficientClip, tracked: readonly TrackedFrame[]): { source: HeadFrameClipSource; from: number; to: number } {
   const offset = tracked.length - clip.rows;
   if (!(offset >= 0 && offset <= MAX_VIDEO_OFFSET)) {
     throw new RangeError(`clip '${clip.name}': its video has ${tracked.length} frames and its .mat ${clip.rows} rows; expected the video to have 0 to ${MAX_VIDEO_OFFSET} frames more (video frame k + offset = row k)`);
@@ -115,7 +76,7 @@ function trainingRows(clip: ReadClip, tracked: readonly TrackedFrame[]): { sourc
   return { source: clipSource(clip, tracked), from, to };
 }
 
-function clipSource(clip: ReadClip, tracked: readonly TrackedFrame[]): HeadFrameClipSource {
+function clipSource(clip: CoefficientClip, tracked: readonly TrackedFrame[]): HeadFrameClipSource {
   return { clip: clip.name, identity: clip.identity, tracked, offset: tracked.length - clip.rows, referencePose: clip.pose, coefficients: clip.coefficients };
 }
 
@@ -125,7 +86,7 @@ function angleR(a: Float64Array, b: Float64Array): number[] {
 }
 
 /** The whole clip's angles, MediaPipe's, relative to the viewing ray, and read out (video frame k + offset against row k), for the provenance. */
-function wholeClipAgreement(clip: ReadClip, tracked: readonly TrackedFrame[], pose: HeadFramePose, rayFraction: number): { mediapipe: number[]; viewingRay: number[]; headFrame: number[] } | null {
+function wholeClipAgreement(clip: CoefficientClip, tracked: readonly TrackedFrame[], pose: HeadFramePose, rayFraction: number): { mediapipe: number[]; viewingRay: number[]; headFrame: number[] } | null {
   const offset = tracked.length - clip.rows;
   if (tracked.slice(offset, offset + clip.rows).some((f) => !f.face)) return null;
   const whole = headFrameClip(clipSource(clip, tracked), 0, clip.rows, rayFraction);
@@ -136,7 +97,7 @@ function wholeClipAgreement(clip: ReadClip, tracked: readonly TrackedFrame[], po
 
 export async function runFitHeadFrame(options: FitHeadFrameOptions): Promise<{ best: HeadFrameCandidate; file: string }> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const clips = await readClips(options.data);
+  const clips = await readCoefficientClips(options.data);
   let tracker: ChromiumFaceTracker | null = null;
   const tracked = new Map<string, TrackedFrame[]>();
   try {
