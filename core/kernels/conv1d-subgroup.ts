@@ -28,6 +28,7 @@
 // Both rely on a subgroup being SG consecutive invocations of the 1-D workgroup (true of lavapipe, SwiftShader
 // and the GPUs we know; the tests check each variant against the reference on the adapter they run on).
 import type { Conv1dGeometry } from './conv1d.ts';
+import { generatedSource } from './generated-sources.ts';
 import { type KernelLaunch, type KernelSource, f32, gridFor, u32 } from './launch.ts';
 
 const WG = 64;
@@ -308,18 +309,7 @@ ${body.join('\n')}
 }
 
 /** Generated sources, one a spec: the engine caches modules and pipelines by `file`. */
-/** (The map is made at first use, so importing the module runs nothing: package.json's sideEffects.) */
-let sources: Map<string, KernelSource> | undefined;
-
-function sourceFor(key: string, write: () => string): KernelSource {
-  sources ??= new Map();
-  let source = sources.get(key);
-  if (!source) {
-    source = { name: 'conv1d-subgroup', file: `core/kernels/conv1d-subgroup.ts [${key}]`, code: write() };
-    sources.set(key, source);
-  }
-  return source;
-}
+const sourceFor = (key: string, write: () => string): KernelSource => generatedSource('conv1d-subgroup', 'core/kernels/conv1d-subgroup.ts', key, write);
 
 const xSize = (g: Conv1dGeometry) => g.batch * g.inChannels * g.inLength;
 const ySize = (g: Conv1dGeometry) => g.batch * g.outChannels * g.outLength;

@@ -18,6 +18,7 @@
 // (barriers are coroutine switches, workgroup memory is as slow as storage); on a GPU it is the textbook
 // winner. Requirements: as above, without subgroups.
 import type { MatmulDims } from './matmul.ts';
+import { generatedSource } from './generated-sources.ts';
 import { type KernelLaunch, type KernelSource, gridFor, u32 } from './launch.ts';
 
 const WG = 64;
@@ -185,18 +186,8 @@ fn matmul(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: v
 }`;
 }
 
-/** (The map is made at first use, so importing the module runs nothing: package.json's sideEffects.) */
-let sources: Map<string, KernelSource> | undefined;
-
-function sourceFor(key: string, write: () => string): KernelSource {
-  sources ??= new Map();
-  let source = sources.get(key);
-  if (!source) {
-    source = { name: 'matmul-variant', file: `core/kernels/matmul-subgroup.ts [${key}]`, code: write() };
-    sources.set(key, source);
-  }
-  return source;
-}
+/** Generated sources, one a spec: the engine caches modules and pipelines by `file`. */
+const sourceFor = (key: string, write: () => string): KernelSource => generatedSource('matmul-variant', 'core/kernels/matmul-subgroup.ts', key, write);
 
 function params(d: MatmulDims) {
   return {
