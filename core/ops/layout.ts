@@ -10,14 +10,18 @@ import { Tensor } from '../tensor.ts';
 const BYTES_PER_VALUE = 4;
 
 /** Records the copy of one box from `src` to `dst`. */
+// One contiguous run is one buffer copy. Other boxes run the box kernel when it copies vec4s (4 a thread, as fast
+// as copyBufferToBuffer a row on lavapipe, and one dispatch over all cores instead of a command a row); a box of
+// long rows it would copy float by float goes as buffer copies, one a row (core/kernels/PERFORMANCE.md).
 function copyBox(engine: Engine, src: GPUBuffer, dst: GPUBuffer, box: Box): void {
   if (box.extent.some((e) => e === 0)) return;
   const run = contiguousRun(box);
-  const runs = run ? [run] : contiguousRows(box);
+  const launch = run ? null : copyBoxLaunch(src, dst, box);
+  const runs = run ? [run] : launch!.entry === 'copy_box_vec4' ? null : contiguousRows(box);
   if (runs) {
     for (const r of runs) engine.copyBuffer(src, r.srcOffset * BYTES_PER_VALUE, dst, r.dstOffset * BYTES_PER_VALUE, r.count * BYTES_PER_VALUE);
   } else {
-    engine.dispatch(copyBoxLaunch(src, dst, box));
+    engine.dispatch(launch!);
   }
 }
 
