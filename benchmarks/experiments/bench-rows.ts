@@ -25,4 +25,5 @@ for (let r = 0; r < rounds; r++) {
     engine.storage.trim();
   }
 }
+for (const c of engine.kernels.choices()) console.log(`${c.family} ${c.shapeClass}: ${c.variant} (${c.how}${c.timings ? `: ${c.timings.map((t) => `${t.variant} ${t.ms.toFixed(2)} ms`).join(', ')}` : ''})`);
 process.exit(0);

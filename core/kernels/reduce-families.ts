@@ -29,8 +29,12 @@ const chunked: KernelVariant<SumProblem> = {
   launches: ({ x, out, outer, axis, inner, scale }, _device, scratch) => chunkedSumLaunches(x, out, outer, axis, inner, scale, scratch),
 };
 
-/** Tuning problems stay under this many values (a few milliseconds on a CPU adapter). */
-const TUNING_VALUES = 1 << 22;
+/**
+ * Tuning problems stay under this many values (64 MiB; 10-100 ms a run on a CPU adapter). Cut to 4M values, a sum
+ * over everything fitted the cache and one pass ran 10 ms against the chunks' 7 (measured), where at 16M values it
+ * is 2-6x slower: the gap that decides only shows at the real size.
+ */
+const TUNING_VALUES = 1 << 24;
 
 export const sumFamily: KernelFamily<SumProblem> = {
   name: 'reduce.sum',
