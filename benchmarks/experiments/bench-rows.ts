@@ -2,6 +2,7 @@
 // copy and FMA peaks sampled just before and after each row), a few rounds in turn, to check a kernel change on
 // the row itself without the whole run. Ratios within one run only.
 // Run: timeout 600 node --import ./runtime-node/register.mjs benchmarks/experiments/bench-rows.ts --rows=concat.skip,reduce.all [--rounds=2]
+//        [--kernel=conv1d.forward=subgroup-r16p8,...]  (force variants of kernel families, as `posedyn profile --kernel`)
 import { kernelBenchmarks } from '../kernels.ts';
 import { FULL_TIMING, bestOfPeaks, declaredWork, timeEngine } from '../harness.ts';
 import { createPeakProbe } from '../peak.ts';
@@ -9,6 +10,10 @@ import { createNodeEngine } from '../../runtime-node/device.ts';
 const names = (process.argv.find((a) => a.startsWith('--rows='))?.slice(7) ?? 'concat.skip').split(',');
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 2);
 const engine = await createNodeEngine();
+for (const pair of (process.argv.find((a) => a.startsWith('--kernel='))?.slice(9) ?? '').split(',').filter(Boolean)) {
+  const [family, variant] = pair.split('=');
+  engine.kernels.force(family!, variant!);
+}
 const probe = await createPeakProbe(engine);
 for (let r = 0; r < rounds; r++) {
   for (const bench of kernelBenchmarks(false).filter((b) => names.includes(b.name))) {
