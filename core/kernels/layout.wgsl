@@ -43,20 +43,21 @@ fn flat_index(wg: vec3u, lane: u32, nwg: vec3u) -> u32 {
   return (wg.y * nwg.x + wg.x) * WG + lane;
 }
 
-// The source (x) and destination (y) offsets of item i of the box, peeling coordinates from the innermost axis out.
+// The source (x) and destination (y) offsets of item i < n of the box, peeling coordinates from the innermost axis
+// out; what is left after the inner axes is the outermost coordinate itself (no division: integer divisions are
+// scalar loops over the SIMD lanes on a CPU adapter, and one of them an item costs about what its loads do).
 fn box_offsets(i: u32) -> vec2u {
   var rest = i;
   var src = box_params.src_offset;
   var dst = box_params.dst_offset;
-  for (var axis = RANK; axis > 0u; axis--) {
-    let k = axis - 1u;
-    let extent = box_params.extent[k / 4u][k % 4u];
+  for (var axis = RANK - 1u; axis > 0u; axis--) {
+    let extent = box_params.extent[axis / 4u][axis % 4u];
     let coord = rest % extent;
     rest = rest / extent;
-    src += coord * box_params.src_strides[k / 4u][k % 4u];
-    dst += coord * box_params.dst_strides[k / 4u][k % 4u];
+    src += coord * box_params.src_strides[axis / 4u][axis % 4u];
+    dst += coord * box_params.dst_strides[axis / 4u][axis % 4u];
   }
-  return vec2u(src, dst);
+  return vec2u(src + rest * box_params.src_strides[0].x, dst + rest * box_params.dst_strides[0].x);
 }
 
 @group(0) @binding(0) var<uniform> box_params: BoxParams;
