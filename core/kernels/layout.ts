@@ -79,8 +79,8 @@ const MAX_COPY_RUNS = 512;
 
 /**
  * When the box is rows of one contiguous run each in both tensors (rank 2 after simplifying, inner strides 1), long
- * and few enough: the runs, for copyBufferToBuffer (a memcpy on a CPU adapter). Used where the box kernel would
- * copy float by float; it copies vec4s about as fast as these copies (core/kernels/PERFORMANCE.md). Else null.
+ * and few enough: the runs, for copyBufferToBuffer (a memcpy on a CPU adapter): the box-copy family's
+ * "buffer-copies" variant (layout-families.ts). Else null.
  */
 export function contiguousRows(box: Box): { srcOffset: number; dstOffset: number; count: number }[] | null {
   const s = simplifyBox(box);

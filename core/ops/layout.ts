@@ -2,6 +2,7 @@
 // plain buffer copy when the box is one contiguous run in both tensors. Their gradients are layout ops too:
 //   concat <-> split,  slice <-> pad with zeros,  permute <-> the inverse permutation.
 import { type Box, contiguousRows, contiguousRun, copyBoxLaunch, padLaunch, rowMajorStrides } from '../kernels/layout.ts';
+import { boxCopyFamily } from '../kernels/layout-families.ts';
 import { recordGrad } from '../record-grad.ts';
 import type { Engine } from '../engine.ts';
 import { type Shape, ShapeError, formatShape, normalizeAxis } from '../shape.ts';
@@ -10,18 +11,18 @@ import { Tensor } from '../tensor.ts';
 const BYTES_PER_VALUE = 4;
 
 /** Records the copy of one box from `src` to `dst`. */
-// One contiguous run is one buffer copy. Other boxes run the box kernel when it copies vec4s (4 a thread, as fast
-// as copyBufferToBuffer a row on lavapipe, and one dispatch over all cores instead of a command a row); a box of
-// long rows it would copy float by float goes as buffer copies, one a row (core/kernels/PERFORMANCE.md).
+// One contiguous run is one buffer copy; a box of long contiguous rows is copied by the variant of the box-copy
+// family chosen for its shape class (a kernel, or a buffer copy a row: core/kernels/layout-families.ts); any other
+// box by the box kernel.
 function copyBox(engine: Engine, src: GPUBuffer, dst: GPUBuffer, box: Box): void {
   if (box.extent.some((e) => e === 0)) return;
   const run = contiguousRun(box);
-  const launch = run ? null : copyBoxLaunch(src, dst, box);
-  const runs = run ? [run] : launch!.entry === 'copy_box_vec4' ? null : contiguousRows(box);
-  if (runs) {
-    for (const r of runs) engine.copyBuffer(src, r.srcOffset * BYTES_PER_VALUE, dst, r.dstOffset * BYTES_PER_VALUE, r.count * BYTES_PER_VALUE);
+  if (run) {
+    engine.copyBuffer(src, run.srcOffset * BYTES_PER_VALUE, dst, run.dstOffset * BYTES_PER_VALUE, run.count * BYTES_PER_VALUE);
+  } else if (contiguousRows(box)) {
+    engine.run(boxCopyFamily, { src, dst, box }, () => `box [${box.extent.join(',')}]`);
   } else {
-    engine.dispatch(launch!);
+    engine.dispatch(copyBoxLaunch(src, dst, box));
   }
 }
 
