@@ -120,7 +120,8 @@ export class PoseGenerator extends Module {
     let out = this.#output.forward(concat([h, initialChannels], 1));
     if (c.residualInitialPose) out = add(out, initialChannels);
     if (c.outputSmoothing > 0) out = gaussianTemporalFilter(out, { sigma: c.outputSmoothing });
-    if (c.anchorInitialPose) out = add(sub(out, expand(slice(out, [0, 0, 0], [batch, c.poseChannels, 1]), [batch, c.poseChannels, frames])), initialChannels);
+    // out_0 [B, 6, 1] broadcast over T by the subtraction itself (one dispatch fewer than expanding it first).
+    if (c.anchorInitialPose) out = add(sub(out, slice(out, [0, 0, 0], [batch, c.poseChannels, 1])), initialChannels);
     return permute(out, [0, 2, 1]);
   }
 }
