@@ -1,5 +1,5 @@
 // End-to-end rows: what a user waits for, not one kernel.
-//   posegan.train-step     PoseGanTrainer.step, default config, batch 64 x 256 frames: G forward, D step,
+//   posegan.train-step     PoseGanTrainer.step, default config (D without spectral norm, below), batch 64 x 256 frames: G forward, D step,
 //                          G step (Sec. 4.1, Eq. 3-6), Adam on both; synthetic batch uploaded inside the run
 //   pgface.train-step      PgFaceTrainer.step, default config, 64 frame pairs (128 rows), Eq. (7)-(8)
 //   posegan.generate.60s   the generator over 60 s (1800 frames) of context windows, 256-frame windows chained
@@ -51,15 +51,20 @@ interface Sizes {
   readonly repeats: number;
 }
 
+// The TF.js port (benchmarks/peers/posegan-tfjs.ts) does not implement spectral norm, on by default since issue 14's
+// run 6: both sides of the comparison train D without it (the same network otherwise; one power iteration a layer
+// is a small part of a step).
+const PEER_COMPARABLE = { spectralNorm: false } as const;
+
 function sizes(quick: boolean): Sizes {
   if (quick) {
     return {
-      posegan: defaultPoseGanConfig(FEATURES, { frames: 16, encoder: { channels: [8, 8], embedding: 8 }, unetChannels: [8, 8, 8], groups: 4, discriminatorChannels: [8, 8] }),
+      posegan: defaultPoseGanConfig(FEATURES, { ...PEER_COMPARABLE, frames: 16, encoder: { channels: [8, 8], embedding: 8 }, unetChannels: [8, 8, 8], groups: 4, discriminatorChannels: [8, 8] }),
       batch: 2, faceBatchPairs: 2, seconds: 1, warmup: 1, repeats: 1,
     };
   }
   // Repeats: a PoseGAN step is ~10 s in posedyn and several times that in TF.js WebGPU on lavapipe.
-  return { posegan: defaultPoseGanConfig(FEATURES), batch: 64, faceBatchPairs: 64, seconds: 60, warmup: 1, repeats: 5 };
+  return { posegan: defaultPoseGanConfig(FEATURES, PEER_COMPARABLE), batch: 64, faceBatchPairs: 64, seconds: 60, warmup: 1, repeats: 5 };
 }
 
 /** One run of a row: `start` records its dispatches (synchronously) and returns what waits for the result. */

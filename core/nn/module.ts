@@ -28,6 +28,21 @@ export abstract class Module {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /**
+   * Persistent tensors that are not parameters (no gradient, never optimised: e.g. a spectral norm's power-iteration
+   * vector), with their dotted paths: checkpoints keep them so that a resumed training continues exactly.
+   */
+  namedState(prefix = ''): [string, Tensor][] {
+    const own = this.ownState().map(([name, t]): [string, Tensor] => [prefix + name, t]);
+    const nested = [...this.#children].flatMap(([name, child]) => child.namedState(`${prefix}${name}.`));
+    return [...own, ...nested];
+  }
+
+  /** This module's own persistent state (none by default); the tensors returned must keep their shapes. */
+  protected ownState(): [string, Tensor][] {
+    return [];
+  }
+
   get training(): boolean {
     return this.#training;
   }

@@ -3,7 +3,7 @@
 // forward pass from a persistent vector u [Cout] (not a parameter; starts seeded-random):
 //   v = M^T u / |M^T u|,   u <- M v / |M v|,   sigma = u^T M v,   y = conv1d(x, W / sigma) + b
 // u and v are constants to autograd (as in the paper and PyTorch); sigma's dependence on W is differentiated.
-// Outside training u is not updated. Bounding each layer's Lipschitz constant keeps D's gradient to G from
+// Outside training u is not updated. u is the module's state (namedState), saved and restored with checkpoints. Bounding each layer's Lipschitz constant keeps D's gradient to G from
 // growing without bound as D gets sure of itself.
 import { tensor } from '../../core/creation.ts';
 import type { Engine } from '../../core/engine.ts';
@@ -54,6 +54,11 @@ export class SpectralNormConv1d extends Module {
     // sigma = u^T M v, a [1, 1] tensor differentiable in M
     const sigma = reshape(matmul(matmul(u, matrix, { transposeA: true }), v), [1, 1, 1]);
     return conv1d(x, div(weight, sigma), bias, spec);
+  }
+
+  /** u is checkpointed (`<name>.spectralNorm.u`), so a resumed training takes the same power-iteration steps. */
+  protected override ownState(): [string, Tensor][] {
+    return [['spectralNorm.u', this.#u]];
   }
 
   override dispose(): void {

@@ -33,7 +33,7 @@ export async function encodeModulesCheckpoint(meta: CheckpointMeta, parts: reado
   const named: [string, Tensor][] = [];
   const steps = new Map<number, [string, number]>();
   for (const part of parts) {
-    named.push(...part.module.namedParameters(part.prefix));
+    named.push(...part.module.namedParameters(part.prefix), ...part.module.namedState(part.prefix));
     if (!options.resumable || !part.optimizer) continue;
     const state = part.optimizer.getState();
     part.module.namedParameters().forEach(([name], i) => named.push([`${optimizerPrefix(part)}.m.${name}`, state.m[i]!], [`${optimizerPrefix(part)}.v.${name}`, state.v[i]!]));
@@ -62,7 +62,23 @@ export async function encodeModulesCheckpoint(meta: CheckpointMeta, parts: reado
 }
 
 /**
- * Uploads a checkpoint into the parts: every parameter (a missing or misshapen one throws naming it), and with
+ * Uploads a module's persistent state (Module.namedState) where the checkpoint has it; a checkpoint written before
+ * a module had state (e.g. a spectral norm's u before it was saved) leaves the module's initial state.
+ */
+function loadModuleState(module: Module, prefix: string, tensors: Checkpoint['tensors'], source: string): void {
+  for (const [name, t] of module.namedState(prefix)) {
+    const saved = tensors.get(name);
+    if (!saved) continue;
+    if (saved.shape.length !== t.shape.length || saved.shape.some((d, i) => d !== t.shape[i])) {
+      throw new Error(`${source}: state tensor '${name}' has shape [${saved.shape.join(', ')}], the model expects [${t.shape.join(', ')}] (the checkpoint was made with a different config)`);
+    }
+    if (t.size > 0) t.engine.upload(t.buffer, saved.data);
+  }
+}
+
+/**
+ * Uploads a checkpoint into the parts: every parameter (a missing or misshapen one throws naming it), the modules'
+ * state where saved, and with
  * `resumable` each part's optimizer state too. Parts whose prefix the checkpoint lacks entirely are left as
  * they are when `optional` names them (a CNN checkpoint has no discriminator).
  */
@@ -71,6 +87,7 @@ export function restoreModules(engine: Engine, parts: readonly CheckpointPart[],
   for (const part of parts) {
     if (options.optional?.includes(part.prefix) && !names.some((n) => n.startsWith(part.prefix))) continue;
     loadModuleTensors(part.module, part.prefix, checkpoint.tensors, source);
+    loadModuleState(part.module, part.prefix, checkpoint.tensors, source);
     if (options.resumable && part.optimizer) loadOptimizerTensors(engine, part.optimizer, part.module, optimizerPrefix(part), checkpoint.tensors, source);
   }
 }

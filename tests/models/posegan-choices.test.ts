@@ -113,16 +113,20 @@ test('D\'s input follows the config: rotation only, frame differences, no audio,
   const shapeOf = (d: PoseDiscriminator, name: string) => d.namedParameters().find(([n]) => n === name)?.[1].shape;
   const legacy = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, { ...TINY, ...LEGACY_POSEGAN_CHOICES }), new InitRandom(1));
   assert.equal(shapeOf(legacy, 'conv1.weight'), [8, 32 + 6, 5]);
-  const chosen = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, { ...TINY, discriminatorKernel: 7 }), new InitRandom(1));
-  assert.equal(shapeOf(chosen, 'conv1.weight'), [8, 32 + 3 + 3, 7], 'the default D sees audio, the rotation and its frame differences');
-  const motion = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, { ...TINY, discriminatorPose: 'rotation', discriminatorMotion: 10, discriminatorAudio: false, discriminatorKernel: 9 }), new InitRandom(1));
+  const chosen = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, TINY), new InitRandom(1));
+  assert.equal(shapeOf(chosen, 'conv1.conv.weight'), [8, 32 + 3 + 3, 9], 'the default D sees audio, the rotation and its frame differences, kernel 9, spectrally normalised');
+  assert.is(shapeOf(chosen, 'conv1.weight'), undefined, 'the default D\'s convolutions are spectrally normalised');
+  chosen.dispose();
+  const kernel7 = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, { ...TINY, discriminatorKernel: 7, spectralNorm: false }), new InitRandom(1));
+  assert.equal(shapeOf(kernel7, 'conv1.weight'), [8, 32 + 3 + 3, 7]);
+  const motion = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, { ...TINY, discriminatorPose: 'rotation', discriminatorMotion: 10, discriminatorAudio: false, discriminatorKernel: 9, spectralNorm: false }), new InitRandom(1));
   assert.equal(shapeOf(motion, 'conv1.weight'), [8, 3 + 3, 9]);
   assert.is(shapeOf(motion, 'audio.weight'), undefined);
   const logits = motion.forward(null, tensor(engine, uniform(2 * 64 * 6, 2), [2, 64, 6]));
   assert.equal(logits.shape, [2, 1, 16]);
   const spectral = new PoseDiscriminator(engine, defaultPoseGanConfig(FEATURES, { ...TINY, ...LEGACY_POSEGAN_CHOICES, spectralNorm: true }), new InitRandom(1));
   assert.equal(shapeOf(spectral, 'conv1.conv.weight'), [8, 38, 5]);
-  for (const d of [legacy, chosen, motion, spectral]) d.dispose();
+  for (const d of [legacy, kernel7, motion, spectral]) d.dispose();
 });
 
 test('the defaults are the choices issue 14 kept, and the paper\'s lambda is selectable with the legacy choices', () => {

@@ -37,7 +37,8 @@ test('posegan training writes best and last checkpoints, a JSONL log with every 
   const png = await readFile(join(out, 'loss.png'));
   assert.equal([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
   const last = await tensorsOf(join(out, 'last.safetensors'));
-  assert.ok(last.has('generator.input.weight') && last.has('discriminator.output.weight'), 'parameters of G and D');
+  assert.ok(last.has('generator.input.weight') && last.has('discriminator.output.conv.weight'), 'parameters of G and D (D spectrally normalised)');
+  assert.ok(last.has('discriminator.output.spectralNorm.u'), 'spectral norm\'s power-iteration vector, for an exact resume');
   assert.ok(last.has('optimizer.generator.m.input.weight') && last.has('optimizer.generator.step'), 'optimizer state in last');
   const best = await tensorsOf(join(out, 'best.safetensors'));
   assert.not.ok(best.has('optimizer.generator.step'), 'no optimizer state in best');
