@@ -17,7 +17,7 @@ import { PoseGanTrainer } from '../talking-head/training/posegan-trainer.ts';
 
 const FEATURES = 29;
 /** The families whose variants `portable` pins (core/kernels/*-families.ts), by name. */
-const FAMILIES = ['conv1d.forward', 'conv1d.grad_input', 'conv1d.grad_weight', 'matmul', 'group-norm.forward', 'group-norm.backward'];
+const FAMILIES = ['conv1d.forward', 'conv1d.grad_input', 'conv1d.grad_weight', 'matmul', 'group-norm.forward', 'group-norm.backward', 'reduce.sum', 'layout.copy-box'];
 
 /** What a tree with kernel families offers (core/kernel-selection.ts); absent in one without. */
 interface Selector {

@@ -22,6 +22,8 @@ import type { KernelChoice } from '../core/kernel-selection.ts';
 import { conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily } from '../core/kernels/conv1d-families.ts';
 import { groupNormBackwardFamily, groupNormForwardFamily } from '../core/kernels/group-norm-families.ts';
 import { matmulFamily } from '../core/kernels/matmul-families.ts';
+import { boxCopyFamily } from '../core/kernels/layout-families.ts';
+import { sumFamily } from '../core/kernels/reduce-families.ts';
 import { bundleBrowserEntry, root } from '../runtime-web/build.mjs';
 import { startServer } from '../runtime-node/serve/server.ts';
 import { median } from './harness.ts';
@@ -51,7 +53,7 @@ declare const posedynSwiftShader: {
 };
 
 const PORTABLE = Object.fromEntries(
-  [conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily, matmulFamily, groupNormForwardFamily, groupNormBackwardFamily].map((f) => [f.name, f.variants[0]!.name]),
+  [conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily, matmulFamily, groupNormForwardFamily, groupNormBackwardFamily, sumFamily, boxCopyFamily].map((f) => [f.name, f.variants[0]!.name]),
 );
 
 /** The page bundled from `tree` (a checkout of the repository) into `outDir`, with its index.html. */

@@ -111,6 +111,7 @@ export class Engine {
     this.kernels = new KernelSelector({
       device: info,
       dispatch: (launch) => this.dispatch(launch),
+      copy: (c) => this.copyBuffer(c.source, c.sourceOffset, c.target, c.targetOffset, c.bytes),
       flush: () => this.flush(),
       idle: async () => {
         await this.device.queue.onSubmittedWorkDone();
@@ -229,6 +230,7 @@ export class Engine {
       },
     };
     for (const launch of variant.launches(problem, this.info, scratch)) this.dispatch(launch);
+    for (const c of variant.copies?.(problem) ?? []) this.copyBuffer(c.source, c.sourceOffset, c.target, c.targetOffset, c.bytes);
     // The pool hands a released buffer out again only after the submit that uses it.
     for (const buffer of temporaries) this.storage.release(buffer);
   }

@@ -9,7 +9,7 @@
 // fastest is used from then on. Results are cached for the engine's life (one engine, one adapter) and can be
 // exported and imported as JSON. Whichever variant runs, results agree within the tolerances the tests state.
 import type { KernelLaunch } from './kernels/launch.ts';
-import type { DeviceFeatures, KernelFamily, KernelVariant, Scratch } from './kernels/variants.ts';
+import type { BufferCopy, DeviceFeatures, KernelFamily, KernelVariant, Scratch } from './kernels/variants.ts';
 
 /** How an engine picks variants: 'tune' measures new shape classes; 'preferred' never measures. */
 export type SelectionMode = 'tune' | 'preferred';
@@ -37,6 +37,8 @@ export interface KernelChoice {
 export interface TuningHost {
   readonly device: DeviceFeatures;
   dispatch(launch: KernelLaunch): void;
+  /** Records a buffer copy (variants that move values with copyBufferToBuffer). */
+  copy(copy: BufferCopy): void;
   /** Submits recorded work. */
   flush(): void;
   /** Resolves once everything submitted has run. */
@@ -190,6 +192,7 @@ export class KernelSelector {
           await host.idle();
           const started = performance.now();
           for (const launch of variant.launches(problem, host.device, scratch)) host.dispatch(launch);
+          for (const copy of variant.copies?.(problem) ?? []) host.copy(copy);
           host.flush();
           const expected = samples.length > 0 ? Math.min(...samples) : 0;
           if (expected > 2) await sleep(SLEEP_FRACTION * expected - (performance.now() - started));

@@ -11,7 +11,7 @@ import { groupNormBackwardInputLaunch, groupNormForwardLaunch } from '../../core
 import { copyBoxLaunch, rowMajorStrides } from '../../core/kernels/layout.ts';
 import type { KernelLaunch } from '../../core/kernels/launch.ts';
 import { adamLaunch } from '../../core/kernels/optim.ts';
-import { sumAxisLaunch } from '../../core/kernels/reduce.ts';
+import { chunkedSumLaunches, sumAxisLaunch } from '../../core/kernels/reduce.ts';
 import { gaussianFilterLaunch, gaussianFilterSpec, gaussianFilterWeights } from '../../talking-head/kernels/gaussian-filter.ts';
 import { randomArray } from './lab.ts';
 import {
@@ -54,6 +54,13 @@ ${ENTRY}) {
     if (q < p.n4) { ${body} }
   }
 }`;
+}
+
+/** The reduce family's chunked variant (core/kernels/reduce.ts), its partial sums in buffers of its own. */
+async function chunkedVariant(device: GPUDevice, x: GPUBuffer, outer: number, axis: number, inner: number): Promise<Built['variants'][number]> {
+  const out = storageBuffer(device, 4 * outer * inner);
+  const launches = chunkedSumLaunches(x, out, outer, axis, inner, 1, { acquire: (bytes) => storageBuffer(device, bytes) });
+  return { name: `chunked (reduce.ts), ${launches.length} passes`, out, dispatches: await Promise.all(launches.map((l) => launchDispatch(device, l))) };
 }
 
 async function build(device: GPUDevice, name: string, sg: number): Promise<Built> {
@@ -139,7 +146,10 @@ ${ENTRY}, @builtin(subgroup_invocation_id) sl: u32) {
       const second = await launchDispatch(device, sumAxisLaunch(partial, out, 1, partials, 1, 1));
       return {
         real: [sumAxisLaunch(x, realOut, 1, n, 1, 1)], realOut, floats: 1, bytes: 4 * n,
-        variants: [{ name: `vec4x${v} + subgroupAdd, then sum_rows`, out, dispatches: [{ pipeline, bindGroup: bindGroup(device, pipeline, [uniformBuffer(device, new Uint32Array([n / 4])), x, partial]), workgroups: grid(n / 4 / v) }, second] }],
+        variants: [
+          { name: `vec4x${v} + subgroupAdd, then sum_rows`, out, dispatches: [{ pipeline, bindGroup: bindGroup(device, pipeline, [uniformBuffer(device, new Uint32Array([n / 4])), x, partial]), workgroups: grid(n / 4 / v) }, second] },
+          await chunkedVariant(device, x, 1, n, 1),
+        ],
       };
     }
     case 'reduce-rows': {
@@ -166,7 +176,10 @@ ${ENTRY}) {
       const second = await launchDispatch(device, sumAxisLaunch(partial, out, 1, chunks, cols, 1));
       return {
         real: [sumAxisLaunch(x, realOut, 1, rows, cols, 1)], realOut, floats: cols, bytes: 4 * rows * cols,
-        variants: [{ name: `vec4 columns x ${chunks} chunks, then sum`, out, dispatches: [{ pipeline, bindGroup: bindGroup(device, pipeline, [uniformBuffer(device, new Uint32Array([rows, cols / 4, chunk])), x, partial]), workgroups: grid(chunks * cols / 4) }, second] }],
+        variants: [
+          { name: `vec4 columns x ${chunks} chunks, then sum`, out, dispatches: [{ pipeline, bindGroup: bindGroup(device, pipeline, [uniformBuffer(device, new Uint32Array([rows, cols / 4, chunk])), x, partial]), workgroups: grid(chunks * cols / 4) }, second] },
+          await chunkedVariant(device, x, 1, rows, cols),
+        ],
       };
     }
     case 'gaussian': {
@@ -294,9 +307,11 @@ ${ENTRY}) {
       const outUbo = storageBuffer(device, 4 * outer * length);
       const params = uniformBuffer(device, new Uint32Array([outer, length]));
       const out4 = storageBuffer(device, 4 * outer * length);
+      const outRows = storageBuffer(device, 4 * outer * length);
       return {
         real: [gaussianFilterLaunch(x, realOut, { outer, length, inner: 1 }, spec)], realOut, floats: outer * length, bytes: 8 * outer * length,
         variants: [
+          { name: 'forward_rows (8 a thread, before)', out: outRows, dispatches: [await launchDispatch(device, { ...gaussianFilterLaunch(x, outRows, { outer, length, inner: 1 }, spec), entry: 'forward_rows', workgroups: grid(outer * length / 8 * 4) })] },
           { name: `${P} outputs a thread, float loads`, out, dispatches: [{ pipeline, bindGroup: bindGroup(device, pipeline, [params, x, out]), workgroups: grid(outer * length / P) }] },
           { name: `${P} outputs a thread, static WGSL (override + loops)`, out: outStatic, dispatches: [{ pipeline: pipelineStatic, bindGroup: bindGroup(device, pipelineStatic, [params, x, outStatic]), workgroups: grid(outer * length / P) }] },
           { name: `${P} outputs a thread, static, weights from the uniform`, out: outUbo, dispatches: [{ pipeline: pipelineUbo, bindGroup: bindGroup(device, pipelineUbo, [paramsUbo, x, outUbo]), workgroups: grid(outer * length / P) }] },

@@ -252,7 +252,7 @@ export function relativeError(actual: Float32Array, expected: Float32Array): num
   return Number.isNaN(worst) ? Infinity : worst;
 }
 
-/** Prints each variant: median ms, GFLOP/s or GB/s, fraction of the interleaved FMA or copy peak, ratio to a baseline. */
+/** Prints each variant: median ms (and the fastest round), GFLOP/s or GB/s, fraction of the interleaved FMA or copy peak, ratio to a baseline. */
 export function printRaw(timings: readonly RawTiming[], baseline?: string): void {
   const fma = timings.find((t) => t.name === 'fma peak');
   const copy = timings.find((t) => t.name === 'copy peak');
@@ -261,7 +261,7 @@ export function printRaw(timings: readonly RawTiming[], baseline?: string): void
     const compute = t.gflops > 0 && fma ? `${((100 * t.gflops) / fma.gflops).toFixed(1).padStart(5)}% FMA` : '';
     const memory = t.gbps > 0 && copy ? `${((100 * t.gbps) / copy.gbps).toFixed(1).padStart(5)}% copy` : '';
     console.log([
-      t.name.padEnd(34), `${t.medianMs.toFixed(2).padStart(9)} ms`,
+      t.name.padEnd(34), `${t.medianMs.toFixed(2).padStart(9)} ms`, `(min ${Math.min(...t.samples).toFixed(2)})`,
       t.gflops > 0 ? `${t.gflops.toFixed(2).padStart(7)} GFLOP/s` : ''.padStart(15),
       t.gbps > 0 ? `${t.gbps.toFixed(2).padStart(6)} GB/s` : ''.padStart(11),
       compute, memory, base ? `x${(base.medianMs / t.medianMs).toFixed(2)}` : '',

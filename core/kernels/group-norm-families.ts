@@ -47,8 +47,11 @@ const subgroupParams = (g: GroupNormGeometry, slope: number) => ({
 const subgroupGrid = (g: GroupNormGeometry, sg: number) => gridFor(Math.ceil((g.batch * g.groups) / (64 / sg)));
 const subgroupFits = (g: GroupNormGeometry, sg: number) => sg > 0 && 64 % sg === 0 && g.length % 4 === 0;
 
+// A length that is not a multiple of 4 is a class of its own: the subgroup variants cannot run it, and a class
+// first met with one (a generation's tail window, [1, 32, 58]) would otherwise keep the workgroup variant, unfused,
+// for its whole-window neighbours ([1, 32, 64]) too.
 const geometryClass = (g: GroupNormGeometry) =>
-  `rows~2^${sizeClass(g.batch * g.groups)} group~2^${sizeClass((g.channels / g.groups) * g.length)} len~2^${sizeClass(g.length)}`;
+  `rows~2^${sizeClass(g.batch * g.groups)} group~2^${sizeClass((g.channels / g.groups) * g.length)} len~2^${sizeClass(g.length)}${g.length % 4 === 0 ? '' : ' len%4'}`;
 
 // ------------------------------------------------------------------------------------------------ forward
 

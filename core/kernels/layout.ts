@@ -8,6 +8,8 @@ import { type KernelLaunch, type KernelSource, f32, gridForItems, u32 } from './
 export const layoutKernel: KernelSource = { name: 'layout', file: 'core/kernels/layout.wgsl', code: source };
 
 const WG = 256;
+/** vec4s a copy_box_vec4 thread copies (ITEMS in the WGSL). */
+const VEC4_ITEMS = 4;
 /** The uniform holds shapes and strides as two vec4s. */
 export const MAX_LAYOUT_RANK = 8;
 
@@ -77,8 +79,8 @@ const MAX_COPY_RUNS = 512;
 
 /**
  * When the box is rows of one contiguous run each in both tensors (rank 2 after simplifying, inner strides 1), long
- * and few enough: the runs, for copyBufferToBuffer (a memcpy on a CPU adapter, 2.4x the vec4 box kernel for a
- * U-Net skip concat, core/kernels/PERFORMANCE.md). Else null.
+ * and few enough: the runs, for copyBufferToBuffer (a memcpy on a CPU adapter): the box-copy family's
+ * "buffer-copies" variant (layout-families.ts). Else null.
  */
 export function contiguousRows(box: Box): { srcOffset: number; dstOffset: number; count: number }[] | null {
   const s = simplifyBox(box);
@@ -91,7 +93,7 @@ export function contiguousRows(box: Box): { srcOffset: number; dstOffset: number
 const padTo = (values: readonly number[], fill: number) => Uint32Array.from([...values, ...new Array<number>(MAX_LAYOUT_RANK - values.length).fill(fill)]);
 
 /**
- * Copies a box (see Box) with one thread an element, or a vec4 a thread when the innermost axis is contiguous
+ * Copies a box (see Box) with one thread an element, or 4 vec4s a thread when the innermost axis is contiguous
  * in both tensors and every extent, stride and offset along the way is a multiple of 4.
  */
 export function copyBoxLaunch(src: GPUBuffer, dst: GPUBuffer, box: Box): KernelLaunch {
@@ -110,12 +112,12 @@ export function copyBoxLaunch(src: GPUBuffer, dst: GPUBuffer, box: Box): KernelL
   const dstStrides = s.dstStrides.map((v, k) => (vec4 && k === inner ? 1 : v / width));
   const n = extent.reduce((p, e) => p * e, 1);
   return {
-    kernel: layoutKernel, entry: vec4 ? 'copy_box_vec4' : 'copy_box',
+    kernel: layoutKernel, entry: vec4 ? 'copy_box_vec4' : 'copy_box', constants: { RANK: rank },
     params: {
-      n: u32(n), rank: u32(rank), src_offset: u32(s.srcOffset / width), dst_offset: u32(s.dstOffset / width),
+      n: u32(n), src_offset: u32(s.srcOffset / width), dst_offset: u32(s.dstOffset / width),
       extent: padTo(extent, 1), src_strides: padTo(srcStrides, 0), dst_strides: padTo(dstStrides, 0),
     },
-    buffers: [src, dst], workgroups: gridForItems(n, WG),
+    buffers: [src, dst], workgroups: gridForItems(vec4 ? Math.ceil(n / VEC4_ITEMS) : n, WG),
     flops: 0, bytes: 8 * n * width, shapes: `box[${s.extent.join(',')}]`,
   };
 }
@@ -154,9 +156,9 @@ export function padLaunch(
   if (rank > MAX_LAYOUT_RANK) throw new RangeError(`pad: rank ${rank} exceeds ${MAX_LAYOUT_RANK} (source [${srcShape}])`);
   const n = outShape.reduce((p, d) => p * d, 1);
   return {
-    kernel: layoutKernel, entry: 'pad',
+    kernel: layoutKernel, entry: 'pad', constants: { RANK: rank },
     params: {
-      n: u32(n), rank: u32(rank), value: f32(value),
+      n: u32(n), value: f32(value),
       out_shape: padTo(outShape, 1), src_shape: padTo(shape, 1), before: padTo(lead, 0), src_strides: padTo(rowMajorStrides(shape), 0),
     },
     buffers: [src, out], workgroups: gridForItems(n, WG),

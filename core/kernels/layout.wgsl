@@ -8,7 +8,8 @@
 //                 concat writes each input as a box of the output; split and slice read a box of the input;
 //                 permute reads the input with its strides reordered (src_stride_k = stride of axis order[k]).
 // copy_box_vec4:  the same on vec4s, when the innermost axis is contiguous in both tensors and its extent, every
-//                 outer stride and both offsets are multiples of 4 (the launcher divides them by 4).
+//                 outer stride and both offsets are multiples of 4 (the launcher divides them by 4); a thread
+//                 copies ITEMS neighbouring vec4s (one run of the innermost axis when its extent allows).
 // A box that is one contiguous run in both tensors never comes here: the op copies it with copyBufferToBuffer.
 // pad:            for every coordinate c of the output (shape O):
 //                   out[c] = src[c - before]   if 0 <= c_k - before_k < S_k on every axis (S = source shape)
@@ -17,16 +18,24 @@
 //                 checks both ends.
 //
 // The flat index of an item is i = (wg.y * num_workgroups.x + wg.x) * WG + lane (see gridFor).
+//
+// The rank is an override constant, not a uniform: with it the loops over axes unroll, so every shape and stride
+// is read at a constant offset of the uniform block. llvmpipe loads such a value once for all SIMD lanes; at an
+// offset that depends on a loop counter it loads it lane by lane (core/kernels/PERFORMANCE.md), and six such loads
+// an item made the box copy several times slower than a plain copy kernel.
 
 const WG: u32 = 256u;
+override RANK: u32 = 1u;
+/** vec4s a copy_box_vec4 thread copies. */
+const ITEMS: u32 = 4u;
 
 // Shapes and strides travel as two vec4s each: uniform arrays need a 16-byte element stride.
 struct BoxParams {
-  n: u32, rank: u32, src_offset: u32, dst_offset: u32,
+  n: u32, src_offset: u32, dst_offset: u32, pad0: u32,
   extent: array<vec4u, 2>, src_strides: array<vec4u, 2>, dst_strides: array<vec4u, 2>,
 }
 struct PadParams {
-  n: u32, rank: u32, value: f32, pad0: u32,
+  n: u32, value: f32, pad0: u32, pad1: u32,
   out_shape: array<vec4u, 2>, src_shape: array<vec4u, 2>, before: array<vec4u, 2>, src_strides: array<vec4u, 2>,
 }
 
@@ -34,20 +43,21 @@ fn flat_index(wg: vec3u, lane: u32, nwg: vec3u) -> u32 {
   return (wg.y * nwg.x + wg.x) * WG + lane;
 }
 
-// The source (x) and destination (y) offsets of item i of the box, peeling coordinates from the innermost axis out.
+// The source (x) and destination (y) offsets of item i < n of the box, peeling coordinates from the innermost axis
+// out; what is left after the inner axes is the outermost coordinate itself (no division: integer divisions are
+// scalar loops over the SIMD lanes on a CPU adapter, and one of them an item costs about what its loads do).
 fn box_offsets(i: u32) -> vec2u {
   var rest = i;
   var src = box_params.src_offset;
   var dst = box_params.dst_offset;
-  for (var axis = box_params.rank; axis > 0u; axis--) {
-    let k = axis - 1u;
-    let extent = box_params.extent[k / 4u][k % 4u];
+  for (var axis = RANK - 1u; axis > 0u; axis--) {
+    let extent = box_params.extent[axis / 4u][axis % 4u];
     let coord = rest % extent;
     rest = rest / extent;
-    src += coord * box_params.src_strides[k / 4u][k % 4u];
-    dst += coord * box_params.dst_strides[k / 4u][k % 4u];
+    src += coord * box_params.src_strides[axis / 4u][axis % 4u];
+    dst += coord * box_params.dst_strides[axis / 4u][axis % 4u];
   }
-  return vec2u(src, dst);
+  return vec2u(src + rest * box_params.src_strides[0].x, dst + rest * box_params.dst_strides[0].x);
 }
 
 @group(0) @binding(0) var<uniform> box_params: BoxParams;
@@ -68,10 +78,19 @@ fn copy_box(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) l
 
 @compute @workgroup_size(WG)
 fn copy_box_vec4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat_index(wg, lane, nwg);
-  if (i >= box_params.n) { return; }
-  let at = box_offsets(i);
-  box4_dst[at.y] = box4_src[at.x];
+  let first = flat_index(wg, lane, nwg) * ITEMS;
+  if (first >= box_params.n) { return; }
+  let inner_extent = box_params.extent[(RANK - 1u) / 4u][(RANK - 1u) % 4u];
+  if (inner_extent % ITEMS == 0u) {
+    // first is a multiple of ITEMS, so its ITEMS vec4s lie in one run of the innermost axis (stride 1 in both).
+    let at = box_offsets(first);
+    for (var k = 0u; k < ITEMS; k++) { box4_dst[at.y + k] = box4_src[at.x + k]; }
+    return;
+  }
+  for (var i = first; i < min(first + ITEMS, box_params.n); i++) {
+    let at = box_offsets(i);
+    box4_dst[at.y] = box4_src[at.x];
+  }
 }
 
 @group(0) @binding(0) var<uniform> pad_params: PadParams;
@@ -85,7 +104,7 @@ fn pad(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: 
   var rest = i;
   var at = 0u;
   var inside = true;
-  for (var axis = pad_params.rank; axis > 0u; axis--) {
+  for (var axis = RANK; axis > 0u; axis--) {
     let k = axis - 1u;
     let extent = pad_params.out_shape[k / 4u][k % 4u];
     let coord = rest % extent;

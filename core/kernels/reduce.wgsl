@@ -50,3 +50,84 @@ fn sum_rows(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) l
   }
   if (live && lane == 0u) { out[row] = partial[0] * params.scale; }
 }
+
+// Chunked sums, for few outputs over a long axis (the bias gradient of matmul.linear: [1, 16384, 128] over 16384
+// rows; a loss: [1, n, 1]). sum_strided and sum_rows then run one or a few workgroups, which a CPU adapter runs
+// on one core, each lane loading one float at a time. Here the axis is cut into chunks of `chunk` values:
+//
+//   partial[o, c, i] = sum_{a in [c * chunk, min((c + 1) * chunk, axis))} x[o, a, i]
+//
+// one thread a (o, c, i) (or, in the vec4 entries, a (o, c, 4 i..4 i + 3) or a (o, c) of a contiguous row),
+// and the launcher sums `partial` over c the same way until few values are left (core/kernels/reduce.ts).
+// sum_chunks:          any shape, one float a load.
+// sum_chunks_vec4:     inner % 4 == 0: a thread sums 4 neighbouring columns with vec4 loads.
+// sum_row_chunks_vec4: inner == 1, axis and chunk multiples of 4: a thread sums its chunk of a row with vec4 loads.
+
+struct ChunkParams { outer: u32, axis: u32, inner: u32, chunk: u32, chunks: u32 }
+
+@group(0) @binding(0) var<uniform> chunk_params: ChunkParams;
+@group(0) @binding(1) var<storage, read> chunk_x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> chunk_out: array<f32>;
+@group(0) @binding(1) var<storage, read> chunk_x4: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> chunk_out4: array<vec4f>;
+
+@compute @workgroup_size(WG)
+fn sum_chunks(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let p = chunk_params;
+  let index = (wg.y * nwg.x + wg.x) * WG + lane;
+  if (index >= p.outer * p.chunks * p.inner) { return; }
+  let i = index % p.inner;
+  let c = (index / p.inner) % p.chunks;
+  let o = index / (p.inner * p.chunks);
+  let start = c * p.chunk;
+  let end = min(start + p.chunk, p.axis);
+  var at = (o * p.axis + start) * p.inner + i;
+  var total = 0.0;
+  for (var a = start; a < end; a++) {
+    total += chunk_x[at];
+    at += p.inner;
+  }
+  chunk_out[index] = total;
+}
+
+@compute @workgroup_size(WG)
+fn sum_chunks_vec4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let p = chunk_params;
+  let inner4 = p.inner / 4u;
+  let index = (wg.y * nwg.x + wg.x) * WG + lane;
+  if (index >= p.outer * p.chunks * inner4) { return; }
+  let i = index % inner4;
+  let c = (index / inner4) % p.chunks;
+  let o = index / (inner4 * p.chunks);
+  let start = c * p.chunk;
+  let end = min(start + p.chunk, p.axis);
+  var at = (o * p.axis + start) * inner4 + i;
+  var total = vec4f(0.0);
+  for (var a = start; a < end; a++) {
+    total += chunk_x4[at];
+    at += inner4;
+  }
+  chunk_out4[index] = total;
+}
+
+@compute @workgroup_size(WG)
+fn sum_row_chunks_vec4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let p = chunk_params;
+  let index = (wg.y * nwg.x + wg.x) * WG + lane;
+  if (index >= p.outer * p.chunks) { return; }
+  let c = index % p.chunks;
+  let o = index / p.chunks;
+  let start = (o * p.axis + c * p.chunk) / 4u;
+  let end = (o * p.axis + min((c + 1u) * p.chunk, p.axis)) / 4u;
+  // Two accumulators: two loads in flight instead of one chain of dependent adds.
+  var even = vec4f(0.0);
+  var odd = vec4f(0.0);
+  var q = start;
+  for (; q + 1u < end; q += 2u) {
+    even += chunk_x4[q];
+    odd += chunk_x4[q + 1u];
+  }
+  if (q < end) { even += chunk_x4[q]; }
+  let total = even + odd;
+  chunk_out[index] = (total.x + total.y) + (total.z + total.w);
+}

@@ -31,6 +31,15 @@ export interface Scratch {
   acquire(bytes: number, label: string): GPUBuffer;
 }
 
+/** A copy of bytes between storage buffers (copyBufferToBuffer), recorded in order with the launches around it. */
+export interface BufferCopy {
+  readonly source: GPUBuffer;
+  readonly sourceOffset: number;
+  readonly target: GPUBuffer;
+  readonly targetOffset: number;
+  readonly bytes: number;
+}
+
 export interface KernelVariant<P> {
   /** Unique within its family, stable (tests force variants by name): "register", "subgroup-r8p16". */
   readonly name: string;
@@ -38,6 +47,8 @@ export interface KernelVariant<P> {
   supports(problem: P, device: DeviceFeatures): boolean;
   /** The launches that compute the problem, in order. */
   launches(problem: P, device: DeviceFeatures, scratch: Scratch): KernelLaunch[];
+  /** Buffer copies recorded after the launches (a variant that moves values without a kernel has only these). */
+  copies?(problem: P): BufferCopy[];
 }
 
 /**

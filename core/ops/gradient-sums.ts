@@ -3,9 +3,18 @@
 // live apart so that elementwise.ts (whose gradients sum over broadcast axes) and reduce.ts (whose gradients
 // broadcast back) need not import each other.
 import { binaryLaunch, unaryLaunch } from '../kernels/elementwise.ts';
-import { sumAxisLaunch } from '../kernels/reduce.ts';
+import { sumFamily } from '../kernels/reduce-families.ts';
+import type { Engine } from '../engine.ts';
 import { type Shape, broadcastStrides, formatShape, normalizeAxis, sameShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+
+/**
+ * Records out[outer, inner] = scale * the sum over the middle axis of x viewed as [outer, axis, inner], by the
+ * variant of the sum family chosen for its shape class (core/kernels/reduce-families.ts).
+ */
+export function recordSum(engine: Engine, x: GPUBuffer, out: GPUBuffer, outer: number, axis: number, inner: number, scale: number): void {
+  engine.run(sumFamily, { x, out, outer, axis, inner, scale }, () => `sum [${outer},${axis},${inner}]`);
+}
 
 /** x summed (or averaged) over `axis`, keeping it as a size-1 axis. */
 export function sumAxisKeepDims(x: Tensor, axis: number, mean: boolean): Tensor {
@@ -14,7 +23,7 @@ export function sumAxisKeepDims(x: Tensor, axis: number, mean: boolean): Tensor 
   const length = x.shape[a]!;
   const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
   const out = Tensor.empty(x.engine, x.shape.map((d, i) => (i === a ? 1 : d)), mean ? 'mean' : 'sum');
-  if (out.size > 0) x.engine.dispatch(sumAxisLaunch(x.buffer, out.buffer, outer, length, inner, mean ? 1 / Math.max(length, 1) : 1));
+  if (out.size > 0) recordSum(x.engine, x.buffer, out.buffer, outer, length, inner, mean ? 1 / Math.max(length, 1) : 1);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // plain buffer copy when the box is one contiguous run in both tensors. Their gradients are layout ops too:
 //   concat <-> split,  slice <-> pad with zeros,  permute <-> the inverse permutation.
 import { type Box, contiguousRows, contiguousRun, copyBoxLaunch, padLaunch, rowMajorStrides } from '../kernels/layout.ts';
+import { boxCopyFamily } from '../kernels/layout-families.ts';
 import { recordGrad } from '../record-grad.ts';
 import type { Engine } from '../engine.ts';
 import { type Shape, ShapeError, formatShape, normalizeAxis } from '../shape.ts';
@@ -10,12 +11,16 @@ import { Tensor } from '../tensor.ts';
 const BYTES_PER_VALUE = 4;
 
 /** Records the copy of one box from `src` to `dst`. */
+// One contiguous run is one buffer copy; a box of long contiguous rows is copied by the variant of the box-copy
+// family chosen for its shape class (a kernel, or a buffer copy a row: core/kernels/layout-families.ts); any other
+// box by the box kernel.
 function copyBox(engine: Engine, src: GPUBuffer, dst: GPUBuffer, box: Box): void {
   if (box.extent.some((e) => e === 0)) return;
   const run = contiguousRun(box);
-  const runs = run ? [run] : contiguousRows(box);
-  if (runs) {
-    for (const r of runs) engine.copyBuffer(src, r.srcOffset * BYTES_PER_VALUE, dst, r.dstOffset * BYTES_PER_VALUE, r.count * BYTES_PER_VALUE);
+  if (run) {
+    engine.copyBuffer(src, run.srcOffset * BYTES_PER_VALUE, dst, run.dstOffset * BYTES_PER_VALUE, run.count * BYTES_PER_VALUE);
+  } else if (contiguousRows(box)) {
+    engine.run(boxCopyFamily, { src, dst, box }, () => `box [${box.extent.join(',')}]`);
   } else {
     engine.dispatch(copyBoxLaunch(src, dst, box));
   }

@@ -2,16 +2,16 @@
 // terms, the reduce kernel takes their mean into a scalar tensor (shape []), and the backward is one more fused
 // elementwise kernel that reads the loss's gradient from the GPU.
 import { type BceTargets, bceBackwardLaunch, bceTermsLaunch, mseBackwardLaunch, mseTermsLaunch } from '../kernels/loss.ts';
-import { sumAxisLaunch } from '../kernels/reduce.ts';
 import { recordGrad } from '../record-grad.ts';
 import { assertShape, formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { mul, mulScalar, neg } from './elementwise.ts';
+import { recordSum } from './gradient-sums.ts';
 
 /** The mean of the per-element terms, as a tensor of shape []; the terms are disposed. */
 function meanOfTerms(terms: Tensor): Tensor {
   const loss = Tensor.empty(terms.engine, [], terms.name);
-  terms.engine.dispatch(sumAxisLaunch(terms.buffer, loss.buffer, 1, terms.size, 1, 1 / terms.size));
+  recordSum(terms.engine, terms.buffer, loss.buffer, 1, terms.size, 1, 1 / terms.size);
   terms.dispose();
   return loss;
 }

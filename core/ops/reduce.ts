@@ -1,10 +1,9 @@
 // Sums and means over one axis or over everything, with gradients (the gradient of a sum is its output
 // gradient broadcast back over the summed axis).
-import { sumAxisLaunch } from '../kernels/reduce.ts';
 import { recordGrad } from '../record-grad.ts';
 import { normalizeAxis } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { broadcastScaled } from './gradient-sums.ts';
+import { broadcastScaled, recordSum } from './gradient-sums.ts';
 import { reshape } from './reshape.ts';
 
 function reduceAxis(x: Tensor, axis: number, keepDims: boolean, mean: boolean): Tensor {
@@ -17,7 +16,7 @@ function reduceAxis(x: Tensor, axis: number, keepDims: boolean, mean: boolean): 
   const outShape = keepDims ? keptShape : x.shape.filter((_, i) => i !== a);
   const out = Tensor.empty(x.engine, outShape, op);
   if (out.size > 0) {
-    x.engine.dispatch(sumAxisLaunch(x.buffer, out.buffer, outer, length, inner, mean ? 1 / Math.max(length, 1) : 1));
+    recordSum(x.engine, x.buffer, out.buffer, outer, length, inner, mean ? 1 / Math.max(length, 1) : 1);
   }
   return recordGrad(out, op, [x], (g) => {
     return [broadcastScaled(g.view(keptShape), x.shape, mean ? 1 / Math.max(length, 1) : 1)];

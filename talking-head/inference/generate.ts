@@ -147,20 +147,27 @@ function crossFade(poses: Tensor, tail: Tensor): Tensor {
 export function generatePoseWindows(generator: PoseGenerator, windows: Tensor, initial: Tensor, options: PoseWindowOptions = {}): { poses: Tensor; next: WindowChain } {
   const c = generator.config;
   const noise = new InitRandom(options.noiseSeed ?? DEFAULT_NOISE_SEED);
-  const [n, f, w] = windows.shape as [number, number, number];
+  const n = windows.shape[0]!;
   const frames = options.frames ?? n;
   if (!(Number.isInteger(frames) && frames >= 1 && frames <= n)) throw new RangeError(`generatePoseWindows: ${frames} frames asked of ${n} windows`);
   const chain = options.chain ?? true;
   const hop = windowHop(c);
-  const parts: Tensor[] = [];
-  let next: WindowChain = { initial, tail: chain ? (options.tail ?? null) : null };
+  const plan: { start: number; valid: number; kept: number; length: number }[] = [];
   for (let s = 0, kept = 0; s < frames; s += kept) {
     const valid = Math.min(c.frames, n - s);
     kept = Math.min(valid === c.frames ? hop : valid, frames - s);
-    const length = generatorWindowFrames(c, valid);
-    let chunk = slice(windows, [s, 0, 0], [valid, f, w]);
-    if (valid < length) chunk = pad(chunk, [0, 0, 0], [length - valid, 0, 0]);
-    const out = generator.forward(reshape(chunk, [1, length, f, w]), next.initial, generatorNoise(windows.engine, noise, generator.noiseShape(1, length)));
+    plan.push({ start: s, valid, kept, length: generatorWindowFrames(c, valid) });
+  }
+  // Every frame's audio encoded once (the encoder sees one frame at a time); the last window, when shorter than
+  // the U-Net's factor allows, reads zero windows past the end, encoded as forward would encode them.
+  const past = Math.max(...plan.map((p) => p.start + p.length)) - n;
+  const encoded = generator.encodeAudio(past > 0 ? pad(windows, [0, 0, 0], [past, 0, 0]) : windows);
+  const embedding = encoded.shape[1]!;
+  const parts: Tensor[] = [];
+  let next: WindowChain = { initial, tail: chain ? (options.tail ?? null) : null };
+  for (const { start: s, valid, kept, length } of plan) {
+    const sequence = slice(encoded, [0, 0, s], [1, embedding, length]);
+    const out = generator.forwardEncoded(sequence, next.initial, generatorNoise(windows.engine, noise, generator.noiseShape(1, length)));
     let poses = reshape(slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]);
     if (next.tail) poses = crossFade(poses, next.tail);
     parts.push(kept === valid ? poses : slice(poses, [0, 0], [kept, c.poseChannels]));

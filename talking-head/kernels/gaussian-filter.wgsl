@@ -123,3 +123,54 @@ fn forward_rows(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_inde
     if (t0 + u < T) { values_out[base + t0 + u] = acc; }
   }
 }
+
+// forward_rows_vec4: forward_rows when T % 4 == 0, with vec4 loads and stores and ROW_BLOCK4 outputs a thread
+// (a row of 256 samples: 16 threads). The window starts HALF_WINDOW4 = m rounded up to a multiple of 4 samples
+// before the block, so each of its vec4s is one aligned vec4 of the row; a window vec4 wholly past an end of the
+// row (T % 4 == 0: none is partly past) holds that end's sample four times, by clamping its index into the row and
+// splatting the end component with a select: no lane branches, and no load is split into floats. Per 16 outputs
+// and m = 6: 8 vec4 loads and 4 vec4 stores, where forward_rows makes 28 float loads and 16 float stores.
+override HALF_WINDOW4: u32 = (HALF_WINDOW + 3u) / 4u * 4u;
+const ROW_BLOCK4: u32 = 16u;
+const ROWS_WG: u32 = 256u;
+
+@group(0) @binding(1) var<storage, read> values_in4: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> values_out4: array<vec4f>;
+
+// sum_{k = 0}^{2m} w_{k - m} window[at + k]: one output of forward_rows_vec4's block.
+fn filtered(window: ptr<function, array<f32, 80>>, at: u32) -> f32 {
+  var acc = 0.0;
+  for (var k = 0u; k <= 2u * HALF_WINDOW; k++) { acc += weight(k) * (*window)[at + k]; }
+  return acc;
+}
+
+@compute @workgroup_size(ROWS_WG)
+fn forward_rows_vec4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let T4 = params.length / 4u;
+  let blocks = (params.length + ROW_BLOCK4 - 1u) / ROW_BLOCK4;
+  let thread = (wg.y * nwg.x + wg.x) * ROWS_WG + lane;
+  let row = thread / blocks;
+  if (row >= params.outer) { return; }
+  let block4 = (thread % blocks) * (ROW_BLOCK4 / 4u);
+  let base4 = row * T4;
+  // window[e] is sample t0 - HALF_WINDOW4 + e of the row (t0 = 4 block4, the block's first output).
+  let first4 = i32(block4) - i32(HALF_WINDOW4 / 4u);
+  let last4 = i32(T4) - 1;
+  var window: array<f32, 80>;
+  for (var v = 0u; v < ROW_BLOCK4 / 4u + HALF_WINDOW4 / 2u; v++) {
+    let q = first4 + i32(v);
+    let w = values_in4[base4 + u32(clamp(q, 0, last4))];
+    let sample = select(select(w, vec4f(w.w), q > last4), vec4f(w.x), q < 0);
+    window[4u * v] = sample.x;
+    window[4u * v + 1u] = sample.y;
+    window[4u * v + 2u] = sample.z;
+    window[4u * v + 3u] = sample.w;
+  }
+  // Output t0 + u reads samples t0 + u - m .. t0 + u + m, which sit at window[u + HALF_WINDOW4 - m ...].
+  let shift = HALF_WINDOW4 - HALF_WINDOW;
+  for (var s = 0u; s < ROW_BLOCK4 / 4u; s++) {
+    let at = 4u * s + shift;
+    let y = vec4f(filtered(&window, at), filtered(&window, at + 1u), filtered(&window, at + 2u), filtered(&window, at + 3u));
+    if (block4 + s < T4) { values_out4[base4 + block4 + s] = y; }
+  }
+}

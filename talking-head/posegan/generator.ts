@@ -81,11 +81,31 @@ export class PoseGenerator extends Module {
     const [batch, frames] = audio.shape as [number, number];
     assertShape('PoseGenerator', 'audio', audio.shape, [batch, frames, c.featureCount, c.windowFrames]);
     assertShape('PoseGenerator', 'initial pose', initial.shape, [batch, c.poseChannels]);
+    const perFrame = this.#encoder.forward(reshape(audio, [batch * frames, c.featureCount, c.windowFrames]));
+    return this.forwardEncoded(permute(reshape(perFrame, [batch, frames, c.encoder.embedding]), [0, 2, 1]), initial, noise);
+  }
+
+  /**
+   * Every frame's audio window encoded, frames [N, F, W] -> [1, embedding, N]: the encoder sees one frame at a
+   * time, so inference encodes a whole clip at once (a few large dispatches instead of a few small ones a
+   * window) and hands forwardEncoded each window's slice; the values are those forward computes.
+   */
+  encodeAudio(windows: Tensor): Tensor {
+    const c = this.config;
+    assertRank('PoseGenerator.encodeAudio', 'windows', windows.shape, 3, `[frames, features=${c.featureCount}, window=${c.windowFrames}]`);
+    const frames = windows.shape[0]!;
+    return permute(reshape(this.#encoder.forward(windows), [1, frames, c.encoder.embedding]), [0, 2, 1]);
+  }
+
+  /** forward after the audio encoder: sequence [B, embedding, T] (encodeAudio's layout), initial [B, 6] -> [B, T, 6]. */
+  forwardEncoded(sequence: Tensor, initial: Tensor, noise: Tensor | null = null): Tensor {
+    const c = this.config;
+    assertRank('PoseGenerator', 'encoded audio', sequence.shape, 3, `[batch, embedding=${c.encoder.embedding}, frames]`);
+    const [batch, , frames] = sequence.shape as [number, number, number];
+    assertShape('PoseGenerator', 'encoded audio', sequence.shape, [batch, c.encoder.embedding, frames]);
+    assertShape('PoseGenerator', 'initial pose', initial.shape, [batch, c.poseChannels]);
     const factor = 2 ** (c.unetChannels.length - 1);
     if (frames % factor !== 0) throw new RangeError(`PoseGenerator: ${frames} frames are not divisible by ${factor}; pad the window`);
-
-    const perFrame = this.#encoder.forward(reshape(audio, [batch * frames, c.featureCount, c.windowFrames]));
-    const sequence = permute(reshape(perFrame, [batch, frames, c.encoder.embedding]), [0, 2, 1]);
     const initialChannels = expand(reshape(initial, [batch, c.poseChannels, 1]), [batch, c.poseChannels, frames]);
 
     const skips: Tensor[] = [this.#input.forward(concat([sequence, initialChannels], 1), { leakySlope: c.leakySlope })];
@@ -100,7 +120,8 @@ export class PoseGenerator extends Module {
     let out = this.#output.forward(concat([h, initialChannels], 1));
     if (c.residualInitialPose) out = add(out, initialChannels);
     if (c.outputSmoothing > 0) out = gaussianTemporalFilter(out, { sigma: c.outputSmoothing });
-    if (c.anchorInitialPose) out = add(sub(out, expand(slice(out, [0, 0, 0], [batch, c.poseChannels, 1]), [batch, c.poseChannels, frames])), initialChannels);
+    // out_0 [B, 6, 1] broadcast over T by the subtraction itself (one dispatch fewer than expanding it first).
+    if (c.anchorInitialPose) out = add(sub(out, slice(out, [0, 0, 0], [batch, c.poseChannels, 1])), initialChannels);
     return permute(out, [0, 2, 1]);
   }
 }

@@ -11,6 +11,8 @@ import * as assert from 'uvu/assert';
 import { conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily } from '../../core/kernels/conv1d-families.ts';
 import { groupNormFamilies } from '../../core/kernels/group-norm-families.ts';
 import { matmulFamily } from '../../core/kernels/matmul-families.ts';
+import { boxCopyFamily } from '../../core/kernels/layout-families.ts';
+import { sumFamily } from '../../core/kernels/reduce-families.ts';
 import { type KernelFamily, fixedSubgroupSize } from '../../core/kernels/variants.ts';
 import { coreOps } from '../../core/ops/registry.ts';
 import { testEngine } from '../helpers/engine.ts';
@@ -36,6 +38,10 @@ const CONFIGURATIONS: Configuration[] = [
   ...aligned(['conv1d', 'convTranspose1d'], [conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily] as KernelFamily<never>[]),
   ...matmulFamily.variants.map((v): Configuration => ({ ops: ['matmul', 'linear'], forced: [[matmulFamily as KernelFamily<never>, v.name]] })),
   ...aligned(['groupNorm'], groupNormFamilies as unknown as readonly KernelFamily<never>[]),
+  // Sums run inside every op's gradient too; the sum and mean ops' cases reach the chunk passes (1e6 values).
+  ...sumFamily.variants.map((v): Configuration => ({ ops: ['sum', 'mean', 'mseLoss'], forced: [[sumFamily as KernelFamily<never>, v.name]] })),
+  // Concat's parts and split's slices of [B, C, L] with long rows are the boxes this family copies.
+  ...boxCopyFamily.variants.map((v): Configuration => ({ ops: ['concat', 'split', 'slice'], forced: [[boxCopyFamily as KernelFamily<never>, v.name]] })),
 ];
 
 const hasFixedSubgroups = fixedSubgroupSize(engine.info) > 0;

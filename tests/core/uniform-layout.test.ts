@@ -86,10 +86,10 @@ test('uniform offsets equal hand-computed WGSL layouts (scalars at 4, arrays of 
   assert.equal(offsets(source('talking-head/kernels/gaussian-filter.wgsl'), 'backward'), {
     struct: 'Params', size: 528, bindingSize: 528, fields: { outer: 0, length: 4, inner: 8, half_window: 12, weights: 16, cumulative: 272 },
   });
-  // n, rank, value, pad0, then four array<vec4u, 2>: 16 + 4 * 32 = 144.
+  // n, value, pad0, pad1, then four array<vec4u, 2>: 16 + 4 * 32 = 144.
   assert.equal(offsets(source('core/kernels/layout.wgsl'), 'pad'), {
     struct: 'PadParams', size: 144, bindingSize: 144,
-    fields: { n: 0, rank: 4, value: 8, pad0: 12, out_shape: 16, src_shape: 48, before: 80, src_strides: 112 },
+    fields: { n: 0, value: 4, pad0: 8, pad1: 12, out_shape: 16, src_shape: 48, before: 80, src_strides: 112 },
   });
   // 5 scalars: 20 bytes, bound as 32.
   assert.equal(offsets(source('core/kernels/group-norm.wgsl'), 'backward_affine'), {
@@ -254,6 +254,8 @@ const LAUNCHES: KernelLaunch[] = [
   random.dropoutLaunch(buffer, buffer, 10, 7, 0.5),
   reduce.sumAxisLaunch(buffer, buffer, 1, 1000, 1, 1),
   reduce.sumAxisLaunch(buffer, buffer, 3, 4, 5, 0.25),
+  // The chunk passes: vec4 columns, vec4 row chunks, one float a load.
+  ...[[1, 16384, 128], [1, 1 << 20, 1], [3, 30001, 3]].flatMap(([outer, axis, inner]) => reduce.chunkedSumLaunches(buffer, buffer, outer!, axis!, inner!, 1, scratch)),
   audio.powerSpectrumLaunch(buffer, buffer, buffer, timing, 400, 512),
   audio.melEnergyLaunch(buffer, buffer, buffer, buffer, { frames: 30, nMels: 40, nFft: 512, features: 43, windowPower: 100, logFloor: 1e-10, filterbankNonzeros: 300 }),
   audio.pitchCorrelationLaunch(buffer, buffer, timing, pitch),
@@ -263,6 +265,7 @@ const LAUNCHES: KernelLaunch[] = [
   faceDecode.faceDecodeBackwardLaunch(buffer, buffer, buffer, 3, 1404),
   gaussian.gaussianFilterLaunch(buffer, buffer, { outer: 2, length: 9, inner: 1 }, gaussian.gaussianFilterSpec(10, 31)),
   gaussian.gaussianFilterLaunch(buffer, buffer, { outer: 2, length: 9, inner: 6 }, gaussian.gaussianFilterSpec(2)),
+  gaussian.gaussianFilterLaunch(buffer, buffer, { outer: 2, length: 12, inner: 1 }, gaussian.gaussianFilterSpec(2)),
   gaussian.gaussianFilterBackwardLaunch(buffer, buffer, { outer: 2, length: 9, inner: 1 }, gaussian.gaussianFilterSpec(1.5)),
   maskedVertex.maskedVertexProjectLaunch(3, 6, buffer, buffer, buffer, buffer),
   maskedVertex.maskedVertexTermsLaunch(3, 6, buffer, buffer, buffer, buffer),

@@ -16,8 +16,14 @@ interface ReduceArgs {
 const sumTolerance = (n: number): Tolerance => ({ atol: 1e-6 * n, rtol: 1e-5 });
 
 const SHAPES: readonly Shape[] = [[1], [7], [257], [3, 255], [2, 1, 5], [4, 257, 3], [1, 300, 1], [2, 3, 4, 5]];
-/** Sums over everything, 1e6 values included: a workgroup a row, then a tree. */
-const TOTALS = [1, 255, 257, 1_000_003];
+/** Sums over everything, 1e6 values included: a workgroup a row, then a tree; or chunk passes (262148: vec4 row chunks). */
+const TOTALS = [1, 255, 257, 262_148, 1_000_003];
+/**
+ * Long axes with few outputs, where the chunked variant cuts the axis (core/kernels/reduce.ts): vec4 columns
+ * (inner 12), vec4 row chunks of several rows (inner 1, axis a multiple of 4), one float a load (inner 3); every
+ * axis ends in a short chunk.
+ */
+const LONG_AXES: readonly [Shape, number][] = [[[2, 5000, 12], 1], [[3, 40_004, 1], 1], [[5, 30_001, 3], 1]];
 
 function reduced(x: Float64Array, { axis, keepDims = false }: ReduceArgs, shape: Shape, isMean: boolean) {
   const a = axis === undefined ? undefined : axis < 0 ? axis + shape.length : axis;
@@ -38,6 +44,10 @@ function reduceCases(isMean: boolean): OpCase<ReduceArgs>[] {
       name: `${formatShape(shape)} over axis ${axis}`, inputs: [input('x', shape)], args: { axis }, seed: shape.length + s,
       forward: sumTolerance(length), backward: sumTolerance(1),
     })));
+  const longAxes = LONG_AXES.map(([shape, axis]) => ({
+    name: `${formatShape(shape)} over axis ${axis} (a long axis, few outputs)`, inputs: [input('x', shape)], args: { axis }, seed: 7,
+    forward: sumTolerance(shape[axis]!), backward: sumTolerance(1),
+  }));
   const everything = TOTALS.map((n) => ({
     name: `all ${n} values`, inputs: [input('x', [n])], args: {}, seed: n,
     forward: sumTolerance(isMean ? 1 : Math.sqrt(n)), backward: sumTolerance(1),
@@ -51,7 +61,7 @@ function reduceCases(isMean: boolean): OpCase<ReduceArgs>[] {
     name: `[3,5,2] ${axis === undefined ? 'over everything' : `over axis ${axis}`}, broadcast back`,
     inputs: [input('x', [3, 5, 2])], args: { axis }, seed: 3, finiteDifferences: {},
   }));
-  return [...everyAxis, ...everything, ...keepDims, ...gradients];
+  return [...everyAxis, ...longAxes, ...everything, ...keepDims, ...gradients];
 }
 
 // The model's reductions (benchmarks/kernels.ts): the bias gradient of matmul.linear, dy [64*256, 128] summed over
