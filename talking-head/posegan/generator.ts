@@ -81,8 +81,12 @@ export class PoseGenerator extends Module {
     const [batch, frames] = audio.shape as [number, number];
     assertShape('PoseGenerator', 'audio', audio.shape, [batch, frames, c.featureCount, c.windowFrames]);
     assertShape('PoseGenerator', 'initial pose', initial.shape, [batch, c.poseChannels]);
-    const perFrame = this.#encoder.forward(reshape(audio, [batch * frames, c.featureCount, c.windowFrames]));
-    return this.forwardEncoded(permute(reshape(perFrame, [batch, frames, c.encoder.embedding]), [0, 2, 1]), initial, noise);
+    return this.forwardEncoded(this.#encode(reshape(audio, [batch * frames, c.featureCount, c.windowFrames]), batch, frames), initial, noise);
+  }
+
+  /** The audio encoder on windows [B * T, F, W], one frame at a time -> [B, embedding, T]. */
+  #encode(windows: Tensor, batch: number, frames: number): Tensor {
+    return permute(reshape(this.#encoder.forward(windows), [batch, frames, this.config.encoder.embedding]), [0, 2, 1]);
   }
 
   /**
@@ -93,8 +97,7 @@ export class PoseGenerator extends Module {
   encodeAudio(windows: Tensor): Tensor {
     const c = this.config;
     assertRank('PoseGenerator.encodeAudio', 'windows', windows.shape, 3, `[frames, features=${c.featureCount}, window=${c.windowFrames}]`);
-    const frames = windows.shape[0]!;
-    return permute(reshape(this.#encoder.forward(windows), [1, frames, c.encoder.embedding]), [0, 2, 1]);
+    return this.#encode(windows, 1, windows.shape[0]!);
   }
 
   /** forward after the audio encoder: sequence [B, embedding, T] (encodeAudio's layout), initial [B, 6] -> [B, T, 6]. */
