@@ -64,7 +64,9 @@ function sizes(quick: boolean): Sizes {
     };
   }
   // Repeats: a PoseGAN step is ~10 s in posedyn and several times that in TF.js WebGPU on lavapipe.
-  return { posegan: defaultPoseGanConfig(FEATURES, PEER_COMPARABLE), batch: 64, faceBatchPairs: 64, seconds: 60, warmup: 1, repeats: 5 };
+  // Two warm-up rounds: the first after the tuning run is slow (97-154 ms where later generations took 36-54), and
+  // it does not set the sleep (timePosedynRun).
+  return { posegan: defaultPoseGanConfig(FEATURES, PEER_COMPARABLE), batch: 64, faceBatchPairs: 64, seconds: 60, warmup: 2, repeats: 5 };
 }
 
 /** One run of a row: `start` records its dispatches (synchronously) and returns what waits for the result. */
@@ -278,7 +280,11 @@ async function runEndToEnd(context: SuiteContext): Promise<SuiteReport> {
             if (peaks) peakSamples.push(peaks);
           }
           const ms = await timePosedynRun(engine, workload, best);
-          best = Math.min(best, ms);
+          // Not from the first round, as the peers do (end-to-end-tfjs.ts): a round ends no sooner than its sleep
+          // (0.8 of the best so far), so a slow first round held every later one up, each at 0.8 of the one
+          // before: 2026-12-02's generation rounds fell 115, 95, 80, 68, 57 ms (ratios 0.83-0.85), where the
+          // same generation took 36 ms run after run without the sleep (core/kernels/PERFORMANCE.md).
+          if (round > 0) best = Math.min(best, ms);
           if (timed) own.push(ms);
           context.log(`${workload.name}: posedyn ${ms.toFixed(0)} ms${timed ? '' : ' (warm-up)'}`);
           for (const [backend, peer] of rowPeers) {
