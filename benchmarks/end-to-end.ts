@@ -20,9 +20,8 @@ import { InitRandom } from '../core/nn/init.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { computeFrameFeatures, contextWindows } from '../talking-head/features/audio-features.ts';
 import { defaultFeatureConfig } from '../talking-head/features/config.ts';
-import {
-  denormaliseChannels, generateFaceSequence, generatePoseSequence, generatorWindowFrames, normaliseChannels,
-} from '../talking-head/inference/generate.ts';
+import { denormaliseChannels, generateFaceSequence, normaliseChannels } from '../talking-head/inference/generate.ts';
+import { generatePoseSequence, generatorWindowFrames } from '../talking-head/inference/pose-windows.ts';
 import { defaultPgFaceConfig } from '../talking-head/pgface/config.ts';
 import { PgFace } from '../talking-head/pgface/pgface.ts';
 import { type PoseGanConfig, defaultPoseGanConfig } from '../talking-head/posegan/config.ts';

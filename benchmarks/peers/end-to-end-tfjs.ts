@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generatorWindowFrames } from '../../talking-head/inference/generate.ts';
+import { generatorWindowFrames } from '../../talking-head/inference/pose-windows.ts';
 import type { PoseGanConfig } from '../../talking-head/posegan/config.ts';
 import {
   type PoseGanTfBatch, type TfPoseGan, disposePoseGan, generatorForward, discriminatorParameterSpecs, generatorParameterSpecs,

@@ -10,7 +10,8 @@
 import type { Engine } from '../../core/engine.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { type LoadedPoseGan } from '../inference/load-models.ts';
-import { speechPoseSequence, windowHop } from '../inference/generate.ts';
+import { speechPoseSequence } from '../inference/generate.ts';
+import { windowHop } from '../inference/pose-windows.ts';
 import type { BootstrapOptions } from './bootstrap.ts';
 import { ALL_CHANNELS, type JoinMeasure, ROTATION_CHANNELS, type RealismRow, realismRow, windowJoins } from './motion-realism.ts';
 import { evaluationSegments, generatorPoses, wholeClipPoses } from './pose-methods.ts';

@@ -8,7 +8,7 @@
 // at the same boundaries. Clips are bootstrapped.
 import type { Engine } from '../../core/engine.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { windowHop } from '../inference/generate.ts';
+import { windowHop } from '../inference/pose-windows.ts';
 import type { PoseGenerator } from '../posegan/generator.ts';
 import { type BootstrapOptions, type Estimate, bootstrapMean } from './bootstrap.ts';
 import { motionEnergy, windowBoundaryJumps } from './pose-distances.ts';

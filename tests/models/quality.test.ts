@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { distanceRow } from '../../talking-head/evaluation/method-scores.ts';
 import { evaluationSegments, generatorDraws, nearestNeighbourDraws, randomPoseDraws, wholeClipPoses } from '../../talking-head/evaluation/pose-methods.ts';
 import { windowBoundaryJumps } from '../../talking-head/evaluation/pose-distances.ts';
-import { windowHop } from '../../talking-head/inference/generate.ts';
+import { windowHop } from '../../talking-head/inference/pose-windows.ts';
 import { poseStatistics } from '../../talking-head/evaluation/pose-statistics.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
