@@ -49,6 +49,27 @@ export function windowHop(config: PoseGenerator['config']): number {
   return config.frames - config.windowOverlap;
 }
 
+/** How windows are spaced: a full window keeps `hop` frames, and the next one starts there. */
+export interface WindowSpacing {
+  readonly hop: number;
+  readonly overlap: number;
+}
+
+export function windowSpacing(config: PoseGenerator['config']): WindowSpacing {
+  return { hop: windowHop(config), overlap: config.windowOverlap };
+}
+
+/**
+ * The frames of a sequence of `frames` where one window hands over to the next (generatePoseWindows' plan): every
+ * k hop whose previous window was a full one (it started at least T = hop + overlap frames before the end); the
+ * frames after the last of them are one window's, however many hops they span.
+ */
+export function windowJoinFrames(spacing: WindowSpacing, frames: number): number[] {
+  const joins: number[] = [];
+  for (let b = spacing.hop; b < frames && b + spacing.overlap <= frames; b += spacing.hop) joins.push(b);
+  return joins;
+}
+
 /** Where the next window starts. */
 export interface WindowChain {
   /** Its initial pose [1, 6]. */

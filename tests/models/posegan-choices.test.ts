@@ -8,7 +8,7 @@ import { conv1d } from '../../core/ops/conv1d.ts';
 import { DESIGN_CHOICES_OF_ISSUE_14, defaultPoseGanConfig, LEGACY_POSEGAN_CHOICES, poseGanConfigFromJson } from '../../talking-head/posegan/config.ts';
 import { PoseDiscriminator, frameDifferences } from '../../talking-head/posegan/discriminator.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
-import { chainPose, generatePoseSequence, generatePoseWindows, windowHop } from '../../talking-head/inference/pose-windows.ts';
+import { chainPose, generatePoseSequence, generatePoseWindows, windowHop, windowJoinFrames, windowSpacing } from '../../talking-head/inference/pose-windows.ts';
 import { slice } from '../../core/ops/layout.ts';
 import { reshape } from '../../core/ops/reshape.ts';
 import { standardNormal } from '../../talking-head/posegan/noise.ts';
@@ -182,6 +182,7 @@ test('overlapping inference windows: full windows keep T - overlap frames, the n
   const whole = await generatePoseSequence(g, windows, initial).read();
   assert.is(whole.length, n * 6);
   assert.is(windowHop(config), 48);
+  assert.equal(windowJoinFrames(windowSpacing(config), n), [48, 96], 'the joins the evaluation measures are the plan\'s');
   // The second window starts at frame 48 at the first window's pose there; frames 48..63 fade from the first
   // window's to the second's.
   const first = await g.forward(reshape(slice(windows, [0, 0, 0], [64, FEATURES, 16]), [1, 64, FEATURES, 16]), initial).read();
