@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { identityClassifierTable, correctIdentityConfidence, trainIdentityClassifier } from '../talking-head/evaluation/identity-classifier-table.ts';
 import { motionProfile } from '../talking-head/evaluation/motion-realism.ts';
 import { type MethodDraws, evaluationSegments, generatorPoses, meanPoseDraws, wholeClipPoses } from '../talking-head/evaluation/pose-methods.ts';
-import { windowHop } from '../talking-head/inference/generate.ts';
+import { windowHop } from '../talking-head/inference/pose-windows.ts';
 import { loadPoseGan } from '../talking-head/inference/load-models.ts';
 import { loadDatasetFolder } from '../runtime-node/dataset/dataset-files.ts';
 import { createNodeEngine } from '../runtime-node/device.ts';

@@ -10,7 +10,7 @@ import { tensor } from '../core/creation.ts';
 import { InitRandom } from '../core/nn/init.ts';
 import { kernelTable, startProfiling } from '../core/profiler.ts';
 import { createBrowserEngine } from '../runtime-web/device.ts';
-import { generatePoseSequence } from '../talking-head/inference/generate.ts';
+import { generatePoseSequence } from '../talking-head/inference/pose-windows.ts';
 import { defaultPoseGanConfig } from '../talking-head/posegan/config.ts';
 import { PoseGenerator } from '../talking-head/posegan/generator.ts';
 import { PoseGanTrainer } from '../talking-head/training/posegan-trainer.ts';

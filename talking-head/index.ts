@@ -21,7 +21,8 @@
 // ---- generation: checkpoints in, head poses and face coefficients a frame out (whole files or streamed)
 export { assertCompatible, loadPgFace, loadPoseGan } from './inference/load-models.ts';
 export type { LoadedPgFace, LoadedPoseGan } from './inference/load-models.ts';
-export { findIdentity, generateFaceSequence, generatePoseSequence, generateTalkingHead } from './inference/generate.ts';
+export { findIdentity, generateFaceSequence, generateTalkingHead } from './inference/generate.ts';
+export { generatePoseSequence } from './inference/pose-windows.ts';
 export type { GenerateOptions, TalkingHeadResult } from './inference/generate.ts';
 export { TalkingHeadStream } from './inference/streaming.ts';
 export type { TalkingHeadChunk } from './inference/streaming.ts';

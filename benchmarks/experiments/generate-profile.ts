@@ -6,7 +6,7 @@ import { InitRandom } from '../../core/nn/init.ts';
 import { formatProfileTable, startProfiling } from '../../core/profiler.ts';
 import { defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
-import { generatePoseSequence } from '../../talking-head/inference/generate.ts';
+import { generatePoseSequence } from '../../talking-head/inference/pose-windows.ts';
 import { createNodeEngine } from '../../runtime-node/device.ts';
 import { flag } from './lab.ts';
 

@@ -10,7 +10,7 @@ import { defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
 import { PgFaceTrainer } from '../../talking-head/training/pgface-trainer.ts';
 import { PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
 import { InitRandom } from '../../core/nn/init.ts';
-import { generatePoseSequence } from '../../talking-head/inference/generate.ts';
+import { generatePoseSequence } from '../../talking-head/inference/pose-windows.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
 import { createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';

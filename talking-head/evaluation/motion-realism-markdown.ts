@@ -69,7 +69,7 @@ export function motionRealismSection(t: MotionRealismTable, methods: { readonly 
     '',
     ...methods.main.flatMap((m) => targetSentences(t.speech, m, methods.baseline)),
     '',
-    `**Window joins**: every boundary where one generation window hands over to the next (every ${t.joins[0]?.windowLength ?? '-'} frames: the window less its overlap; whole styletalk clips as inference runs ` +
+    `**Window joins**: every boundary where one generation window hands over to the next (every ${t.joins[0]?.windowLength ?? '-'} frames, the window less its overlap, while a full window fits before the end: the frames after the last join are one end window; whole styletalk clips as inference runs ` +
     'them, and the speech files), the squared jump mean_c (y_b - y_(b-1))_c^2 against the 95th percentile of the real frame-to-frame step ' +
     'over every frame of every clip; the kink is the squared second difference at the join against the real second differences\' 95th percentile.',
     '',

@@ -10,7 +10,8 @@
 import type { Engine } from '../../core/engine.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { type LoadedPoseGan } from '../inference/load-models.ts';
-import { speechPoseSequence, windowHop } from '../inference/generate.ts';
+import { speechPoseSequence } from '../inference/generate.ts';
+import { windowSpacing } from '../inference/pose-windows.ts';
 import type { BootstrapOptions } from './bootstrap.ts';
 import { ALL_CHANNELS, type JoinMeasure, ROTATION_CHANNELS, type RealismRow, realismRow, windowJoins } from './motion-realism.ts';
 import { evaluationSegments, generatorPoses, wholeClipPoses } from './pose-methods.ts';
@@ -81,11 +82,12 @@ export async function motionRealismTable(engine: Engine, dataset: Dataset, metho
       }
       speechAll.push(...generated);
     }
-    const windowLength = windowHop(method.model(0).config);
+    const spacing = windowSpacing(method.model(0).config);
+    const windowLength = spacing.hop;
     const joinRow = (setting: JoinRow['setting'], generated: readonly Float32Array[]): JoinRow => ({
       method: method.name, setting, windowLength,
-      all: windowJoins(generated, allReal, windowLength, ALL_CHANNELS),
-      rotation: windowJoins(generated, allReal, windowLength, ROTATION_CHANNELS),
+      all: windowJoins(generated, allReal, spacing, ALL_CHANNELS),
+      rotation: windowJoins(generated, allReal, spacing, ROTATION_CHANNELS),
     });
     joins.push(joinRow('styletalk clips', clipPoses));
     if (speechAll.length > 0) joins.push(joinRow('unseen speech', speechAll));

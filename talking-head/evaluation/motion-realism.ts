@@ -16,6 +16,7 @@
 // single test segment, so segments cannot be the unit).
 import { type BootstrapOptions, type Estimate, bootstrapMean, percentile } from './bootstrap.ts';
 import type { FrameSum } from './pose-distances.ts';
+import { type WindowSpacing, windowJoinFrames } from '../inference/pose-windows.ts';
 
 export const POSE_CHANNEL_NAMES = ['pitch', 'yaw', 'roll', 'tx', 'ty', 'tz'] as const;
 export const ROTATION_CHANNELS: readonly number[] = [0, 1, 2];
@@ -171,17 +172,17 @@ function kinkAt(pose: ArrayLike<number>, t: number, channels: readonly number[],
 }
 
 /**
- * Squared jumps (and kinks) at every boundary b = k windowLength of the generated sequences, against the real
+ * Squared jumps (and kinks) at every join b (windowJoinFrames: windows `spacing.hop` apart) of the generated sequences, against the real
  * steps' (and second differences') 95th percentile.
  */
-export function windowJoins(generated: readonly ArrayLike<number>[], real: readonly ArrayLike<number>[], windowLength: number, channels: readonly number[], width = 6): JoinMeasure {
+export function windowJoins(generated: readonly ArrayLike<number>[], real: readonly ArrayLike<number>[], spacing: WindowSpacing, channels: readonly number[], width = 6): JoinMeasure {
   const realP95 = percentile(frameSteps(real, channels, width).sort((a, b) => a - b), 0.95);
   const realKinkP95 = percentile(frameKinks(real, channels, width).sort((a, b) => a - b), 0.95);
   const jumps: number[] = [];
   const kinks: number[] = [];
   for (const pose of generated) {
     const n = framesOf(pose, width);
-    for (let b = windowLength; b < n; b += windowLength) {
+    for (const b of windowJoinFrames(spacing, n)) {
       let s = 0;
       for (const c of channels) s += (pose[b * width + c]! - pose[(b - 1) * width + c]!) ** 2;
       jumps.push(s / channels.length);

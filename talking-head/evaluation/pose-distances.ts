@@ -8,6 +8,7 @@
 //   motion distance  mean over t = 1..T-1 and c of ((y_tc - y_(t-1)c) - (ŷ_tc - ŷ_(t-1)c))^2
 // i.e. Eq. (3) and Eq. (4) divided by the frames and the channels (without Eq. 3's initial-pose term).
 // Sums and counts are kept apart so segments of different lengths pool frame-weighted and can be bootstrapped.
+import { type WindowSpacing, windowJoinFrames } from '../inference/pose-windows.ts';
 
 /** A sum over frames (or frame pairs) and how many there were; the mean is sum / count. */
 export interface FrameSum {
@@ -86,15 +87,15 @@ export function jitter(pose: ArrayLike<number>, channels = 6): FrameSum {
 }
 
 /**
- * The jumps where one generation window hands over to the next (the no-initial-pose ablation): for every
- * boundary b = k * windowLength (0 < b < T), mean_c (y_bc - y_(b-1)c)^2; count = boundaries.
+ * The jumps where one generation window hands over to the next (the no-initial-pose ablation): at every join
+ * b of windowJoinFrames (windows `spacing.hop` apart), mean_c (y_bc - y_(b-1)c)^2; count = joins.
  */
-export function windowBoundaryJumps(pose: ArrayLike<number>, windowLength: number, channels = 6): FrameSum {
+export function windowBoundaryJumps(pose: ArrayLike<number>, spacing: WindowSpacing, channels = 6): FrameSum {
   const frames = frameCount('windowBoundaryJumps', pose, channels);
-  if (!Number.isInteger(windowLength) || windowLength < 1) throw new RangeError(`windowBoundaryJumps: window length ${windowLength}, expected a positive integer`);
+  if (!Number.isInteger(spacing.hop) || spacing.hop < 1) throw new RangeError(`windowBoundaryJumps: window hop ${spacing.hop}, expected a positive integer`);
   let sum = 0;
   let count = 0;
-  for (let b = windowLength; b < frames; b += windowLength) {
+  for (const b of windowJoinFrames(spacing, frames)) {
     for (let c = 0; c < channels; c++) sum += (pose[b * channels + c]! - pose[(b - 1) * channels + c]!) ** 2;
     count++;
   }

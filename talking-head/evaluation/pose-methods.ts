@@ -11,7 +11,7 @@ import { InitRandom } from '../../core/nn/init.ts';
 import { NonFiniteError, findNonFinite, readFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
 import { type Dataset, poseBatch, segmentFrames } from '../data/dataset.ts';
 import type { FrameRange, Split } from '../data/dataset-format.ts';
-import { generatePoseSequence } from '../inference/generate.ts';
+import { generatePoseSequence } from '../inference/pose-windows.ts';
 import type { PoseGenerator } from '../posegan/generator.ts';
 import { generateSegment } from '../training/posegan-validation.ts';
 import { meanPoseSequence, nearestTrainingStretch, randomTrainingStretch, stretchPoses } from './pose-baselines.ts';

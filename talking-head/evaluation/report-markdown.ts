@@ -221,7 +221,7 @@ function ablationSection(report: EvalReport): string {
     `- No motion loss vs PoseGAN (paper: the output jitters): the ablated model's jitter is ${compare(noMotion.row.jitter, noMotion.posegan.jitter)} than PoseGAN's.`,
     '',
     '### No initial pose',
-    `Test segments are shorter than one generation window, so this runs on the whole audio of every clip longer than one window (windows start every ${w.windowLength} frames) ` +
+    `Test segments are shorter than one generation window, so this runs on the whole audio of every clip longer than one window (windows start every ${w.windowLength} frames while a full window fits before the end) ` +
     `(${w.clips.join(', ')}: ${w.boundaries} window boundaries; the audio includes training frames, which does not matter for continuity). ` +
     'The first PoseGAN of the models table (seed 1, or the given checkpoint) generates each clip as inference does, starting at the identity\'s rest pose, either chaining every window from the ' +
     'previous window\'s last pose (the paper\'s inference) or restarting every window at the rest pose, i.e. without the information the initial ' +

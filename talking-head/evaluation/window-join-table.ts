@@ -8,7 +8,7 @@
 // at the same boundaries. Clips are bootstrapped.
 import type { Engine } from '../../core/engine.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { windowHop } from '../inference/generate.ts';
+import { windowSpacing } from '../inference/pose-windows.ts';
 import type { PoseGenerator } from '../posegan/generator.ts';
 import { type BootstrapOptions, type Estimate, bootstrapMean } from './bootstrap.ts';
 import { motionEnergy, windowBoundaryJumps } from './pose-distances.ts';
@@ -31,7 +31,7 @@ export interface WindowJoinTable {
 
 export async function windowJoinTable(engine: Engine, generator: PoseGenerator, dataset: Dataset, bootstrap: BootstrapOptions): Promise<WindowJoinTable> {
   // Windows start every windowHop frames (config windowOverlap); a clip longer than one window has joins.
-  const T = windowHop(generator.config);
+  const spacing = windowSpacing(generator.config);
   const clips = dataset.clips.filter((c) => c.frames > generator.config.frames);
   const realMotion = [];
   const realAtBoundaries = [];
@@ -42,13 +42,13 @@ export async function windowJoinTable(engine: Engine, generator: PoseGenerator, 
     const chainedPoses = await wholeClipPoses(engine, generator, dataset, clip.index, 'chained');
     const restartPoses = await wholeClipPoses(engine, generator, dataset, clip.index, 'restart');
     realMotion.push(motionEnergy(clip.normalised.pose));
-    realAtBoundaries.push(windowBoundaryJumps(clip.normalised.pose, T));
-    chained.push(windowBoundaryJumps(chainedPoses, T));
-    restart.push(windowBoundaryJumps(restartPoses, T));
+    realAtBoundaries.push(windowBoundaryJumps(clip.normalised.pose, spacing));
+    chained.push(windowBoundaryJumps(chainedPoses, spacing));
+    restart.push(windowBoundaryJumps(restartPoses, spacing));
     example ??= { clip: clip.entry.name, real: clip.normalised.pose, chained: chainedPoses, restart: restartPoses };
   }
   return {
-    windowLength: T, clips: clips.map((c) => c.entry.name), boundaries: chained.reduce((a, p) => a + p.count, 0),
+    windowLength: spacing.hop, clips: clips.map((c) => c.entry.name), boundaries: chained.reduce((a, p) => a + p.count, 0),
     realMotion: bootstrapMean(realMotion, bootstrap), realAtBoundaries: bootstrapMean(realAtBoundaries, bootstrap),
     chained: bootstrapMean(chained, bootstrap), restart: bootstrapMean(restart, bootstrap), example,
   };

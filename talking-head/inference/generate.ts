@@ -1,8 +1,7 @@
 // Speech in, head poses and face coefficients out (PAPER.md, Pipeline; Sec. 4.1 inference):
 //   features [N, F] -> normalised -> context windows [N, F, 16]
-//   PoseGAN over 256-frame windows: the first starts at the identity's rest (mean) pose, each next one at
-//     the last pose of the previous window (the tail window is zero-padded to 256 frames and cut back);
-//     (ours, config windowOverlap, anchorInitialPose) windows overlap, and the next starts one step on
+//   PoseGAN over 256-frame windows (pose-windows.ts): the first starts at the identity's rest (mean) pose,
+//     each next one where the previous window left the head
 //   -> de-normalised poses, scaled about the rest pose (--motion-scale), optionally smoothed (Eq. 1)
 //   PGFace on every frame's window and pose -> [alpha_id, alpha_exp] a frame
 // Everything stays on the GPU until the final readback, which also carries the numeric guard: the GPU's count
@@ -11,21 +10,18 @@
 import { BufferTooLargeError } from '../../core/buffer-pool.ts';
 import { tensor } from '../../core/creation.ts';
 import type { Engine } from '../../core/engine.ts';
-import { InitRandom } from '../../core/nn/init.ts';
 import { add, div, mul, mulScalar, sub } from '../../core/ops/elementwise.ts';
 import { smoothPoseSequence } from '../ops/gaussian-filter.ts';
-import { concat, pad, slice } from '../../core/ops/layout.ts';
+import { concat, slice } from '../../core/ops/layout.ts';
 import { NonFiniteError, findNonFinite, readWithNonFiniteCounts } from '../../core/ops/non-finite.ts';
-import { reshape } from '../../core/ops/reshape.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import type { CheckpointMeta } from '../checkpoint/checkpoint.ts';
 import type { ChannelStats, IdentityEntry } from '../data/dataset-format.ts';
 import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
 import type { FeatureConfig } from '../features/config.ts';
 import type { PgFace } from '../pgface/pgface.ts';
-import type { PoseGenerator } from '../posegan/generator.ts';
-import { generatorNoise } from '../posegan/noise.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
+import { generatePoseSequence } from './pose-windows.ts';
 
 export interface GenerateOptions {
   /** Identity whose rest pose starts the sequence; default: the first in the PoseGAN checkpoint. */
@@ -75,112 +71,6 @@ export function normaliseChannels(engine: Engine, x: Tensor, stats: ChannelStats
 export function denormaliseChannels(engine: Engine, x: Tensor, stats: ChannelStats): Tensor {
   const c = stats.mean.length;
   return add(mul(x, tensor(engine, stats.std.map((s) => Math.max(s, 1e-6)), [c])), tensor(engine, stats.mean, [c]));
-}
-
-/**
- * Frames the generator runs on for a window of `valid` real frames: the training length T for full windows;
- * for the tail (or a short clip) `valid` rounded up to the U-Net's down-sampling factor. (ours) The
- * generator is fully convolutional, and padding a short tail with silence up to T would let hundreds of
- * silent frames shift GroupNorm's statistics over the real ones.
- */
-export function generatorWindowFrames(config: PoseGenerator['config'], valid: number): number {
-  const factor = 2 ** (config.unetChannels.length - 1);
-  return Math.min(config.frames, Math.ceil(valid / factor) * factor);
-}
-
-/**
- * The initial pose of the window after one that generated `poses` [L, 6]: its last pose (the paper), or, for a
- * generator whose first frame is its initial pose exactly (config anchorInitialPose), the last pose moved on by
- * the last step, so the join neither jumps nor repeats a frame. [1, 6].
- */
-export function chainPose(config: PoseGenerator['config'], poses: Tensor): Tensor {
-  const [length, channels] = poses.shape as [number, number];
-  const last = slice(poses, [length - 1, 0], [1, channels]);
-  if (!config.anchorInitialPose || length < 2) return last;
-  return sub(mulScalar(last, 2), slice(poses, [length - 2, 0], [1, channels]));
-}
-
-/** The seed of the generator's noise stream when the caller gives none (generation repeats exactly). */
-export const DEFAULT_NOISE_SEED = 1;
-
-/** Frames a full inference window keeps before the next one starts (config windowOverlap). */
-export function windowHop(config: PoseGenerator['config']): number {
-  return config.frames - config.windowOverlap;
-}
-
-export interface PoseWindowOptions {
-  /** Poses to return (default all N): the windows beyond them are the last window's look-ahead (streaming). */
-  readonly frames?: number;
-  /** false: every window starts at `initial` (the no-initial-pose ablation); default true, the paper's chaining. */
-  readonly chain?: boolean;
-  /** The previous call's last window's frames past its kept ones (streaming: generatePoseWindows' `next.tail`). */
-  readonly tail?: Tensor | null;
-  readonly noiseSeed?: number;
-}
-
-/** Where the next window starts: its initial pose [1, 6], and the frames to cross-fade into its first ones [K, 6] (or none). */
-export interface WindowChain {
-  readonly initial: Tensor;
-  readonly tail: Tensor | null;
-}
-
-/** poses [L, 6] with its first K frames cross-faded from `tail` [K', 6]: (1 - j/K) tail_j + (j/K) poses_j, K = min(K', L). */
-function crossFade(poses: Tensor, tail: Tensor): Tensor {
-  const [length, channels] = poses.shape as [number, number];
-  const k = Math.min(tail.shape[0]!, length);
-  const weights = tensor(poses.engine, Array.from({ length: k }, (_, j) => j / k), [k, 1], 'crossFade.weights');
-  const head = slice(poses, [0, 0], [k, channels]);
-  const from = slice(tail, [0, 0], [k, channels]);
-  const faded = add(from, mul(sub(head, from), weights));
-  return k === length ? faded : concat([faded, slice(poses, [k, 0], [length - k, channels])], 0);
-}
-
-/**
- * PoseGAN over a sequence of windows [N, F, W] (normalised), initial [1, 6] normalised. Windows start every
- * windowHop(config) frames: a full window (T frames) keeps its first T - windowOverlap poses, the tail window
- * (fewer than T frames left) keeps all of its own. Each window after the first starts at the previous window's
- * pose where it begins (with windowOverlap > 0, ours), its first windowOverlap frames cross-faded from the
- * previous window's frames there, so neither window's edge shows; without overlap, at chainPose of the
- * previous window's poses (the paper). A generator with noise channels draws each window's noise from
- * `noiseSeed`'s stream. Returns the normalised poses [frames, 6] and where the next window would start.
- */
-export function generatePoseWindows(generator: PoseGenerator, windows: Tensor, initial: Tensor, options: PoseWindowOptions = {}): { poses: Tensor; next: WindowChain } {
-  const c = generator.config;
-  const noise = new InitRandom(options.noiseSeed ?? DEFAULT_NOISE_SEED);
-  const n = windows.shape[0]!;
-  const frames = options.frames ?? n;
-  if (!(Number.isInteger(frames) && frames >= 1 && frames <= n)) throw new RangeError(`generatePoseWindows: ${frames} frames asked of ${n} windows`);
-  const chain = options.chain ?? true;
-  const hop = windowHop(c);
-  const plan: { start: number; valid: number; kept: number; length: number }[] = [];
-  for (let s = 0, kept = 0; s < frames; s += kept) {
-    const valid = Math.min(c.frames, n - s);
-    kept = Math.min(valid === c.frames ? hop : valid, frames - s);
-    plan.push({ start: s, valid, kept, length: generatorWindowFrames(c, valid) });
-  }
-  // Every frame's audio encoded once (the encoder sees one frame at a time); the last window, when shorter than
-  // the U-Net's factor allows, reads zero windows past the end, encoded as forward would encode them.
-  const past = Math.max(...plan.map((p) => p.start + p.length)) - n;
-  const encoded = generator.encodeAudio(past > 0 ? pad(windows, [0, 0, 0], [past, 0, 0]) : windows);
-  const embedding = encoded.shape[1]!;
-  const parts: Tensor[] = [];
-  let next: WindowChain = { initial, tail: chain ? (options.tail ?? null) : null };
-  for (const { start: s, valid, kept, length } of plan) {
-    const sequence = slice(encoded, [0, 0, s], [1, embedding, length]);
-    const out = generator.forwardEncoded(sequence, next.initial, generatorNoise(windows.engine, noise, generator.noiseShape(1, length)));
-    let poses = reshape(slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]);
-    if (next.tail) poses = crossFade(poses, next.tail);
-    parts.push(kept === valid ? poses : slice(poses, [0, 0], [kept, c.poseChannels]));
-    if (!chain) next = { initial, tail: null };
-    else if (kept < valid) next = { initial: slice(poses, [kept, 0], [1, c.poseChannels]), tail: slice(poses, [kept, 0], [valid - kept, c.poseChannels]) };
-    else next = { initial: chainPose(c, poses), tail: null };
-  }
-  return { poses: parts.length === 1 ? parts[0]! : concat(parts, 0), next };
-}
-
-/** generatePoseWindows' poses: the whole sequence [N, 6], windows chained as inference does. */
-export function generatePoseSequence(generator: PoseGenerator, windows: Tensor, initial: Tensor, options: PoseWindowOptions = {}): Tensor {
-  return generatePoseWindows(generator, windows, initial, options).poses;
 }
 
 /** PGFace on every frame, in chunks. windows [N, F, W], poses [N, 6], both normalised -> [N, 144]. */

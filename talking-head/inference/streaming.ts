@@ -6,7 +6,8 @@
 //   its features: samples up to centre(i) + reach (the spectral window and the pitch segment);
 //   its audio window: the features of frames i - 8 .. i + 7;
 //   its pose: PoseGAN's whole 256-frame window, including the frames past the ones it keeps (config
-//   windowOverlap), and, through the initial pose, every window before it;
+//   windowOverlap), and, through the initial pose, every window before it; the last frames (an end window,
+//   pose-windows.ts) also the audio and poses of the hop before them, which the chain keeps;
 //   with --smooth: the poses of frames up to i + m (the filter's half-window);
 //   its face: its window and its (smoothed) pose.
 // Features are recomputed over all audio received so far each time a window completes (simple, and cheap
@@ -21,7 +22,8 @@ import type { IdentityEntry } from '../data/dataset-format.ts';
 import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
 import type { FeatureConfig } from '../features/config.ts';
 import { frameCentre, frameCount, pitchLagRange } from '../features/framing.ts';
-import { type GenerateOptions, type WindowChain, denormaliseChannels, findIdentity, generatePoseWindows, normaliseChannels, windowHop } from './generate.ts';
+import { type GenerateOptions, denormaliseChannels, findIdentity, normaliseChannels } from './generate.ts';
+import { type WindowChain, generatePoseWindows, windowHop } from './pose-windows.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
 
 export interface TalkingHeadChunk {
@@ -47,7 +49,7 @@ export class TalkingHeadStream {
   #rawPoses: Float32Array[] = [];
   #generatedFrames = 0;
   #emittedFrames = 0;
-  /** Where the next PoseGAN window starts (normalised; generatePoseWindows' `next`). */
+  /** Where the next PoseGAN window starts, and the previous one's kept poses (normalised; generatePoseWindows' `next`). */
   #chain: WindowChain | null = null;
   #finished = false;
 
@@ -88,7 +90,7 @@ export class TalkingHeadStream {
   async finish(): Promise<TalkingHeadChunk> {
     this.#finished = true;
     const total = frameCount(this.#sampleCount, this.#config);
-    if (total > this.#generatedFrames) await this.#generate(total - this.#generatedFrames, total);
+    if (total > this.#generatedFrames) await this.#generate(total - this.#generatedFrames, total, true);
     const chunk = await this.#emit(total);
     this.#releaseChain();
     return chunk;
@@ -123,24 +125,30 @@ export class TalkingHeadStream {
     return contextWindows(normaliseChannels(engine, perFrame, meta.normalisation.features), this.#config.context, this.#config.contextCentre);
   }
 
-  /** Runs the PoseGAN windows that start before frame generated + `count`, on the frames up to `windowEnd`. */
-  async #generate(count: number, windowEnd: number): Promise<void> {
+  /**
+   * Runs the PoseGAN windows that start before frame generated + `count`, on the frames up to `windowEnd`; with
+   * `withHistory` (the end of the stream) on the frames of the previous window's kept poses too, which an end
+   * window may start in.
+   */
+  async #generate(count: number, windowEnd: number, withHistory = false): Promise<void> {
     const engine = this.#engine;
     const meta = this.#posegan.checkpoint.meta;
     const generator = this.#posegan.generator;
     const motionScale = this.#options.motionScale ?? 1;
+    const lead = withHistory ? (this.#chain?.history?.shape[0] ?? 0) : 0;
     const { poses, chain } = engine.noGrad(() => engine.tidy(() => {
       const windows = this.#windows();
       const [, f, w] = windows.shape as [number, number, number];
       const rest = tensor(engine, this.#identity.meanPose, [1, 6]);
       const start = this.#chain?.initial ?? normaliseChannels(engine, rest, meta.normalisation.pose);
       // The same windows, in the same order, as the whole-file run: that is what makes the outputs equal.
-      const run = generatePoseWindows(generator, slice(windows, [this.#generatedFrames, 0, 0], [windowEnd - this.#generatedFrames, f, w]), start, { frames: count, tail: this.#chain?.tail });
+      const from = this.#generatedFrames - lead;
+      const run = generatePoseWindows(generator, slice(windows, [from, 0, 0], [windowEnd - from, f, w]), start, { frames: count, previous: this.#chain ?? undefined, lead });
       const generated = denormaliseChannels(engine, run.poses, meta.normalisation.pose);
       return { poses: add(rest, mulScalar(sub(generated, rest), motionScale)), chain: run.next };
     }));
     this.#releaseChain();
-    this.#chain = { initial: engine.keep(chain.initial), tail: chain.tail && engine.keep(chain.tail) };
+    this.#chain = { initial: engine.keep(chain.initial), tail: chain.tail && engine.keep(chain.tail), history: chain.history && engine.keep(chain.history) };
     this.#rawPoses.push(await poses.read());
     poses.dispose();
     this.#generatedFrames += count;
@@ -149,6 +157,7 @@ export class TalkingHeadStream {
   #releaseChain(): void {
     this.#chain?.initial.dispose();
     this.#chain?.tail?.dispose();
+    this.#chain?.history?.dispose();
     this.#chain = null;
   }
 

@@ -11,7 +11,7 @@ import type { Tensor } from '../../core/tensor.ts';
 import { type Dataset, poseBatch, segmentFrames } from '../data/dataset.ts';
 import type { Split } from '../data/dataset-format.ts';
 import { ROTATION_CHANNELS, motionProfile, overChannels } from '../evaluation/motion-realism.ts';
-import { generatePoseSequence } from '../inference/generate.ts';
+import { generatePoseSequence } from '../inference/pose-windows.ts';
 import type { PoseGenerator } from '../posegan/generator.ts';
 
 export interface PoseValidation {

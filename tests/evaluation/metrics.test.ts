@@ -10,6 +10,7 @@ import { meanPoseSequence, nearestTrainingStretch, randomTrainingStretch, stretc
 import { jitter, meanOf, motionDistance, motionEnergy, poseDistance, windowBoundaryJumps } from '../../talking-head/evaluation/pose-distances.ts';
 import { poseStatistics, statisticsGap } from '../../talking-head/evaluation/pose-statistics.ts';
 import { inMemoryDataset } from './in-memory-dataset.ts';
+import { windowJoinFrames } from '../../talking-head/inference/pose-windows.ts';
 
 const close = (actual: number, expected: number, what: string, tolerance = 1e-9) =>
   assert.ok(Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected)), `${what}: ${actual}, expected ${expected}`);
@@ -53,10 +54,14 @@ test('jitter is the mean squared second difference: t^2 has second difference 2 
   assert.equal(jitter([0, 1, 2, 3, 4], 1), { sum: 0, count: 3 }, 'a straight line does not jitter');
 });
 
-test('window boundary jumps are measured at every multiple of the window length', () => {
-  // window 2: boundaries at frames 2 (3 - 0) and 4 (5 - 3)
-  assert.equal(windowBoundaryJumps([0, 0, 3, 3, 5], 2, 1), { sum: 13, count: 2 });
-  assert.equal(windowBoundaryJumps([0, 1, 2], 256, 1), { sum: 0, count: 0 }, 'one window: no boundary');
+test('window boundary jumps are measured where windows join: every hop whose previous window was a full one', () => {
+  // hop 2: boundaries at frames 2 (3 - 0) and 4 (5 - 3)
+  assert.equal(windowBoundaryJumps([0, 0, 3, 3, 5], { hop: 2, overlap: 0 }, 1), { sum: 13, count: 2 });
+  assert.equal(windowBoundaryJumps([0, 1, 2], { hop: 256, overlap: 0 }, 1), { sum: 0, count: 0 }, 'one window: no boundary');
+  // hop 2, overlap 2 (windows of 4): the 3 frames after frame 2 are one end window, no join at 4
+  assert.equal(windowBoundaryJumps([0, 0, 3, 3, 5], { hop: 2, overlap: 2 }, 1), { sum: 9, count: 1 });
+  assert.equal(windowJoinFrames({ hop: 224, overlap: 32 }, 450), [224], 'the 226 frames after 224 are one end window');
+  assert.equal(windowJoinFrames({ hop: 224, overlap: 32 }, 480), [224, 448]);
 });
 
 function twoPeople() {

@@ -47,11 +47,11 @@ test('window joins: a jump at the boundary of a still sequence is measured again
   const generated = new Float32Array(20 * 6);
   for (let t = 10; t < 20; t++) generated[t * 6] = 3; // pitch jumps by 3 at frame 10, nothing else moves
   const real = [sinusoids(300, [1, 1, 1, 1, 1, 1], 1)];
-  const joins = windowJoins([generated], real, 10, ROTATION_CHANNELS);
+  const joins = windowJoins([generated], real, { hop: 10, overlap: 0 }, ROTATION_CHANNELS);
   assert.is(joins.joins, 1);
   assert.ok(Math.abs(joins.meanRatio * joins.realP95 - 3) < 1e-6, 'mean_c over the rotation: 9 / 3');
   assert.ok(Math.abs(joins.maxRatio - joins.meanRatio) < 1e-12);
-  const none = windowJoins([generated], real, 7, ROTATION_CHANNELS);
+  const none = windowJoins([generated], real, { hop: 7, overlap: 0 }, ROTATION_CHANNELS);
   assert.is(none.meanRatio, 0, 'boundaries at 7 and 14 do not see the step');
 });
 

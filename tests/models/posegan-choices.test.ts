@@ -8,7 +8,7 @@ import { conv1d } from '../../core/ops/conv1d.ts';
 import { DESIGN_CHOICES_OF_ISSUE_14, defaultPoseGanConfig, LEGACY_POSEGAN_CHOICES, poseGanConfigFromJson } from '../../talking-head/posegan/config.ts';
 import { PoseDiscriminator, frameDifferences } from '../../talking-head/posegan/discriminator.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
-import { chainPose, generatePoseSequence, generatePoseWindows, windowHop } from '../../talking-head/inference/generate.ts';
+import { chainPose, generatePoseSequence, generatePoseWindows, windowHop, windowJoinFrames, windowSpacing } from '../../talking-head/inference/pose-windows.ts';
 import { slice } from '../../core/ops/layout.ts';
 import { reshape } from '../../core/ops/reshape.ts';
 import { standardNormal } from '../../talking-head/posegan/noise.ts';
@@ -172,7 +172,7 @@ test('an anchored generator starts exactly at its initial pose; the next window 
   g.dispose();
 });
 
-test('overlapping inference windows: full windows keep T - overlap frames, the next starts where the previous one is and fades in over the overlap', async () => {
+test('overlapping inference windows: full windows keep T - overlap frames, the next starts where the previous one is and fades in over the overlap; the tail is a full window ending at the end', async () => {
   const config = defaultPoseGanConfig(FEATURES, { ...TINY, anchorInitialPose: true, windowOverlap: 16 });
   const g = new PoseGenerator(engine, config, new InitRandom(9));
   g.train(false);
@@ -182,6 +182,7 @@ test('overlapping inference windows: full windows keep T - overlap frames, the n
   const whole = await generatePoseSequence(g, windows, initial).read();
   assert.is(whole.length, n * 6);
   assert.is(windowHop(config), 48);
+  assert.equal(windowJoinFrames(windowSpacing(config), n), [48, 96], 'the joins the evaluation measures are the plan\'s');
   // The second window starts at frame 48 at the first window's pose there; frames 48..63 fade from the first
   // window's to the second's.
   const first = await g.forward(reshape(slice(windows, [0, 0, 0], [64, FEATURES, 16]), [1, 64, FEATURES, 16]), initial).read();
@@ -191,6 +192,16 @@ test('overlapping inference windows: full windows keep T - overlap frames, the n
   const faded = Array.from({ length: 6 }, (_, c) => first[56 * 6 + c]! + (8 / 16) * (second[8 * 6 + c]! - first[56 * 6 + c]!));
   assertClose(whole.subarray(56 * 6, 57 * 6), faded, { atol: 1e-5, rtol: 1e-5 }, 'halfway through the overlap, half of each window');
   assertClose(whole.subarray(64 * 6, 65 * 6), second.subarray(16 * 6, 17 * 6), { atol: 1e-5, rtol: 1e-5 }, 'after the overlap, the second window');
+  // 54 frames are left after frame 96: the end window is a full one over frames 86..149, started at the pose
+  // already generated at frame 86, keeping its rows 10.. (frames 96..), faded in from the second window's tail.
+  const end = await g.forward(reshape(slice(windows, [86, 0, 0], [64, FEATURES, 16]), [1, 64, FEATURES, 16]), tensor(engine, whole.subarray(86 * 6, 87 * 6), [1, 6])).read();
+  const fadedEnd = Array.from({ length: 6 }, (_, c) => second[56 * 6 + c]! + (8 / 16) * (end[18 * 6 + c]! - second[56 * 6 + c]!));
+  assertClose(whole.subarray(104 * 6, 105 * 6), fadedEnd, { atol: 1e-5, rtol: 1e-5 }, 'halfway through the end window\'s fade');
+  assertClose(whole.subarray(120 * 6), end.subarray(34 * 6), { atol: 1e-5, rtol: 1e-5 }, 'the end window after its fade, to the last frame');
+  // Streaming: the last call has only the end's windows and the previous call's kept poses (lead) and gives the same frames.
+  const head = generatePoseWindows(g, windows, initial, { frames: 96 });
+  const rest = await generatePoseWindows(g, slice(windows, [48, 0, 0], [n - 48, FEATURES, 16]), head.next.initial, { previous: head.next, lead: 48 }).poses.read();
+  assertClose(rest, whole.subarray(96 * 6), { atol: 1e-6, rtol: 1e-6 }, 'the end window from a chain and its lead');
   // Asked for fewer frames (streaming), the same windows give the same poses.
   const part = await generatePoseWindows(g, slice(windows, [0, 0, 0], [48 + 64, FEATURES, 16]), initial, { frames: 96 }).poses.read();
   assertClose(part, whole.subarray(0, 96 * 6), { atol: 1e-6, rtol: 1e-6 }, 'two windows with their look-ahead');

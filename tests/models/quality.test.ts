@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { distanceRow } from '../../talking-head/evaluation/method-scores.ts';
 import { evaluationSegments, generatorDraws, nearestNeighbourDraws, randomPoseDraws, wholeClipPoses } from '../../talking-head/evaluation/pose-methods.ts';
 import { windowBoundaryJumps } from '../../talking-head/evaluation/pose-distances.ts';
-import { windowHop } from '../../talking-head/inference/generate.ts';
+import { windowJoinFrames, windowSpacing } from '../../talking-head/inference/pose-windows.ts';
 import { poseStatistics } from '../../talking-head/evaluation/pose-statistics.ts';
 import { loadDatasetFolder } from '../../runtime-node/dataset/dataset-files.ts';
 import { runDatasetBuild } from '../../runtime-node/dataset/build-command.ts';
@@ -92,13 +92,13 @@ maybe('where generation windows join, the mean jump is no larger than the real 9
   let worst = 0;
   let above = 0;
   // Windows start every windowHop frames (T less the config's windowOverlap): the joins are there.
-  const T = windowHop(posegan!.config);
+  const spacing = windowSpacing(posegan!.config);
   for (const s of generated) {
-    const jumps = windowBoundaryJumps(s, T);
+    const jumps = windowBoundaryJumps(s, spacing);
     sum += jumps.sum;
     count += jumps.count;
     if (jumps.count > 0) worst = Math.max(worst, jumps.sum / jumps.count);
-    for (let b = T; b < s.length / 6; b += T) above += windowBoundaryJumps(s.subarray((b - 1) * 6, (b + 1) * 6), 1).sum > p95 ? 1 : 0;
+    for (const b of windowJoinFrames(spacing, s.length / 6)) above += windowBoundaryJumps(s.subarray((b - 1) * 6, (b + 1) * 6), { hop: 1, overlap: 0 }).sum > p95 ? 1 : 0;
   }
   assert.ok(count > 0, 'no clip is longer than one window');
   console.log(`  window joins: ${count}, mean squared jump ${(sum / count).toExponential(3)} (worst clip ${worst.toExponential(3)}; ${above} joins above the real p95); real frame-to-frame motion p95 ${p95.toExponential(3)}`);
