@@ -37,8 +37,22 @@ export function gaussianFilterWeights(spec: GaussianFilterSpec): Float64Array {
   return w;
 }
 
+/** weightUniforms by sigma and half-window (read, never written): generation filters every window with one spec. */
+const uniformsBySpec = new Map<string, { weights: Float32Array; cumulative: Float32Array }>();
+
 /** The weights and their running sums: the kernel's `weights` and `cumulative` (array<vec4f, 16> each). */
 function weightUniforms(spec: GaussianFilterSpec): { weights: Float32Array; cumulative: Float32Array } {
+  const key = `${spec.sigma}|${spec.halfWindow}`;
+  let uniforms = uniformsBySpec.get(key);
+  if (!uniforms) {
+    uniforms = computeWeightUniforms(spec);
+    if (uniformsBySpec.size >= 64) uniformsBySpec.clear();
+    uniformsBySpec.set(key, uniforms);
+  }
+  return uniforms;
+}
+
+function computeWeightUniforms(spec: GaussianFilterSpec): { weights: Float32Array; cumulative: Float32Array } {
   const w = gaussianFilterWeights(spec);
   const weights = new Float32Array(4 * 16);
   const cumulative = new Float32Array(4 * 16);
