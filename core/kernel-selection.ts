@@ -6,8 +6,8 @@
 // (after the work that met it has finished) runs the tuning: every variant that supports the class is timed on
 // a cut-down copy of the problem (a warm-up run that compiles, then the fastest of a few rounds that time every
 // variant once each, a short run repeated within one submit to last a few milliseconds, sleeping most of the
-// expected time before waiting so dawn.node's polling does not slow it), and the fastest is used from then on. Results are cached for the engine's life (one engine, one adapter) and can be
-// exported and imported as JSON. Whichever variant runs, results agree within the tolerances the tests state.
+// expected time before waiting so dawn.node's polling does not slow it), and the fastest is used from then on.
+// Results are cached for the engine's life (one engine, one adapter) and can be exported and imported as JSON. Whichever variant runs, results agree within the tolerances the tests state.
 import type { KernelLaunch } from './kernels/launch.ts';
 import type { BufferCopy, DeviceFeatures, KernelFamily, KernelVariant, Scratch } from './kernels/variants.ts';
 
@@ -209,8 +209,8 @@ export class KernelSelector {
    * Wall time of one run of `variant` on `problem`, in ms: `repeats` runs recorded into one submit, divided by
    * `repeats`. A tuning problem of a small layer runs in 0.05-0.5 ms, about what one submit and wait costs on a CPU
    * adapter, and a single run was then decided by that overhead's noise: under foreign load GroupNorm's subgroup
-   * variant (0.2 ms in a quiet run, its leaky ReLU fused) lost to the workgroup kernel and its separate leaky pass (0.49 ms)
-   * at generation's [1, 32, 128] (core/kernels/PERFORMANCE.md). Sleeps most of `expectedMs` a run before waiting.
+   * variant (0.2 ms in a quiet run, its leaky ReLU fused) lost to the workgroup kernel and its separate leaky pass
+   * (0.49 ms) at generation's [1, 32, 128] (core/kernels/PERFORMANCE.md). Sleeps most of `expectedMs` a run first.
    */
   async #timeBatch(variant: KernelVariant<unknown>, problem: unknown, repeats: number, expectedMs: number): Promise<number> {
     const host = this.#host;
