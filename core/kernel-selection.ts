@@ -7,7 +7,8 @@
 // a cut-down copy of the problem (a warm-up run that compiles, then the fastest of a few rounds that time every
 // variant once each, a short run repeated within one submit to last a few milliseconds, sleeping most of the
 // expected time before waiting so dawn.node's polling does not slow it), and the fastest is used from then on.
-// Results are cached for the engine's life (one engine, one adapter) and can be exported and imported as JSON. Whichever variant runs, results agree within the tolerances the tests state.
+// Results are cached for the engine's life (one engine, one adapter) and can be exported and imported as JSON.
+// Whichever variant runs, results agree within the tolerances the tests state.
 import type { KernelLaunch } from './kernels/launch.ts';
 import type { BufferCopy, DeviceFeatures, KernelFamily, KernelVariant, Scratch } from './kernels/variants.ts';
 
