@@ -36,9 +36,6 @@ export interface Timing {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** Waiting less than this after the sleep means the work was already done (see timeRuns). */
-const FLOORED_WAIT_MS = 1.5;
-const FLOORED_RETRIES = 3;
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((p, q) => p - q);
@@ -60,28 +57,14 @@ export function median(values: readonly number[]): number {
 export async function timeRuns(enqueue: () => void, wait: () => Promise<void>, options: TimingOptions, submit?: () => void): Promise<Timing> {
   const sleepFraction = options.sleepFraction ?? 0;
   let estimateMs = 0;
-  // A batch whose work was done while it slept measured the sleep: it waited under FLOORED_WAIT_MS after waking.
-  // It runs again with half its time as the estimate, up to FLOORED_RETRIES times (the same check as the end-to-end
-  // rounds', benchmarks/end-to-end.ts: an estimate set by a batch slowed by foreign load floored the later ones).
-  const timedOnce = async (runs: number): Promise<{ ms: number; floored: boolean }> => {
+  const once = async (runs: number): Promise<number> => {
     const start = performance.now();
     for (let i = 0; i < runs; i++) enqueue();
     submit?.();
     const sleepMs = sleepFraction * estimateMs * runs - (performance.now() - start);
-    const slept = sleepFraction > 0 && sleepMs > 2;
-    if (slept) await sleep(sleepMs);
-    const woke = performance.now();
+    if (sleepFraction > 0 && sleepMs > 2) await sleep(sleepMs);
     await wait();
-    const ended = performance.now();
-    return { ms: (ended - start) / runs, floored: slept && ended - woke < FLOORED_WAIT_MS };
-  };
-  const once = async (runs: number): Promise<number> => {
-    let run = await timedOnce(runs);
-    for (let retry = 0; retry < FLOORED_RETRIES && run.floored; retry++) {
-      estimateMs = run.ms / 2;
-      run = await timedOnce(runs);
-    }
-    return run.ms;
+    return (performance.now() - start) / runs;
   };
   for (let i = 0; i < options.warmup; i++) {
     const ms = await once(1);
