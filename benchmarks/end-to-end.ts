@@ -2,8 +2,9 @@
 //   posegan.train-step     PoseGanTrainer.step, default config (D without spectral norm, below), batch 64 x 256 frames: G forward, D step,
 //                          G step (Sec. 4.1, Eq. 3-6), Adam on both; synthetic batch uploaded inside the run
 //   pgface.train-step      PgFaceTrainer.step, default config, 64 frame pairs (128 rows), Eq. (7)-(8)
-//   posegan.generate.60s   the generator over 60 s (1800 frames) of context windows, 256-frame windows chained
-//                          by their last pose (talking-head/inference/generate.ts generatePoseSequence), read back
+//   posegan.generate.60s   the generator over 60 s (1800 frames) of context windows, in inference's windows
+//                          (talking-head/inference/pose-windows.ts generatePoseSequence: 256 frames, overlapping,
+//                          chained by their pose, an end window), read back; the TF.js peer runs the same windows
 //   generate.60s           the whole generation of talking-head/inference/generate.ts on 60 s of 16 kHz audio: GPU
 //                          features, normalisation, context windows, PoseGAN, PGFace, both read back
 // Generation rows also report the real-time factor (compute seconds / audio seconds).
@@ -21,7 +22,7 @@ import type { Tensor } from '../core/tensor.ts';
 import { computeFrameFeatures, contextWindows } from '../talking-head/features/audio-features.ts';
 import { defaultFeatureConfig } from '../talking-head/features/config.ts';
 import { denormaliseChannels, generateFaceSequence, normaliseChannels } from '../talking-head/inference/generate.ts';
-import { generatePoseSequence, generatorWindowFrames } from '../talking-head/inference/pose-windows.ts';
+import { generatePoseSequence, windowPlan } from '../talking-head/inference/pose-windows.ts';
 import { defaultPgFaceConfig } from '../talking-head/pgface/config.ts';
 import { PgFace } from '../talking-head/pgface/pgface.ts';
 import { type PoseGanConfig, defaultPoseGanConfig } from '../talking-head/posegan/config.ts';
@@ -154,8 +155,7 @@ function poseGanGeneration(engine: Engine, s: Sizes): Workload {
   const windows = engine.keep(tensor(engine, randomValues(frames * FEATURES * c.windowFrames, 5), [frames, FEATURES, c.windowFrames], 'bench.windows'));
   return {
     name: 'posegan.generate.60s',
-    shapes: `generator over ${frames} frames (${Math.floor(frames / c.frames)} windows of ${c.frames}` +
-      `${frames % c.frames ? ` + a tail of ${generatorWindowFrames(c, frames % c.frames)}` : ''}), read back`,
+    shapes: `generator over ${frames} frames (${describeWindows(c, frames)}), read back`,
     audioSeconds: s.seconds,
     peers: ['webgpu', 'wasm'],
     start() {
@@ -170,6 +170,15 @@ function poseGanGeneration(engine: Engine, s: Sizes): Workload {
       windows.dispose();
     },
   };
+}
+
+/** The windows inference runs over `frames` frames, e.g. "8 windows of 256 every 224 frames, the last an end window". */
+function describeWindows(c: PoseGanConfig, frames: number): string {
+  const plan = windowPlan(c, frames, 0, frames, 0, c.windowOverlap > 0);
+  const full = plan.filter((p) => p.length === c.frames).length;
+  const short = plan.find((p) => p.length < c.frames);
+  const end = plan.some((p) => p.skip > 0) ? ', the last an end window' : '';
+  return `${full} windows of ${c.frames} every ${c.frames - c.windowOverlap} frames${end}${short ? ` + a short one of ${short.length}` : ''}`;
 }
 
 /** generateTalkingHead (talking-head/inference/generate.ts) without checkpoints: the same ops on random weights. */

@@ -13,12 +13,12 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generatorWindowFrames } from '../../talking-head/inference/pose-windows.ts';
 import type { PoseGanConfig } from '../../talking-head/posegan/config.ts';
 import {
-  type PoseGanTfBatch, type TfPoseGan, disposePoseGan, generatorForward, discriminatorParameterSpecs, generatorParameterSpecs,
+  type PoseGanTfBatch, type TfPoseGan, disposePoseGan, discriminatorParameterSpecs, generatorParameterSpecs,
   parameterCount, poseGanTrainer, randomPoseGan,
 } from './posegan-tfjs.ts';
+import { generatePoseSequenceTf } from './pose-windows-tfjs.ts';
 import { type Tf, type TfjsBackend, type WebGpuBackendInternals, loadTf } from './tfjs.ts';
 import { syntheticValues as randomValues } from '../synthetic-values.ts';
 
@@ -27,7 +27,7 @@ const root = join(here, '..', '..');
 
 export type EndToEndPeerCase =
   | { readonly kind: 'train-step'; readonly name: string; readonly batch: number }
-  /** The generator over `frames` frames, 256-frame windows chained by their last pose (generatePoseSequence). */
+  /** The generator over `frames` frames, in the windows posedyn's inference runs (generatePoseSequence). */
   | { readonly kind: 'generate'; readonly name: string; readonly frames: number };
 
 export interface PeerSetup {
@@ -148,31 +148,13 @@ function trainStepRunner(tf: Tf, model: TfPoseGan, batch: number, wait: () => Pr
   };
 }
 
-/**
- * generatePoseSequence of talking-head/inference/generate.ts: 256-frame windows, each starting at the last pose of
- * the one before; a shorter tail runs at its own length rounded up to the U-Net's factor (generatorWindowFrames).
- */
+/** generatePoseSequence of talking-head/inference/pose-windows.ts, the same windows (pose-windows-tfjs.ts). */
 function generateRunner(tf: Tf, model: TfPoseGan, frames: number): Runner & { dispose(): void } {
   const c = model.config;
-  const f = c.featureCount;
-  const w = c.windowFrames;
-  const windows = tf.tensor3d(randomValues(frames * f * w, 5), [frames, f, w]);
+  const windows = tf.tensor3d(randomValues(frames * c.featureCount * c.windowFrames, 5), [frames, c.featureCount, c.windowFrames]);
   return {
     start() {
-      const poses = tf.tidy(() => {
-        const parts: import('@tensorflow/tfjs').Tensor[] = [];
-        let start: import('@tensorflow/tfjs').Tensor = tf.zeros([1, c.poseChannels]);
-        for (let s = 0; s < frames; s += c.frames) {
-          const valid = Math.min(c.frames, frames - s);
-          const length = generatorWindowFrames(c, valid);
-          let chunk = tf.slice(windows, [s, 0, 0], [valid, f, w]);
-          if (valid < length) chunk = tf.pad(chunk, [[0, length - valid], [0, 0], [0, 0]]);
-          const out = generatorForward(tf, model, tf.reshape(chunk, [1, length, f, w]), start);
-          parts.push(tf.reshape(tf.slice(out, [0, 0, 0], [1, valid, c.poseChannels]), [valid, c.poseChannels]));
-          start = tf.reshape(tf.slice(out, [0, valid - 1, 0], [1, 1, c.poseChannels]), [1, c.poseChannels]);
-        }
-        return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
-      });
+      const poses = tf.tidy(() => generatePoseSequenceTf(tf, model, windows, tf.zeros([1, c.poseChannels])));
       return async () => {
         await poses.data();
         poses.dispose();

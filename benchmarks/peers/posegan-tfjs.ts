@@ -263,11 +263,21 @@ function audioEncoder(tf: Tf, weights: Weights, c: PoseGanConfig, windows: Tenso
 
 /** audio [B, T, F, W] (posedyn's layout), initial [B, 6] -> poses [B, T, 6]. */
 export function generatorForward(tf: Tf, model: TfPoseGan, audio: Tensor4D, initial: Tensor): Tensor3D {
+  const [batch, frames, features, window] = audio.shape;
+  const sequence = generatorEncode(tf, model, tf.reshape(audio, [batch * frames, features, window]) as Tensor3D);
+  return generatorForwardEncoded(tf, model, tf.reshape(sequence, [batch, frames, model.config.encoder.embedding]) as Tensor3D, initial);
+}
+
+/** The audio encoder on every frame's window: windows [N, F, W] (posedyn's layout) -> [N, embedding] (PoseGenerator.encodeAudio). */
+export function generatorEncode(tf: Tf, model: TfPoseGan, windows: Tensor3D): Tensor {
+  return audioEncoder(tf, model.generator, model.config, tf.transpose(windows, [0, 2, 1]) as Tensor3D);
+}
+
+/** The generator after its audio encoder: sequence [B, T, embedding], initial [B, 6] -> poses [B, T, 6] (PoseGenerator.forwardEncoded). */
+export function generatorForwardEncoded(tf: Tf, model: TfPoseGan, sequence: Tensor3D, initial: Tensor): Tensor3D {
   const c = model.config;
   const w = model.generator;
-  const [batch, frames, features, window] = audio.shape;
-  const windows = tf.reshape(tf.transpose(audio, [0, 1, 3, 2]), [batch * frames, window, features]) as Tensor3D;
-  const sequence = tf.reshape(audioEncoder(tf, w, c, windows), [batch, frames, c.encoder.embedding]) as Tensor3D;
+  const [batch, frames] = sequence.shape;
   const initialChannels = tf.tile(tf.reshape(initial, [batch, 1, c.poseChannels]), [1, frames, 1]) as Tensor3D;
   const block = (name: string, x: Tensor3D, stride: number) =>
     tf.leakyRelu(groupNorm(tf, w, `${name}.norm`, conv1d(tf, w, `${name}.conv`, x, stride, 2), c.groups), c.leakySlope);

@@ -106,8 +106,11 @@ function crossFade(poses: Tensor, tail: Tensor): Tensor {
   return k === length ? faded : concat([faded, slice(poses, [k, 0], [length - k, channels])], 0);
 }
 
-/** One generator run: it starts at window row `start` and runs `length` frames; rows [skip, skip + kept) are frames s.. of the output. */
-interface WindowPlan {
+/**
+ * One generator run: it starts at window row `start` and runs `length` frames (`valid` of them real); its rows
+ * [skip, skip + kept) are the output's frames s...
+ */
+export interface WindowPlan {
   readonly s: number;
   readonly start: number;
   readonly valid: number;
@@ -116,7 +119,12 @@ interface WindowPlan {
   readonly length: number;
 }
 
-function planWindows(config: PoseGenerator['config'], n: number, lead: number, frames: number, known: number, endWindows: boolean): WindowPlan[] {
+/**
+ * The windows generatePoseWindows runs on n window rows, generating `frames` frames from row `lead`, with the
+ * poses of the `known` rows before `lead` given; `endWindows`: the tail may be an end window (this file's header).
+ * Exported for the TF.js peer of the benchmarks, which runs the same windows.
+ */
+export function windowPlan(config: PoseGenerator['config'], n: number, lead: number, frames: number, known: number, endWindows: boolean): WindowPlan[] {
   const t = config.frames;
   const hop = windowHop(config);
   const plan: WindowPlan[] = [];
@@ -158,7 +166,7 @@ export function generatePoseWindows(generator: PoseGenerator, windows: Tensor, i
   if (!(Number.isInteger(lead) && lead >= 0 && lead <= known && lead < n)) throw new RangeError(`generatePoseWindows: lead ${lead} needs previous.history with at least that many rows (has ${known}) and fewer than ${n} windows`);
   const frames = options.frames ?? n - lead;
   if (!(Number.isInteger(frames) && frames >= 1 && frames <= n - lead)) throw new RangeError(`generatePoseWindows: ${frames} frames asked of ${n - lead} windows`);
-  const plan = planWindows(c, n, lead, frames, lead, chain && c.windowOverlap > 0);
+  const plan = windowPlan(c, n, lead, frames, lead, chain && c.windowOverlap > 0);
   // Every frame's audio encoded once (the encoder sees one frame at a time); a short window, when shorter than
   // the U-Net's factor allows, reads zero windows past the end, encoded as forward would encode them.
   const past = Math.max(...plan.map((p) => p.start + p.length)) - n;

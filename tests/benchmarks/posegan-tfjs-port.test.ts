@@ -8,9 +8,12 @@ import {
   discriminatorForward, discriminatorParameterSpecs, disposePoseGan, generatorForward, generatorParameterSpecs,
   parameterCount, poseGanFromPosedyn, poseGanTrainer, type PosedynParameter,
 } from '../../benchmarks/peers/posegan-tfjs.ts';
+import { generatePoseSequenceTf } from '../../benchmarks/peers/pose-windows-tfjs.ts';
+import { tensor } from '../../core/creation.ts';
 import type { Module } from '../../core/nn/module.ts';
 import { InitRandom } from '../../core/nn/init.ts';
 import { LEGACY_POSEGAN_CHOICES, type PoseGanConfig, defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
+import { generatePoseSequence } from '../../talking-head/inference/pose-windows.ts';
 import { PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
 import { assertClose } from '../helpers/compare.ts';
 import { testEngine } from '../helpers/engine.ts';
@@ -110,6 +113,27 @@ async function matchesPosedyn(config: PoseGanConfig): Promise<void> {
 test('with posedyn\'s weights, the TF.js generator, discriminator, losses and one training step match posedyn (the defaults)', () => matchesPosedyn(TINY));
 test('... and with the paper\'s losses as written and the legacy discriminator', () => matchesPosedyn(LEGACY));
 test('... and with least squares, an unconditional rotation critic of frame differences, kernel 7, TTUR, a wider output filter', () => matchesPosedyn(OTHERS));
+
+test('the peer\'s generation runs posedyn\'s windows: overlapping, chained, cross-faded, and the end window, to the same poses', async () => {
+  const engine = await testEngine();
+  await tf.setBackend('cpu');
+  const frames = 40; // windows of 16 every 14 frames: full at 0 and 14, the end window over 24..39
+  const trainer = new PoseGanTrainer(engine, TINY, { learningRate: 1e-3, seed: 4 });
+  trainer.generator.train(false);
+  const model = poseGanFromPosedyn(tf, TINY, await posedynParameters(trainer.generator), await posedynParameters(trainer.discriminator!));
+  const random = new InitRandom(8);
+  const audio = random.uniform(frames * FEATURES * 16, 1);
+  const initial = random.uniform(6, 1);
+  const own = engine.noGrad(() => engine.tidy(() => generatePoseSequence(trainer.generator, tensor(engine, audio, [frames, FEATURES, 16]), tensor(engine, initial, [1, 6]))));
+  const expected = await own.read();
+  own.dispose();
+  const peer = tf.tidy(() => generatePoseSequenceTf(tf, model, tf.tensor3d(audio, [frames, FEATURES, 16]), tf.tensor2d(initial, [1, 6])));
+  assert.equal(peer.shape, [frames, 6]);
+  assertClose(peer.dataSync(), expected, TOLERANCE, 'poses over three windows');
+  peer.dispose();
+  disposePoseGan(model);
+  trainer.dispose();
+});
 
 
 test.run();
