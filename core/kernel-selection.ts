@@ -4,11 +4,10 @@
 // the measured winner for the problem's shape class, else the family's preferred variant for this device.
 // With tuning on, a shape class met for the first time is queued, and the engine's next sync or readback
 // (after the work that met it has finished) runs the tuning: every variant that supports the class is timed on
-// a cut-down copy of the problem (a warm-up run that compiles, then the fastest of a few rounds that time every
-// variant once each, a short run repeated within one submit to last a few milliseconds, sleeping most of the
-// expected time before waiting so dawn.node's polling does not slow it), and the fastest is used from then on.
-// Results are cached for the engine's life (one engine, one adapter) and can be exported and imported as JSON.
-// Whichever variant runs, results agree within the tolerances the tests state.
+// a cut-down copy of the problem (a warm-up run that compiles, then the fastest of a few runs, each submitted
+// alone, sleeping most of its expected time before waiting so dawn.node's polling does not slow it), and the
+// fastest is used from then on. Results are cached for the engine's life (one engine, one adapter) and can be
+// exported and imported as JSON. Whichever variant runs, results agree within the tolerances the tests state.
 import type { KernelLaunch } from './kernels/launch.ts';
 import type { BufferCopy, DeviceFeatures, KernelFamily, KernelVariant, Scratch } from './kernels/variants.ts';
 
@@ -56,9 +55,6 @@ interface PendingTuning {
 }
 
 const TUNING_RUNS = 3;
-/** A tuning sample repeats a short run within one submit until it lasts about this long (at most MAX_REPEATS runs). */
-const TUNING_TARGET_MS = 2;
-const MAX_REPEATS = 32;
 const SLEEP_FRACTION = 0.8;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -181,61 +177,42 @@ export class KernelSelector {
       return b;
     });
     const candidates = family.variants.filter((v) => v.supports(problem, host.device));
-    const timed: { variant: KernelVariant<unknown>; repeats: number; samples: number[] }[] = [];
+    const timings: VariantTiming[] = [];
     try {
       for (const variant of candidates) {
+        const samples: number[] = [];
         try {
-          await this.#timeBatch(variant, problem, 1, 0); // compiles the pipelines: not timed
-          const once = await this.#timeBatch(variant, problem, 1, 0);
-          timed.push({ variant, repeats: Math.max(1, Math.min(MAX_REPEATS, Math.ceil(TUNING_TARGET_MS / Math.max(once, 0.01)))), samples: [] });
+        for (let run = 0; run <= TUNING_RUNS; run++) {
+          const temporaries: GPUBuffer[] = [];
+          const scratch: Scratch = { acquire: (bytes, label) => {
+            const b = host.acquire(bytes, label);
+            temporaries.push(b);
+            return b;
+          } };
+          host.flush();
+          await host.idle();
+          const started = performance.now();
+          for (const launch of variant.launches(problem, host.device, scratch)) host.dispatch(launch);
+          for (const copy of variant.copies?.(problem) ?? []) host.copy(copy);
+          host.flush();
+          const expected = samples.length > 0 ? Math.min(...samples) : 0;
+          if (expected > 2) await sleep(SLEEP_FRACTION * expected - (performance.now() - started));
+          await host.idle();
+          // Run 0 compiled the pipelines: not timed.
+          if (run > 0) samples.push(performance.now() - started);
+          for (const b of temporaries) host.release(b);
+        }
         } catch (error) {
           // A variant that does not compile or run on this adapter is not a candidate here.
           this.#failures.push(`${family.name} ${variant.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+          continue;
         }
-      }
-      // Round by round, every variant once a round: a burst of foreign load slows one round of all of them, not all
-      // the runs of one.
-      for (let round = 0; round < TUNING_RUNS; round++) {
-        for (const t of timed) t.samples.push(await this.#timeBatch(t.variant, problem, t.repeats, t.samples.length > 0 ? Math.min(...t.samples) : 0));
+        // The fastest run: foreign load on a shared machine only ever slows a run down.
+        timings.push({ variant: variant.name, ms: Math.min(...samples) });
       }
     } finally {
       for (const b of buffers) host.release(b);
     }
-    // The fastest run: foreign load on a shared machine only ever slows a run down.
-    const timings: VariantTiming[] = timed.map((t) => ({ variant: t.variant.name, ms: Math.min(...t.samples) }));
     return timings.sort((p, q) => p.ms - q.ms);
-  }
-
-  /**
-   * Wall time of one run of `variant` on `problem`, in ms: `repeats` runs recorded into one submit, divided by
-   * `repeats`. A tuning problem of a small layer runs in 0.05-0.5 ms, about what one submit and wait costs on a CPU
-   * adapter, and a single run was then decided by that overhead's noise: under foreign load GroupNorm's subgroup
-   * variant (0.2 ms in a quiet run, its leaky ReLU fused) lost to the workgroup kernel and its separate leaky pass
-   * (0.49 ms) at generation's [1, 32, 128] (core/kernels/PERFORMANCE.md). Sleeps most of `expectedMs` a run first.
-   */
-  async #timeBatch(variant: KernelVariant<unknown>, problem: unknown, repeats: number, expectedMs: number): Promise<number> {
-    const host = this.#host;
-    const temporaries: GPUBuffer[] = [];
-    const scratch: Scratch = { acquire: (bytes, label) => {
-      const b = host.acquire(bytes, label);
-      temporaries.push(b);
-      return b;
-    } };
-    host.flush();
-    await host.idle();
-    const started = performance.now();
-    try {
-      for (let r = 0; r < repeats; r++) {
-        for (const launch of variant.launches(problem, host.device, scratch)) host.dispatch(launch);
-        for (const copy of variant.copies?.(problem) ?? []) host.copy(copy);
-      }
-      host.flush();
-      const expected = expectedMs * repeats;
-      if (expected > 2) await sleep(SLEEP_FRACTION * expected - (performance.now() - started));
-      await host.idle();
-      return (performance.now() - started) / repeats;
-    } finally {
-      for (const b of temporaries) host.release(b);
-    }
   }
 }
