@@ -64,7 +64,9 @@ function sizes(quick: boolean): Sizes {
     };
   }
   // Repeats: a PoseGAN step is ~10 s in posedyn and several times that in TF.js WebGPU on lavapipe.
-  return { posegan: defaultPoseGanConfig(FEATURES, PEER_COMPARABLE), batch: 64, faceBatchPairs: 64, seconds: 60, warmup: 1, repeats: 5 };
+  // Two warm-up rounds: the first after the tuning run is slow (97-154 ms where later generations took 36-54), and
+  // it does not set the sleep (timePosedynRun).
+  return { posegan: defaultPoseGanConfig(FEATURES, PEER_COMPARABLE), batch: 64, faceBatchPairs: 64, seconds: 60, warmup: 2, repeats: 5 };
 }
 
 /** One run of a row: `start` records its dispatches (synchronously) and returns what waits for the result. */
@@ -220,14 +222,35 @@ function fullGeneration(engine: Engine, s: Sizes): Workload {
 // ------------------------------------------------------------------------------------------------ timing
 
 /** One timed posedyn run: record, submit, sleep most of the best time so far, then wait for the result. */
-async function timePosedynRun(engine: Engine, workload: Workload, bestMs: number): Promise<number> {
+async function timePosedynRun(engine: Engine, workload: Workload, bestMs: number): Promise<{ ms: number; floored: boolean }> {
   await engine.sync();
   const started = performance.now();
   const finish = workload.start();
   engine.flush();
-  if (Number.isFinite(bestMs)) await sleep(SLEEP_FRACTION * bestMs - (performance.now() - started));
+  const sleepMs = Number.isFinite(bestMs) ? SLEEP_FRACTION * bestMs - (performance.now() - started) : 0;
+  if (sleepMs > 0) await sleep(sleepMs);
+  const woke = performance.now();
   await finish();
-  return performance.now() - started;
+  const ended = performance.now();
+  // Done before the sleep ended: the run took at most what was measured, which is the sleep (plus the readback).
+  return { ms: ended - started, floored: sleepMs > 0 && ended - woke < FLOORED_WAIT_MS };
+}
+
+/**
+ * A round whose work was done while it slept measured the sleep, and its time became the next round's best, so a
+ * slow round held every later one up at 0.8 of the one before (2026-12-02's generation rounds 115, 95, 80, 68, 57
+ * ms, and again 58, 51, 41, 36, 28 ms after the warm-up was fixed: core/kernels/PERFORMANCE.md). Such a round runs
+ * again with half its time as the best, up to this many times; the last run counts.
+ */
+const FLOORED_RETRIES = 3;
+/** Waiting less than this after the sleep means the work was already done (a readback alone takes about 1 ms). */
+const FLOORED_WAIT_MS = 2;
+
+async function timePosedynRound(engine: Engine, workload: Workload, bestMs: number): Promise<{ ms: number; reruns: number }> {
+  let run = await timePosedynRun(engine, workload, bestMs);
+  let reruns = 0;
+  for (; reruns < FLOORED_RETRIES && run.floored; reruns++) run = await timePosedynRun(engine, workload, run.ms / 2);
+  return { ms: run.ms, reruns };
 }
 
 const trainStepPeerCase = (s: Sizes): EndToEndPeerCase => ({ kind: 'train-step', name: 'posegan.train-step', batch: s.batch });
@@ -285,10 +308,14 @@ async function runEndToEnd(context: SuiteContext): Promise<SuiteReport> {
             const peaks = await context.samplePeaks();
             if (peaks) peakSamples.push(peaks);
           }
-          const ms = await timePosedynRun(engine, workload, best);
-          best = Math.min(best, ms);
+          const { ms, reruns } = await timePosedynRound(engine, workload, best);
+          // Not from the first round, as the peers do (end-to-end-tfjs.ts): a round ends no sooner than its sleep
+          // (0.8 of the best so far), so a slow first round held every later one up, each at 0.8 of the one
+          // before: 2026-12-02's generation rounds fell 115, 95, 80, 68, 57 ms (ratios 0.83-0.85), where the
+          // same generation took 36 ms run after run without the sleep (core/kernels/PERFORMANCE.md).
+          if (round > 0) best = Math.min(best, ms);
           if (timed) own.push(ms);
-          context.log(`${workload.name}: posedyn ${ms.toFixed(0)} ms${timed ? '' : ' (warm-up)'}`);
+          context.log(`${workload.name}: posedyn ${ms.toFixed(0)} ms${timed ? '' : ' (warm-up)'}${reruns ? ` (run ${reruns + 1} times: done while the timer slept)` : ''}`);
           for (const [backend, peer] of rowPeers) {
             if (failed.has(backend)) continue;
             const answer = await peer.run(workload.name);

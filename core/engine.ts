@@ -10,6 +10,7 @@
 // listener, for the root cause of an error that a scope sees only as a consequence, and is destroyed on dispose.
 import type { KernelLaunch, KernelSource } from './kernels/launch.ts';
 import { type UniformLayout, packUniforms, uniformLayout } from './kernels/uniform-layout.ts';
+import { BindGroupCache } from './bind-group-cache.ts';
 import { BufferPool, type MemoryReport } from './buffer-pool.ts';
 import { KernelSelector, type SelectionMode } from './kernel-selection.ts';
 import type { DeviceFeatures, KernelFamily, Scratch } from './kernels/variants.ts';
@@ -91,6 +92,7 @@ export class Engine {
   readonly #uniformView = new DataView(this.#uniformBytes);
   #uniformUsed = 0;
   readonly #uniformAlign: number;
+  readonly #bindGroups: BindGroupCache;
 
   #scopes: Set<Disposable>[] = [];
   #gradEnabled = true;
@@ -131,6 +133,7 @@ export class Engine {
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
       label: 'uniform arena',
     });
+    this.#bindGroups = new BindGroupCache(device);
     if (this.ownsDevice) {
       this.#onUncapturedError = (event) => {
         this.#uncapturedError ??= new KernelError(`WebGPU validation error: ${(event as GPUUncapturedErrorEvent).error.message}`);
@@ -170,6 +173,7 @@ export class Engine {
     this.#modules.clear();
     this.#pipelines.clear();
     this.#uniformLayouts.clear();
+    this.#bindGroups.clear();
     this.#pendingChecks = [];
     this.#scopes = [];
     if (this.#onUncapturedError) this.device.removeEventListener('uncapturederror', this.#onUncapturedError);
@@ -192,12 +196,8 @@ export class Engine {
     this.#uniformUsed = Math.ceil((offset + paramBytes) / this.#uniformAlign) * this.#uniformAlign;
     const pipeline = this.#pipeline(launch);
 
-    const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: { buffer: this.#uniformArena, offset, size: paramBytes } },
-      ...launch.buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } })),
-    ];
     const label = `${launch.kernel.name}.${launch.entry}`;
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label });
+    const bindGroup = this.#bindGroups.get(pipeline, this.#uniformArena, offset, paramBytes, launch.buffers, label);
 
     const encoder = (this.#encoder ??= this.device.createCommandEncoder({ label: 'posedyn batch' }));
     const timestampWrites = this.observer?.timestampWritesFor(launch, encodeStartMs);

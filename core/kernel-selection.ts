@@ -99,19 +99,20 @@ export class KernelSelector {
 
   #decide<P>(family: KernelFamily<P>, problem: P, describe: () => string): KernelVariant<P> {
     const device = this.#host.device;
-    const supported = family.variants.filter((v) => v.supports(problem, device));
     const forced = this.#forced.get(family.name);
     if (forced !== undefined) {
       if (!family.variants.some((v) => v.name === forced)) {
         throw new Error(`kernel family ${family.name} has no variant '${forced}' (it has ${family.variants.map((v) => v.name).join(', ')})`);
       }
-      return supported.find((v) => v.name === forced) ?? family.variants[0]!;
+      return family.variants.find((v) => v.name === forced && v.supports(problem, device)) ?? family.variants[0]!;
     }
     const shapeClass = family.shapeClass(problem);
     const key = `${family.name}|${shapeClass}`;
     const known = this.#choices.get(key);
-    const chosen = known && supported.find((v) => v.name === known.variant);
-    if (chosen) return chosen;
+    // The usual case, a class decided before: only its variant is asked whether it supports this problem.
+    const chosen = known && family.variants.find((v) => v.name === known.variant);
+    if (chosen && chosen.supports(problem, device)) return chosen;
+    const supported = family.variants.filter((v) => v.supports(problem, device));
     const order = family.preference?.(device) ?? family.variants.map((v) => v.name);
     const preferred = order.map((name) => supported.find((v) => v.name === name)).find((v) => v !== undefined) ?? family.variants[0]!;
     this.#choices.set(key, { family: family.name, shapeClass, variant: preferred.name, how: 'preferred', example: describe() });

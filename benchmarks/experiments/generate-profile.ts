@@ -1,6 +1,6 @@
 // Experiment helper: where PoseGAN generation of 60 s of audio spends its GPU time, kernel by kernel and shape
 // by shape (`posedyn profile generate` groups by kernel only). Warm-up run (compiles, tunes), then one profiled run.
-// Run: timeout 600 node --import ./runtime-node/register.mjs benchmarks/experiments/generate-profile.ts [--seconds=60] [--top=40]
+// Run: timeout 600 node --import ./runtime-node/register.mjs benchmarks/experiments/generate-profile.ts [--seconds=60] [--top=40] [--choices]
 import { tensor } from '../../core/creation.ts';
 import { InitRandom } from '../../core/nn/init.ts';
 import { formatProfileTable, startProfiling } from '../../core/profiler.ts';
@@ -33,4 +33,5 @@ await run();
 const report = await profiler.collect();
 const table = formatProfileTable(report, { groupBy: 'kernel+shapes' }).split('\n');
 console.log(table.slice(0, 3 + Number(flag('top') ?? 40)).join('\n'));
+if (process.argv.includes('--choices')) for (const c of engine.kernels.choices()) console.log(`${c.family} ${c.shapeClass} (${c.example}): ${c.variant} (${c.how}${c.timings ? `: ${c.timings.map((t) => `${t.variant} ${t.ms.toFixed(3)}`).join(', ')}` : ''})`);
 process.exit(0);

@@ -106,6 +106,12 @@ export interface RawTiming {
   readonly gbps: number;
   readonly error: number | null;
   readonly samples: readonly number[];
+  /**
+   * Median CPU time of this process a run (every thread: lavapipe's workers, dawn.node's polling), in ms. Other
+   * jobs on the machine stretch the wall time but hardly this, so on a shared machine it ranks CPU-adapter
+   * variants more steadily than the wall time does.
+   */
+  readonly cpuMs: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -133,6 +139,11 @@ function encodeRun(device: GPUDevice, v: RawVariant, repeat: number): GPUCommand
 export async function compareRaw(device: GPUDevice, variants: readonly RawVariant[], targetMs = 120): Promise<RawTiming[]> {
   const rounds = Number(flag('rounds') ?? 3);
   const samples = variants.map(() => [] as number[]);
+  const cpu = variants.map(() => [] as number[]);
+  const cpuMs = (from: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(from);
+    return (used.user + used.system) / 1e3;
+  };
   const repeats = variants.map(() => 1);
   const errors: (number | null)[] = variants.map(() => null);
   for (let round = -1; round < rounds; round++) {
@@ -150,10 +161,12 @@ export async function compareRaw(device: GPUDevice, variants: readonly RawVarian
       const best = samples[i]!.length > 0 ? Math.min(...samples[i]!) : 0;
       const command = encodeRun(device, v, repeats[i]!);
       const start = performance.now();
+      const startCpu = process.cpuUsage();
       device.queue.submit([command]);
       if (best > 0) await sleep(0.8 * best * repeats[i]!);
       await device.queue.onSubmittedWorkDone();
       const ms = (performance.now() - start) / repeats[i]!;
+      if (round >= 0) cpu[i]!.push(cpuMs(startCpu) / repeats[i]!);
       if (round === -1) {
         if (v.check) errors[i] = await v.check();
         // The first run compiled the pipeline: time one more before choosing the repeat count.
@@ -172,7 +185,7 @@ export async function compareRaw(device: GPUDevice, variants: readonly RawVarian
   }
   return variants.map((v, i) => {
     const medianMs = median(samples[i]!);
-    return { name: v.name, medianMs, gflops: v.flops / medianMs / 1e6, gbps: v.bytes / medianMs / 1e6, error: errors[i]!, samples: samples[i]! };
+    return { name: v.name, medianMs, gflops: v.flops / medianMs / 1e6, gbps: v.bytes / medianMs / 1e6, error: errors[i]!, samples: samples[i]!, cpuMs: cpu[i]!.length > 0 ? median(cpu[i]!) : NaN };
   });
 }
 
@@ -262,6 +275,7 @@ export function printRaw(timings: readonly RawTiming[], baseline?: string): void
     const memory = t.gbps > 0 && copy ? `${((100 * t.gbps) / copy.gbps).toFixed(1).padStart(5)}% copy` : '';
     console.log([
       t.name.padEnd(34), `${t.medianMs.toFixed(2).padStart(9)} ms`, `(min ${Math.min(...t.samples).toFixed(2)})`,
+      Number.isFinite(t.cpuMs) ? `cpu ${t.cpuMs.toFixed(2).padStart(7)} ms` : '',
       t.gflops > 0 ? `${t.gflops.toFixed(2).padStart(7)} GFLOP/s` : ''.padStart(15),
       t.gbps > 0 ? `${t.gbps.toFixed(2).padStart(6)} GB/s` : ''.padStart(11),
       compute, memory, base ? `x${(base.medianMs / t.medianMs).toFixed(2)}` : '',

@@ -1,5 +1,5 @@
 // Launch descriptions for core/kernels/conv1d.wgsl: conv1d forward and its gradients (which are also
-// convTranspose1d's forward and gradients, with the roles of the tensors swapped), and nearest up-sampling.
+// convTranspose1d's forward and gradients, with the roles of the tensors swapped). Nearest up-sampling: upsample.ts.
 import source from './conv1d.wgsl';
 import { type KernelLaunch, type KernelSource, gridForItems, u32 } from './launch.ts';
 
@@ -122,25 +122,5 @@ export function conv1dGradBiasLaunch(batch: number, channels: number, length: nu
     buffers: [dy, db], workgroups: gridForItems(channels, WG),
     flops: batch * channels * length, bytes: 4 * (batch * channels * length + channels),
     shapes: `grad_bias [${batch},${channels},${length}]`,
-  };
-}
-
-/** y [rows, inLength * factor] with y[r, j] = x[r, floor(j / factor)]. */
-export function upsampleNearestLaunch(rows: number, inLength: number, factor: number, x: GPUBuffer, y: GPUBuffer): KernelLaunch {
-  const n = rows * inLength * factor;
-  return {
-    kernel: conv1dKernel, entry: 'upsample_nearest', params: { rows: u32(rows), in_length: u32(inLength), factor: u32(factor) },
-    buffers: [x, y], workgroups: gridForItems(n, WG),
-    flops: 0, bytes: 4 * (rows * inLength + n), shapes: `upsample [${rows},${inLength}] x${factor}`,
-  };
-}
-
-/** dx [rows, inLength] with dx[r, i] = sum over q < factor of dy[r, i * factor + q]. */
-export function upsampleNearestBackwardLaunch(rows: number, inLength: number, factor: number, dy: GPUBuffer, dx: GPUBuffer): KernelLaunch {
-  const n = rows * inLength;
-  return {
-    kernel: conv1dKernel, entry: 'upsample_nearest_backward', params: { rows: u32(rows), in_length: u32(inLength), factor: u32(factor) },
-    buffers: [dy, dx], workgroups: gridForItems(n, WG),
-    flops: n * factor, bytes: 4 * (n + n * factor), shapes: `upsample' [${rows},${inLength}] x${factor}`,
   };
 }

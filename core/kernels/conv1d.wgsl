@@ -1,4 +1,5 @@
-// 1-D convolution as PyTorch's conv1d (a cross-correlation), its three gradients, and nearest up-sampling.
+// 1-D convolution as PyTorch's conv1d (a cross-correlation) and its three gradients (nearest up-sampling:
+// core/kernels/upsample.wgsl).
 //
 // Shapes: x [B, Cin, L], w [Cout, Cin, K], bias [Cout], y [B, Cout, Lout]; stride s, zero padding p on both
 // sides, dilation d, Lout = floor((L + 2p - d(K-1) - 1) / s) + 1. Positions outside [0, L) read as 0.
@@ -18,9 +19,6 @@
 // core/kernels/PERFORMANCE.md). Loads past the last channel are clamped to a valid address and their results never
 // stored, so odd sizes need no branches in the inner loops. Threads are numbered over a 2-D grid:
 // (wg.y * num_workgroups.x + wg.x) * WG + lane.
-//
-// upsample_nearest:           y[r, j] = x[r, floor(j / f)]      rows r = (b, c), j < L f
-// upsample_nearest_backward:  dx[r, i] = sum_{q < f} dy[r, i f + q]
 
 const WG: u32 = 64u;
 const LANES = vec4u(0u, 1u, 2u, 3u);
@@ -30,8 +28,6 @@ struct ConvParams {
   out_length: u32, kernel_size: u32, stride: u32, padding: u32,
   dilation: u32, has_bias: u32, splits: u32, split_length: u32,
 }
-
-struct UpsampleParams { rows: u32, in_length: u32, factor: u32 }
 
 @group(0) @binding(0) var<uniform> params: ConvParams;
 
@@ -347,36 +343,4 @@ fn grad_bias(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) 
     }
   }
   grad_bias_db[o] = total + chunk;
-}
-
-// ---------------------------------------------------------------- nearest up-sampling
-
-@group(0) @binding(0) var<uniform> upsample_params: UpsampleParams;
-@group(0) @binding(1) var<storage, read> upsample_x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> upsample_y: array<f32>;
-
-// A thread an output element.
-@compute @workgroup_size(WG)
-fn upsample_nearest(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
-  let out_length = upsample_params.in_length * upsample_params.factor;
-  let n = thread_index(wg, lane, nwg);
-  if (n >= upsample_params.rows * out_length) { return; }
-  let row = n / out_length;
-  let j = n % out_length;
-  upsample_y[n] = upsample_x[row * upsample_params.in_length + j / upsample_params.factor];
-}
-
-@group(0) @binding(0) var<uniform> upsample_backward_params: UpsampleParams;
-@group(0) @binding(1) var<storage, read> upsample_backward_dy: array<f32>;
-@group(0) @binding(2) var<storage, read_write> upsample_backward_dx: array<f32>;
-
-// A thread an input element.
-@compute @workgroup_size(WG)
-fn upsample_nearest_backward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
-  let f = upsample_backward_params.factor;
-  let n = thread_index(wg, lane, nwg);
-  if (n >= upsample_backward_params.rows * upsample_backward_params.in_length) { return; }
-  var total = 0.0;
-  for (var q = 0u; q < f; q++) { total += upsample_backward_dy[n * f + q]; }
-  upsample_backward_dx[n] = total;
 }

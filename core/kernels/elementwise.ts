@@ -50,6 +50,31 @@ export function unaryBackwardLaunch(op: UnaryOpName, x: GPUBuffer, y: GPUBuffer,
  * out = a (op) b with broadcasting. `outShape` has rank <= 8; the strides are each operand's row-major
  * strides aligned to outShape, with 0 on broadcast axes.
  */
+/**
+ * The same broadcast with fewer axes: axes of extent 1 dropped, and an axis merged into the next inner one where
+ * that is contiguous with it in both operands (stride_k = stride_k+1 * extent_k+1; a broadcast axis next to a
+ * broadcast axis has both strides 0). At least one axis. [1, 6, 256] + [1, 6, 1] becomes [6, 256] + [6, 1]: one
+ * integer division an element instead of two (on a CPU adapter each is a loop over the SIMD lanes).
+ */
+export function simplifyBroadcast(shape: readonly number[], aStrides: readonly number[], bStrides: readonly number[]) {
+  const out = { shape: [] as number[], aStrides: [] as number[], bStrides: [] as number[] };
+  for (let k = shape.length - 1; k >= 0; k--) {
+    const extent = shape[k]!;
+    if (extent === 1) continue;
+    const at = out.shape.length - 1;
+    // Merge with the axis kept last (the next inner one), as an outer part of it.
+    if (at >= 0 && aStrides[k] === out.aStrides[0]! * out.shape[0]! && bStrides[k] === out.bStrides[0]! * out.shape[0]!) {
+      out.shape[0] = extent * out.shape[0]!;
+      continue;
+    }
+    out.shape.unshift(extent);
+    out.aStrides.unshift(aStrides[k]!);
+    out.bStrides.unshift(bStrides[k]!);
+  }
+  if (out.shape.length === 0) return { shape: [1], aStrides: [0], bStrides: [0] };
+  return out;
+}
+
 export function binaryLaunch(
   op: BinaryOpName, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer,
   outShape: readonly number[], aStrides: readonly number[], bStrides: readonly number[], sameShape: boolean,
@@ -57,13 +82,15 @@ export function binaryLaunch(
   if (outShape.length > MAX_RANK) throw new RangeError(`binary ${op}: rank ${outShape.length} exceeds ${MAX_RANK}`);
   const n = outShape.reduce((p, d) => p * d, 1);
   const pad = (v: readonly number[], fill: number) => Uint32Array.from([...v, ...new Array<number>(MAX_RANK - v.length).fill(fill)]);
+  const s = simplifyBroadcast(outShape, aStrides, bStrides);
   // binary4 needs the innermost extent a multiple of 4 and each operand contiguous (stride 1) or broadcast
   // (stride 0) along it, so that the vec4s it loads are aligned.
-  const inner = outShape.length - 1;
-  const vec4 = outShape.length > 0 && outShape[inner]! % 4 === 0 && [aStrides[inner], bStrides[inner]].every((s) => s === 0 || s === 1);
+  const inner = s.shape.length - 1;
+  const vec4 = s.shape[inner]! % 4 === 0 && [s.aStrides[inner], s.bStrides[inner]].every((stride) => stride === 0 || stride === 1);
   return {
-    kernel: elementwiseKernel, entry: vec4 ? 'binary4' : 'binary', constants: { OP: BinaryOp[op], SAME_SHAPE: sameShape ? 1 : 0 },
-    params: { n: u32(n), rank: u32(outShape.length), out_shape: pad(outShape, 1), a_strides: pad(aStrides, 0), b_strides: pad(bStrides, 0) },
+    kernel: elementwiseKernel, entry: vec4 ? 'binary4' : 'binary',
+    constants: { OP: BinaryOp[op], SAME_SHAPE: sameShape ? 1 : 0, RANK: s.shape.length },
+    params: { n: u32(n), rank: u32(s.shape.length), out_shape: pad(s.shape, 1), a_strides: pad(s.aStrides, 0), b_strides: pad(s.bStrides, 0) },
     buffers: [a, b, out], workgroups: vec4 ? grid4(n) : gridForItems(n, WG),
     flops: n, bytes: 12 * n, shapes: `${op}[${outShape.join(',')}]`,
   };

@@ -34,6 +34,11 @@ const BINARY_LEFT: u32 = 5u;      // a alone: broadcasting a to the output shape
 override OP: u32 = 0u;
 // True when both operands have the output's shape: skips the stride arithmetic.
 override SAME_SHAPE: bool = false;
+// The rank of a broadcasting binary op, after the launcher dropped axes of extent 1 and merged axes contiguous in
+// the output and both operands. An override, not the uniform's `rank`, so that the loops over axes unroll and every
+// shape and stride is read at a constant offset of the uniform block, which llvmpipe loads once for all SIMD lanes;
+// at an offset that depends on a loop counter it loads lane by lane (as layout.wgsl's box copies found).
+override RANK: u32 = 1u;
 
 struct UnaryParams { n: u32, alpha: f32, beta: f32 }
 // Shapes and strides travel as two vec4s each: uniform arrays need a 16-byte element stride.
@@ -145,19 +150,20 @@ fn binary(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lan
     binary_out[i] = binary_op(binary_a[i], binary_b[i]);
     return;
   }
-  // Peel the output coordinates from the innermost axis out, accumulating each operand's offset.
+  // Peel the output coordinates from the innermost axis out, accumulating each operand's offset; what is left after
+  // the inner axes is the outermost coordinate itself (no division).
+  let p = binary_params;
   var rest = i;
   var ia = 0u;
   var ib = 0u;
-  for (var axis = binary_params.rank; axis > 0u; axis--) {
-    let k = axis - 1u;
-    let extent = binary_params.out_shape[k / 4u][k % 4u];
+  for (var k = RANK - 1u; k > 0u; k--) {
+    let extent = p.out_shape[k / 4u][k % 4u];
     let coord = rest % extent;
     rest = rest / extent;
-    ia += coord * binary_params.a_strides[k / 4u][k % 4u];
-    ib += coord * binary_params.b_strides[k / 4u][k % 4u];
+    ia += coord * p.a_strides[k / 4u][k % 4u];
+    ib += coord * p.b_strides[k / 4u][k % 4u];
   }
-  binary_out[i] = binary_op(binary_a[ia], binary_b[ib]);
+  binary_out[i] = binary_op(binary_a[ia + rest * p.a_strides[0].x], binary_b[ib + rest * p.b_strides[0].x]);
 }
 
 @group(0) @binding(0) var<uniform> fill_params: FillParams;
@@ -239,7 +245,7 @@ fn binary4_operand_b(at: u32, contiguous: bool) -> vec4f {
 fn binary4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
   let first = flat_index(wg, lane, nwg) * VEC4_PER_THREAD;
   let p = binary4_params;
-  let inner = p.rank - 1u;
+  let inner = RANK - 1u;
   let a_contiguous = p.a_strides[inner / 4u][inner % 4u] == 1u;
   let b_contiguous = p.b_strides[inner / 4u][inner % 4u] == 1u;
   for (var q = first; q < min(first + VEC4_PER_THREAD, p.n / 4u); q++) {
@@ -250,14 +256,15 @@ fn binary4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) la
     var rest = 4u * q;
     var ia = 0u;
     var ib = 0u;
-    for (var axis = p.rank; axis > 0u; axis--) {
-      let k = axis - 1u;
+    for (var k = RANK - 1u; k > 0u; k--) {
       let extent = p.out_shape[k / 4u][k % 4u];
       let coord = rest % extent;
       rest = rest / extent;
       ia += coord * p.a_strides[k / 4u][k % 4u];
       ib += coord * p.b_strides[k / 4u][k % 4u];
     }
+    ia += rest * p.a_strides[0].x;
+    ib += rest * p.b_strides[0].x;
     binary4_out[q] = binary_op4(binary4_operand_a(ia, a_contiguous), binary4_operand_b(ib, b_contiguous));
   }
 }

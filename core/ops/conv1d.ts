@@ -4,9 +4,8 @@
 //   upsampleNearest1d x [B, C, L] -> [B, C, L * factor]
 // A transposed convolution is the gradient of a convolution with respect to its input, so the two share the
 // four kernels of core/kernels/conv1d.wgsl with the roles of the tensors swapped (see convTranspose1d).
-import {
-  type Conv1dGeometry, conv1dGradBiasLaunch, conv1dOutputLength, upsampleNearestBackwardLaunch, upsampleNearestLaunch,
-} from '../kernels/conv1d.ts';
+import { type Conv1dGeometry, conv1dGradBiasLaunch, conv1dOutputLength } from '../kernels/conv1d.ts';
+import { upsampleNearestBackwardLaunch, upsampleNearestLaunch } from '../kernels/upsample.ts';
 import { conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily } from '../kernels/conv1d-families.ts';
 import { unaryBackwardLaunch } from '../kernels/elementwise.ts';
 import { recordGrad } from '../record-grad.ts';

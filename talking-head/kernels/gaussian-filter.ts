@@ -37,8 +37,22 @@ export function gaussianFilterWeights(spec: GaussianFilterSpec): Float64Array {
   return w;
 }
 
+/** weightUniforms by sigma and half-window (read, never written): generation filters every window with one spec. */
+const uniformsBySpec = new Map<string, { weights: Float32Array; cumulative: Float32Array }>();
+
 /** The weights and their running sums: the kernel's `weights` and `cumulative` (array<vec4f, 16> each). */
 function weightUniforms(spec: GaussianFilterSpec): { weights: Float32Array; cumulative: Float32Array } {
+  const key = `${spec.sigma}|${spec.halfWindow}`;
+  let uniforms = uniformsBySpec.get(key);
+  if (!uniforms) {
+    uniforms = computeWeightUniforms(spec);
+    if (uniformsBySpec.size >= 64) uniformsBySpec.clear();
+    uniformsBySpec.set(key, uniforms);
+  }
+  return uniforms;
+}
+
+function computeWeightUniforms(spec: GaussianFilterSpec): { weights: Float32Array; cumulative: Float32Array } {
   const w = gaussianFilterWeights(spec);
   const weights = new Float32Array(4 * 16);
   const cumulative = new Float32Array(4 * 16);
@@ -58,27 +72,32 @@ export interface FilterAxis {
   readonly inner: number;
 }
 
-/** Outputs a forward_rows thread computes (ROW_BLOCK in the WGSL), and a forward_rows_vec4 one (ROW_BLOCK4). */
+/** Outputs a forward_rows thread computes (ROW_BLOCK in the WGSL). */
 const ROW_BLOCK = 8;
-const ROW_BLOCK4 = 16;
-/** forward_rows_vec4's workgroup size (ROWS_WG): 256 ran faster than 64 on lavapipe (core/kernels/PERFORMANCE.md). */
+/**
+ * vec4s of outputs a forward_rows_stream thread computes along its row (STREAM4 in the WGSL, set from here): 32
+ * took 1.67 ms of CPU at [4096, 256] m = 6 where 16 took 1.89 and 64 1.63 (benchmarks/experiments/gaussian-rows.ts);
+ * 32 keeps twice the threads of 64.
+ */
+const STREAM4 = 32;
+/** forward_rows_stream's workgroup size (ROWS_WG): 256 ran faster than 64 on lavapipe (core/kernels/PERFORMANCE.md). */
 const ROWS_WG = 256;
 
 function launch(entry: 'forward' | 'backward', input: GPUBuffer, output: GPUBuffer, axis: FilterAxis, spec: GaussianFilterSpec): KernelLaunch {
   const n = axis.outer * axis.length * axis.inner;
   const taps = 2 * spec.halfWindow + 1;
-  // Rows (inner == 1): a block of outputs a thread, reading its window once (forward_rows in the WGSL), with vec4
-  // loads and stores when a row is a whole number of vec4s (forward_rows_vec4).
+  // Rows (inner == 1): a block of outputs a thread, reading its window once (forward_rows in the WGSL); when a row is
+  // a whole number of vec4s, a run of vec4s a thread with the window slid along it (forward_rows_stream).
   const rows = entry === 'forward' && axis.inner === 1;
   const vec4 = rows && axis.length % 4 === 0;
-  const block = vec4 ? ROW_BLOCK4 : ROW_BLOCK;
+  const threads = vec4 ? axis.outer * Math.ceil(axis.length / 4 / STREAM4) : axis.outer * Math.ceil(axis.length / ROW_BLOCK);
   return {
     kernel: gaussianFilterKernel,
-    entry: vec4 ? 'forward_rows_vec4' : rows ? 'forward_rows' : entry,
-    ...(rows ? { constants: { HALF_WINDOW: spec.halfWindow } } : {}),
+    entry: vec4 ? 'forward_rows_stream' : rows ? 'forward_rows' : entry,
+    ...(vec4 ? { constants: { HALF_WINDOW: spec.halfWindow, STREAM4 } } : rows ? { constants: { HALF_WINDOW: spec.halfWindow } } : {}),
     params: { outer: u32(axis.outer), length: u32(axis.length), inner: u32(axis.inner), half_window: u32(spec.halfWindow), ...weightUniforms(spec) },
     buffers: [input, output],
-    workgroups: rows ? gridForItems(axis.outer * Math.ceil(axis.length / block), vec4 ? ROWS_WG : WG) : gridForItems(n, WG),
+    workgroups: rows ? gridForItems(threads, vec4 ? ROWS_WG : WG) : gridForItems(n, WG),
     flops: 2 * taps * n,
     bytes: 8 * n,
     shapes: `${entry === 'forward' ? 'gaussian' : 'gaussian\''}[${axis.outer},${axis.length},${axis.inner}] d=${spec.sigma} m=${spec.halfWindow}`,

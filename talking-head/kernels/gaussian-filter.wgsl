@@ -124,53 +124,67 @@ fn forward_rows(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_inde
   }
 }
 
-// forward_rows_vec4: forward_rows when T % 4 == 0, with vec4 loads and stores and ROW_BLOCK4 outputs a thread
-// (a row of 256 samples: 16 threads). The window starts HALF_WINDOW4 = m rounded up to a multiple of 4 samples
-// before the block, so each of its vec4s is one aligned vec4 of the row; a window vec4 wholly past an end of the
+// The rows kernel with vec4s, when T % 4 == 0 (forward_rows_stream below). A window vec4 wholly past an end of the
 // row (T % 4 == 0: none is partly past) holds that end's sample four times, by clamping its index into the row and
-// splatting the end component with a select: no lane branches, and no load is split into floats. Per 16 outputs
-// and m = 6: 8 vec4 loads and 4 vec4 stores, where forward_rows makes 28 float loads and 16 float stores.
+// splatting the end component with a select: no lane branches, and no load is split into floats.
 override HALF_WINDOW4: u32 = (HALF_WINDOW + 3u) / 4u * 4u;
-const ROW_BLOCK4: u32 = 16u;
 const ROWS_WG: u32 = 256u;
 
 @group(0) @binding(1) var<storage, read> values_in4: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> values_out4: array<vec4f>;
 
-// sum_{k = 0}^{2m} w_{k - m} window[at + k]: one output of forward_rows_vec4's block.
-fn filtered(window: ptr<function, array<f32, 80>>, at: u32) -> f32 {
-  var acc = 0.0;
-  for (var k = 0u; k <= 2u * HALF_WINDOW; k++) { acc += weight(k) * (*window)[at + k]; }
-  return acc;
+// forward_rows_stream: forward_rows with vec4s and the window slid along the row in registers: a thread filters
+// STREAM4 consecutive vec4s of outputs, and for each it loads the one vec4 that enters the window and stores the
+// one it computed, the storage accesses of a copy kernel. (The kernel it replaced, 16 outputs a thread from a
+// window of 8 vec4s, loaded 8 vec4s for 4 stored: a halo of HALF_WINDOW4 samples on each side, which the
+// neighbouring threads loaded again; it took 1.5-1.9x the CPU time, core/kernels/PERFORMANCE.md.) The window is
+// WINDOW4 vec4s, samples 4 s - HALF_WINDOW4 ... 4 s + 3 + HALF_WINDOW4 for output vec4 s; its loops have constant
+// trip counts (override constants), so they unroll and every window slot stays a register. The loop along the row
+// does not unroll, and need not: its body reads the window at constant slots.
+override WINDOW4: u32 = 2u * HALF_WINDOW4 / 4u + 1u;
+override STREAM4: u32 = 32u;
+/** WINDOW4 at the largest half-window (31, so HALF_WINDOW4 32): 17 vec4s. */
+const MAX_WINDOW4: u32 = 17u;
+
+// Row vec4 q of the row at base4, the ends' samples splatted past them (above).
+fn row_vec4(base4: u32, q: i32, last4: i32) -> vec4f {
+  let w = values_in4[base4 + u32(clamp(q, 0, last4))];
+  return select(select(w, vec4f(w.w), q > last4), vec4f(w.x), q < 0);
 }
 
 @compute @workgroup_size(ROWS_WG)
-fn forward_rows_vec4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+fn forward_rows_stream(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
   let T4 = params.length / 4u;
-  let blocks = (params.length + ROW_BLOCK4 - 1u) / ROW_BLOCK4;
+  let chunks = (T4 + STREAM4 - 1u) / STREAM4;
   let thread = (wg.y * nwg.x + wg.x) * ROWS_WG + lane;
-  let row = thread / blocks;
+  let row = thread / chunks;
   if (row >= params.outer) { return; }
-  let block4 = (thread % blocks) * (ROW_BLOCK4 / 4u);
+  let start4 = (thread % chunks) * STREAM4;
+  let end4 = min(start4 + STREAM4, T4);
   let base4 = row * T4;
-  // window[e] is sample t0 - HALF_WINDOW4 + e of the row (t0 = 4 block4, the block's first output).
-  let first4 = i32(block4) - i32(HALF_WINDOW4 / 4u);
   let last4 = i32(T4) - 1;
-  var window: array<f32, 80>;
-  for (var v = 0u; v < ROW_BLOCK4 / 4u + HALF_WINDOW4 / 2u; v++) {
-    let q = first4 + i32(v);
-    let w = values_in4[base4 + u32(clamp(q, 0, last4))];
-    let sample = select(select(w, vec4f(w.w), q > last4), vec4f(w.x), q < 0);
-    window[4u * v] = sample.x;
-    window[4u * v + 1u] = sample.y;
-    window[4u * v + 2u] = sample.z;
-    window[4u * v + 3u] = sample.w;
-  }
-  // Output t0 + u reads samples t0 + u - m .. t0 + u + m, which sit at window[u + HALF_WINDOW4 - m ...].
-  let shift = HALF_WINDOW4 - HALF_WINDOW;
-  for (var s = 0u; s < ROW_BLOCK4 / 4u; s++) {
-    let at = 4u * s + shift;
-    let y = vec4f(filtered(&window, at), filtered(&window, at + 1u), filtered(&window, at + 2u), filtered(&window, at + 3u));
-    if (block4 + s < T4) { values_out4[base4 + block4 + s] = y; }
+  let reach4 = i32(HALF_WINDOW4 / 4u);
+  // window[v] is row vec4 s - reach4 + v for the output vec4 s being computed; filled for s = start4 but its last
+  // slot, which the loop loads first.
+  var window: array<vec4f, MAX_WINDOW4>;
+  for (var v = 1u; v < WINDOW4; v++) { window[v] = row_vec4(base4, i32(start4) - reach4 - 1 + i32(v), last4); }
+  // The taps are symmetric (w_j = w_-j): w_0 x_t + sum_{j=1}^{m} w_j (x_{t-j} + x_{t+j}), m + 1 products an output
+  // instead of 2m + 1, with the m + 1 weights read from the uniform once, before the loop along the row.
+  var half: array<f32, 32>;
+  for (var j = 0u; j <= HALF_WINDOW; j++) { half[j] = weight(HALF_WINDOW + j); }
+  // Output sample 4 s + c is centred on window sample e = c + HALF_WINDOW4 (window[0] is sample 4 s - HALF_WINDOW4).
+  for (var s = start4; s < end4; s++) {
+    for (var v = 0u; v + 1u < WINDOW4; v++) { window[v] = window[v + 1u]; }
+    window[WINDOW4 - 1u] = row_vec4(base4, i32(s) + reach4, last4);
+    var y = vec4f(0.0);
+    for (var c = 0u; c < 4u; c++) {
+      let e = c + HALF_WINDOW4;
+      var acc = half[0] * window[e / 4u][e % 4u];
+      for (var j = 1u; j <= HALF_WINDOW; j++) {
+        acc += half[j] * (window[(e - j) / 4u][(e - j) % 4u] + window[(e + j) / 4u][(e + j) % 4u]);
+      }
+      y[c] = acc;
+    }
+    values_out4[base4 + s] = y;
   }
 }

@@ -18,6 +18,7 @@ import * as optim from '../../core/kernels/optim.ts';
 import * as peak from '../../core/kernels/peak.ts';
 import * as random from '../../core/kernels/random.ts';
 import * as reduce from '../../core/kernels/reduce.ts';
+import * as upsample from '../../core/kernels/upsample.ts';
 import { conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily } from '../../core/kernels/conv1d-families.ts';
 import { groupNormFamilies } from '../../core/kernels/group-norm-families.ts';
 import { matmulFamily } from '../../core/kernels/matmul-families.ts';
@@ -210,8 +211,11 @@ const LAUNCHES: KernelLaunch[] = [
   conv.conv1dGradInputLaunch(convGeometry, buffer, buffer, buffer, buffer),
   conv.conv1dGradWeightLaunch(convGeometry, buffer, buffer, buffer, 2),
   conv.conv1dGradBiasLaunch(2, 5, 9, buffer, buffer),
-  conv.upsampleNearestLaunch(6, 9, 2, buffer, buffer),
-  conv.upsampleNearestBackwardLaunch(6, 9, 2, buffer, buffer),
+  upsample.upsampleNearestLaunch(6, 9, 2, buffer, buffer),
+  upsample.upsampleNearestBackwardLaunch(6, 9, 2, buffer, buffer),
+  // rows x length a multiple of 4: the vec4 entries.
+  upsample.upsampleNearestLaunch(6, 10, 3, buffer, buffer),
+  upsample.upsampleNearestBackwardLaunch(6, 10, 3, buffer, buffer),
   elementwise.unaryLaunch('leakyRelu', buffer, buffer, 10, 0.2, 0),
   elementwise.unaryBackwardLaunch('affine', buffer, buffer, buffer, buffer, 10, 2),
   elementwise.binaryLaunch('add', buffer, buffer, buffer, [2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0, 0, 0, 1], false),

@@ -210,5 +210,12 @@ export const upsampleNearest1dDeclaration = {
       name: `[2,3,17] by ${factor}`, inputs: [input('x', [2, 3, 17])], args: { factor }, seed: factor, forward: EXACT, backward: sumTolerance(factor),
     })),
     { name: '[1,2,5] by 2', inputs: [input('x', [1, 2, 5])], args: { factor: 2 }, seed: 5, finiteDifferences: {} },
+    // x's element count a multiple of 4: the vec4 kernels (core/kernels/upsample.wgsl), rows of odd length included
+    // (they read x flat, so a vec4 may span two rows), and a factor past their limit of 8.
+    ...([[2, 3, 8, 2], [1, 4, 3, 3], [3, 2, 6, 5], [1, 1, 4, 1], [2, 2, 1, 9]] as const).map(([b, c, l, factor]) => ({
+      name: `[${b},${c},${l}] by ${factor} (vec4${factor > 8 ? ' count, factor over 8: scalar' : ''})`, inputs: [input('x', [b, c, l])], args: { factor }, seed: 10 + factor,
+      forward: EXACT, backward: sumTolerance(factor),
+    })),
+    { name: '[1,3,4] by 2 (vec4)', inputs: [input('x', [1, 3, 4])], args: { factor: 2 }, seed: 6, finiteDifferences: {} },
   ],
 } satisfies OpDeclaration<{ factor: number }>;

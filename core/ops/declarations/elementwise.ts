@@ -147,10 +147,13 @@ export const scalarDivDeclaration = {
 
 const BROADCAST_PAIRS: readonly (readonly [Shape, Shape])[] = [
   [[1], [1]], [[257], [257]], [[3, 5], [5]], [[3, 1], [1, 4]], [[2, 3, 7], [3, 1]], [[4, 1, 6], [1, 5, 1]], [[2, 1, 3, 1, 2], [5, 1, 4, 1]],
+  // Innermost extent a multiple of 4 (the vec4 kernel), with axes the launcher merges ([3, 4, 8] + [8] is [12, 8] +
+  // [8]) or cannot ([2, 3, 8] + [3, 1]), and extent-1 axes it drops.
+  [[3, 4, 8], [8]], [[2, 3, 8], [3, 1]], [[1, 6, 4], [1, 6, 1]],
 ];
 const GRADIENT_PAIRS: readonly (readonly [Shape, Shape])[] = [[[3, 1], [1, 4]], [[2, 3, 7], [3, 1]], [[5], [5]]];
 
-/** NumPy broadcasting over 7 shape pairs forward and backward, finite differences on 3; values in [0.5, 2). */
+/** NumPy broadcasting over 10 shape pairs forward and backward, finite differences on 3; values in [0.5, 2). */
 function binaryCases(): OpCase<NoArgs>[] {
   const operands = (a: Shape, b: Shape) => [input('a', a, 0.5, 2), input('b', b, 0.5, 2)];
   return [
