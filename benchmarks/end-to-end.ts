@@ -25,6 +25,7 @@ import { denormaliseChannels, generateFaceSequence, normaliseChannels } from '..
 import { generatePoseSequence, windowPlan } from '../talking-head/inference/pose-windows.ts';
 import { defaultPgFaceConfig } from '../talking-head/pgface/config.ts';
 import { PgFace } from '../talking-head/pgface/pgface.ts';
+import { FLOORED_WAIT_MS, type TimedRun, timeUnfloored } from './floored-runs.ts';
 import { type PoseGanConfig, defaultPoseGanConfig } from '../talking-head/posegan/config.ts';
 import { PoseDiscriminator } from '../talking-head/posegan/discriminator.ts';
 import { PoseGenerator } from '../talking-head/posegan/generator.ts';
@@ -176,7 +177,7 @@ function poseGanGeneration(engine: Engine, s: Sizes): Workload {
 
 /** The windows inference runs over `frames` frames, e.g. "8 windows of 256 every 224 frames, the last an end window". */
 function describeWindows(c: PoseGanConfig, frames: number): string {
-  const plan = windowPlan(c, frames, 0, frames, 0, c.windowOverlap > 0);
+  const plan = windowPlan(c, frames, 0, frames, c.windowOverlap > 0);
   const full = plan.filter((p) => p.length === c.frames).length;
   const short = plan.find((p) => p.length < c.frames);
   const end = plan.some((p) => p.skip > 0) ? ', the last an end window' : '';
@@ -222,7 +223,7 @@ function fullGeneration(engine: Engine, s: Sizes): Workload {
 // ------------------------------------------------------------------------------------------------ timing
 
 /** One timed posedyn run: record, submit, sleep most of the best time so far, then wait for the result. */
-async function timePosedynRun(engine: Engine, workload: Workload, bestMs: number): Promise<{ ms: number; floored: boolean }> {
+async function timePosedynRun(engine: Engine, workload: Workload, bestMs: number): Promise<TimedRun> {
   await engine.sync();
   const started = performance.now();
   const finish = workload.start();
@@ -234,23 +235,6 @@ async function timePosedynRun(engine: Engine, workload: Workload, bestMs: number
   const ended = performance.now();
   // Done before the sleep ended: the run took at most what was measured, which is the sleep (plus the readback).
   return { ms: ended - started, floored: sleepMs > 0 && ended - woke < FLOORED_WAIT_MS };
-}
-
-/**
- * A round whose work was done while it slept measured the sleep, and its time became the next round's best, so a
- * slow round held every later one up at 0.8 of the one before (2026-12-02's generation rounds 115, 95, 80, 68, 57
- * ms, and again 58, 51, 41, 36, 28 ms after the warm-up was fixed: core/kernels/PERFORMANCE.md). Such a round runs
- * again with half its time as the best, up to this many times; the last run counts.
- */
-const FLOORED_RETRIES = 3;
-/** Waiting less than this after the sleep means the work was already done (a readback alone takes about 1 ms). */
-const FLOORED_WAIT_MS = 2;
-
-async function timePosedynRound(engine: Engine, workload: Workload, bestMs: number): Promise<{ ms: number; reruns: number }> {
-  let run = await timePosedynRun(engine, workload, bestMs);
-  let reruns = 0;
-  for (; reruns < FLOORED_RETRIES && run.floored; reruns++) run = await timePosedynRun(engine, workload, run.ms / 2);
-  return { ms: run.ms, reruns };
 }
 
 const trainStepPeerCase = (s: Sizes): EndToEndPeerCase => ({ kind: 'train-step', name: 'posegan.train-step', batch: s.batch });
@@ -308,7 +292,7 @@ async function runEndToEnd(context: SuiteContext): Promise<SuiteReport> {
             const peaks = await context.samplePeaks();
             if (peaks) peakSamples.push(peaks);
           }
-          const { ms, reruns } = await timePosedynRound(engine, workload, best);
+          const { ms, reruns } = await timeUnfloored((expected) => timePosedynRun(engine, workload, expected ?? Infinity), best);
           // Not from the first round, as the peers do (end-to-end-tfjs.ts): a round ends no sooner than its sleep
           // (0.8 of the best so far), so a slow first round held every later one up, each at 0.8 of the one
           // before: 2026-12-02's generation rounds fell 115, 95, 80, 68, 57 ms (ratios 0.83-0.85), where the

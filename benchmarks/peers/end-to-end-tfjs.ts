@@ -18,6 +18,7 @@ import {
   type PoseGanTfBatch, type TfPoseGan, disposePoseGan, discriminatorParameterSpecs, generatorParameterSpecs,
   parameterCount, poseGanTrainer, randomPoseGan,
 } from './posegan-tfjs.ts';
+import { FLOORED_WAIT_MS, type TimedRun, timeUnfloored } from '../floored-runs.ts';
 import { generatePoseSequenceTf } from './pose-windows-tfjs.ts';
 import { type Tf, type TfjsBackend, type WebGpuBackendInternals, loadTf } from './tfjs.ts';
 import { syntheticValues as randomValues } from '../synthetic-values.ts';
@@ -112,9 +113,6 @@ export function startEndToEndPeer(backend: TfjsBackend, setup: PeerSetup, timeou
 // ------------------------------------------------------------------------------------------ the subprocess
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** As benchmarks/end-to-end.ts: under this much waiting after the sleep, the work was done while it slept. */
-const FLOORED_WAIT_MS = 2;
-const FLOORED_RETRIES = 3;
 
 
 /** One run of a case: records or computes its work, and returns the promise of its result being ready. */
@@ -206,7 +204,7 @@ async function serve(backend: TfjsBackend, setup: PeerSetup): Promise<void> {
       continue;
     }
     try {
-      const timeOnce = async (estimate: number | undefined): Promise<{ ms: number; floored: boolean }> => {
+      const timeOnce = async (estimate: number | undefined): Promise<TimedRun> => {
         const started = performance.now();
         const finish = runner.start();
         // While a GPU promise is pending dawn.node polls on the main thread and takes CPU from lavapipe: sleep
@@ -225,11 +223,8 @@ async function serve(backend: TfjsBackend, setup: PeerSetup): Promise<void> {
         const ended = performance.now();
         return { ms: ended - started, floored: slept && ended - woke < FLOORED_WAIT_MS };
       };
-      // A run done while it slept measured the sleep: run again with half its time as the estimate, as posedyn's
-      // rounds do (benchmarks/end-to-end.ts timePosedynRound); the last run counts.
-      let run = await timeOnce(best.get(name));
-      for (let retry = 0; retry < FLOORED_RETRIES && run.floored; retry++) run = await timeOnce(run.ms / 2);
-      const ms = run.ms;
+      // A run done while it slept measured the sleep: it runs again, by posedyn's rule (benchmarks/floored-runs.ts).
+      const { ms } = await timeUnfloored(timeOnce, best.get(name));
       if (deviceError) throw new Error(`WebGPU error during the run: ${deviceError}`);
       const runs = (runsSoFar.get(name) ?? 0) + 1;
       runsSoFar.set(name, runs);

@@ -22,7 +22,7 @@ function crossFade(tf: Tf, poses: Tensor2D, tail: Tensor2D): Tensor2D {
 export function generatePoseSequenceTf(tf: Tf, model: TfPoseGan, windows: Tensor3D, initial: Tensor): Tensor2D {
   const c = model.config;
   const n = windows.shape[0];
-  const plan = windowPlan(c, n, 0, n, 0, c.windowOverlap > 0);
+  const plan = windowPlan(c, n, 0, n, c.windowOverlap > 0);
   const past = Math.max(...plan.map((p) => p.start + p.length)) - n;
   const encoded = generatorEncode(tf, model, past > 0 ? tf.pad(windows, [[0, past], [0, 0], [0, 0]]) : windows);
   const embedding = c.encoder.embedding;

@@ -121,10 +121,10 @@ export interface WindowPlan {
 
 /**
  * The windows generatePoseWindows runs on n window rows, generating `frames` frames from row `lead`, with the
- * poses of the `known` rows before `lead` given; `endWindows`: the tail may be an end window (this file's header).
+ * poses of the rows before `lead` given; `endWindows`: the tail may be an end window (this file's header).
  * Exported for the TF.js peer of the benchmarks, which runs the same windows.
  */
-export function windowPlan(config: PoseGenerator['config'], n: number, lead: number, frames: number, known: number, endWindows: boolean): WindowPlan[] {
+export function windowPlan(config: PoseGenerator['config'], n: number, lead: number, frames: number, endWindows: boolean): WindowPlan[] {
   const t = config.frames;
   const hop = windowHop(config);
   const plan: WindowPlan[] = [];
@@ -136,8 +136,8 @@ export function windowPlan(config: PoseGenerator['config'], n: number, lead: num
       plan.push({ s, start: s, valid: t, skip: 0, kept, length: t });
       continue;
     }
-    // Poses exist from row s - (frames known before s); the end window needs the one at n - T.
-    const knownFrom = plan.length > 0 ? plan[plan.length - 1]!.s : lead - known;
+    // Poses exist from the previous window's first kept row (or row 0, the lead's); the end window needs the one at n - T.
+    const knownFrom = plan.length > 0 ? plan[plan.length - 1]!.s : 0;
     kept = Math.min(left, want);
     if (endWindows && n >= t && n - t >= knownFrom) plan.push({ s, start: n - t, valid: t, skip: t - left, kept, length: t });
     else plan.push({ s, start: s, valid: left, skip: 0, kept, length: generatorWindowFrames(config, left) });
@@ -166,7 +166,7 @@ export function generatePoseWindows(generator: PoseGenerator, windows: Tensor, i
   if (!(Number.isInteger(lead) && lead >= 0 && lead <= known && lead < n)) throw new RangeError(`generatePoseWindows: lead ${lead} needs previous.history with at least that many rows (has ${known}) and fewer than ${n} windows`);
   const frames = options.frames ?? n - lead;
   if (!(Number.isInteger(frames) && frames >= 1 && frames <= n - lead)) throw new RangeError(`generatePoseWindows: ${frames} frames asked of ${n - lead} windows`);
-  const plan = windowPlan(c, n, lead, frames, lead, chain && c.windowOverlap > 0);
+  const plan = windowPlan(c, n, lead, frames, chain && c.windowOverlap > 0);
   // Every frame's audio encoded once (the encoder sees one frame at a time); a short window, when shorter than
   // the U-Net's factor allows, reads zero windows past the end, encoded as forward would encode them.
   const past = Math.max(...plan.map((p) => p.start + p.length)) - n;
