@@ -22,7 +22,8 @@
 //   G output     anchorInitialPose (generator.ts): y^_0 = p exactly, so windows join
 //   inference    windowOverlap 32 (inference/generate.ts): windows overlap and cross-fade, no seam at the U-Net's edge
 //   Sec. 4.3     validationRealism 1 (posegan-validation.ts): "best on validation" does not reward a still head
-//   Sec. 4.3     validationRealismPooling, validationStdRealism (run 8): the penalty per identity, and on the std
+//   Sec. 4.3     validationRealismPooling, validationStdRealism (run 8): the penalty per identity, and on the std;
+//                tried over five seeds and not kept (defaults 'pooled', 0: per identity it keeps still early epochs)
 //   D(x, y)      discriminatorKernel 9, spectralNorm (discriminator.ts; run 6): D sees 33 frames, its push bounded
 import type { AudioWindowEncoderConfig } from '../nn/audio-window-encoder.ts';
 
@@ -133,7 +134,9 @@ export interface PoseGanConfig {
    * run 7 found her trembling (jitter 2.1-3.4x) at the epochs it chose at four of five seeds. 'identity-mean' /
    * 'identity-max': the penalty is computed for each identity's val segments alone and averaged / the largest
    * taken (posegan-validation.ts validationScore), so one identity's overshoot or tremble counts in full.
-   * Selection only: it changes which epoch is kept, not how G trains.
+   * Selection only: it changes which epoch is kept, not how G trains. Run 8 (ablation.md): at seeds 2 and 5 the
+   * per-identity rules keep early epochs where KristiNoem is in band and the others are still (Table 4 0.11-0.20),
+   * and seed 4's tremble on unseen speech is invisible on val; not kept.
    */
   readonly validationRealismPooling: 'pooled' | 'identity-mean' | 'identity-max';
   /**
