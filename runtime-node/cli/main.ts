@@ -114,6 +114,7 @@ program
   .option('--max-steps-per-epoch <n>', 'cap on steps an epoch (quick runs)')
   .option('--config <json>', 'model config overrides as JSON, e.g. \'{"unetChannels":[32,64,96]}\' (see talking-head/{posegan,pgface}/config.ts)')
   .option('--note <text>', "free text the checkpoints record (training.note), e.g. where the run deviates from the paper's recipe and why")
+  .option('--keep-epochs', "keep every epoch's parameters in <out>/epochs/ (to compare rules of \"best on validation\" afterwards)", false)
   .option('--no-progress', 'no progress bar')
   .action(async (model: string, options: Record<string, string | boolean | undefined>) => {
     if (model !== 'posegan' && model !== 'pgface') throw new Error(`train: model must be 'posegan' or 'pgface', got '${model}'`);
@@ -135,6 +136,7 @@ program
       modelOverrides: options.config === undefined ? undefined : jsonObjectOption(options.config as string, '--config'),
       producedBy: `posedyn ${process.argv.slice(2).join(' ')}`,
       note: options.note as string | undefined,
+      keepEpochs: options.keepEpochs === true,
     });
   });
 

@@ -6,7 +6,9 @@
 // Files in --out (the folder belongs to one run: training-folder.ts):
 //   last.safetensors   parameters + optimizer state + epoch: --resume continues from it
 //   best.safetensors   parameters of the epoch with the lowest validation loss
-//   log.jsonl          one JSON line a step and an epoch
+//   log.jsonl          one JSON line a step and an epoch (and PoseGAN's per-identity validation figures, type 'validation')
+//   epochs/epoch-NN.safetensors  with --keep-epochs: every epoch's parameters, so that another rule of "best on
+//                      validation" can be applied afterwards from the log (benchmarks/posegan-selection.ts)
 //   loss.png           training and validation loss per epoch
 //   .posedyn.lock      while a run writes here (its pid; a stale one is reported and taken over)
 // After each epoch last is written first, then best (when the epoch is the best), then the curves; each file
@@ -15,7 +17,8 @@
 //
 // Crash test hook (tests/models/training-folder.test.ts only): POSEDYN_TEST_KILL_AFTER_LAST=<epoch> kills the
 // process with SIGKILL right after last.safetensors of that epoch is written, before best.safetensors.
-import { appendFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Engine } from '../../core/engine.ts';
 import type { Dataset } from '../../talking-head/data/dataset.ts';
@@ -65,6 +68,8 @@ export interface TrainOptions {
   readonly identities?: readonly IdentityEntry[];
   /** PoseGAN: real pose-only clips for the motion critic (config motionCritic > 0; talking-head/training/motion-critic.ts) */
   readonly poseOnly?: readonly PoseOnlyClip[];
+  /** Keep every epoch's parameters in epochs/epoch-NN.safetensors (selection studies; a few hundred kB an epoch). */
+  readonly keepEpochs?: boolean;
   /** Free text the checkpoints record as `training.note` (e.g. where a run deviates from the paper's recipe, and why). */
   readonly note?: string;
 }
@@ -91,7 +96,7 @@ export async function runTrain(options: TrainOptions): Promise<EpochReport[]> {
     }
     const samples = options.maxStepsPerEpoch === undefined ? session.run.samples.length : Math.min(session.run.samples.length, options.maxStepsPerEpoch * options.batch);
     log(`training ${options.kind} (${session.run.modelConfig.variant}) on ${samples} samples, batch ${options.batch}, ${options.epochs} epochs, lr ${options.lr}, seed ${options.seed}`);
-    const reports = await trainIntoFolder(session, folder, { epochs: options.epochs, maxStepsPerEpoch: options.maxStepsPerEpoch, progress: options.progress, log });
+    const reports = await trainIntoFolder(session, folder, { epochs: options.epochs, maxStepsPerEpoch: options.maxStepsPerEpoch, progress: options.progress, log, keepEpochs: options.keepEpochs });
     await folder.release();
     return reports;
   } catch (error) {
@@ -128,7 +133,7 @@ class LineLog {
  */
 export async function trainIntoFolder(
   session: TrainingSession, folder: TrainingFolder,
-  options: { readonly epochs: number; readonly maxStepsPerEpoch?: number; readonly progress: boolean; readonly log: (line: string) => void },
+  options: { readonly epochs: number; readonly maxStepsPerEpoch?: number; readonly progress: boolean; readonly log: (line: string) => void; readonly keepEpochs?: boolean },
 ): Promise<EpochReport[]> {
   const repaired = await folder.repairBest();
   if (repaired) options.log(repaired);
@@ -155,6 +160,8 @@ export async function trainIntoFolder(
         bar?.stop();
         options.log(`epoch ${report.epoch}: train ${Object.entries(report.train).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}; validation ${report.validation.toPrecision(4)}${improved ? ' (best)' : ''}; ${report.seconds.toFixed(1)} s`);
         log.append({ type: 'epoch', ...report, best: session.bestValidation });
+        const details = session.run.validationDetails?.();
+        if (details) log.append({ type: 'validation', epoch: report.epoch, ...details });
         await log.flush();
         const last = await session.checkpoint({ resumable: true });
         const best = improved ? await session.checkpoint() : null;
@@ -162,6 +169,10 @@ export async function trainIntoFolder(
         folder.saved();
         if (report.epoch === killAfter) process.kill(process.pid, 'SIGKILL');
         if (best) await writeFileAtomic(folder.file('best'), best);
+        if (options.keepEpochs) {
+          await mkdir(join(folder.path, 'epochs'), { recursive: true });
+          await writeFileAtomic(join(folder.path, 'epochs', `epoch-${String(report.epoch).padStart(2, '0')}.safetensors`), best ?? (await session.checkpoint()));
+        }
         await writeLossCurves(folder.file('curves'), session.run.kind, session.run.modelConfig, session.history);
       },
     });

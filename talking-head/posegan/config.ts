@@ -22,6 +22,8 @@
 //   G output     anchorInitialPose (generator.ts): y^_0 = p exactly, so windows join
 //   inference    windowOverlap 32 (inference/generate.ts): windows overlap and cross-fade, no seam at the U-Net's edge
 //   Sec. 4.3     validationRealism 1 (posegan-validation.ts): "best on validation" does not reward a still head
+//   Sec. 4.3     validationRealismPooling, validationStdRealism (run 8): the penalty per identity, and on the std;
+//                tried over five seeds and not kept (defaults 'pooled', 0: per identity it keeps still early epochs)
 //   D(x, y)      discriminatorKernel 9, spectralNorm (discriminator.ts; run 6): D sees 33 frames, its push bounded
 import type { AudioWindowEncoderConfig } from '../nn/audio-window-encoder.ts';
 
@@ -127,6 +129,23 @@ export interface PoseGanConfig {
    */
   readonly validationRealism: number;
   /**
+   * (ours; run 8 of issue 14, legacy and default 'pooled') Whose realism that penalty measures. 'pooled': the ratios
+   * of all val segments together, so an identity with few val frames (KristiNoem's 54 of 516) weighs little, and
+   * run 7 found her trembling (jitter 2.1-3.4x) at the epochs it chose at four of five seeds. 'identity-mean' /
+   * 'identity-max': the penalty is computed for each identity's val segments alone and averaged / the largest
+   * taken (posegan-validation.ts validationScore), so one identity's overshoot or tremble counts in full.
+   * Selection only: it changes which epoch is kept, not how G trains. Run 8 (ablation.md): at seeds 2 and 5 the
+   * per-identity rules keep early epochs where KristiNoem is in band and the others are still (Table 4 0.11-0.20),
+   * and seed 4's tremble on unseen speech is invisible on val; not kept.
+   */
+  readonly validationRealismPooling: 'pooled' | 'identity-mean' | 'identity-max';
+  /**
+   * (ours; run 8, legacy and default 0) Weight of a rotation-std term inside that penalty: mean over pitch, yaw, roll
+   * of (ln r_std)^2, r_std the generated / real within-segment standard deviation (issue 14's per-channel 0.5-2x
+   * target, the one met at no seed in run 7). 0 = the penalty of run 6: motion and jitter only.
+   */
+  readonly validationStdRealism: number;
+  /**
    * (ours) Weight of a second, unconditional motion critic in G's loss (0 = off): it sees only pose motion,
    * and real pose-only clips (no audio) join its real examples (talking-head/training/motion-critic.ts).
    */
@@ -155,6 +174,8 @@ export const LEGACY_POSEGAN_CHOICES = {
   anchorInitialPose: false,
   windowOverlap: 0,
   validationRealism: 0,
+  validationRealismPooling: 'pooled',
+  validationStdRealism: 0,
   motionCritic: 0,
 } as const satisfies Partial<PoseGanConfig>;
 

@@ -24,15 +24,75 @@ export interface PoseValidation {
   /** generated / real motion energy and jitter of the rotation channels over the split (talking-head/evaluation/motion-realism.ts) */
   readonly rotationMotionRatio: number;
   readonly rotationJitterRatio: number;
+  /** those two and the per-channel rotation std ratios, over all segments pooled */
+  readonly pooled: RealismRatios;
+  /** the same for each identity's segments alone (an identity without a val segment is left out) */
+  readonly identities: readonly IdentityRealism[];
   /** what "best on validation" minimises: l2PerFrame plus config.validationRealism's realism penalty */
   readonly score: number;
 }
 
-/** L_L2 a frame plus `weight` ((ln r_motion)^2 + max(0, ln r_jitter)^2) (config.ts validationRealism). */
-export function validationScore(l2PerFrame: number, motionRatio: number, jitterRatio: number, weight: number): number {
-  if (weight === 0) return l2PerFrame;
-  const log = (r: number) => Math.log(Math.max(r, 1e-6));
-  return l2PerFrame + weight * (log(motionRatio) ** 2 + Math.max(0, log(jitterRatio)) ** 2);
+/** Generated / real rotation figures of a set of segments (talking-head/evaluation/motion-realism.ts motionProfile). */
+export interface RealismRatios {
+  /** motion energy, mean (y_t - y_(t-1))^2 over pitch, yaw, roll */
+  readonly motion: number;
+  /** mean squared second difference over pitch, yaw, roll */
+  readonly jitter: number;
+  /** standard deviation within segments, per rotation channel (pitch, yaw, roll) */
+  readonly std: readonly number[];
+}
+
+export interface IdentityRealism extends RealismRatios {
+  readonly identity: string;
+  readonly frames: number;
+}
+
+/** Whose realism "best on validation" measures (config.ts validationRealismPooling). */
+export type RealismPooling = 'pooled' | 'identity-mean' | 'identity-max';
+
+export interface RealismWeights {
+  /** config.validationRealism: the weight of the whole penalty (0 = L_L2 alone) */
+  readonly validationRealism: number;
+  readonly validationRealismPooling: RealismPooling;
+  /** config.validationStdRealism: the weight of the per-channel std term inside the penalty */
+  readonly validationStdRealism: number;
+}
+
+const logRatio = (r: number) => Math.log(Math.max(r, 1e-6));
+
+/** One set of segments' penalty: (ln r_motion)^2 + max(0, ln r_jitter)^2 + stdWeight mean_c (ln r_std,c)^2. */
+export function realismPenalty(ratios: RealismRatios, stdWeight: number): number {
+  let penalty = logRatio(ratios.motion) ** 2 + Math.max(0, logRatio(ratios.jitter)) ** 2;
+  if (stdWeight !== 0 && ratios.std.length > 0) penalty += (stdWeight * ratios.std.reduce((a, r) => a + logRatio(r) ** 2, 0)) / ratios.std.length;
+  return penalty;
+}
+
+/**
+ * L_L2 a frame plus validationRealism times the realism penalty: of the pooled ratios ('pooled', the design of
+ * run 6), or the mean or the largest of the identities' own penalties ('identity-mean', 'identity-max'; run 8),
+ * so that one identity trembling or overshooting counts however few val frames she has.
+ */
+export function validationScore(l2PerFrame: number, pooled: RealismRatios, identities: readonly RealismRatios[], weights: RealismWeights): number {
+  if (weights.validationRealism === 0) return l2PerFrame;
+  const stdWeight = weights.validationStdRealism;
+  let penalty: number;
+  if (weights.validationRealismPooling === 'pooled' || identities.length === 0) {
+    penalty = realismPenalty(pooled, stdWeight);
+  } else {
+    const each = identities.map((r) => realismPenalty(r, stdWeight));
+    penalty = weights.validationRealismPooling === 'identity-max' ? Math.max(...each) : each.reduce((a, p) => a + p, 0) / each.length;
+  }
+  return l2PerFrame + weights.validationRealism * penalty;
+}
+
+/** Generated / real ratios of the rotation channels of paired segment sets (pose rows of 6 values). */
+export function realismRatios(generated: readonly ArrayLike<number>[], real: readonly ArrayLike<number>[]): RealismRatios {
+  const [ours, theirs] = [motionProfile(generated), motionProfile(real)];
+  return {
+    motion: overChannels(ours.motion, ROTATION_CHANNELS) / overChannels(theirs.motion, ROTATION_CHANNELS),
+    jitter: overChannels(ours.jitter, ROTATION_CHANNELS) / overChannels(theirs.jitter, ROTATION_CHANNELS),
+    std: ROTATION_CHANNELS.map((c) => ours.std[c]! / theirs.std[c]!),
+  };
 }
 
 /** Normalised generated poses [L, 6] for one segment, started at its real first pose. */
@@ -45,10 +105,11 @@ export function generateSegment(engine: Engine, generator: PoseGenerator, datase
   return { generated: generatePoseSequence(generator, windows, initial), real, initial };
 }
 
-export async function validatePoseGan(engine: Engine, generator: PoseGenerator, dataset: Dataset, split: Split, weights: { alpha: number; beta: number; validationRealism: number }): Promise<PoseValidation> {
+export async function validatePoseGan(engine: Engine, generator: PoseGenerator, dataset: Dataset, split: Split, weights: { alpha: number; beta: number } & RealismWeights): Promise<PoseValidation> {
   generator.train(false);
   let frames = 0;
   const realPoses: Float32Array[] = [];
+  const identityOf: number[] = [];
   const { total, poses } = engine.noGrad(() =>
     engine.tidy(() => {
       let sum: Tensor | null = null;
@@ -61,6 +122,7 @@ export async function validatePoseGan(engine: Engine, generator: PoseGenerator, 
         frames += segment.length;
         poses.push(generated);
         realPoses.push(segment.pose);
+        identityOf.push(segment.clip.identityIndex);
       }
       return { total: sum, poses };
     }),
@@ -74,14 +136,19 @@ export async function validatePoseGan(engine: Engine, generator: PoseGenerator, 
     generatedPoses.push(await p.read());
     p.dispose();
   }
-  const [ours, theirs] = [motionProfile(generatedPoses), motionProfile(realPoses)];
+  const pooled = realismRatios(generatedPoses, realPoses);
+  const identities: IdentityRealism[] = [];
+  dataset.manifest.identities.forEach((entry, index) => {
+    const mine = identityOf.flatMap((id, k) => (id === index ? [k] : []));
+    if (mine.length === 0) return;
+    const ratios = realismRatios(mine.map((k) => generatedPoses[k]!), mine.map((k) => realPoses[k]!));
+    identities.push({ identity: entry.name, frames: mine.reduce((a, k) => a + realPoses[k]!.length / 6, 0), ...ratios });
+  });
   const posePerFrame = pose! / frames;
   const motionPerFrame = motion! / frames;
   const l2PerFrame = weights.alpha * posePerFrame + weights.beta * motionPerFrame;
-  const rotationMotionRatio = overChannels(ours.motion, ROTATION_CHANNELS) / overChannels(theirs.motion, ROTATION_CHANNELS);
-  const rotationJitterRatio = overChannels(ours.jitter, ROTATION_CHANNELS) / overChannels(theirs.jitter, ROTATION_CHANNELS);
   return {
-    posePerFrame, motionPerFrame, l2PerFrame, frames, rotationMotionRatio, rotationJitterRatio,
-    score: validationScore(l2PerFrame, rotationMotionRatio, rotationJitterRatio, weights.validationRealism),
+    posePerFrame, motionPerFrame, l2PerFrame, frames, rotationMotionRatio: pooled.motion, rotationJitterRatio: pooled.jitter, pooled, identities,
+    score: validationScore(l2PerFrame, pooled, identities, weights),
   };
 }

@@ -14,7 +14,7 @@ import { faceQuadraticForm } from '../training/face-quadratic-form.ts';
 import { identityFaceIdMeans, withFixedIdentity } from '../training/fixed-identity.ts';
 import { PgFaceTrainer } from '../training/pgface-trainer.ts';
 import { PoseGanTrainer } from '../training/posegan-trainer.ts';
-import { validatePoseGan } from '../training/posegan-validation.ts';
+import { type PoseValidation, validatePoseGan } from '../training/posegan-validation.ts';
 import { recentreFaceOutput } from '../training/recentre-face-output.ts';
 import type { CheckpointPart } from './checkpoint-writer.ts';
 
@@ -52,6 +52,8 @@ export interface TrainingRun {
    * (plus config validationRealism's penalty, training/posegan-validation.ts), PGFace's Eq. 8 total.
    */
   validate(): Promise<number>;
+  /** What the last validate() measured beyond its score, for the run's log (PoseGAN: per-identity realism); null if none. */
+  validationDetails?(): Record<string, unknown> | null;
   /** Recorded in the checkpoint's `training` metadata. */
   readonly extraMeta: Record<string, unknown>;
   /** PGFace: re-centres the output on the training frames (talking-head/training/recentre-face-output.ts); returns what to log. */
@@ -67,6 +69,7 @@ function poseGanRun(engine: Engine, dataset: Dataset, spec: TrainingRunSpec): Tr
   const frames = (spec.modelOverrides?.frames as number | undefined) ?? dataset.windowLength;
   const config = defaultPoseGanConfig(dataset.featureCount, { ...spec.modelOverrides, variant, frames });
   const trainer = new PoseGanTrainer(engine, config, { learningRate: spec.learningRate, seed: spec.seed, poseOnly: spec.poseOnly });
+  let lastValidation: PoseValidation | null = null;
   const parts: CheckpointPart[] = [{ prefix: 'generator.', module: trainer.generator, optimizer: trainer.generatorOptimizer }];
   if (trainer.discriminator) parts.push({ prefix: 'discriminator.', module: trainer.discriminator, optimizer: trainer.discriminatorOptimizer! });
   if (trainer.motionCritic) parts.push({ prefix: 'motionCritic.', module: trainer.motionCritic.network, optimizer: trainer.motionCritic.optimizer });
@@ -78,8 +81,12 @@ function poseGanRun(engine: Engine, dataset: Dataset, spec: TrainingRunSpec): Tr
     optionalParts: ['discriminator.', 'motionCritic.'],
     samples: dataset.manifest.windows.train,
     step: (batch) => ({ ...trainer.step(poseBatch(dataset, batch as WindowRef[])) }),
+    validationDetails: () => lastValidation && {
+      l2PerFrame: lastValidation.l2PerFrame, score: lastValidation.score, pooled: lastValidation.pooled, identities: lastValidation.identities,
+    },
     validate: async () => {
       const v = await validatePoseGan(engine, trainer.generator, dataset, 'val', config);
+      lastValidation = v;
       spec.log?.(`  validation: L_L2 ${v.l2PerFrame.toPrecision(4)} a frame; rotation motion energy ${v.rotationMotionRatio.toFixed(2)}x and jitter ${v.rotationJitterRatio.toFixed(2)}x the real val poses'; score ${v.score.toPrecision(4)}`);
       return v.score;
     },

@@ -117,6 +117,24 @@ test('finetune --dataset --identity personalises a pretrained PGFace to one pers
   assert.equal(await readdir(elsewhere), [], 'the refused fine-tune wrote nothing');
 });
 
+test('posegan --keep-epochs keeps every epoch\'s parameters, and the log records the val realism per identity (issue 14, run 8)', async () => {
+  const out = await tempFolder('keep');
+  outputs.push(out);
+  await runTrain(options('posegan', out, { keepEpochs: true }));
+  assert.equal((await readdir(join(out, 'epochs'))).sort(), ['epoch-01.safetensors', 'epoch-02.safetensors']);
+  const kept = await loadPoseGan(engine, new Uint8Array(await readFile(join(out, 'epochs', 'epoch-01.safetensors'))), 'epoch-01');
+  kept.generator.dispose();
+  const log = (await readFile(join(out, 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  const epochs = log.filter((l) => l.type === 'epoch');
+  const validation = log.filter((l) => l.type === 'validation');
+  assert.equal(validation.map((l) => l.epoch), [1, 2]);
+  for (const [k, v] of validation.entries()) {
+    assert.is(v.score, epochs[k].validation, 'the logged figures are the ones the score was made of');
+    assert.ok(v.identities.length >= 1 && v.identities.every((i: { std: number[]; motion: number }) => i.std.length === 3 && Number.isFinite(i.motion)), 'per-identity ratios');
+    assert.is(v.pooled.std.length, 3);
+  }
+});
+
 test.after(async () => removeFolders(dataset, clips, ...outputs));
 
 test.run();
