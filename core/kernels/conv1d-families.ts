@@ -52,8 +52,13 @@ function geometryClass(g: Conv1dGeometry): string {
     `len~2^${sizeClass(g.inLength)} rows~2^${sizeClass(g.batch)}`;
 }
 
-/** Tuning problems keep the geometry and cut the batch to about this many multiply-adds. */
-const TUNING_MACS = 1 << 25;
+/**
+ * Tuning problems keep the geometry and cut the batch only beyond about this many multiply-adds (10-40 ms a run on
+ * lavapipe), so the U-Net's layers (up to 3.4e8 at batch 64) tune at or near their own batch. Cut to 2^25, down2
+ * [64,128,64] K4 s2 tuned at batch 16, where its variants ran within 8% of each other, while on the row itself
+ * they differ 1.5-1.8x (benchmarks/tuning-repeatability.ts, core/kernels/PERFORMANCE.md).
+ */
+const TUNING_MACS = 1 << 28;
 
 function tuningGeometry(g: Conv1dGeometry): Conv1dGeometry {
   const perItem = Math.max(1, g.outChannels * g.inChannels * g.kernelSize * g.outLength);
