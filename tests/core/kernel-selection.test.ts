@@ -1,6 +1,7 @@
 // The kernel selector (core/kernel-selection.ts): a shape class met for the first time runs the device's
-// preferred variant, is timed over every supported variant at the next readback, and runs the measured winner (the
-// fastest, or the preferred one on a near-tie) from then on; forced variants win over both; measured choices export and import on the same adapter only.
+// preferred variant, is timed over every supported variant at the next readback, and runs the measured winner
+// (the fastest, or the preferred one on a near-tie) from then on; forced variants win over both; measured choices
+// export and import on the same adapter only.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tensor } from '../../core/creation.ts';
