@@ -27,7 +27,7 @@ const ROW_FAMILY: Record<string, string> = {
 };
 const familyOf = (row: string) => ROW_FAMILY[row] ?? (row.startsWith('conv1d.') ? row.split('.').slice(0, 2).join('.') : row);
 
-const base = await createNodeEngine();
+const base = await createNodeEngine({ kernelSelection: 'preferred' });
 const report: unknown[] = [];
 for (const name of rowNames) {
   const bench = kernelBenchmarks(false).find((b) => b.name === name);
@@ -54,14 +54,15 @@ for (const name of rowNames) {
     // The row with each variant forced, in an order that turns each round.
     for (let i = 0; i < variants.length; i++) {
       const variant = variants[(i + round) % variants.length]!;
-      const engine = new Engine(base.device, base.info, { kernelSelection: 'preferred' });
-      engine.kernels.force(family, variant);
-      const row = bench.prepare(engine);
-      const time = await timeEngine(engine, row.record, timing);
+      // On one engine for every variant, as the bench times a row: rows timed in a fresh engine each ran some
+      // variants 2-3x slower than the bench's own row (down2 on r16p8: 60-95 ms against 21-23), cause not found.
+      base.kernels.force(family, variant);
+      const row = bench.prepare(base);
+      const time = await timeEngine(base, row.record, timing);
       (rowTimes[variant] ??= []).push(time.medianMs);
       row.dispose();
-      await engine.sync();
-      engine.dispose();
+      await base.sync();
+      base.storage.trim();
     }
     console.error(`${name} round ${round + 1}/${rounds}: picked ${picks.at(-1)}; rows ${variants.map((v) => `${v} ${rowTimes[v]!.at(-1)!.toFixed(2)}`).join(', ')} ms; load ${loadAverage()[0]}`);
   }
