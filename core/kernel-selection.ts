@@ -4,9 +4,13 @@
 // the measured winner for the problem's shape class, else the family's preferred variant for this device.
 // With tuning on, a shape class met for the first time is queued, and the engine's next sync or readback
 // (after the work that met it has finished) runs the tuning: every variant that supports the class is timed on
-// a cut-down copy of the problem (a warm-up run that compiles, then the fastest of a few runs, each submitted
-// alone, sleeping most of its expected time before waiting so dawn.node's polling does not slow it), and the
-// fastest is used from then on. Results are cached for the engine's life (one engine, one adapter) and can be
+// the tuning problem (the class's own size up to a cap: cut-down problems ranked the variants otherwise than the
+// real one, core/kernels/PERFORMANCE.md), in rounds: a round that compiles, then TUNING_ROUNDS rounds of one run
+// of each variant, the order turned each round so that a change of load hits every variant alike; each run is
+// submitted alone and sleeps most of its expected time before waiting, so dawn.node's polling does not slow it.
+// A variant's time is the median of its runs. The fastest is used from then on, unless it beats the device's
+// preferred variant by less than NEAR_TIE: then the preferred one stays (a near-tie is noise, and the preferred
+// one is what runs without tuning). Results are cached for the engine's life (one engine, one adapter) and can be
 // exported and imported as JSON. Whichever variant runs, results agree within the tolerances the tests state.
 import type { KernelLaunch } from './kernels/launch.ts';
 import type { BufferCopy, DeviceFeatures, KernelFamily, KernelVariant, Scratch } from './kernels/variants.ts';
@@ -16,8 +20,10 @@ export type SelectionMode = 'tune' | 'preferred';
 
 export interface VariantTiming {
   readonly variant: string;
-  /** The fastest of the tuning runs of the tuning problem (wall time, ms). */
+  /** The median of the tuning runs of the tuning problem (wall time, ms). */
   readonly ms: number;
+  /** Every timed run, in round order (ms). */
+  readonly runsMs?: readonly number[];
 }
 
 /** One decision, as `posedyn profile` prints it. */
@@ -27,7 +33,8 @@ export interface KernelChoice {
   readonly variant: string;
   /** forced: by force(); measured: by a tuning run; preferred: the device's default, not (yet) measured. */
   readonly how: 'forced' | 'measured' | 'preferred';
-  /** The tuning run's times, fastest first (measured choices only). */
+  /** The tuning run's times, fastest first (measured choices only); the variant chosen is the first, or the
+   * preferred one where the first beats it by less than NEAR_TIE. */
   readonly timings?: readonly VariantTiming[];
   /** The problem the class was first met with, for reports: "[64,64,256]*[64,64,5] s1 p2". */
   readonly example: string;
@@ -54,8 +61,16 @@ interface PendingTuning {
   readonly problem: unknown;
 }
 
-const TUNING_RUNS = 3;
+/** Timed rounds of a tuning run (after one that compiles): each variant runs once a round. */
+const TUNING_ROUNDS = 5;
+/** The preferred variant stays unless the fastest one's median is this fraction below its own. */
+export const NEAR_TIE = 0.05;
 const SLEEP_FRACTION = 0.8;
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((p, q) => p - q);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class KernelSelector {
@@ -163,7 +178,10 @@ export class KernelSelector {
       const before = this.#choices.get(key)!;
       const timings = await this.#measure(job.family, job.problem);
       if (timings.length === 0) continue;
-      this.#choices.set(key, { ...before, variant: timings[0]!.variant, how: 'measured', timings });
+      const preferred = timings.find((t) => t.variant === before.variant);
+      const fastest = timings[0]!;
+      const variant = preferred && fastest.ms > (1 - NEAR_TIE) * preferred.ms ? preferred.variant : fastest.variant;
+      this.#choices.set(key, { ...before, variant, how: 'measured', timings });
     }
   }
 
@@ -176,43 +194,51 @@ export class KernelSelector {
       buffers.push(b);
       return b;
     });
-    const candidates = family.variants.filter((v) => v.supports(problem, host.device));
-    const timings: VariantTiming[] = [];
+    let live = family.variants.filter((v) => v.supports(problem, host.device));
+    const runs = new Map<KernelVariant<unknown>, number[]>(live.map((v) => [v, []]));
     try {
-      for (const variant of candidates) {
-        const samples: number[] = [];
-        try {
-        for (let run = 0; run <= TUNING_RUNS; run++) {
-          const temporaries: GPUBuffer[] = [];
-          const scratch: Scratch = { acquire: (bytes, label) => {
-            const b = host.acquire(bytes, label);
-            temporaries.push(b);
-            return b;
-          } };
-          host.flush();
-          await host.idle();
-          const started = performance.now();
-          for (const launch of variant.launches(problem, host.device, scratch)) host.dispatch(launch);
-          for (const copy of variant.copies?.(problem) ?? []) host.copy(copy);
-          host.flush();
-          const expected = samples.length > 0 ? Math.min(...samples) : 0;
-          if (expected > 2) await sleep(SLEEP_FRACTION * expected - (performance.now() - started));
-          await host.idle();
-          // Run 0 compiled the pipelines: not timed.
-          if (run > 0) samples.push(performance.now() - started);
-          for (const b of temporaries) host.release(b);
+      // Round 0 compiles the pipelines: not timed.
+      for (let round = 0; round <= TUNING_ROUNDS; round++) {
+        const order = live.map((_, i) => live[(i + round) % live.length]!);
+        for (const variant of order) {
+          const samples = runs.get(variant)!;
+          try {
+            const ms = await this.#runOnce(variant, problem, samples.length > 0 ? Math.min(...samples) : 0);
+            if (round > 0) samples.push(ms);
+          } catch (error) {
+            // A variant that does not compile or run on this adapter is not a candidate here.
+            this.#failures.push(`${family.name} ${variant.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+            live = live.filter((v) => v !== variant);
+          }
         }
-        } catch (error) {
-          // A variant that does not compile or run on this adapter is not a candidate here.
-          this.#failures.push(`${family.name} ${variant.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-          continue;
-        }
-        // The fastest run: foreign load on a shared machine only ever slows a run down.
-        timings.push({ variant: variant.name, ms: Math.min(...samples) });
       }
     } finally {
       for (const b of buffers) host.release(b);
     }
-    return timings.sort((p, q) => p.ms - q.ms);
+    return live.map((v) => ({ variant: v.name, ms: median(runs.get(v)!), runsMs: runs.get(v)! })).sort((p, q) => p.ms - q.ms);
+  }
+
+  /** One run of `variant` on `problem`, submitted alone, in ms of wall time. */
+  async #runOnce(variant: KernelVariant<unknown>, problem: unknown, expectedMs: number): Promise<number> {
+    const host = this.#host;
+    const temporaries: GPUBuffer[] = [];
+    const scratch: Scratch = { acquire: (bytes, label) => {
+      const b = host.acquire(bytes, label);
+      temporaries.push(b);
+      return b;
+    } };
+    try {
+      host.flush();
+      await host.idle();
+      const started = performance.now();
+      for (const launch of variant.launches(problem, host.device, scratch)) host.dispatch(launch);
+      for (const copy of variant.copies?.(problem) ?? []) host.copy(copy);
+      host.flush();
+      if (expectedMs > 2) await sleep(SLEEP_FRACTION * expectedMs - (performance.now() - started));
+      await host.idle();
+      return performance.now() - started;
+    } finally {
+      for (const b of temporaries) host.release(b);
+    }
   }
 }

@@ -1,13 +1,14 @@
 // The conv1d kernel families (core/kernels/variants.ts): forward, grad_input and grad_weight, each with the
 // portable register-blocked kernel of conv1d.wgsl ("register") and variants that share an operand over a
 // subgroup (conv1d-subgroup.ts), in a few block sizes, because the best one differs between shapes (measured:
-// core/kernels/PERFORMANCE.md). core/ops/conv1d.ts runs them through engine.run().
+// core/kernels/PERFORMANCE.md); the forward's "-packed" ones read weights rearranged by a pass before them so that
+// a subgroup's share of them loads as vec4s. core/ops/conv1d.ts runs them through engine.run().
 import {
   type Conv1dGeometry, conv1dForwardLaunch, conv1dGradBiasLaunch, conv1dGradInputLaunch, conv1dGradWeightLaunch, conv1dGradWeightSplits,
 } from './conv1d.ts';
 import {
-  type GatherBlocking, type GradWeightBlocking, conv1dGatherLaunch, conv1dSubgroupGradWeightLaunch, conv1dSubgroupGradWeightSplits,
-  gatherBlockingFits, gradWeightBlockingFits,
+  type GatherBlocking, type GradWeightBlocking, conv1dGatherLaunch, conv1dPackWeightsLaunch, conv1dSubgroupGradWeightLaunch,
+  conv1dSubgroupGradWeightSplits, gatherBlockingFits, gradWeightBlockingFits, packedWeightsSize,
 } from './conv1d-subgroup.ts';
 import { unaryLaunch } from './elementwise.ts';
 import type { KernelLaunch } from './launch.ts';
@@ -52,8 +53,13 @@ function geometryClass(g: Conv1dGeometry): string {
     `len~2^${sizeClass(g.inLength)} rows~2^${sizeClass(g.batch)}`;
 }
 
-/** Tuning problems keep the geometry and cut the batch to about this many multiply-adds. */
-const TUNING_MACS = 1 << 25;
+/**
+ * Tuning problems keep the geometry and cut the batch only beyond about this many multiply-adds (10-40 ms a run on
+ * lavapipe), so the U-Net's layers (up to 3.4e8 at batch 64) tune at or near their own batch. Cut to 2^25, down2
+ * [64,128,64] K4 s2 tuned at batch 16, where its variants ran within 8% of each other, while on the row itself
+ * they differ 1.5-1.8x (benchmarks/tuning-repeatability.ts, core/kernels/PERFORMANCE.md).
+ */
+const TUNING_MACS = 1 << 28;
 
 function tuningGeometry(g: Conv1dGeometry): Conv1dGeometry {
   const perItem = Math.max(1, g.outChannels * g.inChannels * g.kernelSize * g.outLength);
@@ -87,6 +93,19 @@ function subgroupForward(blocking: GatherBlocking): KernelVariant<Conv1dForwardP
   };
 }
 
+/** The same kernel reading its weights packed by a pass before it (conv1dPackWeightsLaunch): vec4 weight loads. */
+function packedSubgroupForward(blocking: GatherBlocking): KernelVariant<Conv1dForwardProblem> {
+  return {
+    name: `subgroup-r${blocking.rows}p${blocking.positions}-packed`,
+    supports: ({ g }, device) => gatherBlockingFits('forward', g, blocking, fixedSubgroupSize(device)),
+    launches({ g, x, w, bias, y, leakySlope }, device, scratch) {
+      const sg = fixedSubgroupSize(device);
+      const packed = scratch.acquire(4 * packedWeightsSize(g, blocking, sg), 'conv1d.packed-weights');
+      return [conv1dPackWeightsLaunch(g, w, packed, blocking, sg), conv1dGatherLaunch('forward', g, x, w, bias, y, blocking, sg, leakySlope, packed)];
+    },
+  };
+}
+
 // Each family's variant list is built at first use (a getter), so importing the module calls nothing (package.json's
 // sideEffects: false; tests/package/side-effects.test.ts).
 let forwardVariants: readonly KernelVariant<Conv1dForwardProblem>[] | undefined;
@@ -95,7 +114,10 @@ export const conv1dForwardFamily: KernelFamily<Conv1dForwardProblem> = {
   name: 'conv1d.forward',
   // r16p4: rows of 4 output positions (the audio encoder's last layer) fill no block of 8.
   get variants() {
-    return (forwardVariants ??= [registerForward, subgroupForward({ rows: 8, positions: 16 }), subgroupForward({ rows: 16, positions: 8 }), subgroupForward({ rows: 16, positions: 4 })]);
+    return (forwardVariants ??= [
+      registerForward, subgroupForward({ rows: 8, positions: 16 }), subgroupForward({ rows: 16, positions: 8 }), subgroupForward({ rows: 16, positions: 4 }),
+      packedSubgroupForward({ rows: 8, positions: 16 }), packedSubgroupForward({ rows: 16, positions: 8 }),
+    ]);
   },
   shapeClass: (p) => `${geometryClass(p.g)}${p.bias ? ' bias' : ''}${p.leakySlope !== null ? ' leaky' : ''}`,
   tuningProblem(p, buffer) {

@@ -17,6 +17,9 @@
 // pass each around with subgroupBroadcast (a register extract on llvmpipe, where a subgroup is the SIMD
 // register), while each lane loads its own input window, as vec4s when rows are whole vec4s. R x P scalar
 // accumulators a lane (llvmpipe holds one f32 an invocation in one SIMD register, so a vec4 would only be four).
+// Forward, packed: the weights first rearranged (conv1dPackWeightsLaunch) so that the R x K values of one q are
+// contiguous vec4s; value f then lives in component f % 4 of lane (f / 4) % SG's load f / (4 SG), and a lane
+// makes R K / (4 SG) vec4 loads a q instead of R K / SG scalar ones.
 //
 // grad_weight, with dy shared:
 //   dw[r, q, k] = sum_{n, j} dy[n, r, j] x[n, q, j s - p + k d]         db[r] = sum_{n, j} dy[n, r, j]
@@ -62,6 +65,8 @@ interface GatherSpec extends GatherBlocking {
   /** Output rows are whole vec4s: stores are vec4s. */
   readonly vec4Output: boolean;
   readonly leaky: boolean;
+  /** The weights come packed (conv1dPackWeightsLaunch): each subgroup's R x K values for one q are whole vec4s. */
+  readonly packed: boolean;
 }
 
 interface GradWeightSpec extends GradWeightBlocking {
@@ -122,11 +127,17 @@ function gatherCode(spec: GatherSpec): string {
   const { rows: R, positions: P, subgroupSize: SG, kernelSize: K } = spec;
   const forward = spec.direction === 'forward';
   const win = windowOf(spec);
-  const weightLoads = Math.ceil((R * K) / SG);
+  // Packed: value f of the block is component f % 4 of vec4 f / 4, which lives in lane (f / 4) % SG, load f / (4 SG).
+  const perLoad = spec.packed ? 4 * SG : SG;
+  const weightLoads = Math.ceil((R * K) / perLoad);
   const body: string[] = [];
   for (let i = 0; i < R; i++) for (let u = 0; u < P; u++) body.push(`  var acc_${i}_${u} = 0.0;`);
   body.push('  for (var q = 0u; q < p.in_rows; q++) {');
-  for (let j = 0; j < weightLoads; j++) body.push(`    let wv_${j} = load_weight(r0, q, ${j * SG}u + sl);`);
+  for (let j = 0; j < weightLoads; j++) {
+    body.push(spec.packed
+      ? `    let wv_${j} = wp[min(((r0 / R) * p.in_rows + q) * ${weightLoads * SG}u + ${j * SG}u + sl, arrayLength(&wp) - 1u)];`
+      : `    let wv_${j} = load_weight(r0, q, ${j * SG}u + sl);`);
+  }
   body.push('    let in_row = n * p.in_rows + q;');
   for (let v = 0; v < win.count; v++) body.push(`    let xv_${v} = load_input(in_row, base + ${win.first + 4 * v});`);
   for (let k = 0; k < K; k++) {
@@ -140,7 +151,9 @@ function gatherCode(spec: GatherSpec): string {
         uses.push(`    acc_${i}_${u} = fma(w_${i}_${k}, xv_${at >> 2}.${COMPONENT[at & 3]}, acc_${i}_${u});`);
       }
       if (uses.length === 0) continue;
-      body.push(`    let w_${i}_${k} = subgroupBroadcast(wv_${Math.floor(f / SG)}, ${f % SG}u);`, ...uses);
+      body.push(spec.packed
+        ? `    let w_${i}_${k} = subgroupBroadcast(wv_${Math.floor(f / perLoad)}, ${Math.floor(f / 4) % SG}u).${COMPONENT[f % 4]};`
+        : `    let w_${i}_${k} = subgroupBroadcast(wv_${Math.floor(f / SG)}, ${f % SG}u);`, ...uses);
     }
   }
   body.push('  }', '  if (!live) { return; }');
@@ -172,15 +185,15 @@ const K: u32 = ${K}u;
 const R: u32 = ${R}u;
 @group(0) @binding(0) var<uniform> p: GatherParams;
 @group(0) @binding(1) var<storage, read> input: array<${spec.vec4Input ? 'vec4f' : 'f32'}>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
+${spec.packed ? '@group(0) @binding(2) var<storage, read> wp: array<vec4f>;' : '@group(0) @binding(2) var<storage, read> w: array<f32>;'}
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> output: array<${spec.vec4Output ? 'vec4f' : 'f32'}>;
 
-// Weight value f = i K + k of row r0 + i for this q; rows past out_rows read some weight (never stored).
+${spec.packed ? '' : `// Weight value f = i K + k of row r0 + i for this q; rows past out_rows read some weight (never stored).
 fn load_weight(r0: u32, q: u32, f: u32) -> f32 {
   let i = min(f / K, R - 1u);
   return select(0.0, w[min(${weightAt}, arrayLength(&w) - 1u)], f < R * K);
-}
+}`}
 
 ${windowLoader('load_input', 'input', 'p.in_length', spec.vec4Input)}
 
@@ -329,18 +342,19 @@ export function gatherBlockingFits(direction: 'forward' | 'grad_input', g: Conv1
  */
 export function conv1dGatherLaunch(
   direction: 'forward' | 'grad_input', g: Conv1dGeometry, input: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, output: GPUBuffer,
-  blocking: GatherBlocking, subgroupSize: number, leakySlope: number | null,
+  blocking: GatherBlocking, subgroupSize: number, leakySlope: number | null, packedWeights: GPUBuffer | null = null,
 ): KernelLaunch {
   const forward = direction === 'forward';
+  if (packedWeights && !forward) throw new Error('conv1dGatherLaunch: packed weights are for the forward only');
   const [inRows, inLength, outRows, outLength] = forward
     ? [g.inChannels, g.inLength, g.outChannels, g.outLength]
     : [g.outChannels, g.outLength, g.inChannels, g.inLength];
   const spec: GatherSpec = {
     direction, kernelSize: g.kernelSize, stride: g.stride, dilation: g.dilation, padding: g.padding, ...blocking, subgroupSize,
-    vec4Input: inLength % 4 === 0, vec4Output: outLength % 4 === 0, leaky: leakySlope !== null,
+    vec4Input: inLength % 4 === 0, vec4Output: outLength % 4 === 0, leaky: leakySlope !== null, packed: packedWeights !== null,
   };
   const key = `${direction} K${spec.kernelSize} s${spec.stride} d${spec.dilation} p${spec.padding} r${spec.rows} p${spec.positions} sg${subgroupSize}` +
-    `${spec.vec4Input ? ' v4in' : ''}${spec.vec4Output ? ' v4out' : ''}${spec.leaky ? ' leaky' : ''}`;
+    `${spec.vec4Input ? ' v4in' : ''}${spec.vec4Output ? ' v4out' : ''}${spec.leaky ? ' leaky' : ''}${spec.packed ? ' packed' : ''}`;
   const blocks = g.batch * Math.ceil(outLength / blocking.positions);
   const subgroups = Math.ceil(outRows / blocking.rows) * Math.ceil(blocks / subgroupSize);
   return {
@@ -349,11 +363,60 @@ export function conv1dGatherLaunch(
       batch: u32(g.batch), in_rows: u32(inRows), in_length: u32(inLength), out_rows: u32(outRows), out_length: u32(outLength),
       has_bias: u32(bias ? 1 : 0), slope: f32(leakySlope ?? 0),
     },
-    buffers: [input, w, bias ?? w, output],
+    // Packed: binding 2 holds the packed weights (w itself is read only by the packing pass).
+    buffers: packedWeights ? [input, packedWeights, bias ?? packedWeights, output] : [input, w, bias ?? w, output],
     workgroups: gridFor(Math.ceil(subgroups / (WG / subgroupSize))),
     flops: flopsOf(g) + (leakySlope !== null ? ySize(g) : 0),
     bytes: 4 * (xSize(g) + wSize(g) + ySize(g) + (bias ? outRows : 0)),
     shapes: `${forward ? '' : 'grad_input '}${describe(g)}${leakySlope !== null ? ' +leaky' : ''}`,
+  };
+}
+
+/** Floats of the packed forward weights (conv1dPackWeightsLaunch) for this geometry and blocking. */
+export function packedWeightsSize(g: Conv1dGeometry, b: GatherBlocking, subgroupSize: number): number {
+  return Math.ceil(g.outChannels / b.rows) * g.inChannels * packedBlock(g.kernelSize, b.rows, subgroupSize);
+}
+
+/** Floats a (row block, q) takes when packed: R K rounded up to whole vec4 loads of the subgroup (4 SG floats). */
+const packedBlock = (K: number, R: number, SG: number) => Math.ceil((R * K) / (4 * SG)) * 4 * SG;
+
+/**
+ * The forward's weights w [Cout, Cin, K] rearranged so that the R x K values a subgroup shares for one input
+ * channel q are contiguous: wp[(rb Cin + q) B + i K + k] = w[rb R + i, q, k], zero past Cout and in the block's
+ * tail (B = packedBlock). The gather kernel then loads them as vec4s, R K / (4 SG) per-lane loads a q instead
+ * of R K / SG scalar ones (on llvmpipe each a loop over the lanes: core/kernels/PERFORMANCE.md).
+ */
+export function conv1dPackWeightsLaunch(g: Conv1dGeometry, w: GPUBuffer, packed: GPUBuffer, b: GatherBlocking, subgroupSize: number): KernelLaunch {
+  const K = g.kernelSize;
+  const block = packedBlock(K, b.rows, subgroupSize);
+  const total = packedWeightsSize(g, b, subgroupSize);
+  const code = `// Written by core/kernels/conv1d-subgroup.ts (conv1dPackWeightsLaunch), which explains it.
+struct PackParams { out_rows: u32, in_rows: u32, total: u32, pad0: u32 }
+const K: u32 = ${K}u;
+const R: u32 = ${b.rows}u;
+const B: u32 = ${block}u;
+@group(0) @binding(0) var<uniform> p: PackParams;
+@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read_write> wp: array<f32>;
+@compute @workgroup_size(${WG})
+fn pack(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = id.y * nwg.x * ${WG}u + id.x;
+  if (t >= p.total) { return; }
+  let f = t % B;
+  let rq = t / B;
+  let q = rq % p.in_rows;
+  let r = (rq / p.in_rows) * R + f / K;
+  let inside = f < R * K && r < p.out_rows;
+  wp[t] = select(0.0, w[min((r * p.in_rows + q) * K + f % K, arrayLength(&w) - 1u)], inside);
+}`;
+  return {
+    kernel: sourceFor(`pack K${K} r${b.rows} sg${subgroupSize}`, () => code), entry: 'pack',
+    params: { out_rows: u32(g.outChannels), in_rows: u32(g.inChannels), total: u32(total) },
+    buffers: [w, packed],
+    workgroups: gridFor(Math.ceil(total / WG)),
+    flops: 0,
+    bytes: 4 * (wSize(g) + total),
+    shapes: `pack weights [${g.outChannels},${g.inChannels},${K}] r${b.rows}`,
   };
 }
 

@@ -301,6 +301,8 @@ program
   .option('--seconds <s>', 'audio length (generate)', '60')
   .option('--trace <file>', 'write a Chrome trace JSON here')
   .option('--kernel <family=variant...>', 'run this variant of a kernel family (e.g. conv1d.forward=register); default: measured per shape class')
+  .option('--choices <file>', 'start from the kernel choices in this file (written by --save-choices on the same adapter)')
+  .option('--save-choices <file>', "write this run's measured kernel choices (one set per adapter) here")
   .action(async (target: string, options: Record<string, string> & { kernel?: string[] }) => {
     if (target !== 'train-step' && target !== 'generate') throw new Error(`profile: target must be 'train-step' or 'generate', got '${target}'`);
     const model = options.model;
@@ -310,7 +312,7 @@ program
       if (!family || !variant) throw new Error(`--kernel: expected family=variant (e.g. conv1d.forward=register), got '${pair}'`);
       return [family, variant] as [string, string];
     });
-    await runProfile({ target, model, batch: integerOption(options.batch!, '--batch'), seconds: numberOption(options.seconds!, '--seconds'), trace: options.trace, forced });
+    await runProfile({ target, model, batch: integerOption(options.batch!, '--batch'), seconds: numberOption(options.seconds!, '--seconds'), trace: options.trace, forced, choices: options.choices, saveChoices: options.saveChoices });
   });
 
 program

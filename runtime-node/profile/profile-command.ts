@@ -16,6 +16,7 @@ import { createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { checkOutputFile } from '../files/output-folder.ts';
+import { loadKernelChoices, saveKernelChoices } from './kernel-choices-file.ts';
 
 export interface ProfileOptions {
   readonly target: 'train-step' | 'generate';
@@ -26,6 +27,10 @@ export interface ProfileOptions {
   readonly dawnOptions?: readonly string[];
   /** Kernel variants to run instead of the measured ones: [family, variant]. */
   readonly forced?: readonly (readonly [string, string])[];
+  /** Kernel choices measured earlier on this adapter, to start from (runtime-node/profile/kernel-choices-file.ts). */
+  readonly choices?: string;
+  /** Where to write the measured kernel choices of this run. */
+  readonly saveChoices?: string;
 }
 
 const FEATURES = 29;
@@ -91,9 +96,11 @@ function workload(engine: Engine, options: ProfileOptions): { run: () => Promise
 
 export async function runProfile(options: ProfileOptions): Promise<void> {
   if (options.trace) await checkOutputFile(options.trace, '--trace');
+  if (options.saveChoices) await checkOutputFile(options.saveChoices, '--save-choices');
   // Dawn quantises timestamps to 65.5 us unless told not to: short kernels would read as zero.
   const engine = await createNodeEngine({ log: stderrLog, dawnOptions: options.dawnOptions ?? ['disable-dawn-features=timestamp_quantization'] });
   for (const [family, variant] of options.forced ?? []) engine.kernels.force(family, variant);
+  if (options.choices) stderrLog(`posedyn: ${await loadKernelChoices(engine, options.choices)} kernel choices from ${options.choices}`);
   const work = workload(engine, options);
   await work.run(); // warm-up: pipeline compilation is not what we measure
   const profiler = startProfiling(engine);
@@ -104,6 +111,7 @@ export async function runProfile(options: ProfileOptions): Promise<void> {
   console.log(`${work.label}: wall ${wall.toFixed(1)} ms`);
   console.log(formatProfileTable(report, { groupBy: 'kernel' }));
   console.log(formatKernelChoices(engine.kernels.choices(), engine.kernels.failures));
+  if (options.saveChoices) console.log(`wrote ${await saveKernelChoices(engine, options.saveChoices)} measured kernel choices to ${options.saveChoices}`);
   if (options.trace) {
     await writeFileAtomic(options.trace, JSON.stringify(toChromeTrace(report)));
     console.log(`wrote ${options.trace} (open in ui.perfetto.dev or chrome://tracing)`);
