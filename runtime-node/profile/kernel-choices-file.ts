@@ -12,8 +12,13 @@ interface ChoicesFile {
 }
 
 export async function loadKernelChoices(engine: Engine, path: string): Promise<number> {
-  const saved = JSON.parse(await readFile(path, 'utf8')) as ChoicesFile;
-  if (typeof saved.adapter !== 'string' || !Array.isArray(saved.choices)) {
+  let saved: ChoicesFile;
+  try {
+    saved = JSON.parse(await readFile(path, 'utf8')) as ChoicesFile;
+  } catch (error) {
+    throw new Error(`--choices ${path}: ${error instanceof Error ? error.message : String(error)} (expected the JSON that --save-choices writes)`);
+  }
+  if (typeof saved?.adapter !== 'string' || !Array.isArray(saved.choices)) {
     throw new Error(`--choices ${path}: not a kernel choices file (expected { adapter, choices }, as --save-choices writes)`);
   }
   engine.kernels.importChoices(saved);
