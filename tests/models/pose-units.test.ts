@@ -10,6 +10,7 @@ import { Dataset, poseBatch } from '../../talking-head/data/dataset.ts';
 import type { IdentityEntry } from '../../talking-head/data/dataset-format.ts';
 import { generateTalkingHead } from '../../talking-head/inference/generate.ts';
 import { loadPgFace, loadPoseGan } from '../../talking-head/inference/load-models.ts';
+import { TalkingHeadStream } from '../../talking-head/inference/streaming.ts';
 import { generatePoseSequence } from '../../talking-head/inference/pose-windows.ts';
 import { defaultPoseGanConfig, validatePoseGanConfig } from '../../talking-head/posegan/config.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
@@ -138,7 +139,8 @@ test('a PoseGAN trained in identity units records it, and generates finite poses
     const posegan = loadPoseGan(engine, new Uint8Array(await readFile(join(posegaOut, 'best.safetensors'))), 'posegan');
     const pgface = loadPgFace(engine, new Uint8Array(await readFile(join(pgfaceOut, 'best.safetensors'))), 'pgface');
     assert.is(posegan.config.poseNormalisation, 'identity');
-    const samples = uniform(16000 * 3, 5).map((v, i) => 0.3 * v * (0.5 + 0.5 * Math.sin(i / 1600)));
+    // 10 s: 300 frames, two windows of 256 chained in G's units
+    const samples = uniform(16000 * 10, 5).map((v, i) => 0.3 * v * (0.5 + 0.5 * Math.sin(i / 1600)));
     for (const who of posegan.checkpoint.meta.identities) {
       const moving = await generateTalkingHead(engine, posegan, pgface, samples, { identity: who.name });
       assert.ok(moving.pose.every(Number.isFinite), `${who.name}: finite poses`);
@@ -146,6 +148,14 @@ test('a PoseGAN trained in identity units records it, and generates finite poses
       assertClose(moving.pose.subarray(0, 6), who.meanPose, { atol: 1e-4, rtol: 1e-3 }, `${who.name}: first frame at the rest pose`);
       const still = await generateTalkingHead(engine, posegan, pgface, samples, { identity: who.name, motionScale: 0 });
       for (let t = 0; t < still.frames; t += 17) assertClose(still.pose.subarray(t * 6, t * 6 + 6), who.meanPose, { atol: 1e-5, rtol: 0 }, `${who.name}: frame ${t} at motion scale 0`);
+      // streaming maps the same windows the same way
+      const stream = new TalkingHeadStream(engine, posegan, pgface, { identity: who.name });
+      const parts: Float32Array[] = [];
+      for (let at = 0; at < samples.length; at += 16000) parts.push((await stream.push(samples.subarray(at, at + 16000))).pose);
+      parts.push((await stream.finish()).pose);
+      const streamedPose = Float32Array.from(parts.flatMap((p) => Array.from(p)));
+      assert.is(streamedPose.length, moving.pose.length);
+      assertClose(streamedPose, moving.pose, { atol: 1e-6, rtol: 0 }, `${who.name}: streamed = whole file`);
     }
     posegan.generator.dispose();
     pgface.model.dispose();
