@@ -13,6 +13,7 @@ import { type Dataset, poseBatch, segmentFrames } from '../data/dataset.ts';
 import type { FrameRange, Split } from '../data/dataset-format.ts';
 import { generatePoseSequence } from '../inference/pose-windows.ts';
 import type { PoseGenerator } from '../posegan/generator.ts';
+import { generatorPoseUnits, posesFromGenerator, posesToGenerator } from '../posegan/pose-units.ts';
 import { generateSegment } from '../training/posegan-validation.ts';
 import { meanPoseSequence, nearestTrainingStretch, randomTrainingStretch, stretchPoses } from './pose-baselines.ts';
 
@@ -94,7 +95,7 @@ export async function personalGeneratorDraws(engine: Engine, generatorFor: (iden
  *   'chained'  each later window starts at the previous window's last pose (the paper's inference)
  *   'restart'  every window starts at the rest pose: the generator is never told where the previous window
  *              ended, i.e. inference without the initial pose (the "no initial pose" ablation)
- * Returns normalised poses [frames, 6].
+ * Returns normalised poses [frames, 6] (the dataset's global units, pose-units.ts).
  */
 export async function wholeClipPoses(engine: Engine, generator: PoseGenerator, dataset: Dataset, clipIndex: number, mode: 'chained' | 'restart'): Promise<Float32Array> {
   const clip = dataset.clips[clipIndex]!;
@@ -104,8 +105,9 @@ export async function wholeClipPoses(engine: Engine, generator: PoseGenerator, d
   generator.train(false);
   const poses = engine.noGrad(() => engine.tidy(() => {
     const windows = tensor(engine, arrays.audio, [clip.frames, c.featureCount, c.windowFrames], 'clip.audio');
-    const initial = tensor(engine, rest, [1, c.poseChannels], 'clip.restPose');
-    return generatePoseSequence(generator, windows, initial, { chain: mode === 'chained' });
+    const units = generatorPoseUnits(c, dataset.manifest.identities[clip.identityIndex]!, dataset.manifest.stats.pose);
+    const initial = posesToGenerator(engine, tensor(engine, rest, [1, c.poseChannels], 'clip.restPose'), units);
+    return posesFromGenerator(engine, generatePoseSequence(generator, windows, initial, { chain: mode === 'chained' }), units);
   }));
   try {
     return await readFinite(poses, `window joins: the generator on clip '${clip.entry.name}' (${mode})`);

@@ -20,6 +20,7 @@ import type { ChannelStats, IdentityEntry } from '../data/dataset-format.ts';
 import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
 import type { FeatureConfig } from '../features/config.ts';
 import type { PgFace } from '../pgface/pgface.ts';
+import { generatorPoseUnits, posesFromGenerator, posesToGenerator } from '../posegan/pose-units.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
 import { generatePoseSequence } from './pose-windows.ts';
 
@@ -105,7 +106,8 @@ function fitsAdapter<T>(audio: string, seconds: number, generate: () => T): T {
 /**
  * PoseGAN on speech (16 kHz mono samples), as inference runs it: the first window starts at the identity's rest
  * pose. Returns the audio features [N, F] (as computed, for the numeric guard), the normalised audio windows
- * [N, F, W] and poses [N, 6] (the checkpoint's normalised units), or null for audio shorter than a frame.
+ * [N, F, W] and poses [N, 6] (the checkpoint's normalised units, meta.normalisation.pose, whatever units G works in:
+ * posegan/pose-units.ts), or null for audio shorter than a frame.
  */
 export function speechPoseSequence(engine: Engine, posegan: LoadedPoseGan, samples16k: Float32Array, identity: IdentityEntry): { features: Tensor; windows: Tensor; poses: Tensor } | null {
   const featureConfig = posegan.featureConfig;
@@ -116,8 +118,9 @@ export function speechPoseSequence(engine: Engine, posegan: LoadedPoseGan, sampl
   const perFrame = computeFrameFeatures(engine, samples16k, featureConfig as FeatureConfig);
   if (perFrame.shape[0] === 0) return null;
   const windows = contextWindows(normaliseChannels(engine, perFrame, meta.normalisation.features), featureConfig.context, featureConfig.contextCentre);
-  const initial = normaliseChannels(engine, tensor(engine, identity.meanPose, [1, 6], 'rest pose'), meta.normalisation.pose);
-  return { features: perFrame, windows, poses: generatePoseSequence(posegan.generator, windows, initial) };
+  const units = generatorPoseUnits(posegan.config, identity, meta.normalisation.pose);
+  const initial = posesToGenerator(engine, normaliseChannels(engine, tensor(engine, identity.meanPose, [1, 6], 'rest pose'), meta.normalisation.pose), units);
+  return { features: perFrame, windows, poses: posesFromGenerator(engine, generatePoseSequence(posegan.generator, windows, initial), units) };
 }
 
 /** The whole pipeline on 16 kHz mono samples. */

@@ -19,6 +19,7 @@ import { smoothPoseSequence } from '../ops/gaussian-filter.ts';
 import { slice } from '../../core/ops/layout.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import type { IdentityEntry } from '../data/dataset-format.ts';
+import { generatorPoseUnits, posesFromGenerator, posesToGenerator } from '../posegan/pose-units.ts';
 import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
 import type { FeatureConfig } from '../features/config.ts';
 import { frameCentre, frameCount, pitchLagRange } from '../features/framing.ts';
@@ -49,7 +50,7 @@ export class TalkingHeadStream {
   #rawPoses: Float32Array[] = [];
   #generatedFrames = 0;
   #emittedFrames = 0;
-  /** Where the next PoseGAN window starts, and the previous one's kept poses (normalised; generatePoseWindows' `next`). */
+  /** Where the next PoseGAN window starts, and the previous one's kept poses (in G's units; generatePoseWindows' `next`). */
   #chain: WindowChain | null = null;
   #finished = false;
 
@@ -140,11 +141,13 @@ export class TalkingHeadStream {
       const windows = this.#windows();
       const [, f, w] = windows.shape as [number, number, number];
       const rest = tensor(engine, this.#identity.meanPose, [1, 6]);
-      const start = this.#chain?.initial ?? normaliseChannels(engine, rest, meta.normalisation.pose);
+      // G's units (pose-units.ts): the chain stays in them between windows; only its output leaves them.
+      const units = generatorPoseUnits(this.#posegan.config, this.#identity, meta.normalisation.pose);
+      const start = this.#chain?.initial ?? posesToGenerator(engine, normaliseChannels(engine, rest, meta.normalisation.pose), units);
       // The same windows, in the same order, as the whole-file run: that is what makes the outputs equal.
       const from = this.#generatedFrames - lead;
       const run = generatePoseWindows(generator, slice(windows, [from, 0, 0], [windowEnd - from, f, w]), start, { frames: count, previous: this.#chain ?? undefined, lead });
-      const generated = denormaliseChannels(engine, run.poses, meta.normalisation.pose);
+      const generated = denormaliseChannels(engine, posesFromGenerator(engine, run.poses, units), meta.normalisation.pose);
       return { poses: add(rest, mulScalar(sub(generated, rest), motionScale)), chain: run.next };
     }));
     this.#releaseChain();

@@ -25,6 +25,8 @@
 //   Sec. 4.3     validationRealismPooling, validationStdRealism (run 8): the penalty per identity, and on the std;
 //                tried over five seeds and not kept (defaults 'pooled', 0: per identity it keeps still early epochs)
 //   D(x, y)      discriminatorKernel 9, spectralNorm (discriminator.ts; run 6): D sees 33 frames, its push bounded
+//   Eq. (3)-(6)  poseNormalisation (pose-units.ts; run 9): G's and D's poses in each identity's own z-units; a pilot,
+//                default 'global' (the dataset's one mean/std for all speakers, as the shipped checkpoints)
 import type { AudioWindowEncoderConfig } from '../nn/audio-window-encoder.ts';
 
 export interface PoseGanConfig {
@@ -146,6 +148,18 @@ export interface PoseGanConfig {
    */
   readonly validationStdRealism: number;
   /**
+   * (ours; issue 14 run 9, legacy and default 'global') The units G's poses and D's pose inputs are z-scored in
+   * (talking-head/posegan/pose-units.ts). 'global': the dataset's one train mean / std per channel over all
+   * speakers (dataset.json stats.pose). 'identity': each identity's own (identities[].meanPose / stdPose, recorded
+   * in the checkpoint), for the initial pose p, the targets of Eq. (3)-(4) and the real and generated poses D sees
+   * in Eq. (6); so L_L2 weighs each speaker's motion against her own spread, and D's real examples of the stillest
+   * speaker move as much as anyone's. With one global std G gave KristiNoem (train yaw std 0.013 rad against
+   * 0.05-0.14 for the others) about the others' absolute motion: 2-4x hers, jitter 2-3x at most seeds (runs 7-8).
+   * Generated poses are de-normalised with the same identity's statistics (pose-units.ts posesFromGenerator), so
+   * inference and every evaluation figure stay in the global units. Changes training: needs retraining.
+   */
+  readonly poseNormalisation: 'global' | 'identity';
+  /**
    * (ours) Weight of a second, unconditional motion critic in G's loss (0 = off): it sees only pose motion,
    * and real pose-only clips (no audio) join its real examples (talking-head/training/motion-critic.ts).
    */
@@ -176,6 +190,7 @@ export const LEGACY_POSEGAN_CHOICES = {
   validationRealism: 0,
   validationRealismPooling: 'pooled',
   validationStdRealism: 0,
+  poseNormalisation: 'global',
   motionCritic: 0,
 } as const satisfies Partial<PoseGanConfig>;
 
@@ -239,6 +254,13 @@ export function validatePoseGanConfig(config: PoseGanConfig): void {
   }
   if (!(Number.isInteger(config.windowOverlap) && config.windowOverlap >= 0 && config.windowOverlap < config.frames)) {
     throw new RangeError(`PoseGAN config: windowOverlap ${config.windowOverlap}, expected an integer in [0, frames ${config.frames})`);
+  }
+  if (config.poseNormalisation !== 'global' && config.poseNormalisation !== 'identity') {
+    throw new RangeError(`PoseGAN config: poseNormalisation '${String(config.poseNormalisation)}', expected 'global' or 'identity'`);
+  }
+  // The motion critic's pose-only clips have no identity whose statistics could put them in G's units.
+  if (config.poseNormalisation === 'identity' && config.motionCritic > 0) {
+    throw new RangeError(`PoseGAN config: poseNormalisation 'identity' with motionCritic ${config.motionCritic}: the pose-only clips have no identity to normalise them by; use one or the other`);
   }
   for (const c of [...config.unetChannels, ...config.discriminatorChannels]) {
     if (c % config.groups !== 0) throw new RangeError(`PoseGAN config: ${c} channels are not divisible by ${config.groups} GroupNorm groups`);

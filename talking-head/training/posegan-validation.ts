@@ -13,6 +13,7 @@ import type { Split } from '../data/dataset-format.ts';
 import { ROTATION_CHANNELS, motionProfile, overChannels } from '../evaluation/motion-realism.ts';
 import { generatePoseSequence } from '../inference/pose-windows.ts';
 import type { PoseGenerator } from '../posegan/generator.ts';
+import { generatorPoseUnits, posesFromGenerator, posesToGenerator } from '../posegan/pose-units.ts';
 
 export interface PoseValidation {
   /** Sums over all segments divided by their total frames. */
@@ -95,14 +96,20 @@ export function realismRatios(generated: readonly ArrayLike<number>[], real: rea
   };
 }
 
-/** Normalised generated poses [L, 6] for one segment, started at its real first pose. */
+/**
+ * Normalised generated poses [L, 6] for one segment, started at its real first pose. generated, real and initial
+ * are in the dataset's global units whatever config.poseNormalisation G works in (pose-units.ts), so val L_L2 and
+ * every evaluation figure compare across that choice.
+ */
 export function generateSegment(engine: Engine, generator: PoseGenerator, dataset: Dataset, clipIndex: number, from: number, length: number): { generated: Tensor; real: Tensor; initial: Tensor } {
   const c = generator.config;
   const arrays = poseBatch(dataset, [[clipIndex, from]], { length });
+  const units = generatorPoseUnits(c, dataset.manifest.identities[arrays.identity[0]!]!, dataset.manifest.stats.pose);
   const windows = tensor(engine, arrays.audio, [length, c.featureCount, c.windowFrames], 'segment.audio');
   const initial = tensor(engine, arrays.initial, [1, c.poseChannels], 'segment.initial');
   const real = tensor(engine, arrays.pose, [length, c.poseChannels], 'segment.pose');
-  return { generated: generatePoseSequence(generator, windows, initial), real, initial };
+  const generated = posesFromGenerator(engine, generatePoseSequence(generator, windows, posesToGenerator(engine, initial, units)), units);
+  return { generated, real, initial };
 }
 
 export async function validatePoseGan(engine: Engine, generator: PoseGenerator, dataset: Dataset, split: Split, weights: { alpha: number; beta: number } & RealismWeights): Promise<PoseValidation> {

@@ -10,6 +10,7 @@ import type { PoseOnlyClip } from '../data/pose-only.ts';
 import type { FaceModel } from '../face/face-model.ts';
 import { type PgFaceConfig, defaultPgFaceConfig } from '../pgface/config.ts';
 import { type PoseGanConfig, defaultPoseGanConfig } from '../posegan/config.ts';
+import { batchInGeneratorUnits, identityPoseUnits } from '../posegan/pose-units.ts';
 import { faceQuadraticForm } from '../training/face-quadratic-form.ts';
 import { identityFaceIdMeans, withFixedIdentity } from '../training/fixed-identity.ts';
 import { PgFaceTrainer } from '../training/pgface-trainer.ts';
@@ -70,6 +71,8 @@ function poseGanRun(engine: Engine, dataset: Dataset, spec: TrainingRunSpec): Tr
   const config = defaultPoseGanConfig(dataset.featureCount, { ...spec.modelOverrides, variant, frames });
   const trainer = new PoseGanTrainer(engine, config, { learningRate: spec.learningRate, seed: spec.seed, poseOnly: spec.poseOnly });
   let lastValidation: PoseValidation | null = null;
+  // config.poseNormalisation: the batches' poses in G's units, each window by its identity's (pose-units.ts)
+  const units = identityPoseUnits(config, dataset.manifest.identities, dataset.manifest.stats.pose);
   const parts: CheckpointPart[] = [{ prefix: 'generator.', module: trainer.generator, optimizer: trainer.generatorOptimizer }];
   if (trainer.discriminator) parts.push({ prefix: 'discriminator.', module: trainer.discriminator, optimizer: trainer.discriminatorOptimizer! });
   if (trainer.motionCritic) parts.push({ prefix: 'motionCritic.', module: trainer.motionCritic.network, optimizer: trainer.motionCritic.optimizer });
@@ -80,7 +83,7 @@ function poseGanRun(engine: Engine, dataset: Dataset, spec: TrainingRunSpec): Tr
     // A CNN baseline's checkpoint has no discriminator; one trained before the motion critic has none of it.
     optionalParts: ['discriminator.', 'motionCritic.'],
     samples: dataset.manifest.windows.train,
-    step: (batch) => ({ ...trainer.step(poseBatch(dataset, batch as WindowRef[])) }),
+    step: (batch) => ({ ...trainer.step(batchInGeneratorUnits(poseBatch(dataset, batch as WindowRef[]), units)) }),
     validationDetails: () => lastValidation && {
       l2PerFrame: lastValidation.l2PerFrame, score: lastValidation.score, pooled: lastValidation.pooled, identities: lastValidation.identities,
     },
