@@ -14,6 +14,7 @@ import {
 import { frameCount } from '../features/framing.ts';
 import { writeSafetensors } from '../../core/formats/safetensors.ts';
 import type { TranslationUnit } from '../pose/pose-convention.ts';
+import { poseStepRms } from './pose-motion.ts';
 import {
   type ChannelStats, type ClipEntry, type DatasetManifest, type FrameRange, type IdentityEntry, type Split, type WindowRef,
   DATASET_FORMAT, DATASET_VERSION, FACE_CHANNELS, FACE_ID_CHANNELS, POSE_CHANNELS, SPLITS,
@@ -357,7 +358,8 @@ export async function buildDataset(engine: Engine, inputs: readonly ClipInput[],
   });
   const identities: IdentityEntry[] = [...perIdentity.keys()].sort().map((name) => {
     const { mean, std } = perIdentity.get(name)!.stats();
-    return { name, meanPose: mean, stdPose: std, trainFrames: perIdentity.get(name)!.count };
+    const motionPose = poseStepRms(entries.flatMap((entry, i) => (entry.identity === name ? [{ pose: clips[i]!.pose, ranges: [entry.segments.train] }] : [])));
+    return { name, meanPose: mean, stdPose: std, motionPose, trainFrames: perIdentity.get(name)!.count };
   });
 
   const manifest: DatasetManifest = {

@@ -37,6 +37,13 @@ export interface IdentityEntry {
   /** mean smoothed pose over the identity's train frames: the rest pose that starts inference (PAPER.md, PoseGAN) */
   readonly meanPose: readonly number[];
   readonly stdPose: readonly number[];
+  /**
+   * Per channel, the root mean square of the frame-to-frame step of the smoothed train poses (steps within train
+   * segments only): how much the head moves from one frame to the next, which the std does not say (a speaker whose
+   * head drifts slowly has a large std and small steps). PoseGAN's poseNormalisation 'identity-motion' scales by it.
+   * Absent in datasets built before it (and in checkpoints trained on them).
+   */
+  readonly motionPose?: readonly number[];
   readonly trainFrames: number;
 }
 
@@ -161,6 +168,7 @@ export function parseDatasetManifest(json: string | object, source = 'dataset.js
       name: r.string(o.name, `${field}.name`),
       meanPose: r.numbers(o.meanPose, `${field}.meanPose`, POSE_CHANNELS),
       stdPose: r.numbers(o.stdPose, `${field}.stdPose`, POSE_CHANNELS, true),
+      ...(o.motionPose === undefined ? {} : { motionPose: r.numbers(o.motionPose, `${field}.motionPose`, POSE_CHANNELS, true) }),
       trainFrames: r.integer(o.trainFrames, `${field}.trainFrames`),
     };
   });

@@ -21,6 +21,7 @@ import { CENTIMETRES_PER_UNIT, TRANSLATION_UNITS, type TranslationUnit } from '.
 import { windowStarts } from './build-dataset.ts';
 import { Dataset, type DatasetClip } from './dataset.ts';
 import { type ChannelStats, type DatasetManifest, type IdentityEntry, POSE_CHANNELS, SPLITS, type Split, type WindowRef } from './dataset-format.ts';
+import { poseStepRms } from './pose-motion.ts';
 
 /** The shortest training window a fine-tune falls back to: about 2 s of motion at 30 frames a second. */
 export const MIN_FINE_TUNE_WINDOW = 64;
@@ -83,7 +84,8 @@ export function inPoseUnit(dataset: Dataset, unit: TranslationUnit, restTranslat
   const all = stats(dataset.clips.map((c) => c.index));
   const identities = dataset.manifest.identities.map((identity): IdentityEntry => {
     const own = stats(dataset.clips.filter((c) => c.entry.identity === identity.name).map((c) => c.index));
-    return { ...identity, meanPose: own.mean, stdPose: own.std };
+    const motionPose = poseStepRms(dataset.clips.filter((c) => c.entry.identity === identity.name).map((c) => ({ pose: arrays[c.index]!.pose, ranges: [c.entry.segments.train] })));
+    return { ...identity, meanPose: own.mean, stdPose: own.std, motionPose };
   });
   const manifest: DatasetManifest = { ...dataset.manifest, poseUnit: unit, identities, stats: { ...dataset.manifest.stats, pose: { mean: all.mean, std: all.std } } };
   return new Dataset(manifest, arrays);

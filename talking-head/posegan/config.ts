@@ -26,8 +26,13 @@
 //                tried over five seeds and not kept (defaults 'pooled', 0: per identity it keeps still early epochs)
 //   D(x, y)      discriminatorKernel 9, spectralNorm (discriminator.ts; run 6): D sees 33 frames, its push bounded
 //   Eq. (3)-(6)  poseNormalisation (pose-units.ts; run 9): G's and D's poses in each identity's own z-units; a pilot,
-//                default 'global' (the dataset's one mean/std for all speakers, as the shipped checkpoints)
+//                default 'global' (the dataset's one mean/std for all speakers, as the shipped checkpoints);
+//                'identity-motion' (run 10): the rotations in units of each identity's own frame step
 import type { AudioWindowEncoderConfig } from '../nn/audio-window-encoder.ts';
+
+/** The units G's and D's poses are in (PoseGanConfig.poseNormalisation, pose-units.ts). */
+export const POSE_NORMALISATIONS = ['global', 'identity', 'identity-motion'] as const;
+export type PoseNormalisation = (typeof POSE_NORMALISATIONS)[number];
 
 export interface PoseGanConfig {
   readonly featureCount: number;
@@ -157,8 +162,11 @@ export interface PoseGanConfig {
    * 0.05-0.14 for the others) about the others' absolute motion: 2-4x hers, jitter 2-3x at most seeds (runs 7-8).
    * Generated poses are de-normalised with the same identity's statistics (pose-units.ts posesFromGenerator), so
    * inference and every evaluation figure stay in the global units. Changes training: needs retraining.
+   * 'identity-motion' (run 10): the identity's mean, and for the rotations a unit of MOTION_UNIT_STEPS times its RMS
+   * frame step (identities[].motionPose) instead of its std, since a slowly drifting speaker's std overstates how
+   * much she moves (run 9's feifeili: 2-4x her motion in std units); translations as 'identity'.
    */
-  readonly poseNormalisation: 'global' | 'identity';
+  readonly poseNormalisation: PoseNormalisation;
   /**
    * (ours) Weight of a second, unconditional motion critic in G's loss (0 = off): it sees only pose motion,
    * and real pose-only clips (no audio) join its real examples (talking-head/training/motion-critic.ts).
@@ -255,12 +263,12 @@ export function validatePoseGanConfig(config: PoseGanConfig): void {
   if (!(Number.isInteger(config.windowOverlap) && config.windowOverlap >= 0 && config.windowOverlap < config.frames)) {
     throw new RangeError(`PoseGAN config: windowOverlap ${config.windowOverlap}, expected an integer in [0, frames ${config.frames})`);
   }
-  if (config.poseNormalisation !== 'global' && config.poseNormalisation !== 'identity') {
-    throw new RangeError(`PoseGAN config: poseNormalisation '${String(config.poseNormalisation)}', expected 'global' or 'identity'`);
+  if (!POSE_NORMALISATIONS.includes(config.poseNormalisation)) {
+    throw new RangeError(`PoseGAN config: poseNormalisation '${String(config.poseNormalisation)}', expected one of ${POSE_NORMALISATIONS.map((n) => `'${n}'`).join(', ')}`);
   }
   // The motion critic's pose-only clips have no identity whose statistics could put them in G's units.
-  if (config.poseNormalisation === 'identity' && config.motionCritic > 0) {
-    throw new RangeError(`PoseGAN config: poseNormalisation 'identity' with motionCritic ${config.motionCritic}: the pose-only clips have no identity to normalise them by; use one or the other`);
+  if (config.poseNormalisation !== 'global' && config.motionCritic > 0) {
+    throw new RangeError(`PoseGAN config: poseNormalisation '${config.poseNormalisation}' with motionCritic ${config.motionCritic}: the pose-only clips have no identity to normalise them by; use one or the other`);
   }
   for (const c of [...config.unetChannels, ...config.discriminatorChannels]) {
     if (c % config.groups !== 0) throw new RangeError(`PoseGAN config: ${c} channels are not divisible by ${config.groups} GroupNorm groups`);

@@ -15,6 +15,14 @@
 // and every initial pose into G through posesToGenerator, so everything outside G and D stays in global units and
 // every figure compares with the 'global' checkpoints'. With 'global' both return their input itself: the
 // behaviour of the shipped checkpoints, bit for bit.
+//
+// 'identity-motion' (run 10) keeps the identity's mean but scales each rotation channel by the identity's own frame
+// step instead of its std: s_i = MOTION_UNIT_STEPS x identities[].motionPose (the RMS frame-to-frame step of its
+// smoothed train poses). Run 9's std units handed the excess to feifeili, whose yaw and roll drift slowly across her
+// clips (train std over RMS step 22 and 35, the others 6.5-17): G moves about equally in its units for everyone, so
+// in std units she got 2-4x her own motion. In step units every speaker's frame-to-frame motion is the same in G's
+// units, so the same motion from G is each speaker's own when mapped back. Translations keep the identity's std:
+// their steps are mostly tracking noise (std over step 1.8-3.5).
 import { tensor } from '../../core/creation.ts';
 import type { Engine } from '../../core/engine.ts';
 import { add, mul } from '../../core/ops/elementwise.ts';
@@ -37,14 +45,32 @@ export interface GeneratorPoseUnits {
 
 const SAME_UNITS: GeneratorPoseUnits = { toGenerator: null, fromGenerator: null };
 
+/**
+ * 'identity-motion': a rotation unit is this many of the identity's RMS frame steps. 12 puts a typical speaker's step
+ * where it is in the global units (global std over the pooled RMS step on the styletalk train split: 12 pitch, 13
+ * yaw, 25 roll), so G's output layer and D's motion input (discriminatorMotion) see steps of the size they were tuned on.
+ */
+export const MOTION_UNIT_STEPS = 12;
+const ROTATION_CHANNELS = 3;
+
+/** Per channel, the identity's own scale for G's units (std, or for rotations under 'identity-motion' its step). */
+function identityScale(config: Pick<PoseGanConfig, 'poseNormalisation'>, identity: Pick<IdentityEntry, 'name' | 'stdPose' | 'motionPose'>): number[] {
+  if (config.poseNormalisation === 'identity') return identity.stdPose.map((v) => Math.max(v, STD_FLOOR));
+  const step = identity.motionPose;
+  if (step?.length !== POSE_CHANNELS) {
+    throw new RangeError(`poseNormalisation 'identity-motion': identity '${identity.name}' has ${step === undefined ? 'no motionPose' : `motionPose of ${step.length} values`}, expected ${POSE_CHANNELS} (dataset.json identities[].motionPose, written by \`posedyn dataset build\` since run 10: rebuild the dataset)`);
+  }
+  return identity.stdPose.map((v, c) => Math.max(c < ROTATION_CHANNELS ? MOTION_UNIT_STEPS * step[c]! : v, STD_FLOOR));
+}
+
 /** The units G works in for `identity`, given the global pose statistics (the dataset's or the checkpoint's). */
-export function generatorPoseUnits(config: Pick<PoseGanConfig, 'poseNormalisation'>, identity: Pick<IdentityEntry, 'name' | 'meanPose' | 'stdPose'>, global: ChannelStats): GeneratorPoseUnits {
+export function generatorPoseUnits(config: Pick<PoseGanConfig, 'poseNormalisation'>, identity: Pick<IdentityEntry, 'name' | 'meanPose' | 'stdPose' | 'motionPose'>, global: ChannelStats): GeneratorPoseUnits {
   if (config.poseNormalisation === 'global') return SAME_UNITS;
   if (identity.meanPose?.length !== POSE_CHANNELS || identity.stdPose?.length !== POSE_CHANNELS) {
-    throw new RangeError(`poseNormalisation 'identity': identity '${identity.name}' has meanPose of ${identity.meanPose?.length} and stdPose of ${identity.stdPose?.length} values, expected ${POSE_CHANNELS} each`);
+    throw new RangeError(`poseNormalisation '${config.poseNormalisation}': identity '${identity.name}' has meanPose of ${identity.meanPose?.length} and stdPose of ${identity.stdPose?.length} values, expected ${POSE_CHANNELS} each`);
   }
   const s = global.std.map((v) => Math.max(v, STD_FLOOR));
-  const own = identity.stdPose.map((v) => Math.max(v, STD_FLOOR));
+  const own = identityScale(config, identity);
   const m = global.mean;
   const mi = identity.meanPose;
   return {

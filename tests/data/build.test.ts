@@ -141,6 +141,12 @@ test('statistics come from the train split only: changing val and test frames ch
   assert.is(y.trainFrames, 140);
   const yPose = plain.clips[1]!.pose;
   assertClose([y.meanPose[3]!], [Array.from({ length: 140 }, (_, f) => yPose[f * 6 + 3]!).reduce((s, v) => s + v, 0) / 140], { atol: 1e-9, rtol: 0 }, 'rest pose tx of y');
+  // motionPose: the RMS frame step over the train frames (139 steps of y's one train segment), by hand
+  assert.equal(plain.manifest.clips[1]!.segments.train, [0, 140]);
+  for (const c of [1, 5]) {
+    const steps = Array.from({ length: 139 }, (_, f) => (yPose[(f + 1) * 6 + c]! - yPose[f * 6 + c]!) ** 2);
+    assertClose([y.motionPose![c]!], [Math.sqrt(steps.reduce((s, v) => s + v, 0) / 139)], { atol: 1e-9, rtol: 1e-7 }, `frame step of y, channel ${c}`);
+  }
 });
 
 test('OpenFace clips build with hasFace false, pose in mm and no face statistics; mixing with .mat clips is refused', async () => {

@@ -28,6 +28,9 @@ test('centimetres become the checkpoint\'s decimetres as motion about its mean t
   assertClose([tx[10]! - tx[0]!], [(Math.sin(2) - Math.sin(0)) / 10], { atol: 1e-6, rtol: 0 }, 'tx motion in dm');
   assertClose([p[6 * 100 + 5]! - p[5]!], [1 / 10], { atol: 1e-6, rtol: 0 }, 'tz motion in dm');
   assert.ok(Math.abs(dm.manifest.stats.pose.std[3]! - cm.manifest.stats.pose.std[3]! / 10) < 0.05, 'the train statistics follow');
+  // the frame step (identities[].motionPose) is re-measured in the new unit: tz moves 1/100 cm a frame = 1/1000 dm
+  const step = dm.manifest.identities[0]!.motionPose!;
+  assertClose([step[0]!, step[5]!], [0, 1 / 1000], { atol: 1e-7, rtol: 1e-4 }, 'frame step of pitch and tz in dm');
   assert.is(inPoseUnit(dm, 'bfm', [0, 0, 0]), dm, 'a dataset already in the unit is left as it is');
 });
 

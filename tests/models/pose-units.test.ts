@@ -1,6 +1,7 @@
-// config.poseNormalisation (talking-head/posegan/pose-units.ts, issue 14 run 9): 'identity' z-scores G's and D's poses
-// with each identity's own statistics and maps G's output back to the global units exactly; 'global' (the default)
-// changes nothing, so the shipped checkpoints behave as before.
+// config.poseNormalisation (talking-head/posegan/pose-units.ts, issue 14 runs 9-10): 'identity' z-scores G's and D's
+// poses with each identity's own statistics and maps G's output back to the global units exactly; 'identity-motion'
+// scales the rotations by the identity's frame step instead; 'global' (the default) changes nothing, so the shipped
+// checkpoints behave as before.
 import { readFile } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,7 +15,7 @@ import { TalkingHeadStream } from '../../talking-head/inference/streaming.ts';
 import { generatePoseSequence } from '../../talking-head/inference/pose-windows.ts';
 import { defaultPoseGanConfig, validatePoseGanConfig } from '../../talking-head/posegan/config.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
-import { batchInGeneratorUnits, generatorPoseUnits, identityPoseUnits, mapPoseArray, posesFromGenerator, posesToGenerator } from '../../talking-head/posegan/pose-units.ts';
+import { MOTION_UNIT_STEPS, batchInGeneratorUnits, generatorPoseUnits, identityPoseUnits, mapPoseArray, posesFromGenerator, posesToGenerator } from '../../talking-head/posegan/pose-units.ts';
 import { generateSegment } from '../../talking-head/training/posegan-validation.ts';
 import { runTrain } from '../../runtime-node/training/train-command.ts';
 import { removeFolders, tempFolder } from '../data/synthetic-clips.ts';
@@ -27,8 +28,8 @@ import { TINY_PGFACE, TINY_POSEGAN, join, tinyDataset } from './tiny-setup.ts';
 const engine = await testEngine();
 const GLOBAL = { mean: [-0.01, -0.01, -0.04, 0.013, 0.013, -0.13], std: [0.072, 0.103, 0.097, 0.011, 0.016, 0.164] };
 // KristiNoem's statistics in the styletalk dataset, rounded: her yaw std is 1/7.7 of the global one
-const STILL: IdentityEntry = { name: 'still', meanPose: [0.10, 0.068, 0.0014, 0.0085, -0.005, -0.22], stdPose: [0.026, 0.0134, 0.041, 0.004, 0.0097, 0.069], trainFrames: 378 };
-const LIVELY: IdentityEntry = { name: 'lively', meanPose: [-0.04, 0.021, 0.017, 0.010, 0.005, -0.13], stdPose: [0.078, 0.077, 0.070, 0.0063, 0.012, 0.11], trainFrames: 1470 };
+const STILL: IdentityEntry = { name: 'still', meanPose: [0.10, 0.068, 0.0014, 0.0085, -0.005, -0.22], stdPose: [0.026, 0.0134, 0.041, 0.004, 0.0097, 0.069], motionPose: [0.0039, 0.0020, 0.0025, 0.0022, 0.0037, 0.032], trainFrames: 378 };
+const LIVELY: IdentityEntry = { name: 'lively', meanPose: [-0.04, 0.021, 0.017, 0.010, 0.005, -0.13], stdPose: [0.078, 0.077, 0.070, 0.0063, 0.012, 0.11], motionPose: [0.0076, 0.0099, 0.0046, 0.0025, 0.0037, 0.041], trainFrames: 1470 };
 const identity = { poseNormalisation: 'identity' } as const;
 const global = { poseNormalisation: 'global' } as const;
 
@@ -44,6 +45,26 @@ test('identity units: a global-unit pose becomes (z s + m - m_i) / s_i and maps 
   assertClose(mapPoseArray(u, units.fromGenerator), z, { atol: 1e-5, rtol: 1e-5 }, 'round trip');
   // the identity's rest pose is 0 in her units, her std 1
   assertClose(mapPoseArray(Float32Array.from(STILL.meanPose, (v, c) => (v - GLOBAL.mean[c]!) / GLOBAL.std[c]!), units.toGenerator), [0, 0, 0, 0, 0, 0], { atol: 1e-5, rtol: 0 }, 'rest pose');
+});
+
+test('identity-motion units: rotations in MOTION_UNIT_STEPS of the identity\'s frame step, translations in her std', () => {
+  const z = uniform(4 * 6, 7, -3, 3);
+  const units = generatorPoseUnits({ poseNormalisation: 'identity-motion' }, STILL, GLOBAL);
+  const scale = STILL.stdPose.map((v, c) => (c < 3 ? MOTION_UNIT_STEPS * STILL.motionPose![c]! : v));
+  const u = mapPoseArray(z, units.toGenerator);
+  const expected = Array.from(z, (v, i) => (v * GLOBAL.std[i % 6]! + GLOBAL.mean[i % 6]! - STILL.meanPose[i % 6]!) / scale[i % 6]!);
+  assertClose(u, expected, { atol: 1e-4, rtol: 1e-5 }, 'global -> identity-motion');
+  assertClose(mapPoseArray(u, units.fromGenerator), z, { atol: 1e-5, rtol: 1e-5 }, 'round trip');
+  // a frame step of one motionPose in yaw is 1 / MOTION_UNIT_STEPS in G's units, whoever the speaker
+  for (const who of [STILL, LIVELY]) {
+    const own = generatorPoseUnits({ poseNormalisation: 'identity-motion' }, who, GLOBAL);
+    const step = [0, who.motionPose![1]! / GLOBAL.std[1]!, 0, 0, 0, 0];
+    const a = mapPoseArray(new Float32Array(6), own.toGenerator);
+    const b = mapPoseArray(Float32Array.from(step), own.toGenerator);
+    assertClose([b[1]! - a[1]!], [1 / MOTION_UNIT_STEPS], { atol: 1e-6, rtol: 1e-5 }, `${who.name}: one step`);
+  }
+  const { motionPose: _, ...older } = STILL;
+  assert.throws(() => generatorPoseUnits({ poseNormalisation: 'identity-motion' }, older, GLOBAL), /identity 'still' has no motionPose, expected 6 \(dataset.json identities\[\].motionPose.*rebuild the dataset\)/);
 });
 
 test('global units (the default and legacy value) are the same units: every map returns its input itself', async () => {
@@ -121,24 +142,28 @@ test('validation and evaluation segments come back in global units: G\'s output 
   }
 });
 
-test('config: poseNormalisation is \'global\' or \'identity\', and \'identity\' refuses the motion critic\'s identity-less clips', () => {
-  assert.throws(() => validatePoseGanConfig(defaultPoseGanConfig(5, { poseNormalisation: 'speaker' as never })), /poseNormalisation 'speaker', expected 'global' or 'identity'/);
-  assert.throws(() => validatePoseGanConfig(defaultPoseGanConfig(5, { poseNormalisation: 'identity', motionCritic: 0.5 })), /motionCritic 0.5: the pose-only clips have no identity/);
-  validatePoseGanConfig(defaultPoseGanConfig(5, { poseNormalisation: 'identity' }));
+test('config: poseNormalisation is one of three, and the identity units refuse the motion critic\'s identity-less clips', () => {
+  assert.throws(() => validatePoseGanConfig(defaultPoseGanConfig(5, { poseNormalisation: 'speaker' as never })), /poseNormalisation 'speaker', expected one of 'global', 'identity', 'identity-motion'/);
+  for (const units of ['identity', 'identity-motion'] as const) {
+    assert.throws(() => validatePoseGanConfig(defaultPoseGanConfig(5, { poseNormalisation: units, motionCritic: 0.5 })), new RegExp(`'${units}' with motionCritic 0.5: the pose-only clips have no identity`));
+    validatePoseGanConfig(defaultPoseGanConfig(5, { poseNormalisation: units }));
+  }
 });
 
-test('a PoseGAN trained in identity units records it, and generates finite poses about each identity\'s rest pose', async () => {
+for (const units of ['identity', 'identity-motion'] as const) test(`a PoseGAN trained in ${units} units records it, and generates finite poses about each identity's rest pose`, async () => {
   const { folder: dataset, clips } = await tinyDataset(engine);
   const posegaOut = await tempFolder('posegan-identity');
   const pgfaceOut = await tempFolder('pgface-identity');
   const common = { dataset, epochs: 1, batch: 8, lr: 1e-3, seed: 2, resume: false, faceModel: 'procedural', maxStepsPerEpoch: 1, progress: false, producedBy: 'test', engine, log: () => {} };
   try {
-    const [report] = await runTrain({ ...common, kind: 'posegan', out: posegaOut, modelOverrides: { ...TINY_POSEGAN, poseNormalisation: 'identity' } });
+    const [report] = await runTrain({ ...common, kind: 'posegan', out: posegaOut, modelOverrides: { ...TINY_POSEGAN, poseNormalisation: units } });
     assert.ok(Number.isFinite(report!.validation), `validation ${report!.validation}`);
     await runTrain({ ...common, kind: 'pgface', out: pgfaceOut, modelOverrides: TINY_PGFACE });
     const posegan = loadPoseGan(engine, new Uint8Array(await readFile(join(posegaOut, 'best.safetensors'))), 'posegan');
     const pgface = loadPgFace(engine, new Uint8Array(await readFile(join(pgfaceOut, 'best.safetensors'))), 'pgface');
-    assert.is(posegan.config.poseNormalisation, 'identity');
+    assert.is(posegan.config.poseNormalisation, units);
+    // the checkpoint carries the frame steps the units were made of (dataset.json identities[].motionPose)
+    assert.ok(posegan.checkpoint.meta.identities.every((who) => who.motionPose?.length === 6 && who.motionPose.every((v) => v > 0)), 'motionPose recorded');
     // 10 s: 300 frames, two windows of 256 chained in G's units
     const samples = uniform(16000 * 10, 5).map((v, i) => 0.3 * v * (0.5 + 0.5 * Math.sin(i / 1600)));
     for (const who of posegan.checkpoint.meta.identities) {
