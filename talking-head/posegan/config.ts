@@ -27,11 +27,12 @@
 //   D(x, y)      discriminatorKernel 9, spectralNorm (discriminator.ts; run 6): D sees 33 frames, its push bounded
 //   Eq. (3)-(6)  poseNormalisation (pose-units.ts; run 9): G's and D's poses in each identity's own z-units; a pilot,
 //                default 'global' (the dataset's one mean/std for all speakers, as the shipped checkpoints);
-//                'identity-motion' (run 10): the rotations in units of each identity's own frame step
+//                'identity-motion' (run 10): the rotations in units of each identity's own frame step;
+//                'identity-mean' (run 11): the global std, zero at each identity's own mean
 import type { AudioWindowEncoderConfig } from '../nn/audio-window-encoder.ts';
 
 /** The units G's and D's poses are in (PoseGanConfig.poseNormalisation, pose-units.ts). */
-export const POSE_NORMALISATIONS = ['global', 'identity', 'identity-motion'] as const;
+export const POSE_NORMALISATIONS = ['global', 'identity', 'identity-motion', 'identity-mean'] as const;
 export type PoseNormalisation = (typeof POSE_NORMALISATIONS)[number];
 
 export interface PoseGanConfig {
@@ -165,6 +166,8 @@ export interface PoseGanConfig {
    * 'identity-motion' (run 10): the identity's mean, and for the rotations a unit of MOTION_UNIT_STEPS times its RMS
    * frame step (identities[].motionPose) instead of its std, since a slowly drifting speaker's std overstates how
    * much she moves (run 9's feifeili: 2-4x her motion in std units); translations as 'identity'.
+   * 'identity-mean' (run 11): the global std, offset by the identity's mean only: the shipped units of motion, with
+   * zero at the speaker's own rest pose (the 'global' checkpoints drift toward the global mean over long speech).
    */
   readonly poseNormalisation: PoseNormalisation;
   /**

@@ -1,7 +1,7 @@
 // config.poseNormalisation (talking-head/posegan/pose-units.ts, issue 14 runs 9-10): 'identity' z-scores G's and D's
 // poses with each identity's own statistics and maps G's output back to the global units exactly; 'identity-motion'
-// scales the rotations by the identity's frame step instead; 'global' (the default) changes nothing, so the shipped
-// checkpoints behave as before.
+// scales the rotations by the identity's frame step instead; 'identity-mean' keeps the global std and moves only zero
+// to the identity's mean; 'global' (the default) changes nothing, so the shipped checkpoints behave as before.
 import { readFile } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -65,6 +65,21 @@ test('identity-motion units: rotations in MOTION_UNIT_STEPS of the identity\'s f
   }
   const { motionPose: _, ...older } = STILL;
   assert.throws(() => generatorPoseUnits({ poseNormalisation: 'identity-motion' }, older, GLOBAL), /identity 'still' has no motionPose, expected 6 \(dataset.json identities\[\].motionPose.*rebuild the dataset\)/);
+});
+
+test('identity-mean units: the global std, zero at the identity\'s own mean (u = z + (m - m_i) / s)', () => {
+  const z = uniform(4 * 6, 9, -3, 3);
+  const units = generatorPoseUnits({ poseNormalisation: 'identity-mean' }, STILL, GLOBAL);
+  const u = mapPoseArray(z, units.toGenerator);
+  const expected = Array.from(z, (v, i) => v + (GLOBAL.mean[i % 6]! - STILL.meanPose[i % 6]!) / GLOBAL.std[i % 6]!);
+  assertClose(u, expected, { atol: 1e-5, rtol: 1e-5 }, 'global -> identity-mean');
+  assertClose(mapPoseArray(u, units.fromGenerator), z, { atol: 1e-5, rtol: 1e-5 }, 'round trip');
+  // a step is the same size in G's units as in the global ones, and the rest pose is 0
+  assert.ok(units.toGenerator!.scale.every((v) => Math.abs(v - 1) < 1e-12), `scale ${units.toGenerator!.scale}`);
+  assertClose(mapPoseArray(Float32Array.from(STILL.meanPose, (v, c) => (v - GLOBAL.mean[c]!) / GLOBAL.std[c]!), units.toGenerator), [0, 0, 0, 0, 0, 0], { atol: 1e-5, rtol: 0 }, 'rest pose');
+  // no frame steps needed: a dataset from before run 10 works
+  const { motionPose: _, ...older } = STILL;
+  generatorPoseUnits({ poseNormalisation: 'identity-mean' }, older, GLOBAL);
 });
 
 test('global units (the default and legacy value) are the same units: every map returns its input itself', async () => {
@@ -142,15 +157,15 @@ test('validation and evaluation segments come back in global units: G\'s output 
   }
 });
 
-test('config: poseNormalisation is one of three, and the identity units refuse the motion critic\'s identity-less clips', () => {
-  assert.throws(() => validatePoseGanConfig(defaultPoseGanConfig(5, { poseNormalisation: 'speaker' as never })), /poseNormalisation 'speaker', expected one of 'global', 'identity', 'identity-motion'/);
-  for (const units of ['identity', 'identity-motion'] as const) {
+test('config: poseNormalisation is one of four, and the identity units refuse the motion critic\'s identity-less clips', () => {
+  assert.throws(() => validatePoseGanConfig(defaultPoseGanConfig(5, { poseNormalisation: 'speaker' as never })), /poseNormalisation 'speaker', expected one of 'global', 'identity', 'identity-motion', 'identity-mean'/);
+  for (const units of ['identity', 'identity-motion', 'identity-mean'] as const) {
     assert.throws(() => validatePoseGanConfig(defaultPoseGanConfig(5, { poseNormalisation: units, motionCritic: 0.5 })), new RegExp(`'${units}' with motionCritic 0.5: the pose-only clips have no identity`));
     validatePoseGanConfig(defaultPoseGanConfig(5, { poseNormalisation: units }));
   }
 });
 
-for (const units of ['identity', 'identity-motion'] as const) test(`a PoseGAN trained in ${units} units records it, and generates finite poses about each identity's rest pose`, async () => {
+for (const units of ['identity', 'identity-motion', 'identity-mean'] as const) test(`a PoseGAN trained in ${units} units records it, and generates finite poses about each identity's rest pose`, async () => {
   const { folder: dataset, clips } = await tinyDataset(engine);
   const posegaOut = await tempFolder('posegan-identity');
   const pgfaceOut = await tempFolder('pgface-identity');
