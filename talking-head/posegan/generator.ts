@@ -14,9 +14,10 @@ import type { InitRandom } from '../../core/nn/init.ts';
 import { Conv1d, GroupNorm } from '../../core/nn/layers.ts';
 import { Module } from '../../core/nn/module.ts';
 import { upsampleNearest1d } from '../../core/ops/conv1d.ts';
-import { add, expand, sub } from '../../core/ops/elementwise.ts';
+import { add, expand } from '../../core/ops/elementwise.ts';
+import { anchorPoses } from '../ops/anchor-poses.ts';
 import { gaussianTemporalFilter } from '../ops/gaussian-filter.ts';
-import { concat, permute, slice } from '../../core/ops/layout.ts';
+import { concat, permute } from '../../core/ops/layout.ts';
 import { reshape } from '../../core/ops/reshape.ts';
 import { assertRank, assertShape } from '../../core/shape.ts';
 import type { Tensor } from '../../core/tensor.ts';
@@ -123,8 +124,8 @@ export class PoseGenerator extends Module {
     let out = this.#output.forward(concat([h, initialChannels], 1));
     if (c.residualInitialPose) out = add(out, initialChannels);
     if (c.outputSmoothing > 0) out = gaussianTemporalFilter(out, { sigma: c.outputSmoothing });
-    // out_0 [B, 6, 1] broadcast over T by the subtraction itself (one dispatch fewer than expanding it first).
-    if (c.anchorInitialPose) out = add(sub(out, slice(out, [0, 0, 0], [batch, c.poseChannels, 1])), initialChannels);
+    // out - out_0 + p, turned to [B, T, 6], in one kernel (talking-head/ops/anchor-poses.ts)
+    if (c.anchorInitialPose) return anchorPoses(out, initial);
     return permute(out, [0, 2, 1]);
   }
 }
