@@ -181,7 +181,7 @@ export function generatePoseWindows(generator: PoseGenerator, windows: Tensor, i
     else if (kept < own) next = { initial: slice(poses, [kept, 0], [1, channels]), tail: slice(poses, [kept, 0], [own - kept, channels]), history: keptPoses };
     else next = { initial: chainPose(c, poses), tail: null, history: keptPoses };
     // Each window to the GPU as soon as it is recorded, so the GPU runs it while the next one is recorded (without
-    // this the whole sequence went as one batch at the end: generation of 60 s ran 63.9 ms against 47.3, kernels/PERFORMANCE.md).
+    // this the whole sequence went as one batch at the end: generation of 60 s ran 63.9 ms against 47.3, core/kernels/PERFORMANCE.md).
     windows.engine.flush();
   }
   return { poses: parts.length === 1 ? parts[0]! : concat(parts, 0), next };

@@ -9,7 +9,7 @@
 //   dp[b, c]      = s[b, c]
 //
 // One dispatch where the composite (slice out_0, subtract, add p, permute) was four: generation runs this once a
-// window on a few hundred values, where a dispatch costs about what the kernel does (kernels/PERFORMANCE.md).
+// window on a few hundred values, where a dispatch costs about what the kernel does (core/kernels/PERFORMANCE.md).
 // Grids: the flat workgroup index is wg.y * num_workgroups.x + wg.x (core/kernels/launch.ts gridFor).
 
 const WG: u32 = 64u;

@@ -27,6 +27,8 @@ import { type KernelLaunch, type KernelSource, type UniformValues, f32, i32, u32
 import { UniformLayoutError, packUniforms, uniformLayout } from '../../core/kernels/uniform-layout.ts';
 import * as audio from '../../talking-head/kernels/audio-features.ts';
 import * as faceDecode from '../../talking-head/kernels/face-decode.ts';
+import * as anchorPoses from '../../talking-head/kernels/anchor-poses.ts';
+import * as crossFade from '../../talking-head/kernels/cross-fade.ts';
 import * as gaussian from '../../talking-head/kernels/gaussian-filter.ts';
 import * as maskedVertex from '../../talking-head/kernels/masked-vertex-loss.ts';
 import * as poseLoss from '../../talking-head/kernels/pose-loss.ts';
@@ -276,6 +278,10 @@ const LAUNCHES: KernelLaunch[] = [
   maskedVertex.maskedVertexBackwardLaunch(3, 6, buffer, buffer, buffer),
   poseLoss.poseLossForwardLaunch({ batch: 2, frames: 9, channels: 6 }, buffer, buffer, buffer, buffer),
   poseLoss.poseLossBackwardLaunch({ batch: 2, frames: 9, channels: 6 }, buffer, buffer, buffer, buffer, buffer),
+  anchorPoses.anchorPosesForwardLaunch({ batch: 2, channels: 6, frames: 9 }, buffer, buffer, buffer),
+  anchorPoses.anchorPosesBackwardLaunch({ batch: 2, channels: 6, frames: 9 }, buffer, buffer, buffer),
+  crossFade.crossFadeForwardLaunch({ frames: 9, tailFrames: 4, channels: 6 }, buffer, buffer, buffer),
+  crossFade.crossFadeBackwardLaunch({ frames: 9, tailFrames: 4, channels: 6 }, buffer, buffer, buffer),
 ];
 
 test(`the named params of every launcher (${LAUNCHES.length} launches) fit the uniform struct its WGSL declares`, () => {
