@@ -46,12 +46,13 @@ fn backward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) l
   let b = index / params.channels;
   let c = index % params.channels;
   let row = index * params.frames;
-  var s = 0.0;
-  for (var t = 0u; t < params.frames; t++) {
+  let first = backward_dy[b * params.frames * params.channels + c];
+  var s = first;
+  for (var t = 1u; t < params.frames; t++) {
     let g = backward_dy[(b * params.frames + t) * params.channels + c];
     s += g;
     backward_dout[row + t] = g;
   }
-  backward_dout[row] = backward_dout[row] - s;
+  backward_dout[row] = first - s;
   backward_dinitial[index] = s;
 }

@@ -20,16 +20,12 @@ export function crossFade(poses: Tensor, tail: Tensor): Tensor {
   const engine = poses.engine;
   const geometry = { frames, tailFrames, channels };
   const out = Tensor.empty(engine, poses.shape, 'crossFade');
-  if (out.size > 0 && tailFrames > 0) engine.dispatch(crossFadeForwardLaunch(geometry, poses.buffer, tail.buffer, out.buffer));
-  else if (out.size > 0) engine.copyBuffer(poses.buffer, 0, out.buffer, 0, out.size * 4);
+  // An empty tail fades nothing (k = 0): the kernel copies the poses and writes no tail gradient.
+  if (out.size > 0) engine.dispatch(crossFadeForwardLaunch(geometry, poses.buffer, tail.buffer, out.buffer));
   return recordGrad(out, 'crossFade', [poses, tail], (dout) => {
     const dposes = Tensor.empty(engine, poses.shape, 'crossFade.grad.poses');
     const dtail = Tensor.empty(engine, tail.shape, 'crossFade.grad.tail');
-    if (tailFrames === 0) {
-      if (dposes.size > 0) engine.copyBuffer(dout.buffer, 0, dposes.buffer, 0, dposes.size * 4);
-    } else if (Math.max(frames, tailFrames) * channels > 0) {
-      engine.dispatch(crossFadeBackwardLaunch(geometry, dout.buffer, dposes.buffer, dtail.buffer));
-    }
+    if (Math.max(frames, tailFrames) * channels > 0) engine.dispatch(crossFadeBackwardLaunch(geometry, dout.buffer, dposes.buffer, dtail.buffer));
     return [dposes, dtail];
   });
 }

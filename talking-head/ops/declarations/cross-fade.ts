@@ -20,7 +20,7 @@ export const crossFadeDeclaration = {
   cases: () => [
     // inference's: a full window after a window's 32-frame overlap; the end window (fewer frames than the tail);
     // a tail of one frame (w_0 = 0: the tail's frame itself); odd sizes around a workgroup of 64
-    ...([[256, 32, 6, 'a window after a 32-frame overlap'], [7, 32, 6, 'fewer frames than the tail: all of them fade'], [5, 1, 6, 'a one-frame tail'], [67, 13, 3, 'odd sizes'], [1, 1, 1, 'one value']] as const).map(([l, k, c, what]) => ({
+    ...([[256, 32, 6, 'a window after a 32-frame overlap'], [7, 32, 6, 'fewer frames than the tail: all of them fade'], [5, 1, 6, 'a one-frame tail'], [67, 13, 3, 'odd sizes'], [1, 1, 1, 'one value'], [5, 0, 6, 'an empty tail: the poses themselves']] as const).map(([l, k, c, what]) => ({
       name: `[${l},${c}] from [${k},${c}] (${what})`, inputs: inputs(l, k, c), args: {}, forward: F32, backward: F32,
     })),
     { name: '[9,6] from [4,6]', inputs: inputs(9, 4, 6), args: {}, seed: 3, finiteDifferences: {} },
