@@ -5,7 +5,7 @@
 // With tuning on, a shape class met for the first time is queued, and the engine's next sync or readback
 // (after the work that met it has finished) runs the tuning: every variant that supports the class is timed on
 // the tuning problem (the class's own size up to a cap: cut-down problems ranked the variants otherwise than the
-// real one, core/kernels/PERFORMANCE.md), in rounds: a round that compiles, then TUNING_ROUNDS rounds of one run
+// real one, core/kernels/PERFORMANCE.md), in rounds: a round that compiles, then TUNING_ROUNDS rounds (more for cheap classes) of one run
 // of each variant, the order turned each round so that a change of load hits every variant alike; each run is
 // submitted alone and sleeps most of its expected time before waiting, so dawn.node's polling does not slow it.
 // A variant's time is the median of its runs. The fastest is used from then on, unless it beats the device's
@@ -63,6 +63,14 @@ interface PendingTuning {
 
 /** Timed rounds of a tuning run (after one that compiles): each variant runs once a round. */
 const TUNING_ROUNDS = 5;
+/**
+ * More rounds, up to MAX_TUNING_ROUNDS, while the timed runs so far took under TUNING_BUDGET_MS in all: a class of
+ * 0.1-1 ms problems (generation's batch-1 windows) is mostly submit and wake-up noise in one run, and 5 runs a variant
+ * ran a variant 1.15-1.25x slower than the class's fastest in 5 of 78 picks (benchmarks/tuning-generation.ts); more
+ * runs of a cheap class cost little. Classes of 50+ ms a round (training, the bench's rows) keep 5.
+ */
+const MAX_TUNING_ROUNDS = 25;
+const TUNING_BUDGET_MS = 250;
 /** The preferred variant stays unless the fastest one's median is this fraction below its own. */
 export const NEAR_TIE = 0.05;
 const SLEEP_FRACTION = 0.8;
@@ -198,13 +206,17 @@ export class KernelSelector {
     const runs = new Map<KernelVariant<unknown>, number[]>(live.map((v) => [v, []]));
     try {
       // Round 0 compiles the pipelines: not timed.
-      for (let round = 0; round <= TUNING_ROUNDS; round++) {
+      let spentMs = 0;
+      for (let round = 0; round <= TUNING_ROUNDS || (round <= MAX_TUNING_ROUNDS && spentMs < TUNING_BUDGET_MS); round++) {
         const order = live.map((_, i) => live[(i + round) % live.length]!);
         for (const variant of order) {
           const samples = runs.get(variant)!;
           try {
             const ms = await this.#runOnce(variant, problem, samples.length > 0 ? Math.min(...samples) : 0);
-            if (round > 0) samples.push(ms);
+            if (round > 0) {
+              samples.push(ms);
+              spentMs += ms;
+            }
           } catch (error) {
             // A variant that does not compile or run on this adapter is not a candidate here.
             this.#failures.push(`${family.name} ${variant.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);

@@ -37,11 +37,11 @@ export function gaussianFilterWeights(spec: GaussianFilterSpec): Float64Array {
   return w;
 }
 
-/** weightUniforms by sigma and half-window (read, never written): generation filters every window with one spec. */
+/** gaussianFilterWeightUniforms by sigma and half-window (read, never written): generation filters every window with one spec. */
 const uniformsBySpec = new Map<string, { weights: Float32Array; cumulative: Float32Array }>();
 
 /** The weights and their running sums: the kernel's `weights` and `cumulative` (array<vec4f, 16> each). */
-function weightUniforms(spec: GaussianFilterSpec): { weights: Float32Array; cumulative: Float32Array } {
+export function gaussianFilterWeightUniforms(spec: GaussianFilterSpec): { weights: Float32Array; cumulative: Float32Array } {
   const key = `${spec.sigma}|${spec.halfWindow}`;
   let uniforms = uniformsBySpec.get(key);
   if (!uniforms) {
@@ -95,7 +95,7 @@ function launch(entry: 'forward' | 'backward', input: GPUBuffer, output: GPUBuff
     kernel: gaussianFilterKernel,
     entry: vec4 ? 'forward_rows_stream' : rows ? 'forward_rows' : entry,
     ...(vec4 ? { constants: { HALF_WINDOW: spec.halfWindow, STREAM4 } } : rows ? { constants: { HALF_WINDOW: spec.halfWindow } } : {}),
-    params: { outer: u32(axis.outer), length: u32(axis.length), inner: u32(axis.inner), half_window: u32(spec.halfWindow), ...weightUniforms(spec) },
+    params: { outer: u32(axis.outer), length: u32(axis.length), inner: u32(axis.inner), half_window: u32(spec.halfWindow), ...gaussianFilterWeightUniforms(spec) },
     buffers: [input, output],
     workgroups: rows ? gridForItems(threads, vec4 ? ROWS_WG : WG) : gridForItems(n, WG),
     flops: 2 * taps * n,

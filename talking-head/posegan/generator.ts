@@ -6,7 +6,7 @@
 //   down i = 1..D:  h_i = leaky(GN(conv_{stride 2}(h_{i-1})))                      [B, u_i, T / 2^i]
 //   (ours, noiseChannels > 0) h_D = concat(h_D, z), z ~ N(0, 1) [B, noiseChannels, T / 2^D]
 //   up   i = D..1:  h   = leaky(GN(conv(concat(upsample2(h), h_{i-1}))))             [B, u_{i-1}, T / 2^(i-1)]
-//   out = conv_out(concat(h, p)) (+ p, see residualInitialPose)                   [B, 6, T]
+//   out = conv_out(concat(h, p)) (+ p, residualInitialPose; not under anchoring, where it cancels)  [B, 6, T]
 //   (ours, outputSmoothing > 0) out = Eq. (1) Gaussian filter of out along T      [B, 6, T]
 //   (ours, anchorInitialPose) out = out - out_0 + p: the first frame is p exactly   [B, 6, T] -> [B, T, 6]
 import type { Engine } from '../../core/engine.ts';
@@ -122,10 +122,14 @@ export class PoseGenerator extends Module {
     }
     for (const block of this.#up) h = block.forward(concat([upsampleNearest1d(h, 2), skips.pop()!], 1));
     let out = this.#output.forward(concat([h, initialChannels], 1));
-    if (c.residualInitialPose) out = add(out, initialChannels);
+    // Under anchoring the residual add cancels exactly, so it is skipped (a dispatch a window in inference): the
+    // filter's weights sum to 1 at every frame (normalised, edges replicated), so F(o + p) = F(o) + p, and
+    // anchoring takes frame 0 away again: (F(o) + p) - (F(o)_0 + p) + p = F(o) - F(o)_0 + p. Values change by
+    // float rounding only, gradients not at all.
+    if (c.residualInitialPose && !c.anchorInitialPose) out = add(out, initialChannels);
+    // F(out) - F(out)_0 + p, filtered and turned to [B, T, 6] in one kernel (talking-head/ops/anchor-poses.ts)
+    if (c.anchorInitialPose) return anchorPoses(out, initial, { sigma: c.outputSmoothing });
     if (c.outputSmoothing > 0) out = gaussianTemporalFilter(out, { sigma: c.outputSmoothing });
-    // out - out_0 + p, turned to [B, T, 6], in one kernel (talking-head/ops/anchor-poses.ts)
-    if (c.anchorInitialPose) return anchorPoses(out, initial);
     return permute(out, [0, 2, 1]);
   }
 }

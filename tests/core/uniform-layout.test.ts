@@ -280,6 +280,7 @@ const LAUNCHES: KernelLaunch[] = [
   poseLoss.poseLossBackwardLaunch({ batch: 2, frames: 9, channels: 6 }, buffer, buffer, buffer, buffer, buffer),
   anchorPoses.anchorPosesForwardLaunch({ batch: 2, channels: 6, frames: 9 }, buffer, buffer, buffer),
   anchorPoses.anchorPosesBackwardLaunch({ batch: 2, channels: 6, frames: 9 }, buffer, buffer, buffer),
+  anchorPoses.anchorSmoothedPosesForwardLaunch({ batch: 2, channels: 6, frames: 9 }, gaussian.gaussianFilterSpec(1.5), buffer, buffer, buffer),
   crossFade.crossFadeForwardLaunch({ frames: 9, tailFrames: 4, channels: 6 }, buffer, buffer, buffer),
   crossFade.crossFadeBackwardLaunch({ frames: 9, tailFrames: 4, channels: 6 }, buffer, buffer, buffer),
 ];
