@@ -4,7 +4,11 @@
 //   pgface.train-step      PgFaceTrainer.step, default config, 64 frame pairs (128 rows), Eq. (7)-(8)
 //   posegan.generate.60s   the generator over 60 s (1800 frames) of context windows, in inference's windows
 //                          (talking-head/inference/pose-windows.ts generatePoseSequence: 256 frames, overlapping,
-//                          chained by their pose, an end window), read back; the TF.js peer runs the same windows
+//                          chained by their pose, an end window), read back; given, as generate.ts gives them, the
+//                          per-frame features the context windows are cut from, so posedyn's encoder computes its
+//                          first layer once a frame (AudioWindowEncoder.forwardFrames); the TF.js peer runs the
+//                          same windows with the encoder a window at a time (the paper's form; the port has no
+//                          per-frame path)
 //   generate.60s           the whole generation of talking-head/inference/generate.ts on 60 s of 16 kHz audio: GPU
 //                          features, normalisation, context windows, PoseGAN, PGFace, both read back
 // Generation rows also report the real-time factor (compute seconds / audio seconds).
@@ -155,14 +159,18 @@ function poseGanGeneration(engine: Engine, s: Sizes): Workload {
   const c = s.posegan;
   const generator = new PoseGenerator(engine, c, new InitRandom(1)).train(false);
   const frames = Math.round(s.seconds * defaultFeatureConfig.fps);
-  const windows = engine.keep(tensor(engine, randomValues(frames * FEATURES * c.windowFrames, 5), [frames, FEATURES, c.windowFrames], 'bench.windows'));
+  // Inference's input: per-frame features and the context windows cut from them (generate.ts passes both; the
+  // encoder's first layer runs once a frame from the features, AudioWindowEncoder.forwardFrames)
+  const perFrame = engine.keep(tensor(engine, randomValues(frames * FEATURES, 5), [frames, FEATURES], 'bench.features'));
+  const windows = engine.keep(contextWindows(perFrame, c.windowFrames, defaultFeatureConfig.contextCentre));
+  const features = { perFrame, centre: defaultFeatureConfig.contextCentre };
   return {
     name: 'posegan.generate.60s',
     shapes: `generator over ${frames} frames (${describeWindows(c, frames)}), read back`,
     audioSeconds: s.seconds,
     peers: ['webgpu', 'wasm'],
     start() {
-      const poses = engine.noGrad(() => engine.tidy(() => generatePoseSequence(generator, windows, tensor(engine, new Float32Array(6), [1, 6]))));
+      const poses = engine.noGrad(() => engine.tidy(() => generatePoseSequence(generator, windows, tensor(engine, new Float32Array(6), [1, 6]), { features })));
       return async () => {
         await poses.read();
         poses.dispose();
@@ -171,6 +179,7 @@ function poseGanGeneration(engine: Engine, s: Sizes): Workload {
     dispose: () => {
       generator.dispose();
       windows.dispose();
+      perFrame.dispose();
     },
   };
 }
@@ -200,10 +209,12 @@ function fullGeneration(engine: Engine, s: Sizes): Workload {
     start() {
       const { poses, coefficients } = engine.noGrad(() => engine.tidy(() => {
         const perFrame = computeFrameFeatures(engine, samples, fc);
-        const windows = contextWindows(normaliseChannels(engine, perFrame, unit(fc.features)), fc.context, fc.contextCentre);
+        const normalised = normaliseChannels(engine, perFrame, unit(fc.features));
+        const windows = contextWindows(normalised, fc.context, fc.contextCentre);
         const initial = normaliseChannels(engine, tensor(engine, new Float32Array(6), [1, 6]), unit(6));
-        const poses = denormaliseChannels(engine, generatePoseSequence(generator, windows, initial), unit(6));
-        const normalisedFace = generateFaceSequence(face, windows, normaliseChannels(engine, poses, unit(6)), 1024);
+        const features = { perFrame: normalised, centre: fc.contextCentre };
+        const poses = denormaliseChannels(engine, generatePoseSequence(generator, windows, initial, { features }), unit(6));
+        const normalisedFace = generateFaceSequence(face, windows, normaliseChannels(engine, poses, unit(6)), 1024, features);
         return { poses, coefficients: denormaliseChannels(engine, normalisedFace, unit(144)) };
       }));
       return async () => {

@@ -22,7 +22,7 @@ import type { FeatureConfig } from '../features/config.ts';
 import type { PgFace } from '../pgface/pgface.ts';
 import { generatorPoseUnits, posesFromGenerator, posesToGenerator } from '../posegan/pose-units.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
-import { generatePoseSequence } from './pose-windows.ts';
+import { type FrameFeatures, generatePoseSequence } from './pose-windows.ts';
 
 export interface GenerateOptions {
   /** Identity whose rest pose starts the sequence; default: the first in the PoseGAN checkpoint. */
@@ -74,13 +74,30 @@ export function denormaliseChannels(engine: Engine, x: Tensor, stats: ChannelSta
   return add(mul(x, tensor(engine, stats.std.map((s) => Math.max(s, 1e-6)), [c])), tensor(engine, stats.mean, [c]));
 }
 
-/** PGFace on every frame, in chunks. windows [N, F, W], poses [N, 6], both normalised -> [N, 144]. */
-export function generateFaceSequence(model: PgFace, windows: Tensor, poses: Tensor, chunk: number): Tensor {
+/**
+ * PGFace on every frame, in chunks. windows [N, F, W], poses [N, 6], both normalised -> [N, 144]. With `features`
+ * (the normalised per-frame features [N, F] the windows were cut from, and their centre column), the encoder
+ * runs from them (PgFace.encodeFrames: its first layer once a frame): each chunk encodes its frames and the
+ * context around them, cut from the features, and keeps its own rows; the same values up to float rounding.
+ */
+export function generateFaceSequence(model: PgFace, windows: Tensor, poses: Tensor, chunk: number, features?: FrameFeatures): Tensor {
   const [n, f, w] = windows.shape as [number, number, number];
+  if (features && (features.perFrame.rank !== 2 || features.perFrame.shape[0] !== n)) {
+    throw new RangeError(`generateFaceSequence: features.perFrame has shape [${features.perFrame.shape.join(', ')}]; expected the ${n} frames the windows were cut from, [${n}, F]`);
+  }
   const parts: Tensor[] = [];
   for (let s = 0; s < n; s += chunk) {
     const size = Math.min(chunk, n - s);
-    parts.push(model.forward(slice(windows, [s, 0, 0], [size, f, w]), slice(poses, [s, 0], [size, poses.shape[1]!])));
+    const chunkPoses = slice(poses, [s, 0], [size, poses.shape[1]!]);
+    if (!features) {
+      parts.push(model.forward(slice(windows, [s, 0, 0], [size, f, w]), chunkPoses));
+      continue;
+    }
+    // Frames s - centre .. s + size - 1 + (W - 1 - centre) are all the chunk's windows read (zero past either end)
+    const from = Math.max(0, s - features.centre);
+    const to = Math.min(n, s + size + w - 1 - features.centre);
+    const encoded = model.encodeFrames(slice(features.perFrame, [from, 0], [to - from, f]), features.centre);
+    parts.push(model.forwardEncoded(slice(encoded, [s - from, 0], [size, encoded.shape[1]!]), chunkPoses));
   }
   return parts.length === 1 ? parts[0]! : concat(parts, 0);
 }
@@ -109,7 +126,7 @@ function fitsAdapter<T>(audio: string, seconds: number, generate: () => T): T {
  * [N, F, W] and poses [N, 6] (the checkpoint's normalised units, meta.normalisation.pose, whatever units G works in:
  * posegan/pose-units.ts), or null for audio shorter than a frame.
  */
-export function speechPoseSequence(engine: Engine, posegan: LoadedPoseGan, samples16k: Float32Array, identity: IdentityEntry): { features: Tensor; windows: Tensor; poses: Tensor } | null {
+export function speechPoseSequence(engine: Engine, posegan: LoadedPoseGan, samples16k: Float32Array, identity: IdentityEntry): { features: Tensor; windows: Tensor; frameFeatures: FrameFeatures; poses: Tensor } | null {
   const featureConfig = posegan.featureConfig;
   if (featureConfig.frontEnd !== 'logmel-pitch-v1') {
     throw new Error('this checkpoint was trained on precomputed features; generate from audio needs a checkpoint trained on posedyn\'s own front end');
@@ -117,10 +134,13 @@ export function speechPoseSequence(engine: Engine, posegan: LoadedPoseGan, sampl
   const meta = posegan.checkpoint.meta;
   const perFrame = computeFrameFeatures(engine, samples16k, featureConfig as FeatureConfig);
   if (perFrame.shape[0] === 0) return null;
-  const windows = contextWindows(normaliseChannels(engine, perFrame, meta.normalisation.features), featureConfig.context, featureConfig.contextCentre);
+  const normalised = normaliseChannels(engine, perFrame, meta.normalisation.features);
+  const windows = contextWindows(normalised, featureConfig.context, featureConfig.contextCentre);
   const units = generatorPoseUnits(posegan.config, identity, meta.normalisation.pose);
   const initial = posesToGenerator(engine, normaliseChannels(engine, tensor(engine, identity.meanPose, [1, 6], 'rest pose'), meta.normalisation.pose), units);
-  return { features: perFrame, windows, poses: posesFromGenerator(engine, generatePoseSequence(posegan.generator, windows, initial), units) };
+  // The encoder's first layer from the per-frame features, once a frame (AudioWindowEncoder.forwardFrames)
+  const frameFeatures = { perFrame: normalised, centre: featureConfig.contextCentre };
+  return { features: perFrame, windows, frameFeatures, poses: posesFromGenerator(engine, generatePoseSequence(posegan.generator, windows, initial, { features: frameFeatures }), units) };
 }
 
 /** The whole pipeline on 16 kHz mono samples. */
@@ -139,7 +159,7 @@ export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan
     engine.tidy(() => {
       const speech = speechPoseSequence(engine, posegan, samples16k, identity);
       if (!speech) return { pose: null, face: null, features: null, frames: 0 };
-      const { features: perFrame, windows, poses: normalisedPoses } = speech;
+      const { features: perFrame, windows, frameFeatures, poses: normalisedPoses } = speech;
       const frames = windows.shape[0]!;
       const rest = tensor(engine, identity.meanPose, [1, 6], 'rest pose');
       const generated = denormaliseChannels(engine, normalisedPoses, meta.normalisation.pose);
@@ -147,7 +167,7 @@ export async function generateTalkingHead(engine: Engine, posegan: LoadedPoseGan
       if ((options.smoothSigma ?? 0) > 0) poses = smoothPoseSequence(poses, options.smoothSigma!);
       const faceMeta = pgface.checkpoint.meta.normalisation;
       if (!faceMeta.face) throw new Error('the PGFace checkpoint has no face-coefficient statistics');
-      const normalisedFace = generateFaceSequence(pgface.model, windows, normaliseChannels(engine, poses, faceMeta.pose), options.faceChunk ?? 1024);
+      const normalisedFace = generateFaceSequence(pgface.model, windows, normaliseChannels(engine, poses, faceMeta.pose), options.faceChunk ?? 1024, frameFeatures);
       return { pose: poses, face: denormaliseChannels(engine, normalisedFace, faceMeta.face), features: perFrame, frames };
     }),
   ));

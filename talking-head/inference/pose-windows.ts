@@ -9,6 +9,7 @@
 //     frames before the end, and keeps only its frames past the previous window's. A short window run on the
 //     tail alone sees as little as one hop of audio and drifts off the level the previous windows held (the
 //     demo's last 2.3 s fell to about 0 on all three angles); a full window is what the generator was trained on.
+import { zeros } from '../../core/creation.ts';
 import { InitRandom } from '../../core/nn/init.ts';
 import { mulScalar, sub } from '../../core/ops/elementwise.ts';
 import { concat, pad, slice } from '../../core/ops/layout.ts';
@@ -80,6 +81,12 @@ export interface WindowChain {
   readonly history: Tensor | null;
 }
 
+/** The normalised per-frame features [N, F] context windows were cut from, and the windows' centre column. */
+export interface FrameFeatures {
+  readonly perFrame: Tensor;
+  readonly centre: number;
+}
+
 export interface PoseWindowOptions {
   /** Poses to return (default all after `lead`): the windows beyond them are the last window's look-ahead (streaming). */
   readonly frames?: number;
@@ -93,6 +100,12 @@ export interface PoseWindowOptions {
    */
   readonly lead?: number;
   readonly noiseSeed?: number;
+  /**
+   * The normalised per-frame features [N, F] the windows were cut from, with the context's centre column
+   * (contextWindows(perFrame, W, centre) === windows): the encoder then computes its first layer once a frame
+   * (PoseGenerator.encodeFrames), the same values as from the windows up to float rounding.
+   */
+  readonly features?: FrameFeatures;
 }
 
 /**
@@ -159,7 +172,16 @@ export function generatePoseWindows(generator: PoseGenerator, windows: Tensor, i
   // Every frame's audio encoded once (the encoder sees one frame at a time); a short window, when shorter than
   // the U-Net's factor allows, reads zero windows past the end, encoded as forward would encode them.
   const past = Math.max(...plan.map((p) => p.start + p.length)) - n;
-  const encoded = generator.encodeAudio(past > 0 ? pad(windows, [0, 0, 0], [past, 0, 0]) : windows);
+  const features = options.features;
+  if (features && (features.perFrame.rank !== 2 || features.perFrame.shape[0] !== n)) {
+    throw new RangeError(`generatePoseWindows: features.perFrame has shape [${features.perFrame.shape.join(', ')}]; expected the ${n} frames the windows were cut from, [${n}, F]`);
+  }
+  // Past the end: zero windows (not windows of a zero-extended sequence), so those come from the windows path.
+  const encoded = !features
+    ? generator.encodeAudio(past > 0 ? pad(windows, [0, 0, 0], [past, 0, 0]) : windows)
+    : past > 0
+      ? concat([generator.encodeFrames(features.perFrame, features.centre), generator.encodeAudio(zeros(windows.engine, [past, ...windows.shape.slice(1)]))], 2)
+      : generator.encodeFrames(features.perFrame, features.centre);
   const embedding = encoded.shape[1]!;
   const channels = c.poseChannels;
   const parts: Tensor[] = [];

@@ -8,14 +8,22 @@
 //   flatten -> linear(4 c2 -> embedding) -> leaky      [N, embedding]
 // Convolving along the window's time axis with the features as channels mirrors the DeepSpeech-window
 // encoders of VOCA and the paper's predecessors (x in R^(29 x 16) a frame).
+//
+// forwardFrames computes the same function from the per-frame features the windows were cut from (inference):
+// the first layer once a feature frame, not once a window column (talking-head/ops/sequence-windows.ts), which
+// was two thirds of the encoder's work and half of PoseGAN's generation time (issue 16).
 import type { Engine } from '../../core/engine.ts';
 import type { InitRandom } from '../../core/nn/init.ts';
 import { Conv1d, Linear } from '../../core/nn/layers.ts';
+import { conv1d } from '../../core/ops/conv1d.ts';
 import { Module } from '../../core/nn/module.ts';
 import { leakyRelu } from '../../core/ops/elementwise.ts';
+import { concat, pad, permute, slice } from '../../core/ops/layout.ts';
 import { reshape } from '../../core/ops/reshape.ts';
 import { assertRank } from '../../core/shape.ts';
 import type { Tensor } from '../../core/tensor.ts';
+import { contextWindows } from '../features/audio-features.ts';
+import { sequenceWindows } from '../ops/sequence-windows.ts';
 
 export interface AudioWindowEncoderConfig {
   readonly featureCount: number;
@@ -48,9 +56,45 @@ export class AudioWindowEncoder extends Module {
   forward(windows: Tensor): Tensor {
     assertRank('AudioWindowEncoder', 'windows', windows.shape, 3, `[frames, features=${this.config.featureCount}, window=${this.config.windowFrames}]`);
     const slope = this.config.leakySlope;
-    let h = this.#conv1.forward(windows, { leakySlope: slope });
-    h = this.#conv2.forward(h, { leakySlope: slope });
+    return this.#afterFirstLayer(this.#conv1.forward(windows, { leakySlope: slope }));
+  }
+
+  /**
+   * forward(contextWindows(perFrame, W, centre)) from the per-frame features perFrame [N, F] themselves: window i
+   * holds frames i - centre .. i - centre + W - 1, zero outside the sequence. The first layer (k 3, pad 1) is
+   * computed over the sequence, extended by centre + 1 zero frames each side, with all three taps, without the
+   * first and without the last (one convolution of 3 c1 channels), and sequenceWindows cuts column j of window
+   * i from position i + j: the frame i - centre + j the windowed layer centres on, its first tap dropped at
+   * j = 0 and its last at j = W - 1, where the window's own zero padding stands in for a real frame. Equal to
+   * forward up to float rounding (tests/models/audio-window-encoder.test.ts). Needs W >= 2 and W - 1 <= 2 centre
+   * (the symmetric padding must reach the last window's last column); otherwise it cuts the windows and runs forward.
+   */
+  forwardFrames(perFrame: Tensor, centre: number): Tensor {
+    assertRank('AudioWindowEncoder', 'per-frame features', perFrame.shape, 2, `[frames, features=${this.config.featureCount}]`);
+    const [frames, features] = perFrame.shape as [number, number];
+    const W = this.config.windowFrames;
+    if (W < 2 || W - 1 > 2 * centre || frames === 0) {
+      const windows = contextWindows(perFrame, W, centre);
+      return this.forward(windows);
+    }
+    const { weight, bias } = this.#conv1;
+    const [c1, , K] = weight.shape as [number, number, number];
+    const withoutFirst = pad(slice(weight, [0, 0, 1], [c1, features, K - 1]), [0, 0, 1], [0, 0, 0]);
+    const withoutLast = pad(slice(weight, [0, 0, 0], [c1, features, K - 1]), [0, 0, 0], [0, 0, 1]);
+    const stackedWeight = concat([weight, withoutFirst, withoutLast], 0);
+    const stackedBias = bias ? concat([bias, bias, bias], 0) : null;
+    // position o of the output centres on frame o - centre - 1 + 1 = o - centre: column j of window i is o = i + j
+    const sequence = permute(reshape(perFrame, [1, frames, features]), [0, 2, 1]);
+    const stacked = conv1d(sequence, stackedWeight, stackedBias, { padding: centre + 1 });
+    const first = sequenceWindows(reshape(stacked, stacked.shape.slice(1)), { frames, window: W, slope: this.config.leakySlope });
+    return this.#afterFirstLayer(first);
+  }
+
+  /** The layers after the first: h1 [N, c1, W] -> [N, embedding]. */
+  #afterFirstLayer(h1: Tensor): Tensor {
+    const slope = this.config.leakySlope;
+    let h = this.#conv2.forward(h1, { leakySlope: slope });
     h = this.#conv3.forward(h, { leakySlope: slope });
-    return leakyRelu(this.#project.forward(reshape(h, [windows.shape[0]!, -1])), slope);
+    return leakyRelu(this.#project.forward(reshape(h, [h1.shape[0]!, -1])), slope);
   }
 }

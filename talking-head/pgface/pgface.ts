@@ -44,7 +44,23 @@ export class PgFace extends Module {
     const n = windows.shape[0]!;
     assertShape('PgFace', 'audio windows', windows.shape, [n, c.featureCount, c.windowFrames]);
     assertShape('PgFace', 'poses', poses.shape, [n, c.poseChannels]);
-    const audio = this.#encoder.forward(windows);
+    return this.forwardEncoded(this.#encoder.forward(windows), poses);
+  }
+
+  /**
+   * The audio encoder from per-frame features perFrame [N, F] instead of their context windows (centre: the
+   * windows' centre column; AudioWindowEncoder.forwardFrames) -> [N, embedding].
+   */
+  encodeFrames(perFrame: Tensor, centre: number): Tensor {
+    return this.#encoder.forwardFrames(perFrame, centre);
+  }
+
+  /** forward after the audio encoder: audio [N, embedding], poses [N, 6] -> coefficients [N, 144]. */
+  forwardEncoded(audio: Tensor, poses: Tensor): Tensor {
+    const c = this.config;
+    const n = audio.shape[0]!;
+    assertShape('PgFace', 'encoded audio', audio.shape, [n, c.encoder.embedding]);
+    assertShape('PgFace', 'poses', poses.shape, [n, c.poseChannels]);
     const h = leakyRelu(this.#hidden.forward(concat([audio, poses], 1)), c.leakySlope);
     return this.#output.forward(h);
   }

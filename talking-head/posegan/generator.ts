@@ -101,6 +101,17 @@ export class PoseGenerator extends Module {
     return this.#encode(windows, 1, windows.shape[0]!);
   }
 
+  /**
+   * encodeAudio(contextWindows(perFrame, W, centre)) from the per-frame features perFrame [N, F] the windows are cut
+   * from (AudioWindowEncoder.forwardFrames: the first layer once a frame, not once a window column) -> [1, embedding, N].
+   */
+  encodeFrames(perFrame: Tensor, centre: number): Tensor {
+    const c = this.config;
+    assertRank('PoseGenerator.encodeFrames', 'per-frame features', perFrame.shape, 2, `[frames, features=${c.featureCount}]`);
+    const frames = perFrame.shape[0]!;
+    return permute(reshape(this.#encoder.forwardFrames(perFrame, centre), [1, frames, c.encoder.embedding]), [0, 2, 1]);
+  }
+
   /** forward after the audio encoder: sequence [B, embedding, T] (encodeAudio's layout), initial [B, 6] -> [B, T, 6]. */
   forwardEncoded(sequence: Tensor, initial: Tensor, noise: Tensor | null = null): Tensor {
     const c = this.config;

@@ -29,6 +29,7 @@ import * as audio from '../../talking-head/kernels/audio-features.ts';
 import * as faceDecode from '../../talking-head/kernels/face-decode.ts';
 import * as anchorPoses from '../../talking-head/kernels/anchor-poses.ts';
 import * as crossFade from '../../talking-head/kernels/cross-fade.ts';
+import * as sequenceWindows from '../../talking-head/kernels/sequence-windows.ts';
 import * as gaussian from '../../talking-head/kernels/gaussian-filter.ts';
 import * as maskedVertex from '../../talking-head/kernels/masked-vertex-loss.ts';
 import * as poseLoss from '../../talking-head/kernels/pose-loss.ts';
@@ -283,6 +284,8 @@ const LAUNCHES: KernelLaunch[] = [
   anchorPoses.anchorSmoothedPosesForwardLaunch({ batch: 2, channels: 6, frames: 9 }, gaussian.gaussianFilterSpec(1.5), buffer, buffer, buffer),
   crossFade.crossFadeForwardLaunch({ frames: 9, tailFrames: 4, channels: 6 }, buffer, buffer, buffer),
   crossFade.crossFadeBackwardLaunch({ frames: 9, tailFrames: 4, channels: 6 }, buffer, buffer, buffer),
+  sequenceWindows.sequenceWindowsForwardLaunch({ frames: 9, channels: 4, window: 5, length: 13, slope: 0.2 }, buffer, buffer),
+  sequenceWindows.sequenceWindowsBackwardLaunch({ frames: 9, channels: 4, window: 5, length: 13, slope: 0.2 }, buffer, buffer, buffer),
 ];
 
 test(`the named params of every launcher (${LAUNCHES.length} launches) fit the uniform struct its WGSL declares`, () => {
