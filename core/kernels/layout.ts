@@ -155,6 +155,19 @@ export function padLaunch(
   const rank = outShape.length;
   if (rank > MAX_LAYOUT_RANK) throw new RangeError(`pad: rank ${rank} exceeds ${MAX_LAYOUT_RANK} (source [${srcShape}])`);
   const n = outShape.reduce((p, d) => p * d, 1);
+  const describe = `pad[${srcShape.join(',')}]->[${outShape.join(',')}]`;
+  // Only the innermost axis padded, to whole vec4s: a vec4 an item (layout.wgsl pad_rows_vec4)
+  const rowsOnly = rank <= 2 && outShape[rank - 1]! % 4 === 0 && (rank === 1 || (lead[0] === 0 && outShape[0] === shape[0]));
+  if (rowsOnly) {
+    const rows = rank === 1 ? 1 : outShape[0]!;
+    const out4 = outShape[rank - 1]! / 4;
+    return {
+      kernel: layoutKernel, entry: 'pad_rows_vec4',
+      params: { rows: u32(rows), src_cols: u32(shape[rank - 1]!), out_cols4: u32(out4), before: u32(lead[rank - 1]!), value: f32(value) },
+      buffers: [src, out], workgroups: gridForItems(rows * out4, WG),
+      flops: 0, bytes: 4 * n + 4 * shape.reduce((p, d) => p * d, 1), shapes: describe,
+    };
+  }
   return {
     kernel: layoutKernel, entry: 'pad', constants: { RANK: rank },
     params: {
@@ -162,6 +175,6 @@ export function padLaunch(
       out_shape: padTo(outShape, 1), src_shape: padTo(shape, 1), before: padTo(lead, 0), src_strides: padTo(rowMajorStrides(shape), 0),
     },
     buffers: [src, out], workgroups: gridForItems(n, WG),
-    flops: 0, bytes: 4 * n + 4 * shape.reduce((p, d) => p * d, 1), shapes: `pad[${srcShape.join(',')}]->[${outShape.join(',')}]`,
+    flops: 0, bytes: 4 * n + 4 * shape.reduce((p, d) => p * d, 1), shapes: describe,
   };
 }

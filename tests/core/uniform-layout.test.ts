@@ -235,13 +235,16 @@ const LAUNCHES: KernelLaunch[] = [
   ...[conv1dForwardFamily, conv1dGradInputFamily, conv1dGradWeightFamily].flatMap((f) => (f.variants as readonly KernelVariant<never>[]).flatMap((v) => v.launches({
     g: convGeometry, x: buffer, w: buffer, bias: buffer, y: buffer, dy: buffer, dx: buffer, dw: buffer, db: buffer, leakySlope: 0.2,
   } as never, subgroupDevice, scratch))),
-  ...matmulFamily.variants.flatMap((v) => v.launches({ a: buffer, b: buffer, bias: buffer, out: buffer, dims: matmulDims(8) }, subgroupDevice, scratch)),
+  // Each variant on the problems it supports: K 8 (aligned) and K 6 (the padded-K variants)
+  ...[8, 6].flatMap((k) => matmulFamily.variants.filter((v) => v.supports({ dims: matmulDims(k) } as never, subgroupDevice))
+    .flatMap((v) => v.launches({ a: buffer, b: buffer, bias: buffer, out: buffer, dims: matmulDims(k) }, subgroupDevice, scratch))),
   groupNorm.groupNormForwardLaunch(groupNormGeometry, buffer, buffer, buffer, buffer, buffer, buffer),
   groupNorm.groupNormBackwardInputLaunch(groupNormGeometry, buffer, buffer, buffer, null, buffer, buffer),
   groupNorm.groupNormBackwardAffineLaunch(groupNormGeometry, buffer, buffer, buffer, buffer, buffer, buffer),
   layout.copyBoxLaunch(buffer, buffer, { extent: [2, 3, 5], srcStrides: [15, 5, 1], srcOffset: 0, dstStrides: [1, 2, 6], dstOffset: 0 }),
   layout.copyBoxLaunch(buffer, buffer, { extent: [2, 8], srcStrides: [16, 1], srcOffset: 4, dstStrides: [8, 1], dstOffset: 0 }),
   layout.padLaunch(buffer, buffer, [2, 3, 5, 1, 2, 3, 1, 2], [1, 0, 1, 0, 1, 0, 1, 0], [0, 1, 0, 1, 0, 1, 0, 1], -1),
+  layout.padLaunch(buffer, buffer, [6, 134], [0, 0], [0, 2], 0),
   loss.mseTermsLaunch(buffer, buffer, buffer, 10),
   loss.mseBackwardLaunch(buffer, buffer, buffer, buffer, 10),
   loss.bceTermsLaunch(buffer, { constant: 1 }, buffer, 10),

@@ -129,6 +129,8 @@ export const padDeclaration = {
     ...([
       [[1], [2], [0], 0], [[2, 3, 7], [0, 0, 2], [0, 0, 3], 0], [[2, 3, 255], [0, 1, 1], [1, 0, 1], -1.5], [[3, 257], [1, 0], [0, 0], 7],
       [[2, 1, 3, 1, 2, 2], [0, 1, 0, 2, 0, 1], [1, 0, 0, 0, 1, 0], 0.25],
+      // only the innermost axis padded to whole vec4s (the pad_rows_vec4 entry): a matmul's K padded, a vector
+      [[5, 134], [0, 0], [0, 2], 0], [[6], [1], [1], -2], [[3, 2, 9], [0, 0, 3], [0, 0, 0], 1],
     ] as const).map(([shape, before, after, value]) => ({
       name: `${formatShape(shape)} by [${before}] before and [${after}] after with ${value}`, inputs: [input('x', shape)], args: { before, after, value },
       seed: 3, forward: EXACT, backward: EXACT,
