@@ -17,8 +17,9 @@ import type { InitRandom } from '../../core/nn/init.ts';
 import { Conv1d, Linear } from '../../core/nn/layers.ts';
 import { conv1d } from '../../core/ops/conv1d.ts';
 import { Module } from '../../core/nn/module.ts';
-import { leakyRelu } from '../../core/ops/elementwise.ts';
-import { concat, pad, permute, slice } from '../../core/ops/layout.ts';
+import { tensor } from '../../core/creation.ts';
+import { expand, leakyRelu, mul } from '../../core/ops/elementwise.ts';
+import { permute } from '../../core/ops/layout.ts';
 import { reshape } from '../../core/ops/reshape.ts';
 import { assertRank } from '../../core/shape.ts';
 import type { Tensor } from '../../core/tensor.ts';
@@ -40,6 +41,8 @@ export class AudioWindowEncoder extends Module {
   readonly #conv3: Conv1d;
   readonly #project: Linear;
   readonly #reducedLength: number;
+  /** forwardFrames' masks of the first layer's taps, [3, 1, 1, 3]: all, all but the first, all but the last. */
+  #tapMasks: Tensor | null = null;
 
   constructor(engine: Engine, name: string, config: AudioWindowEncoderConfig, random: InitRandom) {
     super();
@@ -78,16 +81,22 @@ export class AudioWindowEncoder extends Module {
       return this.forward(windows);
     }
     const { weight, bias } = this.#conv1;
-    const [c1, , K] = weight.shape as [number, number, number];
-    const withoutFirst = pad(slice(weight, [0, 0, 1], [c1, features, K - 1]), [0, 0, 1], [0, 0, 0]);
-    const withoutLast = pad(slice(weight, [0, 0, 0], [c1, features, K - 1]), [0, 0, 0], [0, 0, 1]);
-    const stackedWeight = concat([weight, withoutFirst, withoutLast], 0);
-    const stackedBias = bias ? concat([bias, bias, bias], 0) : null;
+    const c1 = weight.shape[0]!;
+    // [w; w without its first tap; w without its last] in one broadcast product with the taps' masks
+    this.#tapMasks ??= perFrame.engine.keep(tensor(perFrame.engine, [1, 1, 1, 0, 1, 1, 1, 1, 0], [3, 1, 1, 3], 'encoder.tap-masks'));
+    const stackedWeight = reshape(mul(reshape(weight, [1, c1, features, 3]), this.#tapMasks), [3 * c1, features, 3]);
+    const stackedBias = bias ? reshape(expand(reshape(bias, [1, c1]), [3, c1]), [3 * c1]) : null;
     // position o of the output centres on frame o - centre - 1 + 1 = o - centre: column j of window i is o = i + j
     const sequence = permute(reshape(perFrame, [1, frames, features]), [0, 2, 1]);
     const stacked = conv1d(sequence, stackedWeight, stackedBias, { padding: centre + 1 });
     const first = sequenceWindows(reshape(stacked, stacked.shape.slice(1)), { frames, window: W, slope: this.config.leakySlope });
     return this.#afterFirstLayer(first);
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.#tapMasks?.dispose();
+    this.#tapMasks = null;
   }
 
   /** The layers after the first: h1 [N, c1, W] -> [N, embedding]. */
