@@ -10,6 +10,8 @@ import { defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
 import { PgFaceTrainer } from '../../talking-head/training/pgface-trainer.ts';
 import { PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
 import { InitRandom } from '../../core/nn/init.ts';
+import { contextWindows } from '../../talking-head/features/audio-features.ts';
+import { defaultFeatureConfig } from '../../talking-head/features/config.ts';
 import { generatePoseSequence } from '../../talking-head/inference/pose-windows.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
 import { createNodeEngine } from '../device.ts';
@@ -52,15 +54,18 @@ function workload(engine: Engine, options: ProfileOptions): { run: () => Promise
     const config = defaultPoseGanConfig(FEATURES);
     const generator = new PoseGenerator(engine, config, new InitRandom(1)).train(false);
     const frames = Math.round(options.seconds * 30);
-    const windows = engine.keep(tensor(engine, new InitRandom(2).uniform(frames * FEATURES * 16, 1), [frames, FEATURES, 16]));
+    // As inference runs it (talking-head/inference/generate.ts): per-frame features and the context windows cut from them
+    const perFrame = engine.keep(tensor(engine, new InitRandom(2).uniform(frames * FEATURES, 1), [frames, FEATURES]));
+    const windows = engine.keep(contextWindows(perFrame, config.windowFrames, defaultFeatureConfig.contextCentre));
+    const features = { perFrame, centre: defaultFeatureConfig.contextCentre };
     return {
       label: `PoseGAN generation of ${options.seconds} s of audio (${frames} frames)`,
       run: async () => {
-        const out = engine.noGrad(() => engine.tidy(() => generatePoseSequence(generator, windows, tensor(engine, [0, 0, 0, 0, 0, 0], [1, 6]))));
+        const out = engine.noGrad(() => engine.tidy(() => generatePoseSequence(generator, windows, tensor(engine, [0, 0, 0, 0, 0, 0], [1, 6]), { features })));
         await out.read();
         out.dispose();
       },
-      dispose: () => { generator.dispose(); windows.dispose(); },
+      dispose: () => { generator.dispose(); windows.dispose(); perFrame.dispose(); },
     };
   }
   if (options.model === 'posegan') {
