@@ -4,14 +4,6 @@ import { type KernelLaunch, type KernelSource, gridForItems, u32 } from '../../c
 
 export const maskedVertexLossKernel: KernelSource = { name: 'masked-vertex-loss', file: 'talking-head/kernels/masked-vertex-loss.wgsl', code: source };
 
-export function maskedVertexProjectLaunch(pairs: number, k: number, predicted: GPUBuffer, target: GPUBuffer, quadratic: GPUBuffer, projected: GPUBuffer): KernelLaunch {
-  const rows = 2 * pairs;
-  return {
-    kernel: maskedVertexLossKernel, entry: 'project', params: { pairs: u32(pairs), coefficients: u32(k) }, buffers: [predicted, target, quadratic, projected],
-    workgroups: gridForItems(rows * k, 64), flops: 3 * rows * k * k, bytes: 4 * (3 * rows * k + k * k), shapes: `[${rows},${k}]x[${k},${k}]`,
-  };
-}
-
 export function maskedVertexTermsLaunch(pairs: number, k: number, predicted: GPUBuffer, target: GPUBuffer, projected: GPUBuffer, partial: GPUBuffer): KernelLaunch {
   return {
     kernel: maskedVertexLossKernel, entry: 'terms', params: { pairs: u32(pairs), coefficients: u32(k) }, buffers: [predicted, target, projected, partial],

@@ -9,7 +9,8 @@
 //   L_shape    = (1 / 2P) sum_n r_n^T Q r_n                                   (7)
 //   L_s-motion = (1 / P) sum_p (r_{2p+1} - r_{2p})^T Q (r_{2p+1} - r_{2p})    (8)
 //
-// project:  y[n, k] = sum_j Q[k, j] r[n, j]                       (kept for the backward)
+// y[n, k] = sum_j Q[k, j] r[n, j] (kept for the backward) is a matmul, y = r Q^T: the op computes it with the
+//           matmul family (talking-head/ops/masked-vertex-loss.ts), so these kernels start from y.
 // terms:    partial[p] = (r_a.y_a + r_b.y_b,  (r_b - r_a).(y_b - y_a))     a = 2p, b = 2p + 1
 // backward: d/dpred[a] = g0 y_a / P - 2 g1 (y_b - y_a) / P,   d/dpred[b] = g0 y_b / P + 2 g1 (y_b - y_a) / P
 //           (g0, g1: upstream gradients of L_shape and L_s-motion; 2 y / (2P) = y / P)
@@ -17,26 +18,6 @@
 const WG: u32 = 64u;
 
 struct Params { pairs: u32, coefficients: u32 }
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> predicted: array<f32>;
-@group(0) @binding(2) var<storage, read> target_coefficients: array<f32>;
-@group(0) @binding(3) var<storage, read> quadratic: array<f32>;
-@group(0) @binding(4) var<storage, read_write> projected: array<f32>;
-
-@compute @workgroup_size(WG)
-fn project(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
-  let index = (wg.y * nwg.x + wg.x) * WG + lane;
-  let k_count = params.coefficients;
-  if (index >= 2u * params.pairs * k_count) { return; }
-  let n = index / k_count;
-  let k = index % k_count;
-  var total = 0.0;
-  for (var j = 0u; j < k_count; j++) {
-    total += quadratic[k * k_count + j] * (predicted[n * k_count + j] - target_coefficients[n * k_count + j]);
-  }
-  projected[index] = total;
-}
 
 @group(0) @binding(0) var<uniform> terms_params: Params;
 @group(0) @binding(1) var<storage, read> terms_predicted: array<f32>;

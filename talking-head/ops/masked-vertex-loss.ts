@@ -1,10 +1,11 @@
 // PGFace's masked vertex losses (Eq. 7, 8) as one differentiable op on coefficient residuals: see
 // talking-head/kernels/masked-vertex-loss.wgsl for why a quadratic form Q = B^T M^2 B replaces the per-vertex decode.
-import { maskedVertexBackwardLaunch, maskedVertexProjectLaunch, maskedVertexTermsLaunch } from '../kernels/masked-vertex-loss.ts';
+import { maskedVertexBackwardLaunch, maskedVertexTermsLaunch } from '../kernels/masked-vertex-loss.ts';
 import { recordGrad } from '../../core/record-grad.ts';
 import { ShapeError, assertRank, assertShape, formatShape } from '../../core/shape.ts';
 import { Tensor } from '../../core/tensor.ts';
-import { mul } from '../../core/ops/elementwise.ts';
+import { mul, sub } from '../../core/ops/elementwise.ts';
+import { linear } from '../../core/ops/matmul.ts';
 import { mean } from '../../core/ops/reduce.ts';
 
 /**
@@ -21,8 +22,9 @@ export function maskedVertexLosses(predicted: Tensor, target: Tensor, quadratic:
   assertShape(op, 'quadratic form', quadratic.shape, [k, k]);
   const pairs = rows / 2;
   const engine = predicted.engine;
-  const projected = Tensor.empty(engine, [rows, k], 'maskedVertex.projected');
-  engine.dispatch(maskedVertexProjectLaunch(pairs, k, predicted.buffer, target.buffer, quadratic.buffer, projected.buffer));
+  // y = (predicted - target) Q^T through the matmul family (its subgroup variants on CPU adapters): the project
+  // kernel's thread-a-value loop ran at ~2 GFLOP/s, 3-4 ms of PGFace's training step (core/kernels/PERFORMANCE.md)
+  const projected = engine.noGrad(() => linear(sub(predicted, target), quadratic));
   const partial = Tensor.empty(engine, [pairs, 2], 'maskedVertex.partial');
   engine.dispatch(maskedVertexTermsLaunch(pairs, k, predicted.buffer, target.buffer, projected.buffer, partial.buffer));
   // Mean over pairs gives (sum of both frames' shape terms) / P = 2 L_shape, and L_s-motion exactly.

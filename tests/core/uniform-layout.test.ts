@@ -277,7 +277,6 @@ const LAUNCHES: KernelLaunch[] = [
   gaussian.gaussianFilterLaunch(buffer, buffer, { outer: 2, length: 9, inner: 6 }, gaussian.gaussianFilterSpec(2)),
   gaussian.gaussianFilterLaunch(buffer, buffer, { outer: 2, length: 12, inner: 1 }, gaussian.gaussianFilterSpec(2)),
   gaussian.gaussianFilterBackwardLaunch(buffer, buffer, { outer: 2, length: 9, inner: 1 }, gaussian.gaussianFilterSpec(1.5)),
-  maskedVertex.maskedVertexProjectLaunch(3, 6, buffer, buffer, buffer, buffer),
   maskedVertex.maskedVertexTermsLaunch(3, 6, buffer, buffer, buffer, buffer),
   maskedVertex.maskedVertexBackwardLaunch(3, 6, buffer, buffer, buffer),
   poseLoss.poseLossForwardLaunch({ batch: 2, frames: 9, channels: 6 }, buffer, buffer, buffer, buffer),
