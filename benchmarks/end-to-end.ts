@@ -23,10 +23,10 @@ import type { Engine } from '../core/engine.ts';
 import { tensor } from '../core/creation.ts';
 import { InitRandom } from '../core/nn/init.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { computeFrameFeatures, contextWindows } from '../talking-head/features/audio-features.ts';
+import { computeFrameFeatures } from '../talking-head/features/audio-features.ts';
 import { defaultFeatureConfig } from '../talking-head/features/config.ts';
 import { denormaliseChannels, generateFaceSequence, normaliseChannels } from '../talking-head/inference/generate.ts';
-import { generatePoseSequence, windowPlan } from '../talking-head/inference/pose-windows.ts';
+import { frameInputs, generatePoseSequence, windowPlan } from '../talking-head/inference/pose-windows.ts';
 import { defaultPgFaceConfig } from '../talking-head/pgface/config.ts';
 import { PgFace } from '../talking-head/pgface/pgface.ts';
 import { FLOORED_WAIT_MS, type TimedRun, timeUnfloored } from './floored-runs.ts';
@@ -162,8 +162,8 @@ function poseGanGeneration(engine: Engine, s: Sizes): Workload {
   // Inference's input: per-frame features and the context windows cut from them (generate.ts passes both; the
   // encoder's first layer runs once a frame from the features, AudioWindowEncoder.forwardFrames)
   const perFrame = engine.keep(tensor(engine, randomValues(frames * FEATURES, 5), [frames, FEATURES], 'bench.features'));
-  const windows = engine.keep(contextWindows(perFrame, c.windowFrames, defaultFeatureConfig.contextCentre));
-  const features = { perFrame, centre: defaultFeatureConfig.contextCentre };
+  const { windows, features } = frameInputs(perFrame, c.windowFrames, defaultFeatureConfig.contextCentre);
+  engine.keep(windows);
   return {
     name: 'posegan.generate.60s',
     shapes: `generator over ${frames} frames (${describeWindows(c, frames)}), read back`,
@@ -209,10 +209,8 @@ function fullGeneration(engine: Engine, s: Sizes): Workload {
     start() {
       const { poses, coefficients } = engine.noGrad(() => engine.tidy(() => {
         const perFrame = computeFrameFeatures(engine, samples, fc);
-        const normalised = normaliseChannels(engine, perFrame, unit(fc.features));
-        const windows = contextWindows(normalised, fc.context, fc.contextCentre);
+        const { windows, features } = frameInputs(normaliseChannels(engine, perFrame, unit(fc.features)), fc.context, fc.contextCentre);
         const initial = normaliseChannels(engine, tensor(engine, new Float32Array(6), [1, 6]), unit(6));
-        const features = { perFrame: normalised, centre: fc.contextCentre };
         const poses = denormaliseChannels(engine, generatePoseSequence(generator, windows, initial, { features }), unit(6));
         const normalisedFace = generateFaceSequence(face, windows, normaliseChannels(engine, poses, unit(6)), 1024, features);
         return { poses, coefficients: denormaliseChannels(engine, normalisedFace, unit(144)) };

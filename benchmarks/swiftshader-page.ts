@@ -10,8 +10,7 @@ import { tensor } from '../core/creation.ts';
 import { InitRandom } from '../core/nn/init.ts';
 import { kernelTable, startProfiling } from '../core/profiler.ts';
 import { createBrowserEngine } from '../runtime-web/device.ts';
-import { contextWindows } from '../talking-head/features/audio-features.ts';
-import { generatePoseSequence } from '../talking-head/inference/pose-windows.ts';
+import { frameInputs, generatePoseSequence } from '../talking-head/inference/pose-windows.ts';
 import { defaultPoseGanConfig } from '../talking-head/posegan/config.ts';
 import { PoseGenerator } from '../talking-head/posegan/generator.ts';
 import { PoseGanTrainer } from '../talking-head/training/posegan-trainer.ts';
@@ -37,8 +36,8 @@ function workload(kind: 'generate' | 'train-step', seconds: number, batch: numbe
     const frames = Math.round(seconds * 30);
     // As inference runs it (talking-head/inference/generate.ts): per-frame features and the context windows cut from them
     const perFrame = engine.keep(tensor(engine, random.uniform(frames * FEATURES, 1), [frames, FEATURES]));
-    const windows = engine.keep(contextWindows(perFrame, 16, 8));
-    const features = { perFrame, centre: 8 };
+    const { windows, features } = frameInputs(perFrame, 16, 8);
+    engine.keep(windows);
     return async () => {
       const out = engine.noGrad(() => engine.tidy(() => generatePoseSequence(generator, windows, tensor(engine, new Float32Array(6), [1, 6]), { features })));
       await out.read();

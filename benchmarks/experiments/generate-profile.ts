@@ -4,11 +4,10 @@
 import { tensor } from '../../core/creation.ts';
 import { InitRandom } from '../../core/nn/init.ts';
 import { formatProfileTable, startProfiling } from '../../core/profiler.ts';
-import { contextWindows } from '../../talking-head/features/audio-features.ts';
 import { defaultFeatureConfig } from '../../talking-head/features/config.ts';
 import { defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
-import { generatePoseSequence } from '../../talking-head/inference/pose-windows.ts';
+import { frameInputs, generatePoseSequence } from '../../talking-head/inference/pose-windows.ts';
 import { createNodeEngine } from '../../runtime-node/device.ts';
 import { flag } from './lab.ts';
 
@@ -18,8 +17,8 @@ const engine = await createNodeEngine({ dawnOptions: ['disable-dawn-features=tim
 const generator = new PoseGenerator(engine, defaultPoseGanConfig(FEATURES), new InitRandom(1)).train(false);
 // As inference runs it (talking-head/inference/generate.ts): per-frame features and the context windows cut from them
 const perFrame = engine.keep(tensor(engine, new InitRandom(2).uniform(frames * FEATURES, 1), [frames, FEATURES]));
-const windows = engine.keep(contextWindows(perFrame, 16, defaultFeatureConfig.contextCentre));
-const features = { perFrame, centre: defaultFeatureConfig.contextCentre };
+const { windows, features } = frameInputs(perFrame, 16, defaultFeatureConfig.contextCentre);
+engine.keep(windows);
 const run = async () => {
   const out = engine.noGrad(() => engine.tidy(() => generatePoseSequence(generator, windows, tensor(engine, [0, 0, 0, 0, 0, 0], [1, 6]), { features })));
   await out.read();

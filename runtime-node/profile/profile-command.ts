@@ -10,9 +10,8 @@ import { defaultPoseGanConfig } from '../../talking-head/posegan/config.ts';
 import { PgFaceTrainer } from '../../talking-head/training/pgface-trainer.ts';
 import { PoseGanTrainer } from '../../talking-head/training/posegan-trainer.ts';
 import { InitRandom } from '../../core/nn/init.ts';
-import { contextWindows } from '../../talking-head/features/audio-features.ts';
 import { defaultFeatureConfig } from '../../talking-head/features/config.ts';
-import { generatePoseSequence } from '../../talking-head/inference/pose-windows.ts';
+import { frameInputs, generatePoseSequence } from '../../talking-head/inference/pose-windows.ts';
 import { PoseGenerator } from '../../talking-head/posegan/generator.ts';
 import { createNodeEngine } from '../device.ts';
 import { stderrLog } from '../cli/stderr-log.ts';
@@ -56,8 +55,8 @@ function workload(engine: Engine, options: ProfileOptions): { run: () => Promise
     const frames = Math.round(options.seconds * 30);
     // As inference runs it (talking-head/inference/generate.ts): per-frame features and the context windows cut from them
     const perFrame = engine.keep(tensor(engine, new InitRandom(2).uniform(frames * FEATURES, 1), [frames, FEATURES]));
-    const windows = engine.keep(contextWindows(perFrame, config.windowFrames, defaultFeatureConfig.contextCentre));
-    const features = { perFrame, centre: defaultFeatureConfig.contextCentre };
+    const { windows, features } = frameInputs(perFrame, config.windowFrames, defaultFeatureConfig.contextCentre);
+    engine.keep(windows);
     return {
       label: `PoseGAN generation of ${options.seconds} s of audio (${frames} frames)`,
       run: async () => {

@@ -17,12 +17,12 @@ import { NonFiniteError, findNonFinite, readWithNonFiniteCounts } from '../../co
 import type { Tensor } from '../../core/tensor.ts';
 import type { CheckpointMeta } from '../checkpoint/checkpoint.ts';
 import type { ChannelStats, IdentityEntry } from '../data/dataset-format.ts';
-import { computeFrameFeatures, contextWindows } from '../features/audio-features.ts';
+import { computeFrameFeatures } from '../features/audio-features.ts';
 import type { FeatureConfig } from '../features/config.ts';
 import type { PgFace } from '../pgface/pgface.ts';
 import { generatorPoseUnits, posesFromGenerator, posesToGenerator } from '../posegan/pose-units.ts';
 import { type LoadedPgFace, type LoadedPoseGan, assertCompatible } from './load-models.ts';
-import { type FrameFeatures, generatePoseSequence } from './pose-windows.ts';
+import { type FrameFeatures, assertFrameFeatures, frameInputs, generatePoseSequence } from './pose-windows.ts';
 
 export interface GenerateOptions {
   /** Identity whose rest pose starts the sequence; default: the first in the PoseGAN checkpoint. */
@@ -82,9 +82,7 @@ export function denormaliseChannels(engine: Engine, x: Tensor, stats: ChannelSta
  */
 export function generateFaceSequence(model: PgFace, windows: Tensor, poses: Tensor, chunk: number, features?: FrameFeatures): Tensor {
   const [n, f, w] = windows.shape as [number, number, number];
-  if (features && (features.perFrame.rank !== 2 || features.perFrame.shape[0] !== n)) {
-    throw new RangeError(`generateFaceSequence: features.perFrame has shape [${features.perFrame.shape.join(', ')}]; expected the ${n} frames the windows were cut from, [${n}, F]`);
-  }
+  if (features) assertFrameFeatures('generateFaceSequence', features, n);
   const parts: Tensor[] = [];
   for (let s = 0; s < n; s += chunk) {
     const size = Math.min(chunk, n - s);
@@ -134,12 +132,9 @@ export function speechPoseSequence(engine: Engine, posegan: LoadedPoseGan, sampl
   const meta = posegan.checkpoint.meta;
   const perFrame = computeFrameFeatures(engine, samples16k, featureConfig as FeatureConfig);
   if (perFrame.shape[0] === 0) return null;
-  const normalised = normaliseChannels(engine, perFrame, meta.normalisation.features);
-  const windows = contextWindows(normalised, featureConfig.context, featureConfig.contextCentre);
+  const { windows, features: frameFeatures } = frameInputs(normaliseChannels(engine, perFrame, meta.normalisation.features), featureConfig.context, featureConfig.contextCentre);
   const units = generatorPoseUnits(posegan.config, identity, meta.normalisation.pose);
   const initial = posesToGenerator(engine, normaliseChannels(engine, tensor(engine, identity.meanPose, [1, 6], 'rest pose'), meta.normalisation.pose), units);
-  // The encoder's first layer from the per-frame features, once a frame (AudioWindowEncoder.forwardFrames)
-  const frameFeatures = { perFrame: normalised, centre: featureConfig.contextCentre };
   return { features: perFrame, windows, frameFeatures, poses: posesFromGenerator(engine, generatePoseSequence(posegan.generator, windows, initial, { features: frameFeatures }), units) };
 }
 

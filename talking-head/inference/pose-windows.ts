@@ -10,6 +10,7 @@
 //     tail alone sees as little as one hop of audio and drifts off the level the previous windows held (the
 //     demo's last 2.3 s fell to about 0 on all three angles); a full window is what the generator was trained on.
 import { zeros } from '../../core/creation.ts';
+import { contextWindows } from '../features/audio-features.ts';
 import { InitRandom } from '../../core/nn/init.ts';
 import { mulScalar, sub } from '../../core/ops/elementwise.ts';
 import { concat, pad, slice } from '../../core/ops/layout.ts';
@@ -85,6 +86,21 @@ export interface WindowChain {
 export interface FrameFeatures {
   readonly perFrame: Tensor;
   readonly centre: number;
+}
+
+/**
+ * Inference's audio input from normalised per-frame features [N, F]: the context windows [N, F, context] the
+ * networks read, and the features themselves, from which their encoders compute the first layer once a frame.
+ */
+export function frameInputs(perFrame: Tensor, context: number, centre: number): { windows: Tensor; features: FrameFeatures } {
+  return { windows: contextWindows(perFrame, context, centre), features: { perFrame, centre } };
+}
+
+/** Refuses features that are not the n frames the windows were cut from (`op` names the caller). */
+export function assertFrameFeatures(op: string, features: FrameFeatures, n: number): void {
+  if (features.perFrame.rank !== 2 || features.perFrame.shape[0] !== n) {
+    throw new RangeError(`${op}: features.perFrame has shape [${features.perFrame.shape.join(', ')}]; expected the ${n} frames the windows were cut from, [${n}, F]`);
+  }
 }
 
 export interface PoseWindowOptions {
@@ -173,9 +189,7 @@ export function generatePoseWindows(generator: PoseGenerator, windows: Tensor, i
   // the U-Net's factor allows, reads zero windows past the end, encoded as forward would encode them.
   const past = Math.max(...plan.map((p) => p.start + p.length)) - n;
   const features = options.features;
-  if (features && (features.perFrame.rank !== 2 || features.perFrame.shape[0] !== n)) {
-    throw new RangeError(`generatePoseWindows: features.perFrame has shape [${features.perFrame.shape.join(', ')}]; expected the ${n} frames the windows were cut from, [${n}, F]`);
-  }
+  if (features) assertFrameFeatures('generatePoseWindows', features, n);
   // Past the end: zero windows (not windows of a zero-extended sequence), so those come from the windows path.
   const encoded = !features
     ? generator.encodeAudio(past > 0 ? pad(windows, [0, 0, 0], [past, 0, 0]) : windows)

@@ -10,9 +10,9 @@
 //   dstacked[s, r, o] = act'(stacked[s, r, o]) sum_{i = o - j in [0, N), sel(j) = s} dout[i, r, j]
 //
 // One thread a window row (forward: fewer, longer threads; one a value spent 4 ms on 1800 windows in starting
-// threads) or a value of stacked (backward). W and C are override constants: with
-// them known, a thread's row and column come from multiplications, where divisions by uniforms cost the forward
-// 7 ms on 1800 windows (llvmpipe has no vector integer division and divides lane by lane). Grids: the flat
+// threads) or a value of stacked (backward). W and C are override constants: with them known, a thread's row and
+// column come from multiplications, where divisions by uniforms cost the forward 7 ms on 1800 windows (llvmpipe
+// has no vector integer division and divides lane by lane). Grids: the flat
 // workgroup index is wg.y * num_workgroups.x + wg.x (core/kernels/launch.ts gridFor).
 
 const WG: u32 = 64u;

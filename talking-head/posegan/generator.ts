@@ -82,12 +82,12 @@ export class PoseGenerator extends Module {
     const [batch, frames] = audio.shape as [number, number];
     assertShape('PoseGenerator', 'audio', audio.shape, [batch, frames, c.featureCount, c.windowFrames]);
     assertShape('PoseGenerator', 'initial pose', initial.shape, [batch, c.poseChannels]);
-    return this.forwardEncoded(this.#encode(reshape(audio, [batch * frames, c.featureCount, c.windowFrames]), batch, frames), initial, noise);
+    return this.forwardEncoded(this.#sequenceLayout(this.#encoder.forward(reshape(audio, [batch * frames, c.featureCount, c.windowFrames])), batch, frames), initial, noise);
   }
 
-  /** The audio encoder on windows [B * T, F, W], one frame at a time -> [B, embedding, T]. */
-  #encode(windows: Tensor, batch: number, frames: number): Tensor {
-    return permute(reshape(this.#encoder.forward(windows), [batch, frames, this.config.encoder.embedding]), [0, 2, 1]);
+  /** The encoder's output [B * T, embedding], one row a frame -> the U-Net's layout [B, embedding, T]. */
+  #sequenceLayout(encoded: Tensor, batch: number, frames: number): Tensor {
+    return permute(reshape(encoded, [batch, frames, this.config.encoder.embedding]), [0, 2, 1]);
   }
 
   /**
@@ -98,7 +98,7 @@ export class PoseGenerator extends Module {
   encodeAudio(windows: Tensor): Tensor {
     const c = this.config;
     assertRank('PoseGenerator.encodeAudio', 'windows', windows.shape, 3, `[frames, features=${c.featureCount}, window=${c.windowFrames}]`);
-    return this.#encode(windows, 1, windows.shape[0]!);
+    return this.#sequenceLayout(this.#encoder.forward(windows), 1, windows.shape[0]!);
   }
 
   /**
@@ -106,10 +106,8 @@ export class PoseGenerator extends Module {
    * from (AudioWindowEncoder.forwardFrames: the first layer once a frame, not once a window column) -> [1, embedding, N].
    */
   encodeFrames(perFrame: Tensor, centre: number): Tensor {
-    const c = this.config;
-    assertRank('PoseGenerator.encodeFrames', 'per-frame features', perFrame.shape, 2, `[frames, features=${c.featureCount}]`);
-    const frames = perFrame.shape[0]!;
-    return permute(reshape(this.#encoder.forwardFrames(perFrame, centre), [1, frames, c.encoder.embedding]), [0, 2, 1]);
+    assertRank('PoseGenerator.encodeFrames', 'per-frame features', perFrame.shape, 2, `[frames, features=${this.config.featureCount}]`);
+    return this.#sequenceLayout(this.#encoder.forwardFrames(perFrame, centre), 1, perFrame.shape[0]!);
   }
 
   /** forward after the audio encoder: sequence [B, embedding, T] (encodeAudio's layout), initial [B, 6] -> [B, T, 6]. */
