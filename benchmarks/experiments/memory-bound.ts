@@ -10,7 +10,7 @@ import { binaryLaunch, unaryBackwardLaunch, unaryLaunch } from '../../core/kerne
 import { groupNormBackwardInputLaunch, groupNormForwardLaunch } from '../../core/kernels/group-norm.ts';
 import { copyBoxLaunch, rowMajorStrides } from '../../core/kernels/layout.ts';
 import type { KernelLaunch } from '../../core/kernels/launch.ts';
-import { adamLaunch } from '../../core/kernels/optim.ts';
+import { adamGroupLaunch } from '../../core/kernels/adam-group.ts';
 import { chunkedSumLaunches, sumAxisLaunch } from '../../core/kernels/reduce.ts';
 import { gaussianFilterLaunch, gaussianFilterSpec, gaussianFilterWeights } from '../../talking-head/kernels/gaussian-filter.ts';
 import { randomArray } from './lab.ts';
@@ -423,21 +423,19 @@ ${entry}
       return { real: [real], realOut, floats: size, bytes: real.bytes, variants };
     }
     case 'adam': {
+      // Four tensors of n / 4 values: one dispatch of four slots (what Adam.step records) against a dispatch a tensor.
       const n = 1 << 20;
-      const grad = storageBuffer(device, randomArray(n, 1));
       const h = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
-      const realParam = storageBuffer(device, randomArray(n, 2));
-      const fresh = () => [storageBuffer(device, randomArray(n, 2)), storageBuffer(device, randomArray(n, 3).map(Math.abs)), storageBuffer(device, randomArray(n, 4).map(Math.abs))] as const;
-      const [, rm, rv] = fresh();
-      const real = adamLaunch(grad, realParam, rm, rv, n, 1, h);
-      const [param, m, v] = fresh();
-      const code = (await import('../../core/kernels/optim.wgsl')).default as string;
-      const four = code.replace('let q = flat_index(wg, lane, nwg);\n  let a = adam_params;\n  if (4u * q >= a.n) { return; }', 'let a = adam_params;\n  for (var r = 0u; r < 4u; r++) {\n  let q = flat_index(wg, lane, nwg) * 4u + r;\n  if (4u * q >= a.n) { return; }');
-      if (four === code) throw new Error('adam: the real kernel changed; update this experiment');
-      const patched = four.replace('    adam_param[q] = p;\n    return;\n  }', '    adam_param[q] = p;\n    continue;\n  }').replace('    adam_param[q][k] = p[k];\n  }\n}', '    adam_param[q][k] = p[k];\n  }\n  }\n}');
-      const variant = { ...real, kernel: { name: 'optim4', file: 'optim4', code: patched }, buffers: [grad, param, m, v], workgroups: grid(n / 16) };
+      const tensors = (seed: number) => Array.from({ length: 4 }, (_, t) => ({
+        grad: storageBuffer(device, randomArray(n / 4, seed + 10 * t)), param: storageBuffer(device, randomArray(n / 4, seed + 10 * t + 1)),
+        m: storageBuffer(device, randomArray(n / 4, seed + 10 * t + 2).map(Math.abs)), v: storageBuffer(device, randomArray(n / 4, seed + 10 * t + 3).map(Math.abs)), n: n / 4,
+      }));
+      const grouped = tensors(1);
+      const real = adamGroupLaunch(grouped, 1, h);
+      const single = tensors(1);
+      const dispatches = await Promise.all(single.map((slot) => launchDispatch(device, adamGroupLaunch([slot], 1, h))));
       // Adam updates in place: every run starts from the values the last one left, in both variants alike.
-      return { real: [real], realOut: realParam, floats: n, bytes: real.bytes, variants: [{ name: '4 vec4 a thread', out: param, dispatches: [await launchDispatch(device, variant)] }] };
+      return { real: [real], realOut: grouped[0]!.param, floats: n, bytes: real.bytes, variants: [{ name: 'a dispatch a tensor', out: single[0]!.param, dispatches }] };
     }
     default:
       throw new Error(`--case: unknown ${name}`);

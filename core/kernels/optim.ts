@@ -1,42 +1,12 @@
-// Launch descriptions for core/kernels/optim.wgsl: the Adam update and clipping by the global gradient norm.
+// Launch descriptions for core/kernels/optim.wgsl: clipping by the global gradient norm (Adam: adam-group.ts).
 import source from './optim.wgsl';
 import { type KernelLaunch, type KernelSource, f32, gridFor, gridForItems, u32 } from './launch.ts';
 
 export const optimKernel: KernelSource = { name: 'optim', file: 'core/kernels/optim.wgsl', code: source };
 
 const WG = 256;
-/** vec4s an adam thread updates (ADAM_VEC4_PER_THREAD in the WGSL). */
-const ADAM_VEC4_PER_THREAD = 4;
 /** Elements one workgroup of sum_squares covers: WG threads x VEC4_PER_THREAD (16) vec4s. */
 export const SUM_SQUARES_CHUNK = WG * 16 * 4;
-
-export interface AdamHyperparameters {
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-}
-
-/**
- * One Adam step of one parameter tensor of n elements, in place: param, m and v are read and written.
- * `step` is the 1-based step count t; the bias corrections 1 - beta^t are computed here in float64.
- */
-export function adamLaunch(
-  grad: GPUBuffer, param: GPUBuffer, m: GPUBuffer, v: GPUBuffer, n: number, step: number, h: AdamHyperparameters,
-): KernelLaunch {
-  const biasCorrection1 = 1 - h.beta1 ** step;
-  const biasCorrection2 = 1 - h.beta2 ** step;
-  return {
-    kernel: optimKernel, entry: 'adam',
-    params: {
-      n: u32(n), lr: f32(h.lr), beta1: f32(h.beta1), beta2: f32(h.beta2),
-      eps: f32(h.eps), weight_decay: f32(h.weightDecay), bias_correction1: f32(biasCorrection1), bias_correction2: f32(biasCorrection2),
-    },
-    buffers: [grad, param, m, v], workgroups: gridForItems(Math.ceil(n / 4), WG * ADAM_VEC4_PER_THREAD),
-    flops: 16 * n, bytes: 28 * n, shapes: `adam[${n}] t=${step}`,
-  };
-}
 
 /** Workgroups (and so partial sums) sum_squares needs for a gradient of n elements. */
 export function sumSquaresChunks(n: number): number {

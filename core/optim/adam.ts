@@ -1,7 +1,8 @@
 // Adam (Kingma & Ba 2015) with bias correction and optional decoupled weight decay (AdamW), PyTorch's
-// defaults. A step records one in-place dispatch a parameter (core/kernels/optim.wgsl, adam) and never reads back.
+// defaults. A step records in-place dispatches of up to four parameters each (core/kernels/adam-group.ts) and never
+// reads back.
 // The moment estimates m and v are owned by the optimizer (kept out of every scope) until dispose().
-import { type AdamHyperparameters, adamLaunch } from '../kernels/optim.ts';
+import { type AdamHyperparameters, type AdamSlot, MAX_ADAM_SLOTS, adamGroupLaunch, adamSlotsFor } from '../kernels/adam-group.ts';
 import { zeroGrad } from '../record-grad.ts';
 import { zeros } from '../creation.ts';
 import type { Engine } from '../engine.ts';
@@ -19,6 +20,11 @@ export interface AdamOptions {
   readonly eps?: number;
   /** Decoupled weight decay: p *= 1 - lr * weightDecay each step (default 0, off). */
   readonly weightDecay?: number;
+  /**
+   * Parameters one dispatch updates, 1 to 4 (default: as many as the device's storage-buffer limit allows, 4
+   * buffers a parameter). Results do not depend on it; tests set it to reach the smaller groups.
+   */
+  readonly tensorsPerDispatch?: number;
 }
 
 /** What a checkpoint stores: the step count and one m and one v a parameter, in parameter order. */
@@ -39,6 +45,7 @@ export class Adam {
   readonly #engine: Engine;
   readonly #m: Tensor[];
   readonly #v: Tensor[];
+  readonly #tensorsPerDispatch: number;
   #step = 0;
 
   constructor(params: readonly Tensor[], options: AdamOptions = {}) {
@@ -53,6 +60,10 @@ export class Adam {
     this.weightDecay = options.weightDecay ?? 0;
     if (!(this.beta1 >= 0 && this.beta1 < 1 && this.beta2 >= 0 && this.beta2 < 1)) {
       throw new RangeError(`Adam: betas must lie in [0, 1), got beta1 ${this.beta1}, beta2 ${this.beta2}`);
+    }
+    this.#tensorsPerDispatch = options.tensorsPerDispatch ?? adamSlotsFor(engine.device.limits.maxStorageBuffersPerShaderStage);
+    if (!(Number.isInteger(this.#tensorsPerDispatch) && this.#tensorsPerDispatch >= 1 && this.#tensorsPerDispatch <= MAX_ADAM_SLOTS)) {
+      throw new RangeError(`Adam: tensorsPerDispatch must be an integer from 1 to ${MAX_ADAM_SLOTS}, got ${this.#tensorsPerDispatch}`);
     }
     for (const p of this.params) {
       if (p.engine !== engine) throw new Error(`Adam: parameter ${p.name} lives on a different engine than ${this.params[0]!.name}`);
@@ -70,11 +81,15 @@ export class Adam {
   step(): void {
     this.#step++;
     const hyper: AdamHyperparameters = { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
+    const slots: AdamSlot[] = [];
     this.params.forEach((p, i) => {
       if (!p.grad || p.size === 0) return;
       assertShape('Adam.step', `gradient of ${p.name}`, p.grad.shape, p.shape);
-      this.#engine.dispatch(adamLaunch(p.grad.buffer, p.buffer, this.#m[i]!.buffer, this.#v[i]!.buffer, p.size, this.#step, hyper));
+      slots.push({ grad: p.grad.buffer, param: p.buffer, m: this.#m[i]!.buffer, v: this.#v[i]!.buffer, n: p.size });
     });
+    for (let at = 0; at < slots.length; at += this.#tensorsPerDispatch) {
+      this.#engine.dispatch(adamGroupLaunch(slots.slice(at, at + this.#tensorsPerDispatch), this.#step, hyper));
+    }
   }
 
   /** Disposes every parameter's gradient (the next backward creates them anew). */

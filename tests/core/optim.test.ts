@@ -60,6 +60,56 @@ for (const { name, options } of CONFIGS) {
   });
 }
 
+// Sizes around a workgroup's 4096 values and a vec4, so slots start and end inside and on the edges of workgroups.
+const GROUP_SIZES = [1, 4097, 3, 4096, 5, 4095, 17, 8193, 2, 100_003, 4];
+const WITHOUT_GRAD = new Set([2, 7]);
+
+for (const perDispatch of [1, 2, 3, 4]) {
+  test(`Adam with ${perDispatch} tensor(s) a dispatch: ${GROUP_SIZES.length} tensors (two without gradients) match the float64 reference for 3 steps, in ${Math.ceil((GROUP_SIZES.length - WITHOUT_GRAD.size) / perDispatch)} dispatches a step`, async () => {
+    const options = { lr: 0.1, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.05, tensorsPerDispatch: perDispatch };
+    const initial = GROUP_SIZES.map((n, i) => uniform(n, 300 + i));
+    const params = GROUP_SIZES.map((n, i) => parameter(engine, initial[i]!, [n], `p${i}`));
+    const references = initial.map((data) => adamReferenceState(data));
+    const adam = new Adam(params, options);
+    for (let step = 1; step <= 3; step++) {
+      params.forEach((p, i) => {
+        if (WITHOUT_GRAD.has(i)) return;
+        const grad = uniform(p.size, 2000 * step + i, -2, 2);
+        setGrad(p, grad);
+        adamReferenceStep(references[i]!, grad, options);
+      });
+      engine.flush();
+      const before = engine.counters.dispatches;
+      adam.step();
+      assert.is(engine.counters.dispatches - before, Math.ceil((GROUP_SIZES.length - WITHOUT_GRAD.size) / perDispatch), 'dispatches a step');
+      const state = adam.getState();
+      for (let i = 0; i < params.length; i++) {
+        const what = `step ${step}, tensor ${i} of ${GROUP_SIZES[i]}`;
+        assertClose(await params[i]!.read(), WITHOUT_GRAD.has(i) ? initial[i]! : references[i]!.param, F32_TOLERANCE, `${what}: param`);
+        assertClose(await state.m[i]!.read(), WITHOUT_GRAD.has(i) ? new Float32Array(GROUP_SIZES[i]!) : references[i]!.m, F32_TOLERANCE, `${what}: m`);
+        assertClose(await state.v[i]!.read(), WITHOUT_GRAD.has(i) ? new Float32Array(GROUP_SIZES[i]!) : references[i]!.v, F32_TOLERANCE, `${what}: v`);
+      }
+    }
+    adam.dispose();
+    disposeAll(params);
+  });
+}
+
+test('Adam rejects a tensorsPerDispatch outside 1 to 4, and by default groups as many as the storage-buffer limit allows', () => {
+  const p = parameter(engine, uniform(7, 1), [7], 'p');
+  for (const bad of [0, 5, 1.5]) assert.throws(() => new Adam([p], { tensorsPerDispatch: bad }), /tensorsPerDispatch must be an integer from 1 to 4/);
+  const params = Array.from({ length: 9 }, (_, i) => parameter(engine, uniform(7, i), [7], `q${i}`));
+  params.forEach((q, i) => setGrad(q, uniform(7, 40 + i)));
+  const adam = new Adam(params);
+  engine.flush();
+  const before = engine.counters.dispatches;
+  adam.step();
+  const perDispatch = Math.min(4, Math.floor(engine.device.limits.maxStorageBuffersPerShaderStage / 4));
+  assert.is(engine.counters.dispatches - before, Math.ceil(9 / perDispatch));
+  adam.dispose();
+  disposeAll([p, ...params]);
+});
+
 test('the first Adam step moves every parameter by lr against its gradient (bias correction at work)', async () => {
   const lr = 0.01;
   const initial = uniform(257, 5);

@@ -15,6 +15,7 @@ import * as loss from '../../core/kernels/loss.ts';
 import * as matmul from '../../core/kernels/matmul.ts';
 import * as nonFinite from '../../core/kernels/non-finite.ts';
 import * as optim from '../../core/kernels/optim.ts';
+import * as adamGroup from '../../core/kernels/adam-group.ts';
 import * as peak from '../../core/kernels/peak.ts';
 import * as random from '../../core/kernels/random.ts';
 import * as reduce from '../../core/kernels/reduce.ts';
@@ -253,7 +254,7 @@ const LAUNCHES: KernelLaunch[] = [
   matmul.matmulLaunch(buffer, buffer, buffer, buffer, matmulDims(7)),
   nonFinite.countNonFiniteLaunch(buffer, buffer, 10, 2),
   nonFinite.clearCountsLaunch(buffer, 2, 3),
-  optim.adamLaunch(buffer, buffer, buffer, buffer, 10, 3, adam),
+  ...[1, 2, 3, 4].map((slots) => adamGroup.adamGroupLaunch(Array.from({ length: slots }, (_, s) => ({ grad: buffer, param: buffer, m: buffer, v: buffer, n: 10 + s })), 3, adam)),
   optim.sumSquaresLaunch(buffer, buffer, 10, 2),
   optim.normFinishLaunch(buffer, buffer, 3),
   optim.clipScaleLaunch(buffer, buffer, 10, 1),
