@@ -435,7 +435,7 @@ ${entry}
       const single = tensors(1);
       const dispatches = await Promise.all(single.map((slot) => launchDispatch(device, adamGroupLaunch([slot], 1, h))));
       // Adam updates in place: every run starts from the values the last one left, in both variants alike.
-      return { real: [real], realOut: grouped[0]!.param, floats: n, bytes: real.bytes, variants: [{ name: 'a dispatch a tensor', out: single[0]!.param, dispatches }] };
+      return { real: [real], realOut: grouped[0]!.param, floats: n / 4, bytes: real.bytes, variants: [{ name: 'a dispatch a tensor', out: single[0]!.param, dispatches }] };
     }
     default:
       throw new Error(`--case: unknown ${name}`);
@@ -462,7 +462,7 @@ async function main(): Promise<void> {
   }
   if (name === 'adam') {
     await runOnce(device, variants[2]!.dispatches);
-    console.log(`adam: 4 vec4 a thread after one step vs real after one step: err ${relativeError(await readBuffer(device, built.variants[0]!.out, 4 * built.floats), expected).toExponential(1)}`);
+    console.log(`adam: a dispatch a tensor after one step vs real after one step: err ${relativeError(await readBuffer(device, built.variants[0]!.out, 4 * built.floats), expected).toExponential(1)}`);
   }
   console.log(`${name}: ${built.real.map((l) => `${l.kernel.name}.${l.entry} ${l.shapes}`).join(' + ')}`);
   printRaw(await compareRaw(device, variants), 'real');
