@@ -1,4 +1,5 @@
-// Launch descriptions for talking-head/kernels/audio-features.wgsl: the audio front end's power spectrum, mel and energy,
+// Launch descriptions for talking-head/kernels/audio-features.wgsl: the audio front end's power spectrum (framing,
+// the half-length DFT basis for the core matmul, the radix-2 combination), mel and energy,
 // pitch correlation, pitch peak picking, and the context windowing of per-frame features.
 import source from './audio-features.wgsl';
 import { type KernelLaunch, type KernelSource, f32, gridForItems, u32 } from '../../core/kernels/launch.ts';
@@ -6,8 +7,7 @@ import { type KernelLaunch, type KernelSource, f32, gridForItems, u32 } from '..
 export const audioFeaturesKernel: KernelSource = { name: 'audio-features', file: 'talking-head/kernels/audio-features.wgsl', code: source };
 
 const WG = 64;
-/** DFT bins a power_spectrum thread computes; pitch lags a pitch_correlation thread computes. */
-const BINS_PER_THREAD = 8;
+/** Pitch lags a pitch_correlation thread computes. */
 const LAGS_PER_THREAD = 8;
 
 /** How frames sit on the signal: frame i is centred on round((i + 1/2) * sampleRate / fps). */
@@ -26,35 +26,71 @@ function centreParams(timing: FrameTiming) {
 }
 
 /**
- * The power_spectrum table [windowLength + 2 (nFft/2 + 1)]: the analysis window, then cos and sin of
- * 2 pi k / nFft for every bin k, in float64 (rounded once to float32 on upload).
+ * The sizes of the power spectrum's steps for a window of `windowLength` samples and an nFft-point DFT (nFft even):
+ * each frame's even and odd samples are rows of `row` values (ceil(windowLength / 2), rounded up to a vec4 so the
+ * matmul reads them as vec4s); their DFTs of length half = nFft / 2 are kept at bins 0 .. halfBins - 1
+ * (halfBins = half / 2 + 1, the rest follow by symmetry), re then im, in rows of `columns` (2 halfBins rounded
+ * up to a vec4).
  */
-export function spectrumTable(window: ArrayLike<number>, nFft: number): Float64Array {
+export function spectrumSizes(windowLength: number, nFft: number) {
+  const half = nFft / 2;
+  const halfBins = Math.floor(half / 2) + 1;
+  return { half, halfBins, nBins: half + 1, row: Math.ceil(Math.ceil(windowLength / 2) / 4) * 4, columns: Math.ceil((2 * halfBins) / 4) * 4 };
+}
+
+/**
+ * The half-length DFT basis B [row, columns] in float64 (rounded once to float32 on upload): B[m][j] =
+ * cos(2 pi j m / half), B[m][halfBins + j] = -sin(2 pi j m / half), zero in the padding.
+ */
+export function halfSpectrumBasis(windowLength: number, nFft: number): Float64Array {
+  const { half, halfBins, row, columns } = spectrumSizes(windowLength, nFft);
+  const basis = new Float64Array(row * columns);
+  for (let m = 0; m < row; m++) {
+    for (let j = 0; j < halfBins; j++) {
+      // (j m) mod half keeps the angle in [0, 2 pi): the same value, without the error of a large argument.
+      const angle = (2 * Math.PI * ((j * m) % half)) / half;
+      basis[m * columns + j] = Math.cos(angle);
+      basis[m * columns + halfBins + j] = -Math.sin(angle);
+    }
+  }
+  return basis;
+}
+
+/** The radix-2 twiddles [2 (nFft/2 + 1)]: cos(2 pi k / nFft), then sin(2 pi k / nFft), in float64. */
+export function spectrumTwiddles(nFft: number): Float64Array {
   const nBins = nFft / 2 + 1;
-  const table = new Float64Array(window.length + 2 * nBins);
-  table.set(Array.from(window));
+  const table = new Float64Array(2 * nBins);
   for (let k = 0; k < nBins; k++) {
-    table[window.length + k] = Math.cos((2 * Math.PI * k) / nFft);
-    table[window.length + nBins + k] = Math.sin((2 * Math.PI * k) / nFft);
+    table[k] = Math.cos((2 * Math.PI * k) / nFft);
+    table[nBins + k] = Math.sin((2 * Math.PI * k) / nFft);
   }
   return table;
 }
 
-/** power: [frames, nFft/2 + 1] = |DFT of the Hann-windowed frame|^2. samples: [sampleCount]; table: spectrumTable. */
-export function powerSpectrumLaunch(samples: GPUBuffer, table: GPUBuffer, power: GPUBuffer, timing: FrameTiming, windowLength: number, nFft: number): KernelLaunch {
-  const nBins = nFft / 2 + 1;
-  const groups = Math.ceil(nBins / BINS_PER_THREAD);
+/** halves: [2 frames, row] the windowed even and odd samples of every frame. samples: [sampleCount]; window: [windowLength]. */
+export function frameHalvesLaunch(samples: GPUBuffer, window: GPUBuffer, halves: GPUBuffer, timing: FrameTiming, windowLength: number, nFft: number): KernelLaunch {
+  const { row } = spectrumSizes(windowLength, nFft);
+  const n = 2 * timing.frames * row;
   return {
-    kernel: audioFeaturesKernel, entry: 'power_spectrum',
+    kernel: audioFeaturesKernel, entry: 'frame_halves',
     params: {
-      n_samples: u32(timing.sampleCount), n_frames: u32(timing.frames), window_length: u32(windowLength), n_fft: u32(nFft),
-      n_bins: u32(nBins), groups_per_frame: u32(groups), ...centreParams(timing), half_window: u32(Math.floor(windowLength / 2)),
+      n_samples: u32(timing.sampleCount), n_frames: u32(timing.frames), window_length: u32(windowLength), row: u32(row),
+      ...centreParams(timing), half_window: u32(Math.floor(windowLength / 2)),
     },
-    buffers: [samples, table, power], workgroups: gridForItems(timing.frames * groups, WG),
-    // a complex multiply-add and a phasor rotation (8 flops each) a bin and sample
-    flops: 16 * timing.frames * groups * BINS_PER_THREAD * windowLength,
-    bytes: 4 * timing.frames * (2 * groups * windowLength + nBins),
-    shapes: `spectrum[${timing.frames},${nBins}]<-[${timing.sampleCount}]`,
+    buffers: [samples, window, halves], workgroups: gridForItems(n, WG),
+    flops: n, bytes: 12 * n, shapes: `halves[${2 * timing.frames},${row}]<-[${timing.sampleCount}]`,
+  };
+}
+
+/** power: [frames, nFft/2 + 1] from the half-length DFTs [2 frames, columns] and spectrumTwiddles. */
+export function spectrumPowerLaunch(halves: GPUBuffer, twiddles: GPUBuffer, power: GPUBuffer, frames: number, windowLength: number, nFft: number): KernelLaunch {
+  const { half, halfBins, nBins, columns } = spectrumSizes(windowLength, nFft);
+  const n = frames * nBins;
+  return {
+    kernel: audioFeaturesKernel, entry: 'spectrum_power',
+    params: { n_frames: u32(frames), n_bins: u32(nBins), half: u32(half), half_bins: u32(halfBins), columns: u32(columns) },
+    buffers: [halves, twiddles, power], workgroups: gridForItems(n, WG),
+    flops: 10 * n, bytes: 4 * 7 * n, shapes: `spectrum[${frames},${nBins}]<-[${2 * frames},${columns}]`,
   };
 }
 

@@ -5,11 +5,17 @@
 // q = sample_rate / (2 fps) and r = sample_rate % (2 fps) (integer division), c(i) = m q + (m r + fps) / (2 fps)
 // exactly, without the 32-bit overflow of (m * sample_rate).
 //
-// power_spectrum:      P[i][k] = | sum_{n<N} w[n] x[c(i) - N/2 + n] e^{-2 pi i k n / n_fft} |^2,  k < n_fft/2 + 1,
-//                      w[n] = 1/2 - 1/2 cos(2 pi n / N) (periodic Hann). A direct DFT: one thread computes 8
-//                      consecutive bins of one frame, turning each bin's phasor by multiplication (no sin/cos
-//                      in the loop), so every sample load feeds 8 complex multiply-adds. The window and the
-//                      phasor steps come from a table made in float64 on the CPU.
+// The power spectrum, P[i][k] = | sum_{n<N} w[n] x[c(i) - N/2 + n] e^{-2 pi i k n / n_fft} |^2, k <= n_fft/2,
+// w[n] = 1/2 - 1/2 cos(2 pi n / N) (periodic Hann), in three steps (one radix-2 step of a decimation-in-time FFT,
+// the half-length DFTs as one matrix product):
+// frame_halves:        h[2i + p][m] = w[2m + p] x[c(i) - N/2 + 2m + p] for 2m + p < N, else 0 (p = 0 even
+//                      samples, 1 odd; m < row, row = ceil(N/2) rounded up to a vec4).
+// (matmul)             H = h B with B[m][j] = cos(2 pi j m / half), B[m][hb + j] = -sin(2 pi j m / half),
+//                      j < hb = half/2 + 1, half = n_fft / 2: the DFTs of length `half` of both halves, at the bins
+//                      0 .. half/2 (the core matmul family; the basis in float64 on the CPU,
+//                      talking-head/kernels/audio-features.ts).
+// spectrum_power:      X[k] = E[k] + e^{-2 pi i k / n_fft} O[k], E and O the half-length DFTs of rows 2i and 2i + 1,
+//                      E[k] = conj(E[half - k]) past half/2 (real input) and E[half] = E[0]; P[i][k] = |X[k]|^2.
 // mel_energy:          feature[i][j] = 10 log10( sum_k M[j][k] P[i][k] + floor ),  j < n_mels, over the
 //                      band's nonzero bins only; feature[i][n_mels] = 10 log10( E / sum_n w[n]^2 + floor ) with
 //                      the windowed frame's energy E = (P[0] + P[n_fft/2] + 2 sum_{0<k<n_fft/2} P[k]) / n_fft
@@ -26,7 +32,6 @@
 //
 // Grids: the flat workgroup index is wg.y * num_workgroups.x + wg.x (launch.ts, gridFor).
 
-const TAU: f32 = 6.283185307179586;
 const WG: u32 = 64u;
 // 10 / ln 10: 10 log10(e) = DB_PER_NEPER * ln(e).
 const DB_PER_NEPER: f32 = 4.342944819032518;
@@ -41,7 +46,7 @@ fn frame_centre(i: u32, centre_q: u32, centre_r: u32, fps: u32) -> i32 {
   return i32(m * centre_q + (m * centre_r + fps) / (2u * fps));
 }
 
-// Samples, shared by power_spectrum and pitch_correlation (both bind them at 1).
+// Samples, shared by frame_halves and pitch_correlation (both bind them at 1).
 @group(0) @binding(1) var<storage, read> samples: array<f32>;
 
 // x[i], or 0 outside the signal. The load is clamped in bounds and then discarded, rather than branched around.
@@ -50,67 +55,65 @@ fn sample_at(i: i32, n_samples: u32) -> f32 {
   return select(0.0, v, i >= 0 && i < i32(n_samples));
 }
 
-// ---------------------------------------------------------------- power_spectrum
+// ---------------------------------------------------------------- frame_halves
 
-struct SpectrumParams {
-  n_samples: u32, n_frames: u32, window_length: u32, n_fft: u32,
-  n_bins: u32, groups_per_frame: u32, centre_q: u32, centre_r: u32,
-  fps: u32, half_window: u32,
+struct HalvesParams {
+  n_samples: u32, n_frames: u32, window_length: u32, row: u32,
+  centre_q: u32, centre_r: u32, fps: u32, half_window: u32,
 }
-@group(0) @binding(0) var<uniform> spectrum_params: SpectrumParams;
-// [window_length + 2 n_bins]: w[n], then cos(2 pi k / n_fft), then sin(2 pi k / n_fft), computed in float64 on
-// the CPU. WGSL only promises sin and cos to 2^-11 absolute, which 400 phasor turns would amplify.
-@group(0) @binding(2) var<storage, read> spectrum_table: array<f32>;
-@group(0) @binding(3) var<storage, read_write> spectrum_power: array<f32>;
+@group(0) @binding(0) var<uniform> halves_params: HalvesParams;
+// [window_length]: w[n], computed in float64 on the CPU.
+@group(0) @binding(2) var<storage, read> halves_window: array<f32>;
+@group(0) @binding(3) var<storage, read_write> halves: array<f32>; // [2 n_frames, row]
 
 @compute @workgroup_size(WG)
-fn power_spectrum(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
-  let p = spectrum_params;
+fn frame_halves(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let p = halves_params;
   let t = flat_thread(wg, lane, nwg);
-  let frame = t / p.groups_per_frame;
-  if (frame >= p.n_frames) { return; }
-  let k0 = (t % p.groups_per_frame) * 8u;
+  if (t >= 2u * p.n_frames * p.row) { return; }
+  let m = t % p.row;
+  let parity = (t / p.row) % 2u;
+  let frame = t / (2u * p.row);
+  let n = 2u * m + parity;
   let start = frame_centre(frame, p.centre_q, p.centre_r, p.fps) - i32(p.half_window);
+  let w = halves_window[min(n, p.window_length - 1u)];
+  halves[t] = select(0.0, w * sample_at(start + i32(n), p.n_samples), n < p.window_length);
+}
 
-  // Bins k0 .. k0+3 in the a-vectors, k0+4 .. k0+7 in the b-vectors; z = e^{-2 pi i k n / n_fft} at step n,
-  // turned each step by e^{-2 pi i k / n_fft}. Bins past n_bins read bin n_bins - 1 and are not written.
-  let cos_at = p.window_length;
-  let sin_at = p.window_length + p.n_bins;
-  let last = p.n_bins - 1u;
-  let ka = min(vec4u(k0, k0 + 1u, k0 + 2u, k0 + 3u), vec4u(last));
-  let kb = min(vec4u(k0 + 4u, k0 + 5u, k0 + 6u, k0 + 7u), vec4u(last));
-  let step_re_a = vec4f(spectrum_table[cos_at + ka.x], spectrum_table[cos_at + ka.y], spectrum_table[cos_at + ka.z], spectrum_table[cos_at + ka.w]);
-  let step_im_a = -vec4f(spectrum_table[sin_at + ka.x], spectrum_table[sin_at + ka.y], spectrum_table[sin_at + ka.z], spectrum_table[sin_at + ka.w]);
-  let step_re_b = vec4f(spectrum_table[cos_at + kb.x], spectrum_table[cos_at + kb.y], spectrum_table[cos_at + kb.z], spectrum_table[cos_at + kb.w]);
-  let step_im_b = -vec4f(spectrum_table[sin_at + kb.x], spectrum_table[sin_at + kb.y], spectrum_table[sin_at + kb.z], spectrum_table[sin_at + kb.w]);
-  var z_re_a = vec4f(1.0);
-  var z_im_a = vec4f(0.0);
-  var z_re_b = vec4f(1.0);
-  var z_im_b = vec4f(0.0);
-  var re_a = vec4f(0.0);
-  var im_a = vec4f(0.0);
-  var re_b = vec4f(0.0);
-  var im_b = vec4f(0.0);
-  for (var n = 0u; n < p.window_length; n++) {
-    let xw = vec4f(sample_at(start + i32(n), p.n_samples) * spectrum_table[n]);
-    re_a = fma(xw, z_re_a, re_a);
-    im_a = fma(xw, z_im_a, im_a);
-    re_b = fma(xw, z_re_b, re_b);
-    im_b = fma(xw, z_im_b, im_b);
-    let next_re_a = z_re_a * step_re_a - z_im_a * step_im_a;
-    z_im_a = z_re_a * step_im_a + z_im_a * step_re_a;
-    z_re_a = next_re_a;
-    let next_re_b = z_re_b * step_re_b - z_im_b * step_im_b;
-    z_im_b = z_re_b * step_im_b + z_im_b * step_re_b;
-    z_re_b = next_re_b;
-  }
-  let power_a = re_a * re_a + im_a * im_a;
-  let power_b = re_b * re_b + im_b * im_b;
-  let row = frame * p.n_bins;
-  for (var j = 0u; j < 4u; j++) {
-    if (k0 + j < p.n_bins) { spectrum_power[row + k0 + j] = power_a[j]; }
-    if (k0 + 4u + j < p.n_bins) { spectrum_power[row + k0 + 4u + j] = power_b[j]; }
-  }
+// ---------------------------------------------------------------- spectrum_power
+
+struct PowerParams { n_frames: u32, n_bins: u32, half: u32, half_bins: u32, columns: u32 }
+@group(0) @binding(0) var<uniform> power_params: PowerParams;
+// [2 n_frames, columns]: per row, re of bins 0 .. half_bins - 1, then im of the same bins.
+@group(0) @binding(1) var<storage, read> power_halves: array<f32>;
+// [2 n_bins]: cos(2 pi k / n_fft), then sin(2 pi k / n_fft), in float64 on the CPU.
+@group(0) @binding(2) var<storage, read> power_twiddles: array<f32>;
+@group(0) @binding(3) var<storage, read_write> power_out: array<f32>; // [n_frames, n_bins]
+
+// Bin k of the half-length DFT stored at `row`: by symmetry past half/2, as (re, im).
+fn half_bin(row: u32, k: u32) -> vec2f {
+  let p = power_params;
+  let j = k % p.half;
+  let mirrored = j >= p.half_bins;
+  let at = row * p.columns + select(j, p.half - j, mirrored);
+  let v = vec2f(power_halves[at], power_halves[at + p.half_bins]);
+  return select(v, vec2f(v.x, -v.y), mirrored);
+}
+
+@compute @workgroup_size(WG)
+fn spectrum_power(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let p = power_params;
+  let t = flat_thread(wg, lane, nwg);
+  if (t >= p.n_frames * p.n_bins) { return; }
+  let k = t % p.n_bins;
+  let frame = t / p.n_bins;
+  let e = half_bin(2u * frame, k);
+  let o = half_bin(2u * frame + 1u, k);
+  // e^{-2 pi i k / n_fft} o
+  let c = power_twiddles[k];
+  let s = power_twiddles[p.n_bins + k];
+  let x = e + vec2f(c * o.x + s * o.y, c * o.y - s * o.x);
+  power_out[t] = dot(x, x);
 }
 
 // ---------------------------------------------------------------- mel_energy

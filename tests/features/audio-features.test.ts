@@ -188,6 +188,23 @@ test('a non-default config (32 mels, 24 fps, context 8) runs and matches the ref
   windows.dispose();
 });
 
+// The power spectrum's radix-2 step splits each frame into even and odd samples and their DFTs of nFft / 2 into
+// stored and mirrored bins: odd window lengths (the odd half one sample shorter), an odd nFft / 2 (no middle bin),
+// a window of nFft exactly, and a window whose halves are not a whole vec4 all meet the reference.
+for (const [windowLength, nFft] of [[401, 510], [255, 256], [512, 512], [397, 1024], [30, 34]] as const) {
+  test(`power spectrum and mel energies match the reference for window ${windowLength}, nFft ${nFft}`, async () => {
+    const custom = featureConfig({ windowLength, nFft, nMels: 12, fMax: 7000 });
+    const samples = Float32Array.from(harmonicTone(170, 0.6), (v, i) => v + 0.05 * Math.sin(0.37 * i * i / 16000));
+    const expected = audioFeaturesReference(samples, custom);
+    const features = computeFrameFeatures(engine, samples, custom);
+    const got = await features.read();
+    const f = custom.features;
+    const pick = (values: ArrayLike<number>) => Array.from({ length: values.length }, (_, i) => values[i]!).filter((_, i) => i % f <= custom.nMels);
+    assertClose(pick(got), pick(expected.values), DB_TOLERANCE, `window ${windowLength}, nFft ${nFft}: log-mel and log energy (dB)`);
+    features.dispose();
+  });
+}
+
 test('non-finite samples are rejected naming the sample', () => {
   const samples = new Float32Array(1000);
   samples[123] = NaN;
