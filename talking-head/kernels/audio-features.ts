@@ -7,7 +7,7 @@ import { type KernelLaunch, type KernelSource, f32, gridForItems, u32 } from '..
 export const audioFeaturesKernel: KernelSource = { name: 'audio-features', file: 'talking-head/kernels/audio-features.wgsl', code: source };
 
 const WG = 64;
-/** Pitch lags a pitch_correlation thread computes. */
+/** Pitch lags a pitch_correlation thread computes (LAGS_PER_THREAD in the WGSL). */
 const LAGS_PER_THREAD = 8;
 
 /** How frames sit on the signal: frame i is centred on round((i + 1/2) * sampleRate / fps). */
@@ -149,7 +149,8 @@ export function pitchCorrelationLaunch(samples: GPUBuffer, correlation: GPUBuffe
       window_length: u32(shape.windowLength), lag_first: u32(shape.tauMin - 1), n_lags: u32(nLags), groups_per_frame: u32(groups),
     },
     buffers: [samples, correlation], workgroups: gridForItems(timing.frames * groups, WG),
-    flops: 4 * timing.frames * groups * LAGS_PER_THREAD * shape.windowLength,
+    // a multiply-add a lag and sample, and the two energies' a sample
+    flops: 2 * timing.frames * groups * (LAGS_PER_THREAD + 2) * shape.windowLength,
     bytes: 4 * timing.frames * (2 * groups * shape.windowLength + nLags),
     shapes: `correlation[${timing.frames},${nLags}]<-[${timing.sampleCount}]`,
   };

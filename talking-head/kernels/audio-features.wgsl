@@ -171,27 +171,41 @@ fn pitch_correlation(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation
   let l0 = (t % p.groups_per_frame) * 8u;
   let s = frame_centre(frame, p.centre_q, p.centre_r, p.fps) - i32(p.half_span);
   let lag0 = i32(p.lag_first + l0);
+  let length = i32(p.window_length);
 
   // lagged_a holds a[n + lag0 .. n + lag0 + 3], lagged_b a[n + lag0 + 4 .. n + lag0 + 7].
   var lagged_a = vec4f(sample_at(s + lag0, p.n_samples), sample_at(s + lag0 + 1, p.n_samples),
                        sample_at(s + lag0 + 2, p.n_samples), sample_at(s + lag0 + 3, p.n_samples));
   var lagged_b = vec4f(sample_at(s + lag0 + 4, p.n_samples), sample_at(s + lag0 + 5, p.n_samples),
                        sample_at(s + lag0 + 6, p.n_samples), sample_at(s + lag0 + 7, p.n_samples));
+  // The lagged segments' energies E(tau) = sum_{n<L} a[n + tau]^2 are one sum and 7 sliding steps, not 8 sums
+  // in the loop: E(tau + 1) = E(tau) + a[tau + L]^2 - a[tau]^2 (the first 8 samples are in the registers now).
+  let first_a = lagged_a;
+  let first_b = lagged_b;
   var energy0 = 0.0;
+  var energy_lag0 = 0.0;
   var num_a = vec4f(0.0);
   var num_b = vec4f(0.0);
-  var energy_a = vec4f(0.0);
-  var energy_b = vec4f(0.0);
-  for (var n = 0; n < i32(p.window_length); n++) {
+  for (var n = 0; n < length; n++) {
     let a = sample_at(s + n, p.n_samples);
     energy0 = fma(a, a, energy0);
+    energy_lag0 = fma(lagged_a.x, lagged_a.x, energy_lag0);
     num_a = fma(vec4f(a), lagged_a, num_a);
     num_b = fma(vec4f(a), lagged_b, num_b);
-    energy_a = fma(lagged_a, lagged_a, energy_a);
-    energy_b = fma(lagged_b, lagged_b, energy_b);
     lagged_a = vec4f(lagged_a.yzw, lagged_b.x);
     lagged_b = vec4f(lagged_b.yzw, sample_at(s + n + lag0 + 8, p.n_samples));
   }
+  // After the loop lagged_a, lagged_b hold a[L + lag0 .. L + lag0 + 7]: what enters each sliding step.
+  let entering = array<f32, 7>(lagged_a.x, lagged_a.y, lagged_a.z, lagged_a.w, lagged_b.x, lagged_b.y, lagged_b.z);
+  let leaving = array<f32, 7>(first_a.x, first_a.y, first_a.z, first_a.w, first_b.x, first_b.y, first_b.z);
+  var energies = array<f32, 8>();
+  energies[0] = energy_lag0;
+  for (var j = 1u; j < 8u; j++) {
+    // Clamped: the steps' rounding must not take a silent segment's energy below zero.
+    energies[j] = max(0.0, energies[j - 1u] + entering[j - 1u] * entering[j - 1u] - leaving[j - 1u] * leaving[j - 1u]);
+  }
+  let energy_a = vec4f(energies[0], energies[1], energies[2], energies[3]);
+  let energy_b = vec4f(energies[4], energies[5], energies[6], energies[7]);
   let r_a = num_a / sqrt(energy0 * energy_a + PITCH_NORM_EPSILON);
   let r_b = num_b / sqrt(energy0 * energy_b + PITCH_NORM_EPSILON);
   let row = frame * p.n_lags;
