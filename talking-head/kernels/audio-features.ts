@@ -2,7 +2,7 @@
 // the half-length DFT basis for the core matmul, the radix-2 combination), mel and energy,
 // pitch correlation, pitch peak picking, and the context windowing of per-frame features.
 import source from './audio-features.wgsl';
-import { type KernelLaunch, type KernelSource, f32, gridForItems, u32 } from '../../core/kernels/launch.ts';
+import { type KernelLaunch, type KernelSource, f32, gridFor, gridForItems, u32 } from '../../core/kernels/launch.ts';
 
 export const audioFeaturesKernel: KernelSource = { name: 'audio-features', file: 'talking-head/kernels/audio-features.wgsl', code: source };
 
@@ -77,7 +77,7 @@ export function frameHalvesLaunch(samples: GPUBuffer, window: GPUBuffer, halves:
       n_samples: u32(timing.sampleCount), n_frames: u32(timing.frames), window_length: u32(windowLength), row: u32(row),
       ...centreParams(timing), half_window: u32(Math.floor(windowLength / 2)),
     },
-    buffers: [samples, window, halves], workgroups: gridForItems(n, WG),
+    buffers: [samples, window, halves], workgroups: gridFor(2 * timing.frames),
     flops: n, bytes: 12 * n, shapes: `halves[${2 * timing.frames},${row}]<-[${timing.sampleCount}]`,
   };
 }
@@ -89,7 +89,7 @@ export function spectrumPowerLaunch(halves: GPUBuffer, twiddles: GPUBuffer, powe
   return {
     kernel: audioFeaturesKernel, entry: 'spectrum_power',
     params: { n_frames: u32(frames), n_bins: u32(nBins), half: u32(half), half_bins: u32(halfBins), columns: u32(columns) },
-    buffers: [halves, twiddles, power], workgroups: gridForItems(n, WG),
+    buffers: [halves, twiddles, power], workgroups: gridFor(frames),
     flops: 10 * n, bytes: 4 * 7 * n, shapes: `spectrum[${frames},${nBins}]<-[${2 * frames},${columns}]`,
   };
 }

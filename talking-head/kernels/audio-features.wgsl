@@ -66,18 +66,20 @@ struct HalvesParams {
 @group(0) @binding(2) var<storage, read> halves_window: array<f32>;
 @group(0) @binding(3) var<storage, read_write> halves: array<f32>; // [2 n_frames, row]
 
+// A workgroup a row (frame and parity), its lanes along the row: no integer division an element (llvmpipe
+// divides lane by lane; a thread a value with five divisions each was the slowest step of the spectrum).
 @compute @workgroup_size(WG)
 fn frame_halves(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
   let p = halves_params;
-  let t = flat_thread(wg, lane, nwg);
-  if (t >= 2u * p.n_frames * p.row) { return; }
-  let m = t % p.row;
-  let parity = (t / p.row) % 2u;
-  let frame = t / (2u * p.row);
-  let n = 2u * m + parity;
-  let start = frame_centre(frame, p.centre_q, p.centre_r, p.fps) - i32(p.half_window);
-  let w = halves_window[min(n, p.window_length - 1u)];
-  halves[t] = select(0.0, w * sample_at(start + i32(n), p.n_samples), n < p.window_length);
+  let row = wg.y * nwg.x + wg.x;
+  if (row >= 2u * p.n_frames) { return; }
+  let parity = row % 2u;
+  let start = frame_centre(row / 2u, p.centre_q, p.centre_r, p.fps) - i32(p.half_window);
+  for (var m = lane; m < p.row; m += WG) {
+    let n = 2u * m + parity;
+    let w = halves_window[min(n, p.window_length - 1u)];
+    halves[row * p.row + m] = select(0.0, w * sample_at(start + i32(n), p.n_samples), n < p.window_length);
+  }
 }
 
 // ---------------------------------------------------------------- spectrum_power
@@ -90,30 +92,31 @@ struct PowerParams { n_frames: u32, n_bins: u32, half: u32, half_bins: u32, colu
 @group(0) @binding(2) var<storage, read> power_twiddles: array<f32>;
 @group(0) @binding(3) var<storage, read_write> power_out: array<f32>; // [n_frames, n_bins]
 
-// Bin k of the half-length DFT stored at `row`: by symmetry past half/2, as (re, im).
+// Bin k <= half of the half-length DFT stored at `row`: by symmetry past half/2, as (re, im).
 fn half_bin(row: u32, k: u32) -> vec2f {
   let p = power_params;
-  let j = k % p.half;
+  let j = select(k, 0u, k == p.half);
   let mirrored = j >= p.half_bins;
   let at = row * p.columns + select(j, p.half - j, mirrored);
   let v = vec2f(power_halves[at], power_halves[at + p.half_bins]);
   return select(v, vec2f(v.x, -v.y), mirrored);
 }
 
+// A workgroup a frame, its lanes along the bins (no integer division a bin, as in frame_halves).
 @compute @workgroup_size(WG)
 fn spectrum_power(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
   let p = power_params;
-  let t = flat_thread(wg, lane, nwg);
-  if (t >= p.n_frames * p.n_bins) { return; }
-  let k = t % p.n_bins;
-  let frame = t / p.n_bins;
-  let e = half_bin(2u * frame, k);
-  let o = half_bin(2u * frame + 1u, k);
-  // e^{-2 pi i k / n_fft} o
-  let c = power_twiddles[k];
-  let s = power_twiddles[p.n_bins + k];
-  let x = e + vec2f(c * o.x + s * o.y, c * o.y - s * o.x);
-  power_out[t] = dot(x, x);
+  let frame = wg.y * nwg.x + wg.x;
+  if (frame >= p.n_frames) { return; }
+  for (var k = lane; k < p.n_bins; k += WG) {
+    let e = half_bin(2u * frame, k);
+    let o = half_bin(2u * frame + 1u, k);
+    // e^{-2 pi i k / n_fft} o
+    let c = power_twiddles[k];
+    let s = power_twiddles[p.n_bins + k];
+    let x = e + vec2f(c * o.x + s * o.y, c * o.y - s * o.x);
+    power_out[frame * p.n_bins + k] = dot(x, x);
+  }
 }
 
 // ---------------------------------------------------------------- mel_energy
