@@ -191,7 +191,7 @@ export function contextWindowsLaunch(perFrame: GPUBuffer, windows: GPUBuffer, fr
   return {
     kernel: audioFeaturesKernel, entry: 'context_windows',
     params: { n_frames: u32(frames), n_features: u32(features), context: u32(context), centre: u32(centre) },
-    buffers: [perFrame, windows], workgroups: gridForItems(n, WG),
+    buffers: [perFrame, windows], workgroups: gridForItems(frames * features, WG),
     flops: 0, bytes: 8 * n, shapes: `windows[${frames},${features},${context}]<-[${frames},${features}]`,
   };
 }
