@@ -8,7 +8,7 @@ import { Tensor } from '../../core/tensor.ts';
 import { matmul } from '../../core/ops/matmul.ts';
 import {
   contextWindowsLaunch, correlationLags, frameHalvesLaunch, halfSpectrumBasis, melEnergyLaunch, pitchCorrelationLaunch, pitchPickLaunch,
-  spectrumPowerLaunch, spectrumSizes, spectrumTwiddles,
+  pitchSegmentRows, pitchSegmentsLaunch, spectrumPowerLaunch, spectrumSizes, spectrumTwiddles,
 } from '../kernels/audio-features.ts';
 import { type FeatureConfig, defaultFeatureConfig, validateFeatureConfig } from './config.ts';
 import { frameCount, hannWindow, neutralLogF0, pitchLagRange } from './framing.ts';
@@ -53,13 +53,17 @@ export function computeFrameFeatures(engine: Engine, samples: Float32Array, conf
     windowPower: window.reduce((s, w) => s + w * w, 0),
     filterbankNonzeros: bank.bins.reduce((s, b, i) => s + (i % 2 === 1 ? b : -b), 0),
   }));
-  engine.dispatch(pitchCorrelationLaunch(signal.buffer, correlation.buffer, timing, { windowLength: config.pitchWindowLength, tauMin, tauMax }));
+  const pitchShape = { windowLength: config.pitchWindowLength, tauMin, tauMax };
+  const rows = pitchSegmentRows(pitchShape);
+  const segments = Tensor.empty(engine, [frames, rows.aRow + rows.bRow], 'pitch segments');
+  engine.dispatch(pitchSegmentsLaunch(signal.buffer, segments.buffer, timing, pitchShape));
+  engine.dispatch(pitchCorrelationLaunch(segments.buffer, correlation.buffer, frames, pitchShape));
   engine.dispatch(pitchPickLaunch(correlation.buffer, features.buffer, {
     frames, tauMin, tauMax, features: F, voicingColumn: config.nMels + 1, sampleRate: config.sampleRate,
     peakRatio: config.pitchPeakRatio, voicingThreshold: config.voicingThreshold, neutralLogF0: neutralLogF0(config),
   }));
   // The pool hands these buffers out again only after the submit that uses them, so disposing now is safe.
-  for (const t of [signal, windowTable, basis, twiddles, halves, halfSpectra, weights, binRanges, power, correlation]) t.dispose();
+  for (const t of [signal, windowTable, basis, twiddles, halves, halfSpectra, weights, binRanges, power, segments, correlation]) t.dispose();
   return features;
 }
 

@@ -137,22 +137,46 @@ export interface PitchCorrelationShape {
 /** Lags stored a frame: tauMin - 1 .. tauMax + 1 (the ends only feed the peak tests and the interpolation). */
 export const correlationLags = (shape: Pick<PitchCorrelationShape, 'tauMin' | 'tauMax'>): number => shape.tauMax - shape.tauMin + 3;
 
-/** correlation: [frames, correlationLags] normalised cross-correlation of each frame's pitch segment. */
-export function pitchCorrelationLaunch(samples: GPUBuffer, correlation: GPUBuffer, timing: FrameTiming, shape: PitchCorrelationShape): KernelLaunch {
-  const nLags = correlationLags(shape);
-  const groups = Math.ceil(nLags / LAGS_PER_THREAD);
+/**
+ * The rows pitch_segments writes a frame: A, the L samples summed (rounded up to a vec4, zero past L), and B, the
+ * samples from lag tauMin - 1 on, long enough for every thread's 8 lags (a multiple of 4 too).
+ */
+export function pitchSegmentRows(shape: PitchCorrelationShape): { aRow: number; bRow: number; groups: number } {
+  const groups = Math.ceil(correlationLags(shape) / LAGS_PER_THREAD);
+  const aRow = Math.ceil(shape.windowLength / 4) * 4;
+  return { aRow, bRow: aRow + LAGS_PER_THREAD * groups, groups };
+}
+
+/** segments: [frames, aRow + bRow] each frame's pitch rows (pitchSegmentRows) from samples [sampleCount]. */
+export function pitchSegmentsLaunch(samples: GPUBuffer, segments: GPUBuffer, timing: FrameTiming, shape: PitchCorrelationShape): KernelLaunch {
+  const { aRow, bRow } = pitchSegmentRows(shape);
   const halfSpan = Math.floor((shape.windowLength + shape.tauMax) / 2);
+  return {
+    kernel: audioFeaturesKernel, entry: 'pitch_segments',
+    params: {
+      n_samples: u32(timing.sampleCount), n_frames: u32(timing.frames), ...centreParams(timing), half_span: u32(halfSpan),
+      window_length: u32(shape.windowLength), lag_first: u32(shape.tauMin - 1), a_row: u32(aRow), b_row: u32(bRow),
+    },
+    buffers: [samples, segments], workgroups: gridFor(timing.frames),
+    flops: 0, bytes: 8 * timing.frames * (aRow + bRow), shapes: `segments[${timing.frames},${aRow}+${bRow}]<-[${timing.sampleCount}]`,
+  };
+}
+
+/** correlation: [frames, correlationLags] normalised cross-correlation of each frame's pitch segment, from pitchSegmentsLaunch's rows. */
+export function pitchCorrelationLaunch(segments: GPUBuffer, correlation: GPUBuffer, frames: number, shape: PitchCorrelationShape): KernelLaunch {
+  const nLags = correlationLags(shape);
+  const { aRow, bRow, groups } = pitchSegmentRows(shape);
   return {
     kernel: audioFeaturesKernel, entry: 'pitch_correlation',
     params: {
-      n_samples: u32(timing.sampleCount), n_frames: u32(timing.frames), ...centreParams(timing), half_span: u32(halfSpan),
-      window_length: u32(shape.windowLength), lag_first: u32(shape.tauMin - 1), n_lags: u32(nLags), groups_per_frame: u32(groups),
+      n_frames: u32(frames), window_length: u32(shape.windowLength), n_lags: u32(nLags), groups_per_frame: u32(groups),
+      a_row: u32(aRow), b_row: u32(bRow),
     },
-    buffers: [samples, correlation], workgroups: gridForItems(timing.frames * groups, WG),
+    buffers: [segments, correlation], workgroups: gridForItems(frames * groups, WG),
     // a multiply-add a lag and sample, and the two energies' a sample
-    flops: 2 * timing.frames * groups * (LAGS_PER_THREAD + 2) * shape.windowLength,
-    bytes: 4 * timing.frames * (2 * groups * shape.windowLength + nLags),
-    shapes: `correlation[${timing.frames},${nLags}]<-[${timing.sampleCount}]`,
+    flops: 2 * frames * groups * (LAGS_PER_THREAD + 2) * aRow,
+    bytes: 4 * frames * (2 * groups * aRow + nLags),
+    shapes: `correlation[${frames},${nLags}]<-[${frames},${aRow}+${bRow}]`,
   };
 }
 

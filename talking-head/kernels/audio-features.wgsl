@@ -22,8 +22,12 @@
 //                      (Parseval), so the frame is not read twice.
 // pitch_correlation:   r[i][l] = sum_{n<L} a[n] a[n+tau] / sqrt( sum_{n<L} a[n]^2 sum_{n<L} a[n+tau]^2 + 1e-20 ),
 //                      tau = lag_first + l (lag_first = tau_min - 1, through tau_max + 1),
-//                      a[n] = x[c(i) - half_span + n]. One thread: one frame, 8 consecutive lags, a sliding
-//                      register window over a[n + tau], so each step loads 2 samples for 8 lags.
+//                      a[n] = x[c(i) - half_span + n], in two steps:
+// pitch_segments:      per frame two rows, A[i][n] = a[n] for n < L (0 to the row's end) and
+//                      B[i][m] = a[lag_first + m], each starting on a vec4, so that
+// pitch_correlation:   reads both as vec4s: one thread, one frame, 8 consecutive lags, a register window
+//                      sliding over B, 2 vec4 loads every 4 samples for 8 lags (a per-lane load costs llvmpipe the
+//                      same for a vec4 as for a float, and the rows take the signal's bounds out of the loop).
 // pitch_pick:          per frame, tau* = the smallest local maximum of r in [tau_min, tau_max] reaching
 //                      peak_ratio * max r (else the first global maximum), voicing = clamp(r(tau*), 0, 1),
 //                      log F0 = ln(sample_rate / (tau* + delta)) with the parabolic-interpolation offset delta,
@@ -46,7 +50,7 @@ fn frame_centre(i: u32, centre_q: u32, centre_r: u32, fps: u32) -> i32 {
   return i32(m * centre_q + (m * centre_r + fps) / (2u * fps));
 }
 
-// Samples, shared by frame_halves and pitch_correlation (both bind them at 1).
+// Samples, shared by frame_halves and pitch_segments (both bind them at 1).
 @group(0) @binding(1) var<storage, read> samples: array<f32>;
 
 // x[i], or 0 outside the signal. The load is clamped in bounds and then discarded, rather than branched around.
@@ -155,15 +159,41 @@ fn mel_energy(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index)
   mel_features[frame * p.n_features + j] = DB_PER_NEPER * log(energy + p.log_floor);
 }
 
+// ---------------------------------------------------------------- pitch_segments
+
+struct SegmentParams {
+  n_samples: u32, n_frames: u32, centre_q: u32, centre_r: u32,
+  fps: u32, half_span: u32, window_length: u32, lag_first: u32,
+  a_row: u32, b_row: u32,
+}
+@group(0) @binding(0) var<uniform> segment_params: SegmentParams;
+@group(0) @binding(2) var<storage, read_write> segments: array<f32>; // [frames, a_row + b_row]
+
+// A workgroup a frame, its lanes along the rows (no integer division a value, as in frame_halves).
+@compute @workgroup_size(WG)
+fn pitch_segments(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let p = segment_params;
+  let frame = wg.y * nwg.x + wg.x;
+  if (frame >= p.n_frames) { return; }
+  let s = frame_centre(frame, p.centre_q, p.centre_r, p.fps) - i32(p.half_span);
+  let row = frame * (p.a_row + p.b_row);
+  for (var n = lane; n < p.a_row; n += WG) {
+    segments[row + n] = select(0.0, sample_at(s + i32(n), p.n_samples), n < p.window_length);
+  }
+  for (var m = lane; m < p.b_row; m += WG) {
+    segments[row + p.a_row + m] = sample_at(s + i32(p.lag_first + m), p.n_samples);
+  }
+}
+
 // ---------------------------------------------------------------- pitch_correlation
 
 struct CorrelationParams {
-  n_samples: u32, n_frames: u32, centre_q: u32, centre_r: u32,
-  fps: u32, half_span: u32, window_length: u32, lag_first: u32,
-  n_lags: u32, groups_per_frame: u32,
+  n_frames: u32, window_length: u32, n_lags: u32, groups_per_frame: u32,
+  a_row: u32, b_row: u32,
 }
 @group(0) @binding(0) var<uniform> correlation_params: CorrelationParams;
-@group(0) @binding(2) var<storage, read_write> correlation: array<f32>; // [frames, n_lags]
+@group(0) @binding(1) var<storage, read> correlation_segments: array<vec4f>; // [frames, (a_row + b_row) / 4]
+@group(0) @binding(2) var<storage, read_write> correlation: array<f32>;      // [frames, n_lags]
 
 @compute @workgroup_size(WG)
 fn pitch_correlation(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
@@ -172,40 +202,49 @@ fn pitch_correlation(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation
   let frame = t / p.groups_per_frame;
   if (frame >= p.n_frames) { return; }
   let l0 = (t % p.groups_per_frame) * 8u;
-  let s = frame_centre(frame, p.centre_q, p.centre_r, p.fps) - i32(p.half_span);
-  let lag0 = i32(p.lag_first + l0);
-  let length = i32(p.window_length);
+  // In vec4s: the frame's A row, and its B row from lag l0 on (B[l0 + m] = a[lag + m] for the thread's first lag).
+  let a_at = frame * ((p.a_row + p.b_row) / 4u);
+  let b_at = a_at + p.a_row / 4u + l0 / 4u;
 
-  // lagged_a holds a[n + lag0 .. n + lag0 + 3], lagged_b a[n + lag0 + 4 .. n + lag0 + 7].
-  var lagged_a = vec4f(sample_at(s + lag0, p.n_samples), sample_at(s + lag0 + 1, p.n_samples),
-                       sample_at(s + lag0 + 2, p.n_samples), sample_at(s + lag0 + 3, p.n_samples));
-  var lagged_b = vec4f(sample_at(s + lag0 + 4, p.n_samples), sample_at(s + lag0 + 5, p.n_samples),
-                       sample_at(s + lag0 + 6, p.n_samples), sample_at(s + lag0 + 7, p.n_samples));
-  // The lagged segments' energies E(tau) = sum_{n<L} a[n + tau]^2 are one sum and 7 sliding steps, not 8 sums
-  // in the loop: E(tau + 1) = E(tau) + a[tau + L]^2 - a[tau]^2 (the first 8 samples are in the registers now).
-  let first_a = lagged_a;
-  let first_b = lagged_b;
+  // window_0, window_1 hold B[l0 + n .. l0 + n + 7]: a[n + tau] for the thread's 8 lags tau.
+  var window_0 = correlation_segments[b_at];
+  var window_1 = correlation_segments[b_at + 1u];
   var energy0 = 0.0;
   var energy_lag0 = 0.0;
   var num_a = vec4f(0.0);
   var num_b = vec4f(0.0);
-  for (var n = 0; n < length; n++) {
-    let a = sample_at(s + n, p.n_samples);
-    energy0 = fma(a, a, energy0);
-    energy_lag0 = fma(lagged_a.x, lagged_a.x, energy_lag0);
-    num_a = fma(vec4f(a), lagged_a, num_a);
-    num_b = fma(vec4f(a), lagged_b, num_b);
-    lagged_a = vec4f(lagged_a.yzw, lagged_b.x);
-    lagged_b = vec4f(lagged_b.yzw, sample_at(s + n + lag0 + 8, p.n_samples));
+  let blocks = p.a_row / 4u;
+  for (var q = 0u; q < blocks; q++) {
+    let a = correlation_segments[a_at + q];
+    let next = correlation_segments[b_at + q + 2u];
+    energy0 += dot(a, a);
+    // Only n < L counts toward the first lag's energy (A is zero past L already).
+    let inside = vec4u(4u * q) + vec4u(0u, 1u, 2u, 3u) < vec4u(p.window_length);
+    energy_lag0 += dot(select(vec4f(0.0), window_0, inside), window_0);
+    num_a = fma(vec4f(a.x), window_0, num_a);
+    num_b = fma(vec4f(a.x), window_1, num_b);
+    num_a = fma(vec4f(a.y), vec4f(window_0.yzw, window_1.x), num_a);
+    num_b = fma(vec4f(a.y), vec4f(window_1.yzw, next.x), num_b);
+    num_a = fma(vec4f(a.z), vec4f(window_0.zw, window_1.xy), num_a);
+    num_b = fma(vec4f(a.z), vec4f(window_1.zw, next.xy), num_b);
+    num_a = fma(vec4f(a.w), vec4f(window_0.w, window_1.xyz), num_a);
+    num_b = fma(vec4f(a.w), vec4f(window_1.w, next.xyz), num_b);
+    window_0 = window_1;
+    window_1 = next;
   }
-  // After the loop lagged_a, lagged_b hold a[L + lag0 .. L + lag0 + 7]: what enters each sliding step.
-  let entering = array<f32, 7>(lagged_a.x, lagged_a.y, lagged_a.z, lagged_a.w, lagged_b.x, lagged_b.y, lagged_b.z);
-  let leaving = array<f32, 7>(first_a.x, first_a.y, first_a.z, first_a.w, first_b.x, first_b.y, first_b.z);
+  // The lagged segments' energies E(tau) = sum_{n<L} a[n + tau]^2: one sum in the loop and 7 sliding steps
+  // after it, E(tau + 1) = E(tau) + a[tau + L]^2 - a[tau]^2, not 8 sums in the loop. Clamped: the steps'
+  // rounding must not take a silent segment's energy below zero.
+  let first_0 = correlation_segments[b_at];
+  let first_1 = correlation_segments[b_at + 1u];
+  let leaving = array<f32, 7>(first_0.x, first_0.y, first_0.z, first_0.w, first_1.x, first_1.y, first_1.z);
+  let b_row = (a_at + p.a_row / 4u) * 4u;
   var energies = array<f32, 8>();
   energies[0] = energy_lag0;
   for (var j = 1u; j < 8u; j++) {
-    // Clamped: the steps' rounding must not take a silent segment's energy below zero.
-    energies[j] = max(0.0, energies[j - 1u] + entering[j - 1u] * entering[j - 1u] - leaving[j - 1u] * leaving[j - 1u]);
+    let at = b_row + l0 + j - 1u + p.window_length;
+    let entering = correlation_segments[at / 4u][at % 4u];
+    energies[j] = max(0.0, energies[j - 1u] + entering * entering - leaving[j - 1u] * leaving[j - 1u]);
   }
   let energy_a = vec4f(energies[0], energies[1], energies[2], energies[3]);
   let energy_b = vec4f(energies[4], energies[5], energies[6], energies[7]);

@@ -205,6 +205,19 @@ for (const [windowLength, nFft] of [[401, 510], [255, 256], [512, 512], [397, 10
   });
 }
 
+// The pitch rows are read as vec4s: windows that are not a whole vec4, and lag ranges whose last thread's 8 lags
+// run past the stored ones, meet the reference too.
+for (const [pitchWindowLength, pitchMin, pitchMax] of [[397, 60, 400], [401, 70, 333], [250, 90, 500], [2, 800, 1000]] as const) {
+  test(`pitch (voicing, log F0) matches the reference for pitch window ${pitchWindowLength}, ${pitchMin}-${pitchMax} Hz`, async () => {
+    const custom = featureConfig({ pitchWindowLength, pitchMin, pitchMax });
+    const samples = Float32Array.from(harmonicTone(140, 0.7), (v, i) => (i > 5000 ? v : 0.001 * v));
+    const expected = audioFeaturesReference(samples, custom);
+    const features = computeFrameFeatures(engine, samples, custom);
+    assertFeaturesClose(await features.read(), expected.values, `pitch window ${pitchWindowLength}, ${pitchMin}-${pitchMax} Hz`);
+    features.dispose();
+  });
+}
+
 test('non-finite samples are rejected naming the sample', () => {
   const samples = new Float32Array(1000);
   samples[123] = NaN;
