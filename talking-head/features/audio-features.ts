@@ -7,8 +7,8 @@ import { ShapeError, formatShape } from '../../core/shape.ts';
 import { Tensor } from '../../core/tensor.ts';
 import { matmul } from '../../core/ops/matmul.ts';
 import {
-  contextWindowsLaunch, correlationLags, frameHalvesLaunch, halfSpectrumBasis, melEnergyLaunch, pitchCorrelationLaunch, pitchPickLaunch,
-  pitchSegmentRows, pitchSegmentsLaunch, spectrumPowerLaunch, spectrumSizes, spectrumTwiddles,
+  contextWindowsLaunch, correlationLags, frameRowsLaunch, melEnergyLaunch, pitchCorrelationLaunch, pitchPickLaunch,
+  pitchSegmentRows, pitchSegmentsLaunch, spectrumBasis, spectrumPowerLaunch, spectrumSizes,
 } from '../kernels/audio-features.ts';
 import { type FeatureConfig, defaultFeatureConfig, validateFeatureConfig } from './config.ts';
 import { frameCount, hannWindow, neutralLogF0, pitchLagRange } from './framing.ts';
@@ -34,20 +34,18 @@ export function computeFrameFeatures(engine: Engine, samples: Float32Array, conf
 
   const signal = Tensor.fromArray(engine, samples, [samples.length], 'audio samples');
   const sizes = spectrumSizes(config.windowLength, config.nFft);
-  const windowTable = Tensor.fromArray(engine, Float32Array.from(window), [config.windowLength], 'analysis window');
-  const basis = Tensor.fromArray(engine, Float32Array.from(halfSpectrumBasis(config.windowLength, config.nFft)), [sizes.row, sizes.columns], 'half-length DFT basis');
-  const twiddles = Tensor.fromArray(engine, Float32Array.from(spectrumTwiddles(config.nFft)), [2 * nBins], 'spectrum twiddles');
-  const halves = Tensor.empty(engine, [2 * frames, sizes.row], 'frame halves');
+  const basis = Tensor.fromArray(engine, Float32Array.from(spectrumBasis(window, config.nFft)), [sizes.row, sizes.columns], 'windowed DFT basis');
+  const frameRows = Tensor.empty(engine, [frames, sizes.row], 'frame samples');
   const weights = Tensor.fromArray(engine, Float32Array.from(bank.weights), [config.nMels, nBins], 'mel filterbank');
   const binRanges = Tensor.fromArray(engine, Float32Array.from(bank.bins), [config.nMels, 2], 'mel bin ranges');
   const power = Tensor.empty(engine, [frames, nBins], 'power spectrum');
   const correlation = Tensor.empty(engine, [frames, correlationLags({ tauMin, tauMax })], 'pitch correlation');
   const features = Tensor.empty(engine, [frames, F], 'audio features');
 
-  // The power spectrum: one radix-2 step, its half-length DFTs as one matrix product (the .wgsl header has the math).
-  engine.dispatch(frameHalvesLaunch(signal.buffer, windowTable.buffer, halves.buffer, timing, config.windowLength, config.nFft));
-  const halfSpectra = engine.noGrad(() => matmul(halves, basis));
-  engine.dispatch(spectrumPowerLaunch(halfSpectra.buffer, twiddles.buffer, power.buffer, frames, config.windowLength, config.nFft));
+  // The power spectrum: the DFT of every frame as one matrix product (the .wgsl header has the math).
+  engine.dispatch(frameRowsLaunch(signal.buffer, frameRows.buffer, timing, config.windowLength, config.nFft));
+  const spectra = engine.noGrad(() => matmul(frameRows, basis));
+  engine.dispatch(spectrumPowerLaunch(spectra.buffer, power.buffer, frames, config.windowLength, config.nFft));
   engine.dispatch(melEnergyLaunch(power.buffer, weights.buffer, binRanges.buffer, features.buffer, {
     frames, nMels: config.nMels, nFft: config.nFft, features: F, logFloor: config.logFloor,
     windowPower: window.reduce((s, w) => s + w * w, 0),
@@ -63,7 +61,7 @@ export function computeFrameFeatures(engine: Engine, samples: Float32Array, conf
     peakRatio: config.pitchPeakRatio, voicingThreshold: config.voicingThreshold, neutralLogF0: neutralLogF0(config),
   }));
   // The pool hands these buffers out again only after the submit that uses them, so disposing now is safe.
-  for (const t of [signal, windowTable, basis, twiddles, halves, halfSpectra, weights, binRanges, power, segments, correlation]) t.dispose();
+  for (const t of [signal, basis, frameRows, spectra, weights, binRanges, power, segments, correlation]) t.dispose();
   return features;
 }
 

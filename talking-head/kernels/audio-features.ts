@@ -1,5 +1,5 @@
 // Launch descriptions for talking-head/kernels/audio-features.wgsl: the audio front end's power spectrum (framing,
-// the half-length DFT basis for the core matmul, the radix-2 combination), mel and energy,
+// the DFT basis for the core matmul, the power), mel and energy,
 // pitch correlation, pitch peak picking, and the context windowing of per-frame features.
 import source from './audio-features.wgsl';
 import { type KernelLaunch, type KernelSource, f32, gridFor, gridForItems, u32 } from '../../core/kernels/launch.ts';
@@ -26,71 +26,57 @@ function centreParams(timing: FrameTiming) {
 }
 
 /**
- * The sizes of the power spectrum's steps for a window of `windowLength` samples and an nFft-point DFT (nFft even):
- * each frame's even and odd samples are rows of `row` values (ceil(windowLength / 2), rounded up to a vec4 so the
- * matmul reads them as vec4s); their DFTs of length half = nFft / 2 are kept at bins 0 .. halfBins - 1
- * (halfBins = half / 2 + 1, the rest follow by symmetry), re then im, in rows of `columns` (2 halfBins rounded
- * up to a vec4).
+ * The sizes of the power spectrum's product for a window of `windowLength` samples and an nFft-point DFT: frame
+ * rows of `row` samples (windowLength rounded up to a vec4, so the matmul reads them as vec4s), spectra rows of
+ * `columns` values, re of bins 0 .. nBins - 1 then their im from `imAt` (both on a vec4).
  */
 export function spectrumSizes(windowLength: number, nFft: number) {
-  const half = nFft / 2;
-  const halfBins = Math.floor(half / 2) + 1;
-  return { half, halfBins, nBins: half + 1, row: Math.ceil(Math.ceil(windowLength / 2) / 4) * 4, columns: Math.ceil((2 * halfBins) / 4) * 4 };
+  const nBins = nFft / 2 + 1;
+  const imAt = Math.ceil(nBins / 4) * 4;
+  return { nBins, row: Math.ceil(windowLength / 4) * 4, imAt, columns: 2 * imAt };
 }
 
 /**
- * The half-length DFT basis B [row, columns] in float64 (rounded once to float32 on upload): B[m][j] =
- * cos(2 pi j m / half), B[m][halfBins + j] = -sin(2 pi j m / half), zero in the padding.
+ * The DFT basis B [row, columns] with the analysis window folded in, in float64 (rounded once to float32 on
+ * upload): B[n][k] = w[n] cos(2 pi k n / nFft), B[n][imAt + k] = -w[n] sin(2 pi k n / nFft), zero in the padding.
  */
-export function halfSpectrumBasis(windowLength: number, nFft: number): Float64Array {
-  const { half, halfBins, row, columns } = spectrumSizes(windowLength, nFft);
+export function spectrumBasis(window: ArrayLike<number>, nFft: number): Float64Array {
+  const { nBins, row, imAt, columns } = spectrumSizes(window.length, nFft);
   const basis = new Float64Array(row * columns);
-  for (let m = 0; m < row; m++) {
-    for (let j = 0; j < halfBins; j++) {
-      // (j m) mod half keeps the angle in [0, 2 pi): the same value, without the error of a large argument.
-      const angle = (2 * Math.PI * ((j * m) % half)) / half;
-      basis[m * columns + j] = Math.cos(angle);
-      basis[m * columns + halfBins + j] = -Math.sin(angle);
+  for (let n = 0; n < window.length; n++) {
+    for (let k = 0; k < nBins; k++) {
+      // (k n) mod nFft keeps the angle in [0, 2 pi): the same value, without the error of a large argument.
+      const angle = (2 * Math.PI * ((k * n) % nFft)) / nFft;
+      basis[n * columns + k] = window[n]! * Math.cos(angle);
+      basis[n * columns + imAt + k] = -window[n]! * Math.sin(angle);
     }
   }
   return basis;
 }
 
-/** The radix-2 twiddles [2 (nFft/2 + 1)]: cos(2 pi k / nFft), then sin(2 pi k / nFft), in float64. */
-export function spectrumTwiddles(nFft: number): Float64Array {
-  const nBins = nFft / 2 + 1;
-  const table = new Float64Array(2 * nBins);
-  for (let k = 0; k < nBins; k++) {
-    table[k] = Math.cos((2 * Math.PI * k) / nFft);
-    table[nBins + k] = Math.sin((2 * Math.PI * k) / nFft);
-  }
-  return table;
-}
-
-/** halves: [2 frames, row] the windowed even and odd samples of every frame. samples: [sampleCount]; window: [windowLength]. */
-export function frameHalvesLaunch(samples: GPUBuffer, window: GPUBuffer, halves: GPUBuffer, timing: FrameTiming, windowLength: number, nFft: number): KernelLaunch {
+/** rows: [frames, row] every frame's samples (zero past the window and outside the signal). samples: [sampleCount]. */
+export function frameRowsLaunch(samples: GPUBuffer, rows: GPUBuffer, timing: FrameTiming, windowLength: number, nFft: number): KernelLaunch {
   const { row } = spectrumSizes(windowLength, nFft);
-  const n = 2 * timing.frames * row;
   return {
-    kernel: audioFeaturesKernel, entry: 'frame_halves',
+    kernel: audioFeaturesKernel, entry: 'frame_rows',
     params: {
       n_samples: u32(timing.sampleCount), n_frames: u32(timing.frames), window_length: u32(windowLength), row: u32(row),
       ...centreParams(timing), half_window: u32(Math.floor(windowLength / 2)),
     },
-    buffers: [samples, window, halves], workgroups: gridFor(2 * timing.frames),
-    flops: n, bytes: 12 * n, shapes: `halves[${2 * timing.frames},${row}]<-[${timing.sampleCount}]`,
+    buffers: [samples, rows], workgroups: gridFor(timing.frames),
+    flops: 0, bytes: 8 * timing.frames * row, shapes: `frames[${timing.frames},${row}]<-[${timing.sampleCount}]`,
   };
 }
 
-/** power: [frames, nFft/2 + 1] from the half-length DFTs [2 frames, columns] and spectrumTwiddles. */
-export function spectrumPowerLaunch(halves: GPUBuffer, twiddles: GPUBuffer, power: GPUBuffer, frames: number, windowLength: number, nFft: number): KernelLaunch {
-  const { half, halfBins, nBins, columns } = spectrumSizes(windowLength, nFft);
+/** power: [frames, nFft/2 + 1] from the spectra [frames, columns] of the product with spectrumBasis. */
+export function spectrumPowerLaunch(spectra: GPUBuffer, power: GPUBuffer, frames: number, windowLength: number, nFft: number): KernelLaunch {
+  const { nBins, imAt, columns } = spectrumSizes(windowLength, nFft);
   const n = frames * nBins;
   return {
     kernel: audioFeaturesKernel, entry: 'spectrum_power',
-    params: { n_frames: u32(frames), n_bins: u32(nBins), half: u32(half), half_bins: u32(halfBins), columns: u32(columns) },
-    buffers: [halves, twiddles, power], workgroups: gridFor(frames),
-    flops: 10 * n, bytes: 4 * 7 * n, shapes: `spectrum[${frames},${nBins}]<-[${2 * frames},${columns}]`,
+    params: { n_frames: u32(frames), n_bins: u32(nBins), im_at: u32(imAt), columns: u32(columns) },
+    buffers: [spectra, power], workgroups: gridFor(frames),
+    flops: 3 * n, bytes: 12 * n, shapes: `spectrum[${frames},${nBins}]<-[${frames},${columns}]`,
   };
 }
 

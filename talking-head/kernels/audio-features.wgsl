@@ -6,16 +6,14 @@
 // exactly, without the 32-bit overflow of (m * sample_rate).
 //
 // The power spectrum, P[i][k] = | sum_{n<N} w[n] x[c(i) - N/2 + n] e^{-2 pi i k n / n_fft} |^2, k <= n_fft/2,
-// w[n] = 1/2 - 1/2 cos(2 pi n / N) (periodic Hann), in three steps (one radix-2 step of a decimation-in-time FFT,
-// the half-length DFTs as one matrix product):
-// frame_halves:        h[2i + p][m] = w[2m + p] x[c(i) - N/2 + 2m + p] for 2m + p < N, else 0 (p = 0 even
-//                      samples, 1 odd; m < row, row = ceil(N/2) rounded up to a vec4).
-// (matmul)             H = h B with B[m][j] = cos(2 pi j m / half), B[m][hb + j] = -sin(2 pi j m / half),
-//                      j < hb = half/2 + 1, half = n_fft / 2: the DFTs of length `half` of both halves, at the bins
-//                      0 .. half/2 (the core matmul family; the basis in float64 on the CPU,
-//                      talking-head/kernels/audio-features.ts).
-// spectrum_power:      X[k] = E[k] + e^{-2 pi i k / n_fft} O[k], E and O the half-length DFTs of rows 2i and 2i + 1,
-//                      E[k] = conj(E[half - k]) past half/2 (real input) and E[half] = E[0]; P[i][k] = |X[k]|^2.
+// w[n] = 1/2 - 1/2 cos(2 pi n / N) (periodic Hann), as a matrix product:
+// frame_rows:          f[i][n] = x[c(i) - N/2 + n] for n < N, else 0 (n < row, row = N rounded up to a vec4).
+// (matmul)             S = f B with B[n][k] = w[n] cos(2 pi k n / n_fft), B[n][im_at + k] = -w[n] sin(2 pi k n / n_fft)
+//                      (the core matmul family; the basis in float64 on the CPU, talking-head/kernels/audio-features.ts).
+// spectrum_power:      P[i][k] = S[i][k]^2 + S[i][im_at + k]^2.
+// (One radix-2 step would halve the product's multiply-adds, but its combination E[k] + e^{-2 pi i k / n_fft} O[k]
+// cancels the aliased low frequencies of the half-length DFTs at high k: 1.3e-3 dB error in the top mel band of
+// real speech against 1.4e-4 this way; core/kernels/PERFORMANCE.md, eighth round.)
 // mel_energy:          feature[i][j] = 10 log10( sum_k M[j][k] P[i][k] + floor ),  j < n_mels, over the
 //                      band's nonzero bins only; feature[i][n_mels] = 10 log10( E / sum_n w[n]^2 + floor ) with
 //                      the windowed frame's energy E = (P[0] + P[n_fft/2] + 2 sum_{0<k<n_fft/2} P[k]) / n_fft
@@ -50,7 +48,7 @@ fn frame_centre(i: u32, centre_q: u32, centre_r: u32, fps: u32) -> i32 {
   return i32(m * centre_q + (m * centre_r + fps) / (2u * fps));
 }
 
-// Samples, shared by frame_halves and pitch_segments (both bind them at 1).
+// Samples, shared by frame_rows and pitch_segments (both bind them at 1).
 @group(0) @binding(1) var<storage, read> samples: array<f32>;
 
 // x[i], or 0 outside the signal. The load is clamped in bounds and then discarded, rather than branched around.
@@ -59,67 +57,46 @@ fn sample_at(i: i32, n_samples: u32) -> f32 {
   return select(0.0, v, i >= 0 && i < i32(n_samples));
 }
 
-// ---------------------------------------------------------------- frame_halves
+// ---------------------------------------------------------------- frame_rows
 
-struct HalvesParams {
+struct RowsParams {
   n_samples: u32, n_frames: u32, window_length: u32, row: u32,
   centre_q: u32, centre_r: u32, fps: u32, half_window: u32,
 }
-@group(0) @binding(0) var<uniform> halves_params: HalvesParams;
-// [window_length]: w[n], computed in float64 on the CPU.
-@group(0) @binding(2) var<storage, read> halves_window: array<f32>;
-@group(0) @binding(3) var<storage, read_write> halves: array<f32>; // [2 n_frames, row]
+@group(0) @binding(0) var<uniform> rows_params: RowsParams;
+@group(0) @binding(2) var<storage, read_write> frame_rows_out: array<f32>; // [n_frames, row]
 
-// A workgroup a row (frame and parity), its lanes along the row: no integer division an element (llvmpipe
-// divides lane by lane; a thread a value with five divisions each was the slowest step of the spectrum).
+// A workgroup a frame, its lanes along the row: no integer division a value (llvmpipe divides lane by lane; a
+// thread a value with its divisions was slower than the product it feeds).
 @compute @workgroup_size(WG)
-fn frame_halves(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
-  let p = halves_params;
-  let row = wg.y * nwg.x + wg.x;
-  if (row >= 2u * p.n_frames) { return; }
-  let parity = row % 2u;
-  let start = frame_centre(row / 2u, p.centre_q, p.centre_r, p.fps) - i32(p.half_window);
-  for (var m = lane; m < p.row; m += WG) {
-    let n = 2u * m + parity;
-    let w = halves_window[min(n, p.window_length - 1u)];
-    halves[row * p.row + m] = select(0.0, w * sample_at(start + i32(n), p.n_samples), n < p.window_length);
+fn frame_rows(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
+  let p = rows_params;
+  let frame = wg.y * nwg.x + wg.x;
+  if (frame >= p.n_frames) { return; }
+  let start = frame_centre(frame, p.centre_q, p.centre_r, p.fps) - i32(p.half_window);
+  for (var n = lane; n < p.row; n += WG) {
+    frame_rows_out[frame * p.row + n] = select(0.0, sample_at(start + i32(n), p.n_samples), n < p.window_length);
   }
 }
 
 // ---------------------------------------------------------------- spectrum_power
 
-struct PowerParams { n_frames: u32, n_bins: u32, half: u32, half_bins: u32, columns: u32 }
+struct PowerParams { n_frames: u32, n_bins: u32, im_at: u32, columns: u32 }
 @group(0) @binding(0) var<uniform> power_params: PowerParams;
-// [2 n_frames, columns]: per row, re of bins 0 .. half_bins - 1, then im of the same bins.
-@group(0) @binding(1) var<storage, read> power_halves: array<f32>;
-// [2 n_bins]: cos(2 pi k / n_fft), then sin(2 pi k / n_fft), in float64 on the CPU.
-@group(0) @binding(2) var<storage, read> power_twiddles: array<f32>;
-@group(0) @binding(3) var<storage, read_write> power_out: array<f32>; // [n_frames, n_bins]
+// [n_frames, columns]: per frame, re of bins 0 .. n_bins - 1, then from im_at their im.
+@group(0) @binding(1) var<storage, read> power_spectra: array<f32>;
+@group(0) @binding(2) var<storage, read_write> power_out: array<f32>; // [n_frames, n_bins]
 
-// Bin k <= half of the half-length DFT stored at `row`: by symmetry past half/2, as (re, im).
-fn half_bin(row: u32, k: u32) -> vec2f {
-  let p = power_params;
-  let j = select(k, 0u, k == p.half);
-  let mirrored = j >= p.half_bins;
-  let at = row * p.columns + select(j, p.half - j, mirrored);
-  let v = vec2f(power_halves[at], power_halves[at + p.half_bins]);
-  return select(v, vec2f(v.x, -v.y), mirrored);
-}
-
-// A workgroup a frame, its lanes along the bins (no integer division a bin, as in frame_halves).
+// A workgroup a frame, its lanes along the bins (no integer division a bin, as in frame_rows).
 @compute @workgroup_size(WG)
 fn spectrum_power(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
   let p = power_params;
   let frame = wg.y * nwg.x + wg.x;
   if (frame >= p.n_frames) { return; }
   for (var k = lane; k < p.n_bins; k += WG) {
-    let e = half_bin(2u * frame, k);
-    let o = half_bin(2u * frame + 1u, k);
-    // e^{-2 pi i k / n_fft} o
-    let c = power_twiddles[k];
-    let s = power_twiddles[p.n_bins + k];
-    let x = e + vec2f(c * o.x + s * o.y, c * o.y - s * o.x);
-    power_out[frame * p.n_bins + k] = dot(x, x);
+    let re = power_spectra[frame * p.columns + k];
+    let im = power_spectra[frame * p.columns + p.im_at + k];
+    power_out[frame * p.n_bins + k] = re * re + im * im;
   }
 }
 

@@ -267,8 +267,8 @@ const LAUNCHES: KernelLaunch[] = [
   reduce.sumAxisLaunch(buffer, buffer, 3, 4, 5, 0.25),
   // The chunk passes: vec4 columns, vec4 row chunks, one float a load.
   ...[[1, 16384, 128], [1, 1 << 20, 1], [3, 30001, 3]].flatMap(([outer, axis, inner]) => reduce.chunkedSumLaunches(buffer, buffer, outer!, axis!, inner!, 1, scratch)),
-  audio.frameHalvesLaunch(buffer, buffer, buffer, timing, 400, 512),
-  audio.spectrumPowerLaunch(buffer, buffer, buffer, 30, 400, 512),
+  audio.frameRowsLaunch(buffer, buffer, timing, 400, 512),
+  audio.spectrumPowerLaunch(buffer, buffer, 30, 400, 512),
   audio.melEnergyLaunch(buffer, buffer, buffer, buffer, { frames: 30, nMels: 40, nFft: 512, features: 43, windowPower: 100, logFloor: 1e-10, filterbankNonzeros: 300 }),
   audio.pitchSegmentsLaunch(buffer, buffer, timing, pitch),
   audio.pitchCorrelationLaunch(buffer, buffer, 30, pitch),
