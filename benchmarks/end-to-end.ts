@@ -13,9 +13,10 @@
 //                          features, normalisation, context windows, PoseGAN, PGFace, both read back
 // Generation rows also report the real-time factor (compute seconds / audio seconds).
 //
-// Peers: TF.js runs the same PoseGAN (benchmarks/peers/posegan-tfjs.ts) in subprocesses that stay alive for
-// the suite: its WebGPU backend on the same Dawn and lavapipe for the training step and the generator, its
-// WASM backend (SIMD, 1 thread) for the generator. Each repeat is one round, interleaved: a peak sample
+// Peers: TF.js runs the same PoseGAN (benchmarks/peers/posegan-tfjs.ts) and PGFace (pgface-tfjs.ts) in subprocesses
+// that stay alive for the suite: its WebGPU backend on the same Dawn and lavapipe for both training steps and the
+// generator, its WASM backend (SIMD, 1 thread) for the generator and PGFace's step (whose conv weight gradients
+// the port writes as matMuls: WASM has no Conv2DBackpropFilter). Each repeat is one round, interleaved: a peak sample
 // (benchmarks/peak.ts PeakProbe), one posedyn run, one run of each peer; load drift on this shared machine
 // hits every participant of a round alike. Times are medians over rounds; a row's fraction of peak divides its
 // declared GFLOP/s (core/kernels/launch.ts flops, summed over its dispatches) by the median of its rounds' peaks.
@@ -143,7 +144,7 @@ function pgFaceTrainStep(engine: Engine, s: Sizes): Workload {
   return {
     name: 'pgface.train-step',
     shapes: `batch ${s.faceBatchPairs} frame pairs (${rows} rows), encoder ${config.encoder.channels.join('-')}, hidden ${config.hidden}`,
-    peers: [],
+    peers: ['webgpu', 'wasm'],
     start() {
       const losses = trainer.step(batch);
       return async () => {
@@ -248,6 +249,7 @@ async function timePosedynRun(engine: Engine, workload: Workload, bestMs: number
 
 const trainStepPeerCase = (s: Sizes): EndToEndPeerCase => ({ kind: 'train-step', name: 'posegan.train-step', batch: s.batch });
 const generatePeerCase = (s: Sizes): EndToEndPeerCase => ({ kind: 'generate', name: 'posegan.generate.60s', frames: Math.round(s.seconds * defaultFeatureConfig.fps) });
+const pgFaceStepPeerCase = (s: Sizes): EndToEndPeerCase => ({ kind: 'pgface-train-step', name: 'pgface.train-step', pairs: s.faceBatchPairs, config: defaultPgFaceConfig(FEATURES) });
 
 async function runEndToEnd(context: SuiteContext): Promise<SuiteReport> {
   const { engine, quick } = context;
@@ -265,6 +267,7 @@ async function runEndToEnd(context: SuiteContext): Promise<SuiteReport> {
       config: s.posegan, seed: 1, sleepFraction: SLEEP_FRACTION,
       cases: [
         ...(backend === 'webgpu' ? [trainStepPeerCase(s)] : []),
+        pgFaceStepPeerCase(s),
         generatePeerCase(s),
       ],
     });
@@ -278,7 +281,7 @@ async function runEndToEnd(context: SuiteContext): Promise<SuiteReport> {
       peers.set(backend, peer);
       notes.push(...peer.info.notes.map((n) => `${peer.info.peer} (end-to-end): ${n}`));
     }
-    notes.push('tfjs-wasm posegan.train-step: not run: TF.js 4.22 WASM has no Conv2DBackpropFilter kernel (conv weight gradient), so it cannot train PoseGAN');
+    notes.push('tfjs-wasm posegan.train-step: not run: TF.js 4.22 WASM has no Conv2DBackpropFilter kernel (conv weight gradient); the PGFace port writes that gradient as a matMul a tap (benchmarks/peers/posegan-tfjs.ts conv1d), PoseGAN\'s step at batch 64 would take too long a round');
   }
 
   try {

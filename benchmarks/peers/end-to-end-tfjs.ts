@@ -1,5 +1,5 @@
 // TF.js as the peer of the end-to-end rows: PoseGAN's training step and its generation over a long audio,
-// with the port in posegan-tfjs.ts, in a subprocess that stays alive for the whole suite so that its runs
+// with the port in posegan-tfjs.ts, and PGFace's training step with the port in pgface-tfjs.ts, in a subprocess that stays alive for the whole suite so that its runs
 // can be interleaved with posedyn's (one posedyn run, one peer run, ...): load drift on this shared machine
 // then hits both engines alike.
 //
@@ -13,7 +13,9 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PgFaceConfig } from '../../talking-head/pgface/config.ts';
 import type { PoseGanConfig } from '../../talking-head/posegan/config.ts';
+import { disposePgFace, pgFaceTrainer, randomPgFace } from './pgface-tfjs.ts';
 import {
   type PoseGanTfBatch, type TfPoseGan, disposePoseGan, discriminatorParameterSpecs, generatorParameterSpecs,
   parameterCount, poseGanTrainer, randomPoseGan,
@@ -29,7 +31,9 @@ const root = join(here, '..', '..');
 export type EndToEndPeerCase =
   | { readonly kind: 'train-step'; readonly name: string; readonly batch: number }
   /** The generator over `frames` frames, in the windows posedyn's inference runs (generatePoseSequence). */
-  | { readonly kind: 'generate'; readonly name: string; readonly frames: number };
+  | { readonly kind: 'generate'; readonly name: string; readonly frames: number }
+  /** PgFaceTrainer.step on `pairs` neighbouring frame pairs, the network of `config` (its own random weights). */
+  | { readonly kind: 'pgface-train-step'; readonly name: string; readonly pairs: number; readonly config: PgFaceConfig };
 
 export interface PeerSetup {
   readonly config: PoseGanConfig;
@@ -165,6 +169,39 @@ function generateRunner(tf: Tf, model: TfPoseGan, frames: number): Runner & { di
   };
 }
 
+/** PgFaceTrainer.step of the pgface.train-step row (benchmarks/end-to-end.ts): a random Q, a batch uploaded every run. */
+function pgFaceStepRunner(tf: Tf, config: PgFaceConfig, pairs: number, seed: number, wait: () => Promise<void>): Runner & { dispose(): void } {
+  const model = randomPgFace(tf, config, seed);
+  const rows = 2 * pairs;
+  const q = randomValues(config.coefficients * config.coefficients, 6).map((v) => 0.01 * v);
+  for (let i = 0; i < config.coefficients; i++) for (let j = 0; j < i; j++) q[i * config.coefficients + j] = q[j * config.coefficients + i]!;
+  const quadratic = tf.tensor2d(q, [config.coefficients, config.coefficients]);
+  const arrays = {
+    audio: randomValues(rows * config.featureCount * config.windowFrames, 7),
+    pose: randomValues(rows * config.poseChannels, 8),
+    face: randomValues(rows * config.coefficients, 9),
+  };
+  const trainer = pgFaceTrainer(tf, model, quadratic, 1e-4);
+  return {
+    start() {
+      const loss = tf.tidy(() => trainer.step({
+        audio: tf.tensor3d(arrays.audio, [rows, config.featureCount, config.windowFrames]),
+        pose: tf.tensor2d(arrays.pose, [rows, config.poseChannels]),
+        face: tf.tensor2d(arrays.face, [rows, config.coefficients]),
+      }));
+      return async () => {
+        await wait();
+        loss.dispose();
+      };
+    },
+    dispose: () => {
+      trainer.dispose();
+      disposePgFace(model);
+      quadratic.dispose();
+    },
+  };
+}
+
 async function serve(backend: TfjsBackend, setup: PeerSetup): Promise<void> {
   const notes: string[] = [];
   const tf = await loadTf(backend, notes);
@@ -183,7 +220,10 @@ async function serve(backend: TfjsBackend, setup: PeerSetup): Promise<void> {
   };
   const model = randomPoseGan(tf, setup.config, setup.seed);
   const runners = new Map<string, Runner & { dispose(): void }>(setup.cases.map((c) => [
-    c.name, c.kind === 'train-step' ? trainStepRunner(tf, model, c.batch, wait) : generateRunner(tf, model, c.frames),
+    c.name,
+    c.kind === 'train-step' ? trainStepRunner(tf, model, c.batch, wait)
+      : c.kind === 'generate' ? generateRunner(tf, model, c.frames)
+        : pgFaceStepRunner(tf, c.config, c.pairs, setup.seed + 2000, wait),
   ]));
   // Best time of each case over its runs after the first (the first compiles TF.js's shaders).
   const best = new Map<string, number>();

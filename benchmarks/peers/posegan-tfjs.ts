@@ -39,7 +39,7 @@ export interface PosedynParameter {
 /** How a posedyn parameter maps to TF.js's layout. */
 type ParameterKind = 'conv' | 'linear' | 'flatten-linear' | 'vector';
 
-interface ParameterSpec {
+export interface ParameterSpec {
   readonly name: string;
   readonly shape: readonly number[];
   readonly kind: ParameterKind;
@@ -73,13 +73,7 @@ export function generatorParameterSpecs(c: PoseGanConfig): ParameterSpec[] {
     specs.push({ name: `${name}.gamma`, shape: [channels], kind: 'vector', fanIn: 1, init: 'ones' });
     specs.push({ name: `${name}.beta`, shape: [channels], kind: 'vector', fanIn: 1, init: 'zeros' });
   };
-  const [c1, c2] = c.encoder.channels;
-  conv('encoder.conv1', c.featureCount, c1, 3);
-  conv('encoder.conv2', c1, c2, 3);
-  conv('encoder.conv3', c2, c2, 3);
-  const reduced = encoderReducedLength(c.windowFrames);
-  specs.push({ name: 'encoder.project.weight', shape: [c.encoder.embedding, c2 * reduced], kind: 'flatten-linear', fanIn: c2 * reduced });
-  specs.push({ name: 'encoder.project.bias', shape: [c.encoder.embedding], kind: 'vector', fanIn: c2 * reduced });
+  specs.push(...audioEncoderSpecs(c.featureCount, c.encoder.channels, c.encoder.embedding, c.windowFrames));
   const u = c.unetChannels;
   conv('input', c.encoder.embedding + c.poseChannels, u[0]!, 5);
   for (let i = 1; i < u.length; i++) {
@@ -115,8 +109,25 @@ export function discriminatorParameterSpecs(c: PoseGanConfig): ParameterSpec[] {
   return specs;
 }
 
+/** The audio window encoder's parameters (talking-head/nn/audio-window-encoder.ts), named `encoder.*` as both networks register it. */
+export function audioEncoderSpecs(featureCount: number, channels: readonly number[], embedding: number, windowFrames: number): ParameterSpec[] {
+  const [c1, c2] = channels as [number, number];
+  const specs: ParameterSpec[] = [];
+  const conv = (name: string, cin: number, cout: number) => {
+    specs.push({ name: `encoder.${name}.weight`, shape: [cout, cin, 3], kind: 'conv', fanIn: cin * 3 });
+    specs.push({ name: `encoder.${name}.bias`, shape: [cout], kind: 'vector', fanIn: cin * 3 });
+  };
+  conv('conv1', featureCount, c1);
+  conv('conv2', c1, c2);
+  conv('conv3', c2, c2);
+  const reduced = encoderReducedLength(windowFrames);
+  specs.push({ name: 'encoder.project.weight', shape: [embedding, c2 * reduced], kind: 'flatten-linear', fanIn: c2 * reduced });
+  specs.push({ name: 'encoder.project.bias', shape: [embedding], kind: 'vector', fanIn: c2 * reduced });
+  return specs;
+}
+
 /** The audio encoder's window length after its two stride-2 convolutions (k3, pad 1): 16 -> 8 -> 4. */
-function encoderReducedLength(windowFrames: number): number {
+export function encoderReducedLength(windowFrames: number): number {
   return Math.floor((Math.floor((windowFrames - 1) / 2) + 1 - 1) / 2) + 1;
 }
 
@@ -155,8 +166,8 @@ function uniformValues(n: number, bound: number, seed: number): Float32Array {
 
 export type Weights = ReadonlyMap<string, Variable>;
 
-function makeWeights(tf: Tf, specs: readonly ParameterSpec[], c: PoseGanConfig, valuesOf: (spec: ParameterSpec, index: number) => Float32Array, prefix: string): Weights {
-  const reduced = encoderReducedLength(c.windowFrames);
+/** TF.js variables of `specs` with the values valuesOf gives in posedyn's layout; `reduced`: the encoder's reduced length. */
+export function makeWeights(tf: Tf, specs: readonly ParameterSpec[], reduced: number, valuesOf: (spec: ParameterSpec, index: number) => Float32Array, prefix: string): Weights {
   return new Map(specs.map((spec, i) => {
     const size = spec.shape.reduce((p, d) => p * d, 1);
     const values = valuesOf(spec, i);
@@ -168,7 +179,7 @@ function makeWeights(tf: Tf, specs: readonly ParameterSpec[], c: PoseGanConfig, 
   }));
 }
 
-function initValues(spec: ParameterSpec, seed: number): Float32Array {
+export function initValues(spec: ParameterSpec, seed: number): Float32Array {
   const size = spec.shape.reduce((p, d) => p * d, 1);
   if (spec.init === 'ones') return new Float32Array(size).fill(1);
   if (spec.init === 'zeros') return new Float32Array(size);
@@ -184,13 +195,14 @@ export interface TfPoseGan {
 export function randomPoseGan(tf: Tf, config: PoseGanConfig, seed: number): TfPoseGan {
   return {
     config,
-    generator: makeWeights(tf, generatorParameterSpecs(config), config, (s, i) => initValues(s, seed + i), 'generator.'),
-    discriminator: makeWeights(tf, discriminatorParameterSpecs(config), config, (s, i) => initValues(s, seed + 1000 + i), 'discriminator.'),
+    generator: makeWeights(tf, generatorParameterSpecs(config), encoderReducedLength(config.windowFrames), (s, i) => initValues(s, seed + i), 'generator.'),
+    discriminator: makeWeights(tf, discriminatorParameterSpecs(config), encoderReducedLength(config.windowFrames), (s, i) => initValues(s, seed + 1000 + i), 'discriminator.'),
   };
 }
 
 /** The TF.js networks with posedyn's parameter values (names as posedyn's namedParameters(), without prefix). */
 export function poseGanFromPosedyn(tf: Tf, config: PoseGanConfig, generator: readonly PosedynParameter[], discriminator: readonly PosedynParameter[]): TfPoseGan {
+  const reduced = encoderReducedLength(config.windowFrames);
   const lookup = (params: readonly PosedynParameter[], what: string) => {
     const byName = new Map(params.map((p) => [p.name, p]));
     return (spec: ParameterSpec) => {
@@ -202,8 +214,8 @@ export function poseGanFromPosedyn(tf: Tf, config: PoseGanConfig, generator: rea
   };
   return {
     config,
-    generator: makeWeights(tf, generatorParameterSpecs(config), config, lookup(generator, 'generator'), 'generator.'),
-    discriminator: makeWeights(tf, discriminatorParameterSpecs(config), config, lookup(discriminator, 'discriminator'), 'discriminator.'),
+    generator: makeWeights(tf, generatorParameterSpecs(config), reduced, lookup(generator, 'generator'), 'generator.'),
+    discriminator: makeWeights(tf, discriminatorParameterSpecs(config), reduced, lookup(discriminator, 'discriminator'), 'discriminator.'),
   };
 }
 
@@ -213,15 +225,18 @@ export function disposePoseGan(model: TfPoseGan): void {
 
 // ------------------------------------------------------------------------------------------------ layers
 
-function weight(weights: Weights, name: string): Variable {
+export function weight(weights: Weights, name: string): Variable {
   const w = weights.get(name);
   if (!w) throw new Error(`posegan-tfjs: no parameter ${name}`);
   return w;
 }
 
 /** x [B, L, Cin] -> [B, Lout, Cout], posedyn's conv1d (symmetric zero padding), through conv2d on [B, 1, L, C]. */
-function conv1d(tf: Tf, weights: Weights, name: string, x: Tensor3D, stride: number, padding: number): Tensor3D {
+export function conv1d(tf: Tf, weights: Weights, name: string, x: Tensor3D, stride: number, padding: number): Tensor3D {
   const filter = weight(weights, `${name}.weight`);
+  const bias = weight(weights, `${name}.bias`);
+  // TF.js 4.22's WASM backend has no Conv2DBackpropFilter: there the weight gradient is written with matMul.
+  if (!tf.getKernel('Conv2DBackpropFilter', tf.getBackend())) return conv1dMatmulWeightGrad(tf, x, filter, bias, stride, padding);
   const [k, cin, cout] = filter.shape as [number, number, number];
   const [b, l] = x.shape;
   const y = tf.fused.conv2d({
@@ -230,9 +245,46 @@ function conv1d(tf: Tf, weights: Weights, name: string, x: Tensor3D, stride: num
     strides: [1, stride],
     pad: [[0, 0], [0, 0], [padding, padding], [0, 0]],
     dataFormat: 'NHWC',
-    bias: weight(weights, `${name}.bias`),
+    bias,
   });
   return tf.reshape(y, [b, y.shape[2], cout]);
+}
+
+/**
+ * conv1d with its own gradient, for backends without Conv2DBackpropFilter: the input's gradient by their
+ * Conv2DBackpropInput kernel, the weight's as one matMul a tap, dW[k] = sum over (b, t) of x_pad[b, t s + k] dy[b, t]
+ * (what a TF.js user training there would have to write; benchmarks/peers/README.md).
+ */
+function conv1dMatmulWeightGrad(tf: Tf, x: Tensor3D, filter: Tensor, bias: Tensor, stride: number, padding: number): Tensor3D {
+  const [k, cin, cout] = filter.shape as [number, number, number];
+  const [b, l] = x.shape;
+  const strides: [number, number] = [1, stride];
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [0, 0], [padding, padding], [0, 0]];
+  const f = tf.customGrad((...args: unknown[]) => {
+    const [xIn, filterIn, biasIn] = args as [Tensor3D, Tensor, Tensor];
+    const save = args[3] as (tensors: Tensor[]) => void;
+    const x4 = tf.reshape(xIn, [b, 1, l, cin]) as Tensor4D;
+    const f4 = tf.reshape(filterIn, [1, k, cin, cout]) as Tensor4D;
+    const y4 = tf.add(tf.conv2d(x4, f4, strides, pad, 'NHWC'), biasIn) as Tensor4D;
+    save([x4, f4]);
+    const lout = y4.shape[2];
+    return {
+      value: tf.reshape(y4, [b, lout, cout]),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, fs] = saved as [Tensor4D, Tensor4D];
+        const dy4 = tf.reshape(dy, [b, 1, lout, cout]) as Tensor4D;
+        const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter: fs }, { strides, pad, dataFormat: 'NHWC', inputShape: [b, 1, l, cin] }) as Tensor;
+        const padded = tf.pad(tf.reshape(xs, [b, l, cin]), [[0, 0], [padding, padding], [0, 0]]);
+        const dyRows = tf.reshape(dy, [b * lout, cout]);
+        const taps = Array.from({ length: k }, (_, tap) => {
+          const xTap = tf.stridedSlice(padded, [0, tap, 0], [b, tap + stride * (lout - 1) + 1, cin], [1, stride, 1]);
+          return tf.matMul(tf.reshape(xTap, [b * lout, cin]), dyRows, true, false);
+        });
+        return [tf.reshape(dx, [b, l, cin]), tf.stack(taps), tf.sum(dy, [0, 1])];
+      },
+    };
+  }) as (xIn: Tensor, filterIn: Tensor, biasIn: Tensor) => Tensor;
+  return f(x, filter, bias) as Tensor3D;
 }
 
 /** GroupNorm over [B, L, C]: statistics per sample and group of C / G channels over all positions. */
@@ -250,9 +302,8 @@ function upsampleNearest2(tf: Tf, x: Tensor3D): Tensor3D {
   return tf.reshape(tf.tile(tf.reshape(x, [b, l, 1, c]), [1, 1, 2, 1]), [b, 2 * l, c]);
 }
 
-/** windows [N, W, F] -> [N, embedding] (talking-head/nn/audio-window-encoder.ts). */
-function audioEncoder(tf: Tf, weights: Weights, c: PoseGanConfig, windows: Tensor3D): Tensor {
-  const slope = c.leakySlope;
+/** windows [N, W, F] -> [N, embedding] (talking-head/nn/audio-window-encoder.ts), its parameters `encoder.*` of `weights`. */
+export function audioEncoder(tf: Tf, weights: Weights, slope: number, windows: Tensor3D): Tensor {
   let h = tf.leakyRelu(conv1d(tf, weights, 'encoder.conv1', windows, 1, 1), slope);
   h = tf.leakyRelu(conv1d(tf, weights, 'encoder.conv2', h, 2, 1), slope);
   h = tf.leakyRelu(conv1d(tf, weights, 'encoder.conv3', h, 2, 1), slope);
@@ -270,7 +321,7 @@ export function generatorForward(tf: Tf, model: TfPoseGan, audio: Tensor4D, init
 
 /** The audio encoder on every frame's window: windows [N, F, W] (posedyn's layout) -> [N, embedding] (PoseGenerator.encodeAudio). */
 export function generatorEncode(tf: Tf, model: TfPoseGan, windows: Tensor3D): Tensor {
-  return audioEncoder(tf, model.generator, model.config, tf.transpose(windows, [0, 2, 1]) as Tensor3D);
+  return audioEncoder(tf, model.generator, model.config.leakySlope, tf.transpose(windows, [0, 2, 1]) as Tensor3D);
 }
 
 /** The generator after its audio encoder: sequence [B, T, embedding], initial [B, 6] -> poses [B, T, 6] (PoseGenerator.forwardEncoded). */
