@@ -1,5 +1,5 @@
-// The browser half of benchmarks/swiftshader.ts: PoseGAN work on the page's WebGPU engine (SwiftShader in headless
-// Chromium), timed by the page's kernel profiler (core/profiler.ts, the profile panel's). The same file is bundled
+// The browser half of benchmarks/swiftshader.ts: PoseGAN work and the audio front end on the page's WebGPU engine
+// (SwiftShader in headless Chromium), timed by the page's kernel profiler (core/profiler.ts, the profile panel's). The same file is bundled
 // twice: from this tree, and from a baseline tree (`git archive` of another commit, e.g. main) that may predate
 // kernel families, so it imports nothing of them: it reaches `engine.kernels` only where the engine has one.
 // With `portable`, every family runs its portable variant (variants[0], the kernels posedyn had before it had
@@ -10,6 +10,8 @@ import { tensor } from '../core/creation.ts';
 import { InitRandom } from '../core/nn/init.ts';
 import { kernelTable, startProfiling } from '../core/profiler.ts';
 import { createBrowserEngine } from '../runtime-web/device.ts';
+import { computeFrameFeatures } from '../talking-head/features/audio-features.ts';
+import { defaultFeatureConfig } from '../talking-head/features/config.ts';
 import { frameInputs, generatePoseSequence } from '../talking-head/inference/pose-windows.ts';
 import { defaultPoseGanConfig } from '../talking-head/posegan/config.ts';
 import { PoseGenerator } from '../talking-head/posegan/generator.ts';
@@ -28,9 +30,20 @@ interface Selector {
 const engine: Engine = await createBrowserEngine();
 const selector = (engine as unknown as { kernels?: Selector }).kernels;
 
-function workload(kind: 'generate' | 'train-step', seconds: number, batch: number): () => Promise<void> {
+type Workload = 'generate' | 'train-step' | 'features';
+
+function workload(kind: Workload, seconds: number, batch: number): () => Promise<void> {
   const config = defaultPoseGanConfig(FEATURES);
   const random = new InitRandom(3);
+  if (kind === 'features') {
+    // The front end of every generation (talking-head/features/audio-features.ts) on noise of speech's level.
+    const samples = random.uniform(Math.round(seconds * defaultFeatureConfig.sampleRate), 0.3);
+    return async () => {
+      const out = engine.noGrad(() => engine.tidy(() => computeFrameFeatures(engine, samples, defaultFeatureConfig)));
+      await out.read();
+      out.dispose();
+    };
+  }
   if (kind === 'generate') {
     const generator = new PoseGenerator(engine, config, new InitRandom(1)).train(false);
     const frames = Math.round(seconds * 30);
@@ -69,7 +82,7 @@ const api = {
     for (const [family, variant] of Object.entries(variants)) if (FAMILIES.includes(family)) portableVariants.set(family, variant);
   },
   /** One profiled run (after an unprofiled one that compiles and tunes): GPU ms by kernel, and the wall time. */
-  async run(kind: 'generate' | 'train-step', seconds: number, batch: number, portable: boolean) {
+  async run(kind: Workload, seconds: number, batch: number, portable: boolean) {
     const key = `${kind}|${seconds}|${batch}`;
     let run = runs.get(key);
     if (!run) {

@@ -1,5 +1,5 @@
 // posedyn's kernels in Chromium's SwiftShader adapter, measured with the page's kernel profiler (core/profiler.ts):
-// PoseGAN generation and a PoseGAN training step in headless Chromium pages (benchmarks/swiftshader-page.ts). The
+// PoseGAN generation, a PoseGAN training step and the audio front end in headless Chromium pages (benchmarks/swiftshader-page.ts). The
 // page is bundled from this tree and from a baseline tree (`git archive` of --baseline, default main) and both
 // are open in one browser; each round runs every arm once, in turn, so load changes hit them alike. Arms:
 //   baseline  the baseline tree's kernels (main's);
@@ -10,7 +10,7 @@
 // gets slower here.
 //
 // Run: timeout 2400 node --import ./runtime-node/register.mjs benchmarks/swiftshader.ts [--baseline=main] [--arms=baseline,chosen,portable]
-//        [--rounds=3] [--seconds=10] [--batch=8] [--json FILE]
+//        [--rounds=3] [--seconds=10] [--batch=8] [--workloads=generate,train-step,features] [--json FILE]
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -49,7 +49,7 @@ declare const posedynSwiftShader: {
   adapter: string;
   hasKernelFamilies: boolean;
   setPortable(variants: Record<string, string>): void;
-  run(kind: 'generate' | 'train-step', seconds: number, batch: number, portable: boolean): Promise<Run>;
+  run(kind: 'generate' | 'train-step' | 'features', seconds: number, batch: number, portable: boolean): Promise<Run>;
 };
 
 const PORTABLE = Object.fromEntries(
@@ -68,8 +68,11 @@ async function main(): Promise<void> {
     options: {
       baseline: { type: 'string', default: 'main' }, arms: { type: 'string', default: 'baseline,chosen,portable' },
       rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' }, batch: { type: 'string', default: '8' }, json: { type: 'string' },
+      workloads: { type: 'string', default: 'generate,train-step,features' },
     },
   });
+  const wanted = values.workloads!.split(',');
+  for (const w of wanted) if (!['generate', 'train-step', 'features'].includes(w)) throw new Error(`--workloads: '${w}' is not one of generate, train-step, features`);
   const arms = values.arms!.split(',') as Arm[];
   for (const a of arms) if (!ARMS.includes(a)) throw new Error(`--arms: '${a}' is not one of ${ARMS.join(', ')}`);
   const rounds = Number(values.rounds);
@@ -109,7 +112,8 @@ async function main(): Promise<void> {
     console.log(`adapter: ${adapter}; baseline ${values.baseline} (${baselineCommit}); load average ${loadLine()}`);
     report.adapter = adapter;
     let choices: readonly KernelChoice[] = [];
-    for (const [kind, label] of [['generate', `PoseGAN generation of ${seconds} s`], ['train-step', `PoseGAN training step, batch ${batch} x 256`]] as const) {
+    const workloads = [['generate', `PoseGAN generation of ${seconds} s`], ['train-step', `PoseGAN training step, batch ${batch} x 256`], ['features', `audio features of ${seconds} s`]] as const;
+    for (const [kind, label] of workloads.filter(([kind]) => wanted.includes(kind))) {
       const samples = new Map<Arm, Run[]>(arms.map((a) => [a, []]));
       for (let round = 0; round < rounds; round++) {
         for (const arm of arms) {
