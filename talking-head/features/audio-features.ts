@@ -15,11 +15,25 @@ import { frameCount, hannWindow, neutralLogF0, pitchLagRange } from './framing.t
 import { melFilterbank } from './mel-filterbank.ts';
 
 /**
+ * Frames the front end computes at a time. Its intermediates are wider than the features (the pitch rows 1032
+ * values a frame, the spectra 520 with the defaults, the features 29), so in chunks the longest audio an adapter
+ * takes is set by the networks' tensors, not by these; one chunk is 136 s of audio at 30 fps.
+ */
+export const FEATURE_CHUNK_FRAMES = 4096;
+
+export interface FrameFeatureOptions {
+  /** Frames computed at a time (default FEATURE_CHUNK_FRAMES); the features do not depend on it beyond float rounding. */
+  readonly chunkFrames?: number;
+}
+
+/**
  * Per-frame features [frames, F], frames = round(duration * fps): log-mel energies (dB), log energy (dB),
  * voicing (0..1), log F0 (ln Hz). `samples` must already be at config.sampleRate (see talking-head/audio/resample.ts).
  */
-export function computeFrameFeatures(engine: Engine, samples: Float32Array, config: FeatureConfig = defaultFeatureConfig): Tensor {
+export function computeFrameFeatures(engine: Engine, samples: Float32Array, config: FeatureConfig = defaultFeatureConfig, options: FrameFeatureOptions = {}): Tensor {
   validateFeatureConfig(config);
+  const chunkFrames = options.chunkFrames ?? FEATURE_CHUNK_FRAMES;
+  if (!(Number.isInteger(chunkFrames) && chunkFrames >= 1)) throw new RangeError(`computeFrameFeatures: chunkFrames ${chunkFrames}, expected a positive integer`);
   const frames = frameCount(samples.length, config);
   const F = config.features;
   if (frames === 0) return Tensor.empty(engine, [0, F], 'audio features');
@@ -31,37 +45,45 @@ export function computeFrameFeatures(engine: Engine, samples: Float32Array, conf
   const bank = melFilterbank(config);
   const { tauMin, tauMax } = pitchLagRange(config);
   const window = hannWindow(config.windowLength);
-
-  const signal = Tensor.fromArray(engine, samples, [samples.length], 'audio samples');
-  const sizes = spectrumSizes(config.windowLength, config.nFft);
-  const basis = Tensor.fromArray(engine, Float32Array.from(spectrumBasis(window, config.nFft)), [sizes.row, sizes.columns], 'windowed DFT basis');
-  const frameRows = Tensor.empty(engine, [frames, sizes.row], 'frame samples');
-  const weights = Tensor.fromArray(engine, Float32Array.from(bank.weights), [config.nMels, nBins], 'mel filterbank');
-  const binRanges = Tensor.fromArray(engine, Float32Array.from(bank.bins), [config.nMels, 2], 'mel bin ranges');
-  const power = Tensor.empty(engine, [frames, nBins], 'power spectrum');
-  const correlation = Tensor.empty(engine, [frames, correlationLags({ tauMin, tauMax })], 'pitch correlation');
-  const features = Tensor.empty(engine, [frames, F], 'audio features');
-
-  // The power spectrum: the DFT of every frame as one matrix product (the .wgsl header has the math).
-  engine.dispatch(frameRowsLaunch(signal.buffer, frameRows.buffer, timing, config.windowLength, config.nFft));
-  const spectra = engine.noGrad(() => matmul(frameRows, basis));
-  engine.dispatch(spectrumPowerLaunch(spectra.buffer, power.buffer, frames, config.windowLength, config.nFft));
-  engine.dispatch(melEnergyLaunch(power.buffer, weights.buffer, binRanges.buffer, features.buffer, {
-    frames, nMels: config.nMels, nFft: config.nFft, features: F, logFloor: config.logFloor,
-    windowPower: window.reduce((s, w) => s + w * w, 0),
-    filterbankNonzeros: bank.bins.reduce((s, b, i) => s + (i % 2 === 1 ? b : -b), 0),
-  }));
   const pitchShape = { windowLength: config.pitchWindowLength, tauMin, tauMax };
   const rows = pitchSegmentRows(pitchShape);
-  const segments = Tensor.empty(engine, [frames, rows.aRow + rows.bRow], 'pitch segments');
-  engine.dispatch(pitchSegmentsLaunch(signal.buffer, segments.buffer, timing, pitchShape));
-  engine.dispatch(pitchCorrelationLaunch(segments.buffer, correlation.buffer, frames, pitchShape));
-  engine.dispatch(pitchPickLaunch(correlation.buffer, features.buffer, {
-    frames, tauMin, tauMax, features: F, voicingColumn: config.nMels + 1, sampleRate: config.sampleRate,
-    peakRatio: config.pitchPeakRatio, voicingThreshold: config.voicingThreshold, neutralLogF0: neutralLogF0(config),
-  }));
-  // The pool hands these buffers out again only after the submit that uses them, so disposing now is safe.
-  for (const t of [signal, basis, frameRows, spectra, weights, binRanges, power, segments, correlation]) t.dispose();
+  const sizes = spectrumSizes(config.windowLength, config.nFft);
+
+  const signal = Tensor.fromArray(engine, samples, [samples.length], 'audio samples');
+  const basis = Tensor.fromArray(engine, Float32Array.from(spectrumBasis(window, config.nFft)), [sizes.row, sizes.columns], 'windowed DFT basis');
+  const weights = Tensor.fromArray(engine, Float32Array.from(bank.weights), [config.nMels, nBins], 'mel filterbank');
+  const binRanges = Tensor.fromArray(engine, Float32Array.from(bank.bins), [config.nMels, 2], 'mel bin ranges');
+  const features = Tensor.empty(engine, [frames, F], 'audio features');
+  for (let first = 0; first < frames; first += chunkFrames) {
+    const chunk = { first, frames: Math.min(chunkFrames, frames - first) };
+    const n = chunk.frames;
+    const out = n === frames ? features : Tensor.empty(engine, [n, F], 'audio features chunk');
+    const frameRows = Tensor.empty(engine, [n, sizes.row], 'frame samples');
+    const power = Tensor.empty(engine, [n, nBins], 'power spectrum');
+    const segments = Tensor.empty(engine, [n, rows.aRow + rows.bRow], 'pitch segments');
+    const correlation = Tensor.empty(engine, [n, correlationLags({ tauMin, tauMax })], 'pitch correlation');
+    // The power spectrum: the DFT of every frame as one matrix product (the .wgsl header has the math).
+    engine.dispatch(frameRowsLaunch(signal.buffer, frameRows.buffer, timing, chunk, config.windowLength, config.nFft));
+    const spectra = engine.noGrad(() => matmul(frameRows, basis));
+    engine.dispatch(spectrumPowerLaunch(spectra.buffer, power.buffer, n, config.windowLength, config.nFft));
+    engine.dispatch(melEnergyLaunch(power.buffer, weights.buffer, binRanges.buffer, out.buffer, {
+      frames: n, nMels: config.nMels, nFft: config.nFft, features: F, logFloor: config.logFloor,
+      windowPower: window.reduce((s, w) => s + w * w, 0),
+      filterbankNonzeros: bank.bins.reduce((s, b, i) => s + (i % 2 === 1 ? b : -b), 0),
+    }));
+    engine.dispatch(pitchSegmentsLaunch(signal.buffer, segments.buffer, timing, chunk, pitchShape));
+    engine.dispatch(pitchCorrelationLaunch(segments.buffer, correlation.buffer, n, pitchShape));
+    engine.dispatch(pitchPickLaunch(correlation.buffer, out.buffer, {
+      frames: n, tauMin, tauMax, features: F, voicingColumn: config.nMels + 1, sampleRate: config.sampleRate,
+      peakRatio: config.pitchPeakRatio, voicingThreshold: config.voicingThreshold, neutralLogF0: neutralLogF0(config),
+    }));
+    if (out !== features) engine.copyBuffer(out.buffer, 0, features.buffer, 4 * first * F, 4 * n * F);
+    // The pool hands these buffers out again only after the submit that uses them, so disposing now is safe; the
+    // flush lets the next chunk have them.
+    for (const t of [frameRows, spectra, power, segments, correlation, ...(out !== features ? [out] : [])]) t.dispose();
+    if (first + n < frames) engine.flush();
+  }
+  for (const t of [signal, basis, weights, binRanges]) t.dispose();
   return features;
 }
 

@@ -54,17 +54,26 @@ export function spectrumBasis(window: ArrayLike<number>, nFft: number): Float64A
   return basis;
 }
 
-/** rows: [frames, row] every frame's samples (zero past the window and outside the signal). samples: [sampleCount]. */
-export function frameRowsLaunch(samples: GPUBuffer, rows: GPUBuffer, timing: FrameTiming, windowLength: number, nFft: number): KernelLaunch {
+/** Frames first .. first + frames - 1 of a signal's: the front end computes its features a chunk at a time. */
+export interface FrameChunk {
+  readonly first: number;
+  readonly frames: number;
+}
+
+/**
+ * rows: [chunk.frames, row] the chunk's frames' samples (zero past the window and outside the signal).
+ * samples: [sampleCount].
+ */
+export function frameRowsLaunch(samples: GPUBuffer, rows: GPUBuffer, timing: FrameTiming, chunk: FrameChunk, windowLength: number, nFft: number): KernelLaunch {
   const { row } = spectrumSizes(windowLength, nFft);
   return {
     kernel: audioFeaturesKernel, entry: 'frame_rows',
     params: {
-      n_samples: u32(timing.sampleCount), n_frames: u32(timing.frames), window_length: u32(windowLength), row: u32(row),
-      ...centreParams(timing), half_window: u32(Math.floor(windowLength / 2)),
+      n_samples: u32(timing.sampleCount), n_frames: u32(chunk.frames), window_length: u32(windowLength), row: u32(row),
+      ...centreParams(timing), half_window: u32(Math.floor(windowLength / 2)), first_frame: u32(chunk.first),
     },
-    buffers: [samples, rows], workgroups: gridFor(timing.frames),
-    flops: 0, bytes: 8 * timing.frames * row, shapes: `frames[${timing.frames},${row}]<-[${timing.sampleCount}]`,
+    buffers: [samples, rows], workgroups: gridFor(chunk.frames),
+    flops: 0, bytes: 8 * chunk.frames * row, shapes: `frames[${chunk.frames},${row}]<-[${timing.sampleCount}]`,
   };
 }
 
@@ -133,18 +142,19 @@ export function pitchSegmentRows(shape: PitchCorrelationShape): { aRow: number; 
   return { aRow, bRow: aRow + LAGS_PER_THREAD * groups, groups };
 }
 
-/** segments: [frames, aRow + bRow] each frame's pitch rows (pitchSegmentRows) from samples [sampleCount]. */
-export function pitchSegmentsLaunch(samples: GPUBuffer, segments: GPUBuffer, timing: FrameTiming, shape: PitchCorrelationShape): KernelLaunch {
+/** segments: [chunk.frames, aRow + bRow] the chunk's frames' pitch rows (pitchSegmentRows) from samples [sampleCount]. */
+export function pitchSegmentsLaunch(samples: GPUBuffer, segments: GPUBuffer, timing: FrameTiming, chunk: FrameChunk, shape: PitchCorrelationShape): KernelLaunch {
   const { aRow, bRow } = pitchSegmentRows(shape);
   const halfSpan = Math.floor((shape.windowLength + shape.tauMax) / 2);
   return {
     kernel: audioFeaturesKernel, entry: 'pitch_segments',
     params: {
-      n_samples: u32(timing.sampleCount), n_frames: u32(timing.frames), ...centreParams(timing), half_span: u32(halfSpan),
+      n_samples: u32(timing.sampleCount), n_frames: u32(chunk.frames), ...centreParams(timing), half_span: u32(halfSpan),
       window_length: u32(shape.windowLength), lag_first: u32(shape.tauMin - 1), a_row: u32(aRow), b_row: u32(bRow),
+      first_frame: u32(chunk.first),
     },
-    buffers: [samples, segments], workgroups: gridFor(timing.frames),
-    flops: 0, bytes: 8 * timing.frames * (aRow + bRow), shapes: `segments[${timing.frames},${aRow}+${bRow}]<-[${timing.sampleCount}]`,
+    buffers: [samples, segments], workgroups: gridFor(chunk.frames),
+    flops: 0, bytes: 8 * chunk.frames * (aRow + bRow), shapes: `segments[${chunk.frames},${aRow}+${bRow}]<-[${timing.sampleCount}]`,
   };
 }
 

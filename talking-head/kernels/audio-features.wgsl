@@ -62,18 +62,20 @@ fn sample_at(i: i32, n_samples: u32) -> f32 {
 struct RowsParams {
   n_samples: u32, n_frames: u32, window_length: u32, row: u32,
   centre_q: u32, centre_r: u32, fps: u32, half_window: u32,
+  first_frame: u32,
 }
 @group(0) @binding(0) var<uniform> rows_params: RowsParams;
 @group(0) @binding(2) var<storage, read_write> frame_rows_out: array<f32>; // [n_frames, row]
 
-// A workgroup a frame, its lanes along the row: no integer division a value (llvmpipe divides lane by lane; a
-// thread a value with its divisions was slower than the product it feeds).
+// Rows of frames first_frame .. first_frame + n_frames - 1 (the front end goes in chunks of frames). A workgroup a
+// frame, its lanes along the row: no integer division a value (llvmpipe divides lane by lane; a thread a value
+// with its divisions was slower than the product it feeds).
 @compute @workgroup_size(WG)
 fn frame_rows(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
   let p = rows_params;
   let frame = wg.y * nwg.x + wg.x;
   if (frame >= p.n_frames) { return; }
-  let start = frame_centre(frame, p.centre_q, p.centre_r, p.fps) - i32(p.half_window);
+  let start = frame_centre(p.first_frame + frame, p.centre_q, p.centre_r, p.fps) - i32(p.half_window);
   for (var n = lane; n < p.row; n += WG) {
     frame_rows_out[frame * p.row + n] = select(0.0, sample_at(start + i32(n), p.n_samples), n < p.window_length);
   }
@@ -141,18 +143,19 @@ fn mel_energy(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index)
 struct SegmentParams {
   n_samples: u32, n_frames: u32, centre_q: u32, centre_r: u32,
   fps: u32, half_span: u32, window_length: u32, lag_first: u32,
-  a_row: u32, b_row: u32,
+  a_row: u32, b_row: u32, first_frame: u32,
 }
 @group(0) @binding(0) var<uniform> segment_params: SegmentParams;
 @group(0) @binding(2) var<storage, read_write> segments: array<f32>; // [frames, a_row + b_row]
 
-// A workgroup a frame, its lanes along the rows (no integer division a value, as in frame_halves).
+// Frames first_frame .. first_frame + n_frames - 1; a workgroup a frame, its lanes along the rows (no integer
+// division a value, as in frame_rows).
 @compute @workgroup_size(WG)
 fn pitch_segments(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32, @builtin(num_workgroups) nwg: vec3u) {
   let p = segment_params;
   let frame = wg.y * nwg.x + wg.x;
   if (frame >= p.n_frames) { return; }
-  let s = frame_centre(frame, p.centre_q, p.centre_r, p.fps) - i32(p.half_span);
+  let s = frame_centre(p.first_frame + frame, p.centre_q, p.centre_r, p.fps) - i32(p.half_span);
   let row = frame * (p.a_row + p.b_row);
   for (var n = lane; n < p.a_row; n += WG) {
     segments[row + n] = select(0.0, sample_at(s + i32(n), p.n_samples), n < p.window_length);

@@ -267,10 +267,10 @@ const LAUNCHES: KernelLaunch[] = [
   reduce.sumAxisLaunch(buffer, buffer, 3, 4, 5, 0.25),
   // The chunk passes: vec4 columns, vec4 row chunks, one float a load.
   ...[[1, 16384, 128], [1, 1 << 20, 1], [3, 30001, 3]].flatMap(([outer, axis, inner]) => reduce.chunkedSumLaunches(buffer, buffer, outer!, axis!, inner!, 1, scratch)),
-  audio.frameRowsLaunch(buffer, buffer, timing, 400, 512),
+  audio.frameRowsLaunch(buffer, buffer, timing, { first: 3, frames: 20 }, 400, 512),
   audio.spectrumPowerLaunch(buffer, buffer, 30, 400, 512),
   audio.melEnergyLaunch(buffer, buffer, buffer, buffer, { frames: 30, nMels: 40, nFft: 512, features: 43, windowPower: 100, logFloor: 1e-10, filterbankNonzeros: 300 }),
-  audio.pitchSegmentsLaunch(buffer, buffer, timing, pitch),
+  audio.pitchSegmentsLaunch(buffer, buffer, timing, { first: 3, frames: 20 }, pitch),
   audio.pitchCorrelationLaunch(buffer, buffer, 30, pitch),
   audio.pitchPickLaunch(buffer, buffer, { frames: 30, ...pitch, features: 43, voicingColumn: 41, sampleRate: 16000, peakRatio: 0.9, voicingThreshold: 0.3, neutralLogF0: 5 }),
   audio.contextWindowsLaunch(buffer, buffer, 30, 43, 16, 8),

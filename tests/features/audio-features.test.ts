@@ -231,6 +231,23 @@ test('on 8 s of the built-in speech sample the GPU matches the float64 reference
   features.dispose();
 });
 
+test('features computed in chunks of frames (50, 64, and one frame) match the reference and the whole-signal run', async () => {
+  const tone = Float32Array.from(harmonicTone(120, 7), (v, i) => v * (0.2 + 0.8 * Math.abs(Math.sin(i / 9000))));
+  for (const [chunkFrames, samples] of [[50, tone], [64, tone], [1, tone.subarray(0, 16000)]] as const) {
+    const expected = audioFeaturesReference(samples, config);
+    const whole = computeFrameFeatures(engine, samples, config);
+    const wholeValues = await whole.read();
+    whole.dispose();
+    const chunked = computeFrameFeatures(engine, samples, config, { chunkFrames });
+    const got = await chunked.read();
+    chunked.dispose();
+    assert.is(got.length / F, frameCount(samples.length, config), `frames in chunks of ${chunkFrames}`);
+    assertFeaturesClose(got, expected.values, `chunks of ${chunkFrames} frames vs reference`);
+    assertClose(got, wholeValues, { atol: 1e-3, rtol: 0 }, `chunks of ${chunkFrames} frames vs one chunk`);
+  }
+  assert.throws(() => computeFrameFeatures(engine, tone, config, { chunkFrames: 0 }), /chunkFrames 0, expected a positive integer/);
+});
+
 test('non-finite samples are rejected naming the sample', () => {
   const samples = new Float32Array(1000);
   samples[123] = NaN;
