@@ -1,4 +1,4 @@
-// Float64 CPU references for the optimizer kernels (core/kernels/optim.wgsl), used by tests/core/optim.test.ts.
+// Float64 CPU references for the optimizer kernels (core/kernels/adam-group.ts, core/kernels/optim.wgsl), used by tests/core/optim.test.ts.
 
 export interface AdamReferenceState {
   param: Float64Array;
