@@ -8,11 +8,14 @@
 // real one, core/kernels/PERFORMANCE.md), in rounds: a round that compiles, then TUNING_ROUNDS rounds (more for cheap classes) of one run
 // of each variant, the order turned each round so that a change of load hits every variant alike; each run is
 // submitted alone and sleeps most of its expected time before waiting, so dawn.node's polling does not slow it.
+// Where an empty submit's round trip is over REPEAT_ABOVE_FLOOR_MS (a browser's GPU process), a run after the
+// first round repeats the problem until its work is about twice that floor, and counts as one run of it.
 // A variant's time is the median of its runs. The fastest is used from then on, unless it beats the device's
 // preferred variant by less than NEAR_TIE: then the preferred one stays (a near-tie is noise, and the preferred
 // one is what runs without tuning). Results are cached for the engine's life (one engine, one adapter) and can be
 // exported and imported as JSON. Whichever variant runs, results agree within the tolerances the tests state.
 import type { KernelLaunch } from './kernels/launch.ts';
+import { copyVec4Launch } from './kernels/peak.ts';
 import type { BufferCopy, DeviceFeatures, KernelFamily, KernelVariant, Scratch } from './kernels/variants.ts';
 
 /** How an engine picks variants: 'tune' measures new shape classes; 'preferred' never measures. */
@@ -71,6 +74,16 @@ const TUNING_ROUNDS = 5;
  */
 const MAX_TUNING_ROUNDS = 25;
 const TUNING_BUDGET_MS = 250;
+/**
+ * A submitted run's round trip with next to nothing in it (#roundTripMs), above which tuning repeats the problem
+ * within a run. In Chromium on SwiftShader a compute dispatch's submit and wait took ~2.3 ms, and performance.now()
+ * there moves in 0.1 ms steps: generation's small problems timed 2.4-2.6 ms whichever variant ran, so the tuning
+ * picked at random; with repeats they time 0.4-2 ms apart by variant (benchmarks/reports/README.md, 2026-12-04c).
+ * lavapipe's round trip is ~0.04 ms: no repeats there.
+ */
+const REPEAT_ABOVE_FLOOR_MS = 0.5;
+/** At most this many runs of the problem in one timed run; enough for its work to be twice the round trip. */
+const MAX_REPEATS = 16;
 /** The preferred variant stays unless the fastest one's median is this fraction below its own. */
 export const NEAR_TIE = 0.05;
 const SLEEP_FRACTION = 0.8;
@@ -205,22 +218,38 @@ export class KernelSelector {
     let live = family.variants.filter((v) => v.supports(problem, host.device));
     const runs = new Map<KernelVariant<unknown>, number[]>(live.map((v) => [v, []]));
     try {
-      // Round 0 compiles the pipelines: not timed.
+      // Round 0 compiles the pipelines: not timed. Round 1, one run each, then tells whether runs need repeats.
+      const floorMs = await this.#roundTripMs();
+      let repeats = 1;
+      // Rounds before the timed ones: the compiling round, and round 1 too once it has been dropped for repeats.
+      let untimed = 1;
       let spentMs = 0;
-      for (let round = 0; round <= TUNING_ROUNDS || (round <= MAX_TUNING_ROUNDS && spentMs < TUNING_BUDGET_MS); round++) {
+      for (let round = 0; round < untimed + TUNING_ROUNDS || (round < untimed + MAX_TUNING_ROUNDS && spentMs < TUNING_BUDGET_MS); round++) {
         const order = live.map((_, i) => live[(i + round) % live.length]!);
         for (const variant of order) {
           const samples = runs.get(variant)!;
           try {
-            const ms = await this.#runOnce(variant, problem, samples.length > 0 ? Math.min(...samples) : 0);
+            const ms = await this.#runOnce(variant, problem, samples.length > 0 ? Math.min(...samples) : 0, repeats);
             if (round > 0) {
               samples.push(ms);
-              spentMs += ms;
+              spentMs += ms * repeats;
             }
           } catch (error) {
             // A variant that does not compile or run on this adapter is not a candidate here.
             this.#failures.push(`${family.name} ${variant.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
             live = live.filter((v) => v !== variant);
+          }
+        }
+        if (round === 1 && repeats === 1 && floorMs > REPEAT_ABOVE_FLOOR_MS && live.length > 0) {
+          // The work of the fastest run, at least a 16th of the round trip; repeats make it twice the round trip.
+          const fastest = Math.min(...live.map((v) => runs.get(v)![0] ?? Infinity));
+          const work = Math.max(fastest - floorMs, floorMs / MAX_REPEATS);
+          repeats = Math.min(MAX_REPEATS, Math.max(1, Math.ceil((2 * floorMs) / work)));
+          // Samples of one run measured mostly the round trip: start again with the repeats.
+          if (repeats > 1) {
+            for (const v of live) runs.set(v, []);
+            untimed = 2;
+            spentMs = 0;
           }
         }
       }
@@ -230,8 +259,38 @@ export class KernelSelector {
     return live.map((v) => ({ variant: v.name, ms: median(runs.get(v)!), runsMs: runs.get(v)! })).sort((p, q) => p.ms - q.ms);
   }
 
-  /** One run of `variant` on `problem`, submitted alone, in ms of wall time. */
-  async #runOnce(variant: KernelVariant<unknown>, problem: unknown, expectedMs: number): Promise<number> {
+  /**
+   * The wall time of submitting next to nothing (one copy kernel of a vec4: a clear is not enough, Chromium waited
+   * ~0.2 ms for one and ~2.3 ms for any compute dispatch on SwiftShader) and waiting for it: the floor under every
+   * timed run.
+   */
+  async #roundTripMs(): Promise<number> {
+    const host = this.#host;
+    const from = host.acquire(16, 'tuning round trip');
+    const to = host.acquire(16, 'tuning round trip');
+    const samples: number[] = [];
+    try {
+      host.clear(from);
+      for (let i = 0; i <= 3; i++) {
+        host.flush();
+        await host.idle();
+        const started = performance.now();
+        host.dispatch(copyVec4Launch(from, to, 1));
+        host.flush();
+        await host.idle();
+        // The first compiles the copy's pipeline.
+        if (i > 0) samples.push(performance.now() - started);
+      }
+    } finally {
+      host.release(from);
+      host.release(to);
+    }
+    // The largest: Chromium's wait was ~2.3 ms most times and ~0.3 ms some, and runs that pay it need the repeats.
+    return Math.max(...samples);
+  }
+
+  /** `repeats` runs of `variant` on `problem` in one submit, alone; ms of wall time a run. */
+  async #runOnce(variant: KernelVariant<unknown>, problem: unknown, expectedMs: number, repeats = 1): Promise<number> {
     const host = this.#host;
     const temporaries: GPUBuffer[] = [];
     const scratch: Scratch = { acquire: (bytes, label) => {
@@ -243,12 +302,14 @@ export class KernelSelector {
       host.flush();
       await host.idle();
       const started = performance.now();
-      for (const launch of variant.launches(problem, host.device, scratch)) host.dispatch(launch);
-      for (const copy of variant.copies?.(problem) ?? []) host.copy(copy);
+      for (let r = 0; r < repeats; r++) {
+        for (const launch of variant.launches(problem, host.device, scratch)) host.dispatch(launch);
+        for (const copy of variant.copies?.(problem) ?? []) host.copy(copy);
+      }
       host.flush();
-      if (expectedMs > 2) await sleep(SLEEP_FRACTION * expectedMs - (performance.now() - started));
+      if (expectedMs * repeats > 2) await sleep(SLEEP_FRACTION * expectedMs * repeats - (performance.now() - started));
       await host.idle();
-      return performance.now() - started;
+      return (performance.now() - started) / repeats;
     } finally {
       for (const b of temporaries) host.release(b);
     }
