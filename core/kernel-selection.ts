@@ -102,6 +102,8 @@ export class KernelSelector {
   readonly #pending = new Map<string, PendingTuning>();
   #tuning: Promise<void> | null = null;
   readonly #failures: string[] = [];
+  /** The device's round trip (#roundTripMs), measured at the first tuning run: a property of the adapter, not the class. */
+  #roundTrip: number | null = null;
   /** Problems each variant was chosen for, by "family|variant" (tests check that a forced variant ran). */
   readonly #uses = new Map<string, number>();
 
@@ -219,7 +221,7 @@ export class KernelSelector {
     const runs = new Map<KernelVariant<unknown>, number[]>(live.map((v) => [v, []]));
     try {
       // Round 0 compiles the pipelines: not timed. Round 1, one run each, then tells whether runs need repeats.
-      const floorMs = await this.#roundTripMs();
+      const floorMs = (this.#roundTrip ??= await this.#roundTripMs());
       let repeats = 1;
       // Rounds before the timed ones: the compiling round, and round 1 too once it has been dropped for repeats.
       let untimed = 1;

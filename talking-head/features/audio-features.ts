@@ -65,6 +65,15 @@ export function computeFrameFeatures(engine: Engine, samples: Float32Array, conf
   const pitchShape = { windowLength: config.pitchWindowLength, tauMin, tauMax };
   const rows = pitchSegmentRows(pitchShape);
   const sizes = spectrumSizes(config.windowLength, config.nFft);
+  const melShape = {
+    nMels: config.nMels, nFft: config.nFft, features: F, logFloor: config.logFloor,
+    windowPower: window.reduce((s, w) => s + w * w, 0),
+    filterbankNonzeros: bank.bins.reduce((s, b, i) => s + (i % 2 === 1 ? b : -b), 0),
+  };
+  const pickShape = {
+    tauMin, tauMax, features: F, voicingColumn: config.nMels + 1, sampleRate: config.sampleRate,
+    peakRatio: config.pitchPeakRatio, voicingThreshold: config.voicingThreshold, neutralLogF0: neutralLogF0(config),
+  };
 
   const signal = Tensor.fromArray(engine, samples, [samples.length], 'audio samples');
   const basis = Tensor.fromArray(engine, cachedSpectrumBasis(config.windowLength, config.nFft), [sizes.row, sizes.columns], 'windowed DFT basis');
@@ -83,17 +92,10 @@ export function computeFrameFeatures(engine: Engine, samples: Float32Array, conf
     engine.dispatch(frameRowsLaunch(signal.buffer, frameRows.buffer, timing, chunk, config.windowLength, config.nFft));
     const spectra = engine.noGrad(() => matmul(frameRows, basis));
     engine.dispatch(spectrumPowerLaunch(spectra.buffer, power.buffer, n, config.windowLength, config.nFft));
-    engine.dispatch(melEnergyLaunch(power.buffer, weights.buffer, binRanges.buffer, out.buffer, {
-      frames: n, nMels: config.nMels, nFft: config.nFft, features: F, logFloor: config.logFloor,
-      windowPower: window.reduce((s, w) => s + w * w, 0),
-      filterbankNonzeros: bank.bins.reduce((s, b, i) => s + (i % 2 === 1 ? b : -b), 0),
-    }));
+    engine.dispatch(melEnergyLaunch(power.buffer, weights.buffer, binRanges.buffer, out.buffer, { frames: n, ...melShape }));
     engine.dispatch(pitchSegmentsLaunch(signal.buffer, segments.buffer, timing, chunk, pitchShape));
     engine.dispatch(pitchCorrelationLaunch(segments.buffer, correlation.buffer, n, pitchShape));
-    engine.dispatch(pitchPickLaunch(correlation.buffer, out.buffer, {
-      frames: n, tauMin, tauMax, features: F, voicingColumn: config.nMels + 1, sampleRate: config.sampleRate,
-      peakRatio: config.pitchPeakRatio, voicingThreshold: config.voicingThreshold, neutralLogF0: neutralLogF0(config),
-    }));
+    engine.dispatch(pitchPickLaunch(correlation.buffer, out.buffer, { frames: n, ...pickShape }));
     if (out !== features) engine.copyBuffer(out.buffer, 0, features.buffer, 4 * first * F, 4 * n * F);
     // The pool hands these buffers out again only after the submit that uses them, so disposing now is safe; the
     // flush lets the next chunk have them.
